@@ -1,0 +1,38 @@
+# The two set-up commands on a fresh machine are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint translations clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/desk init-db
+	$(BIN)/desk demo
+	$(BIN)/desk run
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check desk webhooks scheduling tests bench
+	$(BIN)/ruff format --check desk webhooks scheduling tests bench
+	$(BIN)/mypy
+
+# Regenerate the catalogues after changing user-facing strings, then translate the new ones.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o desk/translations/messages.pot .
+	$(BIN)/pybabel update -i desk/translations/messages.pot -d desk/translations
+	$(BIN)/pybabel compile -d desk/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1/ (API keys per client)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,0 +1,85 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy.orm import Session
+
+from desk.clock import Clock, system_now
+from desk.config import Settings, database_url, instance_dir, load_settings, secret_key
+from desk.db import Database
+
+
+def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None) -> Flask:
+    """Build the app. `config` is settings, or overrides by section (tests), or None."""
+    settings = config if isinstance(config, Settings) else load_settings(overrides=config)
+    app = Flask(__name__, instance_path=str(instance_dir(settings)))
+    app.config.update(
+        SECRET_KEY=secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["server.public_base_url"].startswith("https://"),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    logging.basicConfig(
+        level=settings["server.log_level"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app.extensions["desk.settings"] = settings
+    app.extensions["desk.db"] = Database(database_url(settings), echo=settings["database.echo"])
+    app.extensions["desk.clock"] = system_now
+
+    @app.teardown_appcontext
+    def _close_session(exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None or session.in_transaction():
+                session.rollback()
+            session.close()
+
+    from desk import health
+
+    app.register_blueprint(health.bp)
+
+    from desk.web import init_web
+
+    init_web(app)
+
+    from desk.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
+    import webhooks
+
+    app.register_blueprint(webhooks.bp)
+
+    from scheduling.web import bp as scheduling_bp
+
+    app.register_blueprint(scheduling_bp)
+
+    # Twilio and API clients cannot carry a CSRF token: they authenticate by
+    # signature and by API key instead.
+    from desk.web import csrf
+
+    csrf.exempt(webhooks.bp)
+    csrf.exempt(api_bp)
+    return app
+
+
+def settings_of(app: Flask) -> Settings:
+    settings: Settings = app.extensions["desk.settings"]
+    return settings
+
+
+def database_of(app: Flask) -> Database:
+    db: Database = app.extensions["desk.db"]
+    return db
+
+
+def set_clock(app: Flask, clock: Clock) -> None:
+    """Pin the app's notion of now (tests, the simulator)."""
+    app.extensions["desk.clock"] = clock

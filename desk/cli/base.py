@@ -1,0 +1,34 @@
+"""The root command group and what every command needs: settings and a database."""
+
+from __future__ import annotations
+
+import click
+
+from desk.config import ConfigError, Settings, database_url, load_settings
+from desk.db import Database
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="config.toml to read (default: $DESK_CONFIG or ./config.toml)",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """Permanence: the remote-secretary desk."""
+    try:
+        ctx.obj = load_settings(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.find_root().obj
+    return settings
+
+
+def database_from(ctx: click.Context) -> Database:
+    return Database(database_url(settings_from(ctx)))

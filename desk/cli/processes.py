@@ -1,0 +1,73 @@
+"""Long-running processes: `desk run` (one machine), `desk serve` (gunicorn), `desk scheduler`."""
+
+from __future__ import annotations
+
+import click
+
+from desk.cli.base import main, settings_from
+from desk.migrations import upgrade
+
+
+@main.command("run")
+@click.option("--host", default=None, help="default: server.host")
+@click.option("--port", type=int, default=None, help="default: server.port")
+@click.pass_context
+def run(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the app with the scheduler in the same process (one machine, no reloader)."""
+    from desk.app import create_app, database_of
+    from scheduling.runtime import start_scheduler
+
+    settings = settings_from(ctx)
+    app = create_app(settings)
+    upgrade(database_of(app).engine)
+    scheduler = (
+        start_scheduler(settings, database_of(app)) if settings["scheduler.enabled"] else None
+    )
+    try:
+        app.run(
+            host=host or settings["server.host"],
+            port=port or settings["server.port"],
+            use_reloader=False,
+            threaded=True,
+        )
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+
+
+@main.command("serve")
+@click.option("--bind", default=None, help="host:port (default: server.host:server.port)")
+@click.option("--workers", type=int, default=None, help="default: server.workers")
+@click.pass_context
+def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
+    """Serve with gunicorn: stateless workers; run `desk scheduler` beside it."""
+    from gunicorn.app.base import BaseApplication
+
+    from desk.app import create_app
+
+    settings = settings_from(ctx)
+
+    class _App(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind or f"{settings['server.host']}:{settings['server.port']}")
+            self.cfg.set("workers", workers or settings["server.workers"])
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> object:
+            return create_app(settings)
+
+    _App().run()
+
+
+@main.command("scheduler")
+@click.pass_context
+def scheduler(ctx: click.Context) -> None:
+    """Run the timed jobs alone; several may run, one leader works at a time."""
+    from desk.config import database_url
+    from desk.db import Database
+    from scheduling.runtime import run_scheduler_forever
+
+    settings = settings_from(ctx)
+    db = Database(database_url(settings))
+    upgrade(db.engine)
+    run_scheduler_forever(settings, db)

@@ -1,0 +1,74 @@
+"""Calls as Twilio reports them, and each secretary we rang for one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.models.base import Base, utcnow
+
+CALL_OUTCOMES = ("in-progress", "answered", "voicemail", "missed", "after-hours", "not-in-service")
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_client_started", "client_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    to_number: Mapped[str] = mapped_column(String(32))
+    caller: Mapped[str] = mapped_column(String(32))
+    forwarded_from: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    duration_seconds: Mapped[int | None]
+    outcome: Mapped[str] = mapped_column(String(16), default="in-progress")
+    twilio_status: Mapped[str | None] = mapped_column(String(16))
+    last_sequence: Mapped[int | None]
+    # The ordered responder plan decided at `incoming` (secretary ids), so later
+    # callbacks walk the same list even if the rota changes mid-call.
+    plan: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    recording_sid: Mapped[str | None] = mapped_column(String(64))
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_duration: Mapped[int | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
+
+    attempts: Mapped[list[CallAttempt]] = relationship(
+        back_populates="call", order_by="CallAttempt.position"
+    )
+
+
+class CallAttempt(Base):
+    """One ring of one secretary (a step of the plan)."""
+
+    __tablename__ = "call_attempts"
+    __table_args__ = (UniqueConstraint("call_id", "position", "secretary_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))
+    number: Mapped[str] = mapped_column(String(32))
+    leg_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # ringing, accepted, declined, no-key, no-answer, busy, failed, completed
+    outcome: Mapped[str] = mapped_column(String(16), default="ringing")
+    duration_seconds: Mapped[int | None]
+
+    call: Mapped[Call] = relationship(back_populates="attempts")
+
+
+class WebhookReceipt(Base):
+    """The response given to one webhook delivery, replayed when Twilio retries it."""
+
+    __tablename__ = "webhook_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    response: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,99 @@
+"""Messages taken for clients, and the outbox through which every SMS and e-mail leaves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.models.base import Base, utcnow
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_client_created", "client_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    # "secretary" (taken on the desk), "voicemail", "sms" (a reply received by SMS)
+    source: Mapped[str] = mapped_column(String(16), default="secretary")
+    caller_name: Mapped[str] = mapped_column(String(200), default="")
+    caller_number: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    urgency: Mapped[str] = mapped_column(String(8), default="normal")
+    body: Mapped[str] = mapped_column(Text, default="")
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_duration: Mapped[int | None]
+    transcription: Mapped[str | None] = mapped_column(Text)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    digested_at: Mapped[datetime | None]
+
+    deliveries: Mapped[list[Outbox]] = relationship(back_populates="message")
+
+
+class Outbox(Base):
+    """One SMS or e-mail to send. Written in the transaction that decided it, sent after."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # sms, email
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    # What it is about: message, voicemail-summary, digest, confirmation, reminder, ...
+    kind: Mapped[str] = mapped_column(String(32), default="message")
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    # pending -> sending -> sent -> delivered | undelivered; failed (permanent or out of tries);
+    # skipped (recipient opted out)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    permanent_error: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+    message: Mapped[Message | None] = relationship(back_populates="deliveries")
+
+
+class OptOut(Base):
+    """A number that answered STOP (or ARRET…): nothing more is sent to it."""
+
+    __tablename__ = "opt_outs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    keyword: Mapped[str] = mapped_column(String(32), default="STOP")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboundSms(Base):
+    """An SMS received on a desk number, kept once per MessageSid."""
+
+    __tablename__ = "inbound_sms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_number: Mapped[str] = mapped_column(String(32))
+    to_number: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text, default="")
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

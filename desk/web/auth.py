@@ -1,0 +1,70 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from desk.models import User
+from desk.passwords import check_password
+from desk.request_context import db_session
+from desk.web import bp
+from desk.web.forms import LanguageForm, LoginForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("desk.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        user = db_session().scalar(select(User).where(func.lower(User.email) == email))
+        if (
+            user is None
+            or not user.active
+            or not check_password(user.password_hash, form.password.data or "")
+        ):
+            form.password.errors = [_("Unknown e-mail or wrong password.")]
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("desk/login.html", form=form), 200 if request.method == "GET" else 401
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect after login is a phishing gift.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("desk.index")
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    logout_user()
+    flash(_("You are logged out."))
+    return redirect(url_for("desk.login"))
+
+
+@bp.post("/language")
+def language() -> ResponseReturnValue:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            user = db_session().get(User, current_user.id)
+            if user is not None:
+                user.locale = form.locale.data
+                db_session().commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,1 @@
+"""Appointments, availability, calendar feeds, busy-time import and the timed jobs."""

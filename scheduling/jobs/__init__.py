@@ -1,0 +1,25 @@
+"""The timed jobs. Each is a module-level function taking no arguments (the job store
+keeps a reference to it); it reads what it needs from `scheduling.runtime.runtime()`,
+sweeps the database and claims its work by compare-and-set.
+
+To add a job: write it in a module of this package and list it in JOBS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desk.config import Settings
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    ref: str  # "module:function", what the job store keeps
+    seconds: Callable[[Settings], int]
+
+
+JOBS: list[Job] = [
+    Job("heartbeat", "scheduling.jobs.heartbeat:beat", lambda s: s["scheduler.heartbeat_seconds"]),
+]

@@ -1,0 +1,24 @@
+"""The heartbeat: proves the leader is alive; `/readyz` reports its last run."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from desk.clock import system_now
+from desk.models import SchedulerHeartbeat
+from scheduling.runtime import runtime
+
+
+def record_beat(session: Session, node: str) -> None:
+    row = session.get(SchedulerHeartbeat, node)
+    if row is None:
+        row = SchedulerHeartbeat(node=node)
+        session.add(row)
+    row.ran_at = system_now()
+    row.is_leader = True
+
+
+def beat() -> None:
+    rt = runtime()
+    with rt.db.session() as session:
+        record_beat(session, rt.node)

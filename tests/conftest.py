@@ -1,0 +1,188 @@
+"""Fixtures: real databases (SQLite always; PostgreSQL when DESK_TEST_DATABASE_URL is set).
+
+Every test that asks for `db` (or anything built on it: `app`, `client`, `session`,
+`demo`) runs once per backend. The schema is migrated once per backend and run; each
+test starts from empty tables. PostgreSQL gets a database of its own per test run, so
+concurrent runs on one server do not see each other.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from desk.app import create_app, set_clock
+from desk.config import Settings, load_settings
+from desk.db import Database
+from desk.migrations import upgrade
+from desk.models import Base
+
+PG_ENV = "DESK_TEST_DATABASE_URL"
+TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000000"
+PUBLIC_BASE_URL = "https://desk.example.test"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+
+
+@pytest.fixture(scope="session")
+def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Database]]:
+    made: dict[str, Database] = {}
+    sqlite_path = tmp_path_factory.mktemp("db") / "desk.sqlite3"
+    made["sqlite"] = Database(f"sqlite:///{sqlite_path}")
+    upgrade(made["sqlite"].engine)
+    pg_admin = None
+    pg_name = None
+    if "postgresql" in BACKENDS:
+        base = make_url(os.environ[PG_ENV])
+        pg_name = f"desk_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        # Fail loudly if PostgreSQL was asked for and cannot be reached: never skip.
+        pg_admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with pg_admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
+        made["postgresql"] = Database(base.set(database=pg_name).render_as_string(False))
+        upgrade(made["postgresql"].engine)
+    yield made
+    for db in made.values():
+        db.dispose()
+    if pg_admin is not None:
+        with pg_admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+        pg_admin.dispose()
+
+
+def _empty(db: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+            conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
+            has_seq = conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")
+            ).scalar()
+            if has_seq:
+                conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, _databases: dict[str, Database]) -> Iterator[Database]:
+    database = _databases[request.param]
+    _empty(database)
+    yield database
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    s = db.Session()
+    yield s
+    s.rollback()
+    s.close()
+
+
+def test_overrides(db_url: str, instance: Path, **extra: Any) -> dict[str, dict[str, Any]]:
+    """Settings overrides for a test app; `extra` merges by section."""
+    overrides: dict[str, dict[str, Any]] = {
+        "server": {
+            "secret_key": "test-secret-key",
+            "instance_path": str(instance),
+            "public_base_url": PUBLIC_BASE_URL,
+        },
+        "database": {"url": db_url},
+        "twilio": {"auth_token": TWILIO_AUTH_TOKEN, "account_sid": TWILIO_ACCOUNT_SID},
+        "scheduler": {"enabled": False},
+        "fallback": {"numbers": ["+33612000099"]},
+    }
+    for section, keys in extra.items():
+        overrides.setdefault(section, {}).update(keys)
+    return overrides
+
+
+test_overrides.__test__ = False  # type: ignore[attr-defined]  # not a test, despite the name
+
+
+@pytest.fixture
+def settings(db: Database, tmp_path: Path) -> Settings:
+    # No config.toml and no environment: a developer's own settings never leak into tests.
+    return load_settings(
+        environ={"DESK_CONFIG": str(tmp_path / "no-config.toml")},
+        overrides=test_overrides(db.url, tmp_path / "instance"),
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["desk.db"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(db: Database, settings: Settings) -> str:
+    """Load the demo desk; returns what `desk demo` prints."""
+    from desk.demo import load_demo
+
+    with db.session() as s:
+        return load_demo(s, settings)
+
+
+def pin_clock(app: Flask, at: datetime) -> None:
+    """Make the app believe it is `at` (aware)."""
+    assert at.tzinfo is not None
+    set_clock(app, lambda: at.astimezone(UTC))
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = "permanence") -> Any:
+        self.client.get("/desk/login")
+        token = _csrf_token(self.client)
+        return self.client.post(
+            "/desk/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def logout(self) -> Any:
+        self.client.get("/desk/")
+        return self.client.post("/desk/logout", data={"csrf_token": _csrf_token(self.client)})
+
+
+def _csrf_token(client: FlaskClient) -> str:
+    from flask import session as flask_session
+
+    with client.session_transaction() as sess:
+        token = sess.get("csrf_token")
+    if token is None:
+        return ""
+    # Flask-WTF keeps the raw token in the session and signs it for forms.
+    with client.application.test_request_context():
+        flask_session["csrf_token"] = token
+        from flask_wtf.csrf import generate_csrf
+
+        return str(generate_csrf())
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,101 @@
+from pathlib import Path
+
+import pytest
+
+from desk.config import ConfigError, database_url, load_settings, secret_key
+
+
+def settings_from(tmp_path: Path, toml: str = "", **env: str):
+    path = tmp_path / "config.toml"
+    path.write_text(toml, encoding="utf-8")
+    return load_settings(path, environ={**env})
+
+
+def test_no_config_at_all_gives_sqlite_in_instance_and_console_sms(tmp_path: Path) -> None:
+    s = load_settings(
+        environ={
+            "DESK_CONFIG": str(tmp_path / "none.toml"),
+            "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    assert database_url(s) == f"sqlite:///{tmp_path / 'instance' / 'desk.sqlite3'}"
+    assert s["twilio.provider"] == "console"
+    key = secret_key(s)
+    assert len(key) > 40
+    assert secret_key(s) == key  # persisted, not regenerated
+
+
+def test_unknown_key_in_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"twilio\.auth_tokn"):
+        settings_from(tmp_path, "[twilio]\nauth_tokn = 'x'\n")
+
+
+def test_unknown_section_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\[sms\]"):
+        settings_from(tmp_path, "[sms]\nx = 1\n")
+
+
+def test_wrong_type_in_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"server\.port: expected an integer"):
+        settings_from(tmp_path, "[server]\nport = 'five thousand'\n")
+
+
+def test_bad_boolean_in_environment_is_an_error_naming_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="DESK_SCHEDULER_ENABLED"):
+        settings_from(tmp_path, DESK_SCHEDULER_ENABLED="maybe")
+
+
+def test_unknown_environment_variable_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="DESK_TWILIO_AUTHTOKEN"):
+        settings_from(tmp_path, DESK_TWILIO_AUTHTOKEN="x")
+
+
+def test_environment_overrides_file(tmp_path: Path) -> None:
+    s = settings_from(
+        tmp_path,
+        "[database]\nurl = 'sqlite:///file.db'\n[server]\nport = 8000\n",
+        DESK_DATABASE_URL="postgresql+psycopg://db/desk",
+        DESK_SERVER_PORT="9000",
+        DESK_SERVER_PUBLIC_BASE_URL="https://desk.example.fr/",
+    )
+    assert s["database.url"] == "postgresql+psycopg://db/desk"
+    assert s["server.port"] == 9000
+    assert s["server.public_base_url"] == "https://desk.example.fr"
+
+
+def test_list_in_environment_is_comma_separated_and_normalised(tmp_path: Path) -> None:
+    s = settings_from(tmp_path, DESK_FALLBACK_NUMBERS="06 12 00 00 01, +33612000002")
+    assert s["fallback.numbers"] == ["+33612000001", "+33612000002"]
+
+
+def test_invalid_fallback_number_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"fallback\.numbers"):
+        settings_from(tmp_path, "[fallback]\nnumbers = ['not a number']\n")
+
+
+def test_secret_from_file(tmp_path: Path) -> None:
+    secret = tmp_path / "token"
+    secret.write_text("s3cret-token\n", encoding="utf-8")
+    s = settings_from(
+        tmp_path,
+        "[twilio]\nprovider = 'twilio'\naccount_sid = 'AC1'\n",
+        DESK_TWILIO_AUTH_TOKEN_FILE=str(secret),
+    )
+    assert s["twilio.auth_token"] == "s3cret-token"
+
+
+def test_twilio_provider_requires_credentials(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"twilio\.account_sid"):
+        settings_from(tmp_path, "[twilio]\nprovider = 'twilio'\n")
+
+
+def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None:
+    from desk.config import DEFAULTS
+
+    example = Path(__file__).parent.parent / "config.example.toml"
+    load_settings(example, environ={})
+    text = example.read_text(encoding="utf-8")
+    for section, keys in DEFAULTS.items():
+        assert f"[{section}]" in text
+        for key in keys:
+            assert f"{key} =" in text, f"{section}.{key} is not documented"

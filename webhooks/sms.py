@@ -1,0 +1,1 @@
+"""SMS webhooks: inbound SMS and delivery status."""

@@ -1,0 +1,1 @@
+"""Voice webhooks (DESIGN §4)."""
