@@ -9,7 +9,7 @@ from desk.errors import NotFound
 from desk.models import Client, Training, User
 
 
-def visible_clients_query(user: User) -> Select[tuple[Client]]:
+def visible_clients_query(user: User) -> Select[Client]:
     query = select(Client).where(Client.active.is_(True)).order_by(Client.name)
     if user.role == "admin":
         return query

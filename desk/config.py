@@ -116,9 +116,7 @@ def _coerce(name: str, default: Any, value: Any, from_env: bool) -> Any:
         raise ConfigError(f"{name}: expected an integer, got {value!r}")
     if kind is str and not isinstance(value, str):
         raise ConfigError(f"{name}: expected a string, got {value!r}")
-    if kind is list and (
-        not isinstance(value, list) or not all(isinstance(v, str) for v in value)
-    ):
+    if kind is list and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
         raise ConfigError(f"{name}: expected a list of strings, got {value!r}")
     return value
 

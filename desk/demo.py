@@ -208,14 +208,14 @@ def _create(session: Session) -> Client:
     by_name = {"Claire": claire, "Sophie": sophie, "Inès": ines}
     password = hash_password(DEMO_PASSWORD)
     for email, name, role, secretary_name in LOGINS:
-        secretary = by_name.get(secretary_name or "")
+        login_secretary = by_name.get(secretary_name or "")
         session.add(
             User(
                 email=email,
                 name=name,
                 role=role,
                 password_hash=password,
-                secretary_id=secretary.id if secretary else None,
+                secretary_id=login_secretary.id if login_secretary else None,
                 client_id=client.id if role == "client" else None,
             )
         )

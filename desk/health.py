@@ -23,7 +23,7 @@ def healthz() -> ResponseReturnValue:
 
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
-    db = database_of(current_app)  # type: ignore[arg-type]
+    db = database_of(current_app)
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -22,4 +22,4 @@ def db_session() -> Session:
 
 
 def settings() -> Settings:
-    return settings_of(current_app)  # type: ignore[arg-type]
+    return settings_of(current_app)

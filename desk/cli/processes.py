@@ -47,7 +47,7 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
 
     settings = settings_from(ctx)
 
-    class _App(BaseApplication):  # type: ignore[misc]
+    class _App(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind or f"{settings['server.host']}:{settings['server.port']}")
             self.cfg.set("workers", workers or settings["server.workers"])
