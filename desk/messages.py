@@ -43,3 +43,10 @@ def record_voicemail(
     session.add(message)
     session.flush()
     return message
+
+
+def notify_missed_call(session: Session, call: Call) -> None:
+    """A call nobody answered and no voicemail was left: tell the secretary on duty.
+
+    Called by the voice webhooks when a call closes as missed; the messages issue fills it.
+    """

@@ -1,0 +1,80 @@
+"""Weekly rules in local wall time (coverage, shifts, opening hours) expanded to UTC.
+
+A rule says "Monday to Friday, 12:00 to 14:00, Europe/Paris"; expanded with `zoneinfo`
+it stays 12:00 local across daylight-saving changes, so its UTC instants move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def parse_weekdays(digits: str | None) -> frozenset[int]:
+    """ "01234" -> {0, 1, 2, 3, 4} (Monday = 0)."""
+    return frozenset(int(c) for c in (digits or "") if c.isdigit() and int(c) < 7)
+
+
+def format_weekdays(days: Iterable[int]) -> str:
+    return "".join(str(d) for d in sorted(set(days)))
+
+
+def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of wall time `at` on `day`.
+
+    In the spring-forward gap (02:30 on the last Sunday of March in Paris does not
+    exist) the wall time is read with the offset before the change, which lands after
+    the gap; in the autumn fold (02:30 happens twice) the first occurrence is taken.
+    """
+    return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def local_date(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    weekdays: frozenset[int]
+    start: time
+    end: time  # end <= start means the rule runs past midnight into the next day
+    valid_from: date | None = None
+    valid_until: date | None = None  # inclusive
+
+    def applies_on(self, day: date) -> bool:
+        if day.weekday() not in self.weekdays:
+            return False
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_until is not None and day > self.valid_until)
+
+    def interval_on(self, day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The UTC interval of the occurrence that starts on local `day`."""
+        start = local_to_utc(day, self.start, tz)
+        end_day = day if self.end > self.start else day + timedelta(days=1)
+        return start, local_to_utc(end_day, self.end, tz)
+
+
+def occurrences(
+    rule: WeeklyRule, tz: ZoneInfo, start: datetime, end: datetime
+) -> Iterator[tuple[datetime, datetime]]:
+    """UTC intervals of `rule` that overlap [start, end), in order."""
+    first = local_date(start, tz) - timedelta(days=1)  # a rule past midnight starts the day before
+    last = local_date(end, tz)
+    day = first
+    while day <= last:
+        if rule.applies_on(day):
+            s, e = rule.interval_on(day, tz)
+            if s < end and e > start:
+                yield s, e
+        day += timedelta(days=1)
+
+
+def occurrence_at(rule: WeeklyRule, tz: ZoneInfo, at: datetime) -> tuple[datetime, datetime] | None:
+    """The occurrence of `rule` containing instant `at`, if any."""
+    for s, e in occurrences(rule, tz, at, at + timedelta(microseconds=1)):
+        if s <= at < e:
+            return s, e
+    return None
