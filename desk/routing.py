@@ -120,11 +120,12 @@ def _ring(
     greeting = (client.greeting or client.name) if greet else ""
     while position < len(call.plan):
         ids = [int(i) for i in call.plan[position]]
-        phones = dict(
-            session.execute(
+        phones: dict[int, str] = {
+            i: phone
+            for i, phone in session.execute(
                 select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
-            ).tuples()
-        )
+            )
+        }
         # A secretary deleted since the plan was made is skipped: never fail the caller.
         ringing = [i for i in ids if i in phones]
         if ringing:
