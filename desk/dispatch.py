@@ -94,7 +94,7 @@ class Dispatcher:
         self.clock = clock
         self.max_attempts: int = settings["scheduler.outbox_max_attempts"]
         self.claim_timeout = timedelta(seconds=settings["scheduler.outbox_claim_timeout_seconds"])
-        self.status_callback = f"{settings['server.public_base_url']}/webhooks/sms/status"
+        self.status_callback = f"{settings['server.public_base_url']}/webhooks/sms/status?outbox="
 
     def run(self, limit: int = 200, stop: threading.Event | None = None) -> DispatchResult:
         """Send what is due, one row at a time, until nothing is due, `limit`, or `stop`."""
@@ -173,7 +173,7 @@ class Dispatcher:
     def _send(self, claim: Claim) -> str:
         if claim.channel == "sms":
             return self.sms.send(
-                claim.recipient, claim.body, status_callback=f"{self.status_callback}"
+                claim.recipient, claim.body, status_callback=f"{self.status_callback}{claim.id}"
             )
         return self.email.send(claim.recipient, claim.subject, claim.body, claim.html_body)
 

@@ -9,6 +9,7 @@ commit of a session that enqueued something, and does nothing when no dispatcher
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
@@ -109,3 +110,59 @@ def _kick_after_commit(session: Session) -> None:
 def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:  # the outer transaction, not a savepoint
         session.info.pop(_KICK_FLAG, None)
+
+
+# Twilio's message statuses, as our states. Their order is the order of a message's life,
+# so a callback that arrives late (sent after delivered) never moves a row backwards.
+TWILIO_STATES = {
+    "accepted": "sent",
+    "scheduled": "sent",
+    "queued": "sent",
+    "sending": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+_RANK = {"pending": 0, "sending": 1, "sent": 2}
+TERMINAL = frozenset({"delivered", "undelivered", "failed", "skipped"})
+
+
+def record_status(
+    session: Session,
+    *,
+    provider_id: str,
+    status: str,
+    now: datetime,
+    error_code: str | None = None,
+    outbox_id: int | None = None,
+) -> Outbox | None:
+    """Apply a provider's delivery report; repeats and late arrivals change nothing.
+
+    The row is found by the provider's id, or by `outbox_id` (carried in the status
+    callback URL) when the report beats the dispatcher recording that id.
+    """
+    state = TWILIO_STATES.get(status)
+    if not provider_id:
+        return None
+    row = session.scalar(select(Outbox).where(Outbox.provider_id == provider_id).limit(1))
+    if row is None and outbox_id is not None:
+        candidate = session.get(Outbox, outbox_id)
+        if candidate is not None and candidate.provider_id in (None, provider_id):
+            row = candidate
+    if row is None or state is None:
+        return row
+    if row.provider_id is None:
+        row.provider_id = provider_id[:64]
+    if row.state in TERMINAL or _RANK.get(state, 3) <= _RANK.get(row.state, 0):
+        return row
+    row.state = state
+    if state == "delivered":
+        row.delivered_at = now
+    elif state in ("undelivered", "failed"):
+        row.last_error = f"Twilio {status}" + (f" (erreur {error_code})" if error_code else "")
+    if row.sent_at is None:
+        row.sent_at = now
+    return row
