@@ -93,7 +93,7 @@ def digest_window(
             .where(Appointment.client_id == client.id, Appointment.status == "booked")
             .where(Appointment.created_at >= start, Appointment.created_at < end)
             .order_by(Appointment.starts_at)
-        ).tuples()
+        )
     ]
     if not messages and not bookings:
         return []
