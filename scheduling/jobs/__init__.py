@@ -22,4 +22,6 @@ class Job:
 
 JOBS: list[Job] = [
     Job("heartbeat", "scheduling.jobs.heartbeat:beat", lambda s: s["scheduler.heartbeat_seconds"]),
+    Job("outbox", "scheduling.jobs.outbox:dispatch", lambda s: s["scheduler.outbox_seconds"]),
+    Job("digest", "scheduling.jobs.digest:send_digests", lambda s: s["scheduler.digest_seconds"]),
 ]
