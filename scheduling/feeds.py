@@ -1,7 +1,7 @@
 """iCalendar feeds, per client or per practitioner (`GET /feeds/<token>.ics`).
 
 Building 10,000 events with `icalendar` takes seconds, so each event's text is built
-once per change and kept (`_PARTS`, keyed by id, SEQUENCE, updated time and everything
+once per change and kept (`_PARTS`, keyed by id, UID, SEQUENCE, updated time and everything
 else the text depends on); a feed is the calendar's header, the zone's VTIMEZONE (built
 once per zone), and the kept parts joined. `build_feed_full` builds the same calendar in
 one go with `icalendar`; a test proves both give the same bytes.
@@ -113,18 +113,20 @@ def _scope(query: object, token: FeedToken, window_start: datetime) -> object:
 
 
 def _names(session: Session, client_id: int) -> tuple[dict[int, str], dict[int, str]]:
-    types = dict(
-        session.execute(
+    types = {
+        row.id: row.name
+        for row in session.execute(
             select(AppointmentType.id, AppointmentType.name).where(
                 AppointmentType.client_id == client_id
             )
-        ).tuples()
-    )
-    people = dict(
-        session.execute(
+        )
+    }
+    people = {
+        row.id: row.name
+        for row in session.execute(
             select(Practitioner.id, Practitioner.name).where(Practitioner.client_id == client_id)
-        ).tuples()
-    )
+        )
+    }
     return types, people
 
 
@@ -252,6 +254,7 @@ def build_feed(session: Session, token: FeedToken, state: FeedState) -> bytes:
     keys_q = _scope(
         select(
             Appointment.id,
+            Appointment.uid,
             Appointment.sequence,
             Appointment.updated_at,
             Appointment.type_id,
@@ -267,7 +270,7 @@ def build_feed(session: Session, token: FeedToken, state: FeedState) -> bytes:
     parts: list[bytes | None] = []
     missing: dict[int, int] = {}
     keys: list[tuple[object, ...]] = []
-    for i, (appt_id, sequence, updated_at, type_id, practitioner_id) in enumerate(rows):
+    for i, (appt_id, uid, sequence, updated_at, type_id, practitioner_id) in enumerate(rows):
         variant = Variant(
             client.timezone,
             client.privacy_mode,
@@ -275,7 +278,8 @@ def build_feed(session: Session, token: FeedToken, state: FeedState) -> bytes:
             types.get(type_id, ""),
             people.get(practitioner_id, ""),
         )
-        key = (appt_id, sequence, updated_at, variant)
+        # The uid too: ids come back after a restore or in another database of this process.
+        key = (appt_id, uid, sequence, updated_at, variant)
         keys.append(key)
         part = _PARTS.get(key)
         parts.append(part)
