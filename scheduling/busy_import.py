@@ -135,26 +135,28 @@ def sync_sources(session: Session) -> list[CalendarSource]:
             Client.busy_ics_url.is_not(None), Client.active
         )
     ):
-        wanted[(client_id, None)] = url
+        wanted[(client_id, None)] = url or ""
     for client_id, practitioner_id, url in session.execute(
         select(Practitioner.client_id, Practitioner.id, Practitioner.busy_ics_url).where(
             Practitioner.busy_ics_url.is_not(None), Practitioner.active
         )
     ):
-        wanted[(client_id, practitioner_id)] = url
+        wanted[(client_id, practitioner_id)] = url or ""
     sources = []
     for source in session.scalars(select(CalendarSource)):
-        url = wanted.pop((source.client_id, source.practitioner_id), None)
-        if url is None or not url.strip():
+        current = wanted.pop((source.client_id, source.practitioner_id), "")
+        if not current.strip():
             session.delete(source)
             continue
-        source.url = url
+        source.url = current
         sources.append(source)
-    for (client_id, practitioner_id), url in wanted.items():
-        if url.strip():
-            source = CalendarSource(client_id=client_id, practitioner_id=practitioner_id, url=url)
-            session.add(source)
-            sources.append(source)
+    for (owner_id, maybe_practitioner), new_url in wanted.items():
+        if new_url.strip():
+            added = CalendarSource(
+                client_id=owner_id, practitioner_id=maybe_practitioner, url=new_url
+            )
+            session.add(added)
+            sources.append(added)
     session.commit()
     return sources
 
