@@ -50,7 +50,7 @@ def search_calls(session: Session, user: User, filters: CallFilters) -> list[Cal
         query = query.where(Call.started_at < end)
     query = query.order_by(Call.started_at.desc(), Call.id.desc()).limit(LOG_LIMIT)
     calls = list(session.scalars(query))
-    names = dict(session.execute(select(Secretary.id, Secretary.name)).tuples().all())
+    names = {sid: name for sid, name in session.execute(select(Secretary.id, Secretary.name))}
     return [_row(call, names) for call in calls]
 
 

@@ -89,7 +89,7 @@ def duties(session: Session, client: Client, start: datetime, end: datetime) -> 
             Shift.weekdays.is_not(None),
         )
     ).all()
-    names = dict(session.execute(select(Secretary.id, Secretary.name)).tuples().all())
+    names = {sid: name for sid, name in session.execute(select(Secretary.id, Secretary.name))}
     overrides = session.scalars(
         select(Override).where(Override.starts_at < end, Override.ends_at > start)
     ).all()
