@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from desk.errors import NotFound
-from desk.models import Client, Training, User
+from desk.models import Call, Client, Training, User
 
 
 def visible_clients_query(user: User) -> Select[Client]:
@@ -31,3 +31,19 @@ def client_for(session: Session, user: User, client_id: int) -> Client:
     if client is None:
         raise NotFound("client not found")
     return client
+
+
+def visible_calls_query(user: User) -> Select[Call]:
+    """Calls of the clients `user` may see; calls to no known client are the admins'."""
+    query = select(Call)
+    if user.role == "admin":
+        return query
+    visible = visible_clients_query(user).with_only_columns(Client.id)
+    return query.where(Call.client_id.in_(visible))
+
+
+def call_for(session: Session, user: User, call_id: int) -> Call:
+    call = session.scalar(visible_calls_query(user).where(Call.id == call_id))
+    if call is None:
+        raise NotFound("call not found")
+    return call

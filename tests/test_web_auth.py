@@ -47,3 +47,24 @@ def test_logout(client: FlaskClient, auth: AuthActions, demo: str) -> None:
     assert client.get("/desk/").status_code == 200
     auth.logout()
     assert client.get("/desk/").status_code == 302
+
+
+def test_switching_to_english_sticks_to_the_user(
+    client: FlaskClient, auth: AuthActions, demo: str
+) -> None:
+    from tests.conftest import _csrf_token
+
+    auth.login("claire@permanence.test")
+    assert "Se déconnecter" in client.get("/desk/").get_data(as_text=True)
+    response = client.post(
+        "/desk/language",
+        data={"locale": "en", "next": "/desk/", "csrf_token": _csrf_token(client)},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/desk/"
+    assert "Log out" in client.get("/desk/").get_data(as_text=True)
+    auth.logout()
+    auth.login("claire@permanence.test")
+    with client.session_transaction() as sess:
+        sess.pop("locale", None)
+    assert "Log out" in client.get("/desk/").get_data(as_text=True)

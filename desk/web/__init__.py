@@ -7,6 +7,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from desk.web.filters import init_filters
 from desk.web.i18n import SUPPORTED_LOCALES, select_locale
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -26,6 +27,7 @@ def init_web(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_locale="fr")
     app.jinja_env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
+    init_filters(app)
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
@@ -36,8 +38,21 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, object]:
-        return {"current_user": current_user, "request_path": request.path}
+        # `endpoints` lets the menu and the fiche link only to pages that exist yet.
+        return {
+            "current_user": current_user,
+            "request_path": request.path,
+            "endpoints": _endpoints(app),
+        }
 
-    from desk.web import auth, pages  # noqa: F401  (routes register on import)
+    from desk.web import auth, calls, clients, now, pages, rota  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
+
+
+def _endpoints(app: Flask) -> frozenset[str]:
+    known: frozenset[str] | None = app.extensions.get("desk.endpoints")
+    if known is None:
+        known = frozenset(rule.endpoint for rule in app.url_map.iter_rules())
+        app.extensions["desk.endpoints"] = known
+    return known

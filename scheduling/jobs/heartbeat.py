@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from desk.clock import system_now
@@ -10,6 +11,12 @@ from scheduling.runtime import runtime
 
 
 def record_beat(session: Session, node: str) -> None:
+    """Write this node's beat and mark it the only leader (a previous one has stepped down)."""
+    session.execute(
+        update(SchedulerHeartbeat)
+        .where(SchedulerHeartbeat.node != node, SchedulerHeartbeat.is_leader.is_(True))
+        .values(is_leader=False)
+    )
     row = session.get(SchedulerHeartbeat, node)
     if row is None:
         row = SchedulerHeartbeat(node=node)

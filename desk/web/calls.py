@@ -1,0 +1,82 @@
+"""The call log, with filters; every role sees the calls of the clients it may see."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectChoice, SelectField
+from wtforms.validators import Optional
+
+from desk.access import visible_clients
+from desk.call_log import CallFilters, search_calls
+from desk.models import Secretary, Training
+from desk.models.calls import CALL_OUTCOMES
+from desk.request_context import db_session
+from desk.web import bp
+
+OUTCOME_LABELS = {
+    "in-progress": _l("In progress"),
+    "answered": _l("Answered"),
+    "voicemail": _l("Voicemail"),
+    "missed": _l("Missed"),
+    "after-hours": _l("After hours"),
+    "not-in-service": _l("Not in service"),
+}
+
+
+class CallFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    client = SelectField(_l("Client"), validators=[Optional()])
+    secretary = SelectField(_l("Secretary"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), validators=[Optional()])
+    day_from = DateField(_l("From"), validators=[Optional()])
+    day_to = DateField(_l("To"), validators=[Optional()])
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/calls/")
+@login_required
+def calls() -> ResponseReturnValue:
+    session = db_session()
+    clients = visible_clients(session, current_user)
+    form = CallFilterForm(request.args)
+    form.client.choices = [SelectChoice("", _l("All"))] + [
+        SelectChoice(str(c.id), c.name) for c in clients
+    ]
+    secretaries = session.scalars(
+        select(Secretary)
+        .where(
+            Secretary.id.in_(
+                select(Training.secretary_id).where(Training.client_id.in_([c.id for c in clients]))
+            )
+        )
+        .order_by(Secretary.name)
+    ).all()
+    form.secretary.choices = [SelectChoice("", _l("All"))] + [
+        SelectChoice(str(s.id), s.name) for s in secretaries
+    ]
+    form.outcome.choices = [SelectChoice("", _l("All"))] + [
+        SelectChoice(o, OUTCOME_LABELS[o]) for o in CALL_OUTCOMES
+    ]
+    valid = form.validate()
+    filters = CallFilters(
+        client_id=_int_or_none(form.client.data),
+        secretary_id=_int_or_none(form.secretary.data),
+        outcome=form.outcome.data or None,
+        day_from=form.day_from.data if valid else None,
+        day_to=form.day_to.data if valid else None,
+    )
+    rows = search_calls(session, current_user, filters)
+    names = {c.id: c for c in clients}
+    return render_template(
+        "desk/calls.html", form=form, rows=rows, clients=names, outcomes=OUTCOME_LABELS
+    )

@@ -1,0 +1,95 @@
+"""Forms of the clients' pages (admin)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+WEEKDAY_NAMES = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+
+
+def weekday_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class FicheForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    greeting = TextAreaField(_l("Greeting said to callers"), validators=[Length(max=2000)])
+    fiche = TextAreaField(_l("Script for the secretaries"), validators=[Length(max=10000)])
+    after_hours_mode = SelectField(
+        _l("After hours"),
+        choices=[
+            SelectChoice("voicemail", _l("Voicemail")),
+            SelectChoice("message", _l("A message, then voicemail")),
+        ],
+    )
+    after_hours_message = TextAreaField(_l("After-hours message"), validators=[Length(max=2000)])
+    emergency_number = StringField(_l("Emergency number"), validators=[Length(max=32)])
+    message_delivery = SelectField(
+        _l("Message delivery"),
+        choices=[
+            SelectChoice("immediate", _l("At once")),
+            SelectChoice("digest", _l("A summary at the end of coverage")),
+        ],
+    )
+    ring_pair_together = BooleanField(_l("Ring the pair together"))
+    privacy_mode = BooleanField(_l("Keep patients' surnames out of the calendar feed"))
+    min_notice_minutes = IntegerField(
+        _l("Minimum booking notice (minutes)"), validators=[NumberRange(min=0, max=100000)]
+    )
+    cancel_cutoff_minutes = IntegerField(
+        _l("Online cancelling cut-off (minutes)"), validators=[NumberRange(min=0, max=100000)]
+    )
+
+
+class DeskNumberForm(FlaskForm):
+    number = StringField(_l("Desk number"), validators=[DataRequired(), Length(max=32)])
+    label = StringField(_l("Label"), validators=[Length(max=100)])
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    phone = StringField(_l("Mobile"), validators=[Length(max=32)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    receives_sms = BooleanField(_l("Receives SMS"), default=True)
+    receives_email = BooleanField(_l("Receives e-mail"), default=True)
+    urgent_only = BooleanField(_l("Urgent messages only"))
+
+
+class CoverageForm(FlaskForm):
+    weekdays = MultiCheckboxField(_l("Days"), choices=weekday_choices)
+    start = TimeField(_l("From"), validators=[DataRequired()])
+    end = TimeField(_l("To"), validators=[DataRequired()])
+    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+
+
+class RemoveForm(FlaskForm):
+    """A delete button: only the CSRF token."""

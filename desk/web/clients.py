@@ -1,0 +1,165 @@
+"""Clients (admin): the list and each client's fiche, numbers, contacts and coverage.
+
+Secretaries and client users who may see a client read its fiche; only admins edit.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from desk import clients as domain
+from desk.access import visible_clients
+from desk.errors import DomainError, NotFound
+from desk.models import Client
+from desk.request_context import db_session
+from desk.web import bp
+from desk.web.client_forms import ContactForm, CoverageForm, DeskNumberForm, FicheForm, RemoveForm
+from desk.web.common import admin_required, error_to_form, visible_client
+
+
+@bp.get("/clients/")
+@admin_required
+def clients() -> ResponseReturnValue:
+    return render_template("desk/clients.html", clients=visible_clients(db_session(), current_user))
+
+
+def _forms(client: Client) -> dict[str, FlaskForm]:
+    return {
+        "fiche_form": FicheForm(obj=client, prefix="fiche"),
+        "number_form": DeskNumberForm(prefix="number"),
+        "contact_form": ContactForm(prefix="contact"),
+        "coverage_form": CoverageForm(prefix="coverage"),
+        "remove_form": RemoveForm(),
+    }
+
+
+def _render(client: Client, forms: dict[str, FlaskForm], status: int = 200) -> ResponseReturnValue:
+    return render_template("desk/client.html", client=client, **forms), status
+
+
+@bp.get("/clients/<int:client_id>")
+@login_required
+def client(client_id: int) -> ResponseReturnValue:
+    found = visible_client(client_id)
+    return _render(found, _forms(found) if current_user.role == "admin" else {})
+
+
+@bp.get("/clients/<int:client_id>/fiche")
+@login_required
+def client_fiche(client_id: int) -> ResponseReturnValue:
+    """The fiche alone, as the Now page pops it during a call."""
+    return render_template(
+        "desk/_fiche.html", client=visible_client(client_id), call_id=request.args.get("call")
+    )
+
+
+@bp.post("/clients/<int:client_id>")
+@admin_required
+def client_update(client_id: int) -> ResponseReturnValue:
+    found = visible_client(client_id)
+    forms = _forms(found)
+    form = forms["fiche_form"]
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in domain.FICHE_FIELDS}
+        try:
+            domain.update_fiche(found, values)
+        except DomainError as exc:
+            db_session().rollback()
+            error_to_form(form, exc, "name")
+        else:
+            db_session().commit()
+            flash(_("The fiche is saved."))
+            return redirect(url_for("desk.client", client_id=found.id))
+    return _render(found, forms, 400)
+
+
+@bp.post("/clients/<int:client_id>/numbers")
+@admin_required
+def client_add_number(client_id: int) -> ResponseReturnValue:
+    found = visible_client(client_id)
+    forms = _forms(found)
+    form = forms["number_form"]
+    if form.validate_on_submit():
+        try:
+            domain.add_desk_number(db_session(), found, form.number.data, form.label.data or "")
+        except DomainError as exc:
+            db_session().rollback()
+            error_to_form(form, exc, "number")
+        else:
+            db_session().commit()
+            flash(_("Desk number added."))
+            return redirect(url_for("desk.client", client_id=found.id) + "#numbers")
+    return _render(found, forms, 400)
+
+
+@bp.post("/clients/<int:client_id>/contacts")
+@admin_required
+def client_add_contact(client_id: int) -> ResponseReturnValue:
+    found = visible_client(client_id)
+    forms = _forms(found)
+    form = forms["contact_form"]
+    if form.validate_on_submit():
+        data = domain.ContactInput(
+            name=form.name.data,
+            phone=form.phone.data,
+            email=form.email.data,
+            receives_sms=form.receives_sms.data,
+            receives_email=form.receives_email.data,
+            urgent_only=form.urgent_only.data,
+        )
+        try:
+            domain.add_contact(db_session(), found, data)
+        except DomainError as exc:
+            db_session().rollback()
+            error_to_form(form, exc, "name")
+        else:
+            db_session().commit()
+            flash(_("Contact added."))
+            return redirect(url_for("desk.client", client_id=found.id) + "#contacts")
+    return _render(found, forms, 400)
+
+
+@bp.post("/clients/<int:client_id>/coverage")
+@admin_required
+def client_add_coverage(client_id: int) -> ResponseReturnValue:
+    found = visible_client(client_id)
+    forms = _forms(found)
+    form = forms["coverage_form"]
+    if form.validate_on_submit():
+        try:
+            domain.add_coverage(
+                db_session(),
+                found,
+                [int(d) for d in form.weekdays.data or []],
+                form.start.data,
+                form.end.data,
+                form.valid_from.data,
+                form.valid_until.data,
+            )
+        except DomainError as exc:
+            db_session().rollback()
+            error_to_form(form, exc, "weekdays")
+        else:
+            db_session().commit()
+            flash(_("Coverage window added."))
+            return redirect(url_for("desk.client", client_id=found.id) + "#coverage")
+    return _render(found, forms, 400)
+
+
+@bp.post("/clients/<int:client_id>/<any(number, contact, coverage):kind>/<int:part_id>/delete")
+@admin_required
+def client_remove_part(client_id: int, kind: str, part_id: int) -> ResponseReturnValue:
+    found = visible_client(client_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    try:
+        domain.remove_part(db_session(), found, kind, part_id)
+    except NotFound:
+        abort(404)
+    db_session().commit()
+    flash(_("Removed."))
+    return redirect(url_for("desk.client", client_id=found.id))

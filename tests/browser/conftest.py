@@ -1,0 +1,152 @@
+"""Browser tests: the real app on a real port, driven by real Chromium through Playwright.
+
+The server is the app `desk run` builds, served by werkzeug in a thread on a free port
+of 127.0.0.1, with `server.public_base_url` set to that address (so signed webhooks and
+links are right) and the demo desk loaded, once per database backend. Chromium is the
+Debian package (`/usr/bin/chromium`): Playwright's own download is never used. A failing
+test leaves a screenshot and the page's HTML in `tests/artifacts/`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from desk.app import create_app
+from desk.config import Settings, load_settings
+from desk.db import Database
+from tests.conftest import test_overrides
+
+CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+PASSWORD = "permanence"
+
+
+def _chromium_or_skip() -> str:
+    """The browser's path. Missing: a skip on a laptop, a failure in CI (never a silent pass)."""
+    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if path:
+        return path
+    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    settings: Settings
+    db: Database
+
+    def __call__(self, path: str) -> str:
+        return f"{self.url}{path}"
+
+
+@pytest.fixture
+def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
+    """The app on http://127.0.0.1:<free port>, demo desk loaded (runs once per backend)."""
+    from desk.demo import load_demo
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = load_settings(
+        environ={"DESK_CONFIG": str(tmp_path / "no-config.toml")},
+        overrides=test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url}),
+    )
+    with db.session() as s:
+        load_demo(s, settings)
+    app = create_app(settings)
+    server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=url, app=app, settings=settings, db=db)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        app.extensions["desk.db"].dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Keep each phase's report on the item, so the `page` fixture knows a test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context (no cookies) in French, 5 s timeouts."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(5000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            _keep_artifacts(tab, request.node.nodeid)
+        context.close()
+
+
+def _keep_artifacts(tab: Any, nodeid: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid)[-150:]
+    try:
+        tab.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True)
+        (ARTIFACTS / f"{stem}.html").write_text(tab.content(), encoding="utf-8")
+    except Exception as exc:  # a dead page must not hide the test's own failure
+        (ARTIFACTS / f"{stem}.txt").write_text(f"no screenshot: {exc}", encoding="utf-8")
+
+
+def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person would."""
+    page.goto("/desk/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/desk/(?!login)"))

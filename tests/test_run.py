@@ -1,0 +1,84 @@
+"""`desk run` starts from nothing: migrates a fresh database and answers on its port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.browser.conftest import free_port
+
+
+def desk_command() -> str:
+    beside_python = Path(sys.executable).with_name("desk")
+    found = str(beside_python) if beside_python.exists() else shutil.which("desk")
+    assert found, "the `desk` console script is not installed (pip install -e .)"
+    return found
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[str], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out, _ = process.communicate()
+            pytest.fail(f"desk run exited with {process.returncode}:\n{out}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    pytest.fail(f"desk run did not answer {url} within {seconds} s")
+
+
+@pytest.mark.slow
+def test_desk_run_serves_the_login_page_and_readyz_on_a_fresh_sqlite_database(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESK_")}
+    env.update(
+        DESK_CONFIG=str(tmp_path / "no-config.toml"),
+        DESK_DATABASE_URL=f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+        DESK_SERVER_INSTANCE_PATH=str(tmp_path / "instance"),
+        DESK_SCHEDULER_HEARTBEAT_SECONDS="1",
+    )
+    process = subprocess.Popen(
+        [desk_command(), "run", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/healthz", process, seconds=60)
+        login = requests.get(f"{base}/desk/login", timeout=5)
+        assert login.status_code == 200
+        assert "Se connecter" in login.text
+        assert requests.get(f"{base}/desk/", timeout=5, allow_redirects=False).status_code == 302
+
+        ready: dict[str, object] = {}
+        for _ in range(50):  # the in-process scheduler's first heartbeat
+            ready = requests.get(f"{base}/readyz", timeout=5).json()
+            if ready.get("scheduler_heartbeat"):
+                break
+            time.sleep(0.2)
+        assert ready["status"] == "ok"
+        assert ready["migration"] == ready["head"]
+        assert ready["scheduler_heartbeat"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+    assert (tmp_path / "instance" / "secret_key").exists()

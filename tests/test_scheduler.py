@@ -1,0 +1,100 @@
+"""The scheduler process: one leader among several, failover, the heartbeat /readyz reports."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from desk.config import Settings
+from desk.db import Database
+from desk.models import SchedulerHeartbeat
+from scheduling.jobs import JOBS
+from scheduling.runtime import DeskScheduler
+
+HEARTBEAT = [job for job in JOBS if job.id == "heartbeat"]
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def schedulers(settings: Settings, db: Database) -> Iterator[list[DeskScheduler]]:
+    """Two scheduler processes' worth of schedulers on one database, stopped at the end."""
+    made = [DeskScheduler(settings, db, poll_seconds=0.1, jobs=HEARTBEAT) for _ in range(2)]
+    yield made
+    for scheduler in made:
+        scheduler.shutdown()
+
+
+def leaders(schedulers: list[DeskScheduler]) -> list[DeskScheduler]:
+    return [s for s in schedulers if s.is_leader]
+
+
+def test_two_schedulers_on_one_database_elect_exactly_one_leader(
+    schedulers: list[DeskScheduler],
+) -> None:
+    for scheduler in schedulers:
+        scheduler.start()
+    assert wait_for(lambda: len(leaders(schedulers)) == 1)
+    time.sleep(0.5)  # several election rounds: the other one must still be waiting
+    assert len(leaders(schedulers)) == 1
+
+
+def test_when_the_leader_shuts_down_the_other_takes_over(
+    schedulers: list[DeskScheduler],
+) -> None:
+    for scheduler in schedulers:
+        scheduler.start()
+    assert wait_for(lambda: len(leaders(schedulers)) == 1)
+    first = leaders(schedulers)[0]
+    other = next(s for s in schedulers if s is not first)
+    first.shutdown()
+    assert not first.is_leader
+    assert wait_for(lambda: other.is_leader)
+
+
+def test_the_heartbeat_runs_at_once_and_readyz_reports_it(
+    schedulers: list[DeskScheduler], client: FlaskClient, db: Database
+) -> None:
+    before = client.get("/readyz").json
+    assert before["scheduler_heartbeat"] is None
+    assert before["scheduler_stale"] is True
+
+    leader = schedulers[0].start()
+
+    def beat_recorded() -> bool:
+        with db.session() as s:
+            return s.get(SchedulerHeartbeat, leader.node) is not None
+
+    assert wait_for(beat_recorded)
+    after = client.get("/readyz").json
+    assert after["status"] == "ok"
+    assert after["scheduler_heartbeat"] is not None
+    assert after["scheduler_stale"] is False
+
+
+def test_a_new_leader_marks_the_old_one_as_no_longer_leading(
+    schedulers: list[DeskScheduler], db: Database
+) -> None:
+    first, second = schedulers
+    first.start()
+
+    def beats() -> dict[str, bool]:
+        with db.session() as s:
+            rows = s.scalars(select(SchedulerHeartbeat)).all()
+            return {row.node: row.is_leader for row in rows}
+
+    assert wait_for(lambda: beats().get(first.node) is True)
+    first.shutdown()
+    second.start()
+    assert wait_for(lambda: beats() == {first.node: False, second.node: True})

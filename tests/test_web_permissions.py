@@ -1,0 +1,73 @@
+"""Every desk route for every role: who gets the page, who is refused, who is sent to log in.
+
+Another tenant's object is 404 (not 403): its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from desk.db import Database
+from tests.conftest import AuthActions
+from tests.web_support import LOGINS, demo_id, other_tenant, post
+
+ROLES = ("admin", "secretary", "client", "anonymous")
+
+# (method, path template, expected status for admin, secretary, client user, anonymous).
+# {own} is the demo client (everyone's), {other} a client only the admin may see.
+ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
+    ("GET", "/desk/", (200, 200, 200, 302)),
+    ("GET", "/desk/clients/", (200, 403, 403, 302)),
+    ("GET", "/desk/clients/{own}", (200, 200, 200, 302)),
+    ("GET", "/desk/clients/{other}", (200, 404, 404, 302)),
+    ("GET", "/desk/clients/{own}/fiche", (200, 200, 200, 302)),
+    ("GET", "/desk/clients/{other}/fiche", (200, 404, 404, 302)),
+    ("POST", "/desk/clients/{own}", (400, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/numbers", (400, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/contacts", (400, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/coverage", (400, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/number/999999/delete", (404, 403, 403, 302)),
+    ("GET", "/desk/calls/", (200, 200, 200, 302)),
+    ("GET", "/desk/rota/", (200, 200, 403, 302)),
+    ("GET", "/desk/rota/?client={own}", (200, 200, 403, 302)),
+    ("GET", "/desk/rota/?client={other}", (200, 404, 403, 302)),
+    ("POST", "/desk/rota/{own}/shifts", (400, 403, 403, 302)),
+    ("POST", "/desk/rota/{own}/overrides", (400, 403, 403, 302)),
+    ("POST", "/desk/rota/{own}/absences", (400, 403, 403, 302)),
+    ("POST", "/desk/rota/{own}/shift/999999/delete", (404, 403, 403, 302)),
+    ("GET", "/desk/now", (200, 200, 403, 302)),
+    ("GET", "/desk/now.json", (200, 200, 403, 302)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_it_may_on_every_desk_route(
+    role: str, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    other = other_tenant(db)
+    with db.session() as s:
+        own = demo_id(s)
+    if role != "anonymous":
+        assert auth.login(LOGINS[role]).status_code == 302
+    column = ROLES.index(role)
+    wrong = []
+    for method, template, expected in ROUTES:
+        path = template.format(own=own, other=other)
+        response = client.get(path) if method == "GET" else post(client, path)
+        if response.status_code != expected[column]:
+            wrong.append(f"{method} {path}: {response.status_code}, expected {expected[column]}")
+        if response.status_code == 302 and role == "anonymous":
+            assert response.headers["Location"].startswith("/desk/login")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_an_admin_form_posted_without_a_csrf_token_is_refused(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    with db.session() as s:
+        own = demo_id(s)
+    auth.login(LOGINS["admin"])
+    response = client.post(f"/desk/clients/{own}/numbers", data={"number-number": "0199001111"})
+    assert response.status_code == 400
+    assert "0199001111" not in client.get(f"/desk/clients/{own}").get_data(as_text=True)

@@ -1,0 +1,66 @@
+"""Helpers for the web desk's tests: another tenant, the demo's ids, posting with a token."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.db import Database
+from desk.models import Client, CoverageWindow, DeskNumber, Secretary, Shift, Training
+from tests.conftest import _csrf_token
+
+LOGINS = {
+    "admin": "admin@permanence.test",
+    "secretary": "claire@permanence.test",
+    "client": "accueil@cabinet-du-parc.test",
+}
+
+
+def other_tenant(db: Database) -> int:
+    """A second client nobody of the demo is trained for (with its own secretary and shift)."""
+    with db.session() as s:
+        other = Client(slug="autre-cabinet", name="Autre cabinet", greeting="Autre cabinet.")
+        s.add(other)
+        s.flush()
+        s.add(DeskNumber(client_id=other.id, number="+33199009999"))
+        s.add(
+            CoverageWindow(
+                client_id=other.id, weekdays="01234", start_local=time(9), end_local=time(17)
+            )
+        )
+        nadia = Secretary(name="Nadia", phone="+33612000077")
+        s.add(nadia)
+        s.flush()
+        s.add(Training(secretary_id=nadia.id, client_id=other.id))
+        s.add(
+            Shift(
+                secretary_id=nadia.id,
+                client_id=other.id,
+                weekdays="01234",
+                start_local=time(9),
+                end_local=time(17),
+            )
+        )
+        return other.id
+
+
+def demo_id(session: Session) -> int:
+    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
+    assert found is not None
+    return found
+
+
+def secretary_id(session: Session, name: str) -> int:
+    found = session.scalar(select(Secretary.id).where(Secretary.name == name))
+    assert found is not None
+    return found
+
+
+def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None) -> Any:
+    """POST a form with a valid CSRF token (the page must have been visited once)."""
+    client.get("/desk/login")
+    return client.post(path, data={**(data or {}), "csrf_token": _csrf_token(client)})
