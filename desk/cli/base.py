@@ -31,4 +31,7 @@ def settings_from(ctx: click.Context) -> Settings:
 
 
 def database_from(ctx: click.Context) -> Database:
-    return Database(database_url(settings_from(ctx)))
+    """The configured database, its connections closed when the command ends."""
+    db = Database(database_url(settings_from(ctx)))
+    ctx.find_root().call_on_close(db.dispose)
+    return db
