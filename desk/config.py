@@ -64,6 +64,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "busy_import_minutes": 30,
         "lock_path": "",
         "outbox_max_attempts": 8,
+        "outbox_claim_timeout_seconds": 300,
+        "digest_seconds": 300,
     },
     "fallback": {
         "numbers": [],

@@ -1,11 +1,27 @@
 """The outbox: every SMS and e-mail is a row written in the transaction that decided it,
-and sent after commit by the dispatcher (never inside a request)."""
+and sent after commit by the dispatcher (never inside a request).
+
+`kick()` wakes the in-process dispatcher (`desk run`) so a row goes out right after its
+commit instead of at the next scheduler tick; it is called automatically after any
+commit of a session that enqueued something, and does nothing when no dispatcher runs.
+"""
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk.models import Outbox
+
+CHANNELS = ("sms", "email")
+_KICK_FLAG = "desk.outbox.enqueued"
+_wakers: list[threading.Event] = []
+_wakers_lock = threading.Lock()
 
 
 def enqueue(
@@ -20,10 +36,22 @@ def enqueue(
     client_id: int | None = None,
     message_id: int | None = None,
     appointment_id: int | None = None,
+    dedupe_key: str | None = None,
 ) -> Outbox:
-    """Add one SMS (`channel="sms"`, recipient E.164) or e-mail to send after commit."""
-    if channel not in ("sms", "email"):
+    """Add one SMS (`channel="sms"`, recipient E.164) or e-mail to send after commit.
+
+    With `dedupe_key` (e.g. `f"reminder:{appointment.id}"`), enqueueing the same key
+    twice returns the first row instead of adding a second: one send per key, even when
+    two processes race (the key is unique in the database).
+    """
+    if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
+    if not recipient:
+        raise ValueError("an outbox row needs a recipient")
+    if dedupe_key is not None:
+        existing = session.scalar(select(Outbox).where(Outbox.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
     row = Outbox(
         channel=channel,
         recipient=recipient,
@@ -34,6 +62,107 @@ def enqueue(
         client_id=client_id,
         message_id=message_id,
         appointment_id=appointment_id,
+        dedupe_key=dedupe_key,
     )
-    session.add(row)
+    if dedupe_key is None:
+        session.add(row)
+    else:
+        # A savepoint, so losing the race to another process leaves the caller's
+        # transaction usable.
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            existing = session.scalar(select(Outbox).where(Outbox.dedupe_key == dedupe_key))
+            if existing is None:
+                raise
+            return existing
+    session.info[_KICK_FLAG] = True
+    return row
+
+
+def register_waker(waker: threading.Event) -> None:
+    """An in-process dispatcher registers the event it waits on (see desk.dispatch)."""
+    with _wakers_lock:
+        _wakers.append(waker)
+
+
+def unregister_waker(waker: threading.Event) -> None:
+    with _wakers_lock:
+        if waker in _wakers:
+            _wakers.remove(waker)
+
+
+def kick() -> None:
+    """Wake the in-process dispatcher, if one runs. Safe to call anywhere, any time."""
+    with _wakers_lock:
+        for waker in _wakers:
+            waker.set()
+
+
+@event.listens_for(Session, "after_commit")
+def _kick_after_commit(session: Session) -> None:
+    if session.info.pop(_KICK_FLAG, False):
+        kick()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the outer transaction, not a savepoint
+        session.info.pop(_KICK_FLAG, None)
+
+
+# Twilio's message statuses, as our states. Their order is the order of a message's life,
+# so a callback that arrives late (sent after delivered) never moves a row backwards.
+TWILIO_STATES = {
+    "accepted": "sent",
+    "scheduled": "sent",
+    "queued": "sent",
+    "sending": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+_RANK = {"pending": 0, "sending": 1, "sent": 2}
+TERMINAL = frozenset({"delivered", "undelivered", "failed", "skipped"})
+
+
+def record_status(
+    session: Session,
+    *,
+    provider_id: str,
+    status: str,
+    now: datetime,
+    error_code: str | None = None,
+    outbox_id: int | None = None,
+) -> Outbox | None:
+    """Apply a provider's delivery report; repeats and late arrivals change nothing.
+
+    The row is found by the provider's id, or by `outbox_id` (carried in the status
+    callback URL) when the report beats the dispatcher recording that id.
+    """
+    state = TWILIO_STATES.get(status)
+    if not provider_id:
+        return None
+    row = session.scalar(select(Outbox).where(Outbox.provider_id == provider_id).limit(1))
+    if row is None and outbox_id is not None:
+        candidate = session.get(Outbox, outbox_id)
+        if candidate is not None and candidate.provider_id in (None, provider_id):
+            row = candidate
+    if row is None or state is None:
+        return row
+    if row.provider_id is None:
+        row.provider_id = provider_id[:64]
+    if row.state in TERMINAL or _RANK.get(state, 3) <= _RANK.get(row.state, 0):
+        return row
+    row.state = state
+    if state == "delivered":
+        row.delivered_at = now
+    elif state in ("undelivered", "failed"):
+        row.last_error = f"Twilio {status}" + (f" (erreur {error_code})" if error_code else "")
+    if row.sent_at is None:
+        row.sent_at = now
     return row

@@ -1,1 +1,248 @@
-"""Voice webhooks (DESIGN §4)."""
+"""Twilio voice webhooks (DESIGN §4, §8). Each view: parse the form, one domain call, TwiML.
+
+Every view is signed (403 otherwise) and never leaves the caller on a dead line: any
+error, including an unreachable database, answers with TwiML built from settings alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from flask import Response, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desk import routing
+from desk.clock import now
+from desk.request_context import db_session, settings
+from webhooks import bp, twiml
+from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
+from webhooks.signature import twilio_signed
+
+log = logging.getLogger(__name__)
+
+# Form parameter carrying the simulated time of `desk simulate --at`. Honoured only with
+# the console provider (never against real Twilio); the signature covers it.
+SIMULATED_TIME = "DeskSimulatedTime"
+
+
+def _xml(body: str) -> Response:
+    return Response(body, mimetype="text/xml")
+
+
+def _cfg() -> twiml.VoiceConfig:
+    return twiml.VoiceConfig.from_settings(settings())
+
+
+def _at() -> datetime:
+    simulated = request.form.get(SIMULATED_TIME)
+    if simulated and settings()["twilio.provider"] == "console":
+        at = datetime.fromisoformat(simulated)
+        if at.tzinfo is not None:
+            return at
+    return now()
+
+
+def _int(name: str) -> int | None:
+    value = request.form.get(name, "")
+    return int(value) if value.strip().lstrip("-").isdigit() else None
+
+
+def _handle(
+    key_params: Iterable[str],
+    work: Callable[[Session], str],
+    on_error: Callable[[], str],
+) -> Response:
+    """Replay a repeated delivery, or do `work` and keep its TwiML with its changes."""
+    call_sid = request.form.get("CallSid", "")
+    try:
+        session = db_session()
+        token = request.headers.get(TOKEN_HEADER)
+        key = receipt_key(request.full_path.rstrip("?"), request.form, token, key_params)
+        stored = replay(session, key)
+        if stored is not None:
+            return _xml(stored)
+        body = work(session)
+        remember(session, key, body)
+        try:
+            session.commit()
+        except IntegrityError:
+            # The same delivery, twice at once: the other one won; answer as it did.
+            session.rollback()
+            stored = replay(session, key)
+            if stored is None:
+                raise
+            return _xml(stored)
+        return _xml(body)
+    except Exception:
+        log.exception("voice webhook %s failed (CallSid=%s): fallback", request.path, call_sid)
+        try:
+            db_session().rollback()
+        except Exception:  # the database may be what failed
+            log.debug("rollback failed too", exc_info=True)
+        return _xml(on_error())
+
+
+def _caller_fallback() -> str:
+    return twiml.fallback(_cfg())
+
+
+@bp.post("/voice/incoming")
+@twilio_signed
+def incoming() -> Response:
+    form = request.form
+
+    def work(session: Session) -> str:
+        decision = routing.start_call(
+            session,
+            call_sid=form["CallSid"],
+            to=form.get("To", ""),
+            caller=form.get("From", ""),
+            forwarded_from=form.get("ForwardedFrom"),
+            at=_at(),
+        )
+        if decision.action == routing.NOT_IN_SERVICE:
+            log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
+        return twiml.for_decision(decision, _cfg())
+
+    return _handle(("CallSid",), work, _caller_fallback)
+
+
+@bp.post("/voice/screen")
+@twilio_signed
+def screen() -> Response:
+    form = request.form
+
+    def work(session: Session) -> str:
+        name = routing.screen(
+            session,
+            parent_call_sid=form.get("ParentCallSid", ""),
+            leg_sid=form.get("CallSid", ""),
+            to=form.get("To", ""),
+        )
+        return twiml.screen_prompt(name, _cfg())
+
+    # On her leg a failure still asks for the key, without the client's name.
+    return _handle(("CallSid",), work, lambda: twiml.screen_prompt("", _cfg()))
+
+
+@bp.post("/voice/screen-result")
+@twilio_signed
+def screen_result() -> Response:
+    form = request.form
+
+    def work(session: Session) -> str:
+        accepted = routing.screen_result(
+            session,
+            parent_call_sid=form.get("ParentCallSid", ""),
+            leg_sid=form.get("CallSid", ""),
+            to=form.get("To", ""),
+            digits=form.get("Digits", ""),
+            at=_at(),
+        )
+        return twiml.bridge() if accepted else twiml.hangup()
+
+    def on_error() -> str:
+        # She pressed 1 and we cannot record it: bridge anyway, the caller comes first.
+        return twiml.bridge() if form.get("Digits", "").strip() == "1" else twiml.hangup()
+
+    return _handle(("CallSid", "Digits"), work, on_error)
+
+
+@bp.post("/voice/dial-result")
+@twilio_signed
+def dial_result() -> Response:
+    form = request.form
+    step = request.args.get("step", "")
+
+    def work(session: Session) -> str:
+        decision = routing.dial_result(
+            session,
+            call_sid=form["CallSid"],
+            step=int(step) if step.isdigit() else None,
+            dial_status=form.get("DialCallStatus", ""),
+            bridged=form.get("DialBridged", "").lower() == "true",
+            duration=_int("DialCallDuration"),
+            at=_at(),
+        )
+        return twiml.for_decision(decision, _cfg())
+
+    return _handle(("CallSid", "DialCallSid", "DialCallStatus"), work, _caller_fallback)
+
+
+@bp.post("/voice/voicemail")
+@twilio_signed
+def voicemail() -> Response:
+    form = request.form
+
+    def work(session: Session) -> str:
+        routing.save_voicemail(
+            session,
+            call_sid=form["CallSid"],
+            recording_url=form.get("RecordingUrl"),
+            recording_sid=form.get("RecordingSid"),
+            duration=_int("RecordingDuration"),
+        )
+        return twiml.voicemail_saved("fr", _cfg())
+
+    return _handle(("CallSid", "RecordingSid"), work, twiml.hangup)
+
+
+@bp.post("/voice/recording")
+@twilio_signed
+def recording() -> Response:
+    form = request.form
+
+    def work(session: Session) -> str:
+        if form.get("RecordingStatus", "completed") == "completed":
+            routing.save_voicemail(
+                session,
+                call_sid=form.get("CallSid", ""),
+                recording_url=form.get("RecordingUrl"),
+                recording_sid=form.get("RecordingSid"),
+                duration=_int("RecordingDuration"),
+            )
+        return twiml.empty()
+
+    return _handle(("CallSid", "RecordingSid", "RecordingStatus"), work, twiml.empty)
+
+
+@bp.post("/voice/status")
+@twilio_signed
+def status() -> Response:
+    form = request.form
+
+    def work(session: Session) -> str:
+        routing.close_call(
+            session,
+            call_sid=form.get("CallSid", ""),
+            status=form.get("CallStatus", ""),
+            duration=_int("CallDuration"),
+            sequence=_int("SequenceNumber"),
+            at=_at(),
+        )
+        return twiml.empty()
+
+    return _handle(("CallSid", "CallStatus", "SequenceNumber"), work, twiml.empty)
+
+
+@bp.post("/voice/fallback")
+@twilio_signed
+def fallback() -> Response:
+    """Twilio's fallback URL (and the next turns of the fallback itself): settings only."""
+    step = request.args.get("step", "0")
+    log.error(
+        "voice fallback step %s for CallSid=%s (ErrorCode=%s)",
+        step,
+        request.form.get("CallSid"),
+        request.form.get("ErrorCode"),
+    )
+    return _xml(
+        twiml.fallback(
+            _cfg(),
+            int(step) if step.isdigit() else 0,
+            request.form.get("DialCallStatus", ""),
+        )
+    )

@@ -1,1 +1,86 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""Calendar feed tokens and API keys: `desk feed create|rotate|revoke`, `desk apikey create`."""
+
+from __future__ import annotations
+
+import click
+
+from desk.cli.base import database_from, main, settings_from
+from desk.clock import system_now
+from desk.errors import DomainError
+from scheduling.feeds import feed_url
+from scheduling.tokens import (
+    client_by_slug,
+    create_api_key,
+    create_feed_token,
+    revoke_feed_token,
+    rotate_feed_token,
+)
+
+
+@main.group("feed")
+def feed() -> None:
+    """Calendar feed URLs (one per client, or per practitioner)."""
+
+
+@feed.command("create")
+@click.option("--client", "slug", required=True, help="the client's slug")
+@click.option("--practitioner", "practitioner_id", type=int, default=None)
+@click.pass_context
+def feed_create(ctx: click.Context, slug: str, practitioner_id: int | None) -> None:
+    """Create a feed token and print its URL."""
+    base = settings_from(ctx)["server.public_base_url"]
+    try:
+        with database_from(ctx).session() as session:
+            client = client_by_slug(session, slug)
+            row = create_feed_token(session, client.id, practitioner_id, system_now())
+            token = row.token
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(feed_url(base, token))
+
+
+@feed.command("rotate")
+@click.option("--token", required=True)
+@click.pass_context
+def feed_rotate(ctx: click.Context, token: str) -> None:
+    """Revoke a token and print the URL of its replacement."""
+    base = settings_from(ctx)["server.public_base_url"]
+    try:
+        with database_from(ctx).session() as session:
+            new = rotate_feed_token(session, token, system_now()).token
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(feed_url(base, new))
+
+
+@feed.command("revoke")
+@click.option("--token", required=True)
+@click.pass_context
+def feed_revoke(ctx: click.Context, token: str) -> None:
+    """Revoke a token: its URL answers 404 at once."""
+    try:
+        with database_from(ctx).session() as session:
+            revoke_feed_token(session, token, system_now())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo("revoked")
+
+
+@main.group("apikey")
+def apikey() -> None:
+    """API keys for the JSON API (one client each)."""
+
+
+@apikey.command("create")
+@click.option("--client", "slug", required=True, help="the client's slug")
+@click.option("--label", default="")
+@click.pass_context
+def apikey_create(ctx: click.Context, slug: str, label: str) -> None:
+    """Create a key and print it (once: only its hash is kept)."""
+    try:
+        with database_from(ctx).session() as session:
+            client = client_by_slug(session, slug)
+            _, key = create_api_key(session, client.id, label, system_now())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(key)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column, text
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.models.base import Base, utcnow
@@ -16,6 +17,18 @@ class Appointment(Base):
         Index("ix_appointments_practitioner_start", "practitioner_id", "starts_at"),
         Index("ix_appointments_client_start", "client_id", "starts_at"),
         Index("ix_appointments_reminder", "status", "reminder_sent_at", "starts_at"),
+        # The no-double-booking guarantee on PostgreSQL (SQLite: BEGIN IMMEDIATE in booking).
+        # Created by migration 0003 on PostgreSQL only; Alembic does not compare it.
+        ExcludeConstraint(
+            (literal_column("practitioner_id"), "="),
+            (
+                func.tstzrange(literal_column("starts_at"), literal_column("blocked_until"), "[)"),
+                "&&",
+            ),
+            name="ex_appointments_no_overlap",
+            using="gist",
+            where=text("status <> 'cancelled'"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

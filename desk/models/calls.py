@@ -47,7 +47,11 @@ class CallAttempt(Base):
     """One ring of one secretary (a step of the plan)."""
 
     __tablename__ = "call_attempts"
-    __table_args__ = (UniqueConstraint("call_id", "position", "secretary_id"),)
+    __table_args__ = (
+        UniqueConstraint("call_id", "position", "secretary_id"),
+        # The web desk polls "did I just accept a call?" per secretary.
+        Index("ix_call_attempts_secretary_accepted", "secretary_id", "accepted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
@@ -58,6 +62,7 @@ class CallAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     # ringing, accepted, declined, no-key, no-answer, busy, failed, completed
     outcome: Mapped[str] = mapped_column(String(16), default="ringing")
+    accepted_at: Mapped[datetime | None]
     duration_seconds: Mapped[int | None]
 
     call: Mapped[Call] = relationship(back_populates="attempts")

@@ -66,6 +66,9 @@ class Outbox(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set by senders that must never enqueue the same thing twice (a digest per window,
+    # a reminder per appointment): a second insert fails on the unique constraint.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     permanent_error: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -42,7 +42,10 @@ class Override(Base):
     """`replacement` takes `original`'s duty (one shift, or all of it) for a period."""
 
     __tablename__ = "overrides"
-    __table_args__ = (Index("ix_overrides_period", "starts_at", "ends_at"),)
+    # Looked up by the secretary whose duty is taken over, never by period alone.
+    __table_args__ = (
+        Index("ix_overrides_original_period", "original_secretary_id", "starts_at", "ends_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))

@@ -22,4 +22,12 @@ class Job:
 
 JOBS: list[Job] = [
     Job("heartbeat", "scheduling.jobs.heartbeat:beat", lambda s: s["scheduler.heartbeat_seconds"]),
+    Job("outbox", "scheduling.jobs.outbox:dispatch", lambda s: s["scheduler.outbox_seconds"]),
+    Job("digest", "scheduling.jobs.digest:send_digests", lambda s: s["scheduler.digest_seconds"]),
+    Job("reminders", "scheduling.jobs.reminders:sweep", lambda s: s["scheduler.reminder_seconds"]),
+    Job(
+        "busy-import",
+        "scheduling.jobs.busy_import:run",
+        lambda s: 60 * s["scheduler.busy_import_minutes"],
+    ),
 ]

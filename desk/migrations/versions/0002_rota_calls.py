@@ -128,6 +128,7 @@ def upgrade() -> None:
         sa.Column("leg_sid", sa.String(length=64), nullable=True),
         sa.Column("started_at", desk.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("accepted_at", desk.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("duration_seconds", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["call_id"],
@@ -148,6 +149,9 @@ def upgrade() -> None:
     with op.batch_alter_table("call_attempts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_call_attempts_call_id"), ["call_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_call_attempts_leg_sid"), ["leg_sid"], unique=False)
+        batch_op.create_index(
+            "ix_call_attempts_secretary_accepted", ["secretary_id", "accepted_at"], unique=False
+        )
 
     op.create_table(
         "overrides",
@@ -177,7 +181,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_overrides")),
     )
     with op.batch_alter_table("overrides", schema=None) as batch_op:
-        batch_op.create_index("ix_overrides_period", ["starts_at", "ends_at"], unique=False)
+        batch_op.create_index(
+            "ix_overrides_original_period",
+            ["original_secretary_id", "starts_at", "ends_at"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:

@@ -104,6 +104,16 @@ def upgrade() -> None:
             "ix_appointments_reminder", ["status", "reminder_sent_at", "starts_at"], unique=False
         )
 
+    if op.get_bind().dialect.name == "postgresql":
+        # Never two live appointments of one practitioner overlapping (buffer included).
+        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        op.execute(
+            "ALTER TABLE appointments ADD CONSTRAINT ex_appointments_no_overlap "
+            "EXCLUDE USING gist (practitioner_id WITH =, "
+            "tstzrange(starts_at, blocked_until, '[)') WITH &&) "
+            "WHERE (status <> 'cancelled')"
+        )
+
     op.create_table(
         "calendar_sources",
         sa.Column("id", sa.Integer(), nullable=False),

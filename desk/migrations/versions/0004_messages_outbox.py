@@ -104,6 +104,7 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("provider_id", sa.String(length=64), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=True),
         sa.Column("permanent_error", sa.Boolean(), nullable=False),
         sa.Column("created_at", desk.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", desk.models.base.UTCDateTime(timezone=True), nullable=True),
@@ -127,6 +128,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_message_id"), ["message_id"], unique=False)

@@ -1,0 +1,201 @@
+"""Appointments API: availability, create, read, list by range, reschedule, cancel.
+
+Handlers only parse input, call one domain function and render JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Response, g, jsonify, request
+from sqlalchemy import select
+
+from desk.api import bp
+from desk.api.problems import problem
+from desk.clock import now
+from desk.errors import DomainError
+from desk.models import Appointment
+from desk.request_context import db_session, settings
+from scheduling.availability import Slot, availability
+from scheduling.booking import book, cancel, get_appointment, reschedule
+from scheduling.tokens import client_for_api_key
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def api_key_required(view: F) -> F:
+    """`Authorization: Bearer <key>` (or `X-API-Key`); sets g.api_client_id."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        key = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        key = key or request.headers.get("X-API-Key", "")
+        client_id = client_for_api_key(db_session(), key) if key else None
+        if client_id is None:
+            response = problem(401, "Clé d'API absente ou invalide.")
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        g.api_client_id = client_id
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def _when(value: Any, field: str) -> datetime:
+    if not isinstance(value, str):
+        raise DomainError("Date attendue (ISO 8601 avec fuseau).", field)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise DomainError("Date invalide (ISO 8601 avec fuseau).", field) from None
+    if parsed.tzinfo is None:
+        raise DomainError("La date doit porter son fuseau (Z ou +01:00).", field)
+    return parsed
+
+
+def _int(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise DomainError("Nombre entier attendu.", field)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DomainError("Nombre entier attendu.", field) from None
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("Corps JSON (objet) attendu.", None)
+    return data
+
+
+def _slot(s: Slot) -> dict[str, str]:
+    return {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
+
+
+def _appointment(a: Appointment) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "uid": a.uid,
+        "practitioner_id": a.practitioner_id,
+        "type_id": a.type_id,
+        "starts_at": a.starts_at.isoformat(),
+        "ends_at": a.ends_at.isoformat(),
+        "patient_name": a.patient_name,
+        "patient_phone": a.patient_phone,
+        "notes": a.notes,
+        "status": a.status,
+        "sequence": a.sequence,
+        "updated_at": a.updated_at.isoformat(),
+    }
+
+
+def _actor() -> str:
+    return f"api:client:{g.api_client_id}"
+
+
+@bp.get("/availability")
+@api_key_required
+def get_availability() -> Response:
+    args = request.args
+    slots = availability(
+        db_session(),
+        client_id=g.api_client_id,
+        practitioner_id=_int(args.get("practitioner_id"), "practitioner_id"),
+        type_id=_int(args.get("type_id"), "type_id"),
+        start=_when(args.get("from"), "from"),
+        end=_when(args.get("to"), "to"),
+        now=now(),
+    )
+    return jsonify({"slots": [_slot(s) for s in slots]})
+
+
+@bp.post("/appointments")
+@api_key_required
+def create_appointment() -> tuple[Response, int]:
+    data = _body()
+    session = db_session()
+    name = data.get("patient_name")
+    phone = data.get("patient_phone")
+    notes = data.get("notes", "")
+    if not isinstance(name, str):
+        raise DomainError("Nom du patient attendu.", "patient_name")
+    if phone is not None and not isinstance(phone, str):
+        raise DomainError("Numéro attendu en texte.", "patient_phone")
+    if not isinstance(notes, str):
+        raise DomainError("Texte attendu.", "notes")
+    appt = book(
+        session,
+        client_id=g.api_client_id,
+        practitioner_id=_int(data.get("practitioner_id"), "practitioner_id"),
+        type_id=_int(data.get("type_id"), "type_id"),
+        starts_at=_when(data.get("starts_at"), "starts_at"),
+        patient_name=name,
+        patient_phone=phone,
+        notes=notes,
+        now=now(),
+        actor=_actor(),
+        source="api",
+        public_base_url=settings()["server.public_base_url"],
+    )
+    session.commit()
+    return jsonify(_appointment(appt)), 201
+
+
+@bp.get("/appointments")
+@api_key_required
+def list_appointments() -> Response:
+    start = _when(request.args.get("from"), "from")
+    end = _when(request.args.get("to"), "to")
+    query = (
+        select(Appointment)
+        .where(
+            Appointment.client_id == g.api_client_id,
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(1000)
+    )
+    if "practitioner_id" in request.args:
+        query = query.where(
+            Appointment.practitioner_id == _int(request.args["practitioner_id"], "practitioner_id")
+        )
+    rows = db_session().scalars(query)
+    return jsonify({"appointments": [_appointment(a) for a in rows]})
+
+
+@bp.get("/appointments/<int:appointment_id>")
+@api_key_required
+def read_appointment(appointment_id: int) -> Response:
+    return jsonify(_appointment(get_appointment(db_session(), appointment_id, g.api_client_id)))
+
+
+@bp.post("/appointments/<int:appointment_id>/reschedule")
+@api_key_required
+def reschedule_appointment(appointment_id: int) -> Response:
+    data = _body()
+    session = db_session()
+    appt = reschedule(
+        session,
+        appointment_id,
+        starts_at=_when(data.get("starts_at"), "starts_at"),
+        now=now(),
+        client_id=g.api_client_id,
+        actor=_actor(),
+    )
+    session.commit()
+    return jsonify(_appointment(appt))
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+@api_key_required
+def cancel_appointment(appointment_id: int) -> Response:
+    session = db_session()
+    appt = cancel(session, appointment_id, now=now(), client_id=g.api_client_id, actor=_actor())
+    session.commit()
+    return jsonify(_appointment(appt))

@@ -1,0 +1,52 @@
+"""Errors as JSON problem objects (RFC 9457): title, status, detail, and the field at fault."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, json
+from werkzeug.exceptions import HTTPException
+
+from desk.api import bp
+from desk.errors import Conflict, DomainError, NotFound
+
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Content",
+}
+
+
+def problem(status: int, detail: str, field: str | None = None, **extra: Any) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "field": field,
+        **extra,
+    }
+    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> Response:
+    if isinstance(exc, NotFound):
+        return problem(404, exc.message, exc.field)
+    if isinstance(exc, Conflict):
+        slots = getattr(exc, "next_slots", None)
+        extra = {}
+        if slots is not None:
+            extra["next_slots"] = [
+                {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
+                for s in slots
+            ]
+        return problem(409, exc.message, exc.field, **extra)
+    return problem(422, exc.message, exc.field)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return problem(exc.code or 500, exc.description or "", None)

@@ -1,0 +1,157 @@
+"""When the desk answers for a client: coverage windows, closures and public holidays.
+
+Everything is decided on the client's local calendar: windows are wall-time rules,
+closures and holidays are local dates. The UTC intervals are derived, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.models import Client, Closure, CoverageWindow
+from desk.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
+
+Interval = tuple[datetime, datetime]
+
+# Why a call is (or is not) covered; the webhooks and `desk rota show` print these.
+WINDOW = "window"
+HOLIDAY_COVERED = "holiday-covered"
+HOLIDAY_CLOSED = "holiday-closed"
+CLOSURE = "closure"
+OUTSIDE_HOURS = "outside-hours"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered: bool
+    reason: str
+    holiday: str | None = None
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, year: int) -> holidays.HolidayBase:
+    # Building a country's calendar costs far more than a routing decision: keep it.
+    return holidays.country_holidays(country, years=year)
+
+
+def holiday_name(country: str, day: date) -> str | None:
+    if not country:
+        return None
+    name = _holidays(country, day.year).get(day)
+    return str(name) if name else None
+
+
+@dataclass(frozen=True)
+class CoverageRules:
+    """A client's coverage rules, loaded once, asked about any instant or period."""
+
+    tz: ZoneInfo
+    windows: tuple[WeeklyRule, ...]
+    closures: tuple[tuple[date, date], ...]
+    holiday_policy: str
+    holiday_country: str
+
+    @classmethod
+    def load(cls, session: Session, client: Client, start: date, end: date) -> CoverageRules:
+        """Rules touching local days [start, end] (closures are filtered by date)."""
+        windows = session.execute(
+            select(
+                CoverageWindow.weekdays,
+                CoverageWindow.start_local,
+                CoverageWindow.end_local,
+                CoverageWindow.valid_from,
+                CoverageWindow.valid_until,
+            ).where(CoverageWindow.client_id == client.id)
+        ).all()
+        closures = session.execute(
+            select(Closure.starts_on, Closure.ends_on).where(
+                Closure.client_id == client.id,
+                Closure.practitioner_id.is_(None),
+                Closure.starts_on <= end,
+                Closure.ends_on >= start,
+            )
+        ).all()
+        return cls(
+            tz=ZoneInfo(client.timezone),
+            windows=tuple(
+                WeeklyRule(parse_weekdays(w), s, e, vf, vu) for w, s, e, vf, vu in windows
+            ),
+            closures=tuple((s, e) for s, e in closures),
+            holiday_policy=client.holiday_policy,
+            holiday_country=client.holiday_country,
+        )
+
+    def day_state(self, day: date) -> tuple[str | None, str | None]:
+        """(CLOSURE | HOLIDAY_COVERED | HOLIDAY_CLOSED | None, holiday name) for a local day."""
+        if any(s <= day <= e for s, e in self.closures):
+            return CLOSURE, None
+        name = holiday_name(self.holiday_country, day)
+        if name is None:
+            return None, None
+        return (HOLIDAY_COVERED if self.holiday_policy == "covered" else HOLIDAY_CLOSED), name
+
+    def intervals(self, start: datetime, end: datetime) -> list[Interval]:
+        """Covered UTC intervals overlapping [start, end), merged and in order.
+
+        A window belongs to the local day it starts on: a closure or holiday on that
+        day removes it; a covered holiday is covered from midnight to midnight.
+        """
+        found: list[Interval] = []
+        for day in _days(local_date(start, self.tz) - timedelta(days=1), local_date(end, self.tz)):
+            state, _ = self.day_state(day)
+            if state in (CLOSURE, HOLIDAY_CLOSED):
+                continue
+            if state == HOLIDAY_COVERED:
+                found.append(
+                    (
+                        local_to_utc(day, time(0), self.tz),
+                        local_to_utc(day + timedelta(days=1), time(0), self.tz),
+                    )
+                )
+                continue
+            for rule in self.windows:
+                if rule.applies_on(day):
+                    found.append(rule.interval_on(day, self.tz))
+        return _merge([(max(s, start), min(e, end)) for s, e in found if s < end and e > start])
+
+    def at(self, at: datetime) -> Coverage:
+        day = local_date(at, self.tz)
+        state, name = self.day_state(day)
+        if any(s <= at < e for s, e in self.intervals(at, at + timedelta(microseconds=1))):
+            return Coverage(True, HOLIDAY_COVERED if state == HOLIDAY_COVERED else WINDOW, name)
+        if state in (CLOSURE, HOLIDAY_CLOSED):
+            return Coverage(False, state, name)
+        return Coverage(False, OUTSIDE_HOURS, name)
+
+
+def coverage(session: Session, client: Client, at: datetime) -> Coverage:
+    """Is `client` covered by the desk at instant `at`, and why."""
+    tz = ZoneInfo(client.timezone)
+    day = local_date(at, tz)
+    rules = CoverageRules.load(session, client, day - timedelta(days=1), day + timedelta(days=1))
+    return rules.at(at)
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _merge(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        elif s < e:
+            merged.append((s, e))
+    return merged

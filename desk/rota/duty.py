@@ -1,0 +1,222 @@
+"""Who is on duty for a client, and the order in which to ring them.
+
+Shifts recur in local wall time (weekday digits, or an RFC 5545 RRULE expanded in local
+time); overrides hand a shift to someone else for a UTC period; absences remove a
+secretary; partners who take the client's overflow come last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from desk.models import Absence, Client, Override, Secretary, Shift, Training
+from desk.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
+
+Interval = tuple[datetime, datetime]
+
+# An RRULE shift without valid_from counts its INTERVAL from this Monday.
+RRULE_EPOCH = date(2024, 1, 1)
+# Twilio rings at most ten numbers in one <Dial>.
+MAX_NUMBERS_PER_DIAL = 10
+
+
+@dataclass(frozen=True)
+class Responder:
+    secretary_id: int
+    name: str
+    phone: str
+    rank: int  # shift rank; partners get 100 + overflow rank
+    partner: bool = False
+
+
+Step = tuple[Responder, ...]
+
+
+@dataclass(frozen=True)
+class _Duty:
+    shift_id: int
+    secretary_id: int
+    rank: int
+    ring_together: bool
+    intervals: tuple[Interval, ...]
+
+
+def shift_occurrences(shift: Shift, tz: ZoneInfo, start: datetime, end: datetime) -> list[Interval]:
+    """UTC intervals of `shift` overlapping [start, end)."""
+    if not shift.rrule:
+        rule = WeeklyRule(
+            parse_weekdays(shift.weekdays),
+            shift.start_local,
+            shift.end_local,
+            shift.valid_from,
+            shift.valid_until,
+        )
+        return list(occurrences(rule, tz, start, end))
+    anchor = shift.valid_from or RRULE_EPOCH
+    recurrence = rrulestr(shift.rrule, dtstart=datetime.combine(anchor, shift.start_local))
+    first = datetime.combine(local_date(start, tz) - timedelta(days=1), datetime.min.time())
+    last = datetime.combine(local_date(end, tz) + timedelta(days=1), datetime.min.time())
+    every_day = WeeklyRule(frozenset(range(7)), shift.start_local, shift.end_local)
+    found = []
+    for local_start in recurrence.between(first, last, inc=True):
+        day = local_start.date()
+        if shift.valid_until is not None and day > shift.valid_until:
+            continue
+        s, e = every_day.interval_on(day, tz)
+        if s < end and e > start:
+            found.append((s, e))
+    return found
+
+
+class Rota:
+    """A client's rota loaded for one period; answers "who, in what order" at any instant in it."""
+
+    def __init__(self, session: Session, client: Client, start: datetime, end: datetime) -> None:
+        self.client = client
+        self.start, self.end = start, end
+        tz = ZoneInfo(client.timezone)
+        first_day = local_date(start, tz) - timedelta(days=1)
+        last_day = local_date(end, tz)
+        trained = select(Training.secretary_id).where(Training.client_id == client.id)
+        rows = session.execute(
+            select(Shift, Secretary)
+            .join(Secretary, Shift.secretary_id == Secretary.id)
+            .where(
+                or_(
+                    Shift.client_id == client.id,
+                    and_(Shift.client_id.is_(None), Shift.secretary_id.in_(trained)),
+                ),
+                or_(Shift.valid_from.is_(None), Shift.valid_from <= last_day),
+                or_(Shift.valid_until.is_(None), Shift.valid_until >= first_day),
+            )
+        ).all()
+        self.secretaries: dict[int, Secretary] = {}
+        self.duties: list[_Duty] = []
+        for shift, secretary in rows:
+            found = shift_occurrences(shift, tz, start, end)
+            if found:
+                self.secretaries[secretary.id] = secretary
+                self.duties.append(
+                    _Duty(shift.id, secretary.id, shift.rank, shift.ring_together, tuple(found))
+                )
+        self.duties.sort(key=lambda d: (d.rank, d.shift_id))
+
+        on_rota = {d.secretary_id for d in self.duties}
+        self.overrides: list[Override] = []
+        if on_rota:
+            for override, replacement in session.execute(
+                select(Override, Secretary)
+                .join(Secretary, Override.replacement_secretary_id == Secretary.id)
+                .where(
+                    Override.original_secretary_id.in_(on_rota),
+                    Override.starts_at < end,
+                    Override.ends_at > start,
+                )
+                .order_by(Override.starts_at, Override.id)
+            ).all():
+                self.overrides.append(override)
+                self.secretaries[replacement.id] = replacement
+
+        self.partners: list[tuple[int, int]] = []  # (overflow rank, secretary id)
+        for rank, partner in session.execute(
+            select(Training.overflow_rank, Secretary)
+            .join(Secretary, Training.secretary_id == Secretary.id)
+            .where(Training.client_id == client.id, Training.overflow_rank.is_not(None))
+            .order_by(Training.overflow_rank, Secretary.id)
+        ).all():
+            self.partners.append((rank or 0, partner.id))
+            self.secretaries[partner.id] = partner
+
+        self.absences: list[tuple[int, datetime, datetime]] = []
+        if self.secretaries:
+            self.absences = [
+                (a.secretary_id, a.starts_at, a.ends_at)
+                for a in session.scalars(
+                    select(Absence).where(
+                        Absence.secretary_id.in_(self.secretaries),
+                        Absence.starts_at < end,
+                        Absence.ends_at > start,
+                    )
+                )
+            ]
+
+    def _available(self, secretary_id: int, at: datetime) -> bool:
+        if not self.secretaries[secretary_id].active:
+            return False
+        return not any(sid == secretary_id and s <= at < e for sid, s, e in self.absences)
+
+    def _holder(self, duty: _Duty, at: datetime) -> int:
+        """Who holds `duty` at `at`: the rota's secretary, or whoever took it over."""
+        for o in self.overrides:
+            if (
+                o.original_secretary_id == duty.secretary_id
+                and (o.shift_id is None or o.shift_id == duty.shift_id)
+                and o.starts_at <= at < o.ends_at
+            ):
+                return o.replacement_secretary_id
+        return duty.secretary_id
+
+    def on_duty(self, at: datetime) -> list[tuple[Responder, _Duty]]:
+        """Secretaries on duty at `at`, by rank, overrides applied, absent ones removed."""
+        seen: set[int] = set()
+        found = []
+        for duty in self.duties:
+            if not any(s <= at < e for s, e in duty.intervals):
+                continue
+            holder = self._holder(duty, at)
+            if holder in seen or not self._available(holder, at):
+                continue
+            seen.add(holder)
+            found.append((self._responder(holder, duty.rank), duty))
+        return found
+
+    def plan(self, at: datetime) -> list[Step]:
+        """The ordered steps of ringing at `at`: each step is rung in one <Dial>."""
+        duty = self.on_duty(at)
+        steps: list[Step] = []
+        rest = duty
+        if len(duty) >= 2 and duty[0][1].rank == 1 and duty[1][1].rank == 2:
+            (first, first_duty), (second, second_duty) = duty[0], duty[1]
+            if (
+                self.client.ring_pair_together
+                or first_duty.ring_together
+                or second_duty.ring_together
+            ):
+                steps.append((first, second))
+                rest = duty[2:]
+        steps.extend((responder,) for responder, _ in rest)
+        ringing = {r.secretary_id for step in steps for r in step}
+        for rank, partner_id in self.partners:
+            if partner_id not in ringing and self._available(partner_id, at):
+                ringing.add(partner_id)
+                steps.append((self._responder(partner_id, 100 + rank, partner=True),))
+        return [step[:MAX_NUMBERS_PER_DIAL] for step in steps]
+
+    def change_points(self) -> Iterator[datetime]:
+        """Instants inside the period where who is on duty may change."""
+        for duty in self.duties:
+            for s, e in duty.intervals:
+                yield s
+                yield e
+        for o in self.overrides:
+            yield o.starts_at
+            yield o.ends_at
+        for _, s, e in self.absences:
+            yield s
+            yield e
+
+    def _responder(self, secretary_id: int, rank: int, partner: bool = False) -> Responder:
+        s = self.secretaries[secretary_id]
+        return Responder(s.id, s.name, s.phone, rank, partner)
+
+
+def responders(session: Session, client: Client, at: datetime) -> list[Step]:
+    """Who to ring for `client` at `at`, in order (a step of several = rung together)."""
+    return Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)

@@ -1,0 +1,227 @@
+"""Book, reschedule and cancel appointments, never twice in one slot.
+
+PostgreSQL enforces "no overlap" itself (the exclusion constraint of migration 0003):
+the loser of a race gets an exclusion violation at flush. SQLite has no such constraint;
+there the check and the write run in one `BEGIN IMMEDIATE` transaction, which holds the
+database's write lock, so a second booking waits and then sees the first.
+
+These functions flush but do not commit: the caller commits (and must, promptly, on
+SQLite, where the write lock is held until then).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desk.db import begin_immediate
+from desk.errors import Conflict, DomainError, NotFound
+from desk.models import Appointment, AuditEvent
+from desk.phone import normalise
+from scheduling.availability import (
+    Calendar,
+    Scope,
+    Slot,
+    earliest_start,
+    load_scope,
+    next_free_slots,
+)
+
+SLOT_TAKEN = "Ce créneau vient d'être pris (créneau déjà pris)."
+
+
+class SlotTaken(Conflict):
+    """A lost race or an occupied slot; carries the next free slots to offer instead."""
+
+    def __init__(self, next_slots: list[Slot]) -> None:
+        super().__init__(SLOT_TAKEN, "starts_at")
+        self.next_slots = next_slots
+
+
+def _audit(session: Session, actor: str, action: str, appt: Appointment, **detail: Any) -> None:
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            object_type="appointment",
+            object_id=appt.id,
+            detail={"starts_at": appt.starts_at.isoformat(), **detail},
+        )
+    )
+
+
+def _clean_name(name: str) -> str:
+    # Control characters (a newline in a name) have no place in a name; the feed escapes
+    # them anyway, but the desk and SMS would show them too.
+    cleaned = " ".join("".join(c if c.isprintable() else " " for c in name).split())
+    if not cleaned:
+        raise DomainError("Le nom du patient est obligatoire.", "patient_name")
+    if len(cleaned) > 200:
+        raise DomainError("Nom du patient trop long (200 caractères au plus).", "patient_name")
+    return cleaned
+
+
+def _clean_phone(phone: str | None) -> str | None:
+    if phone is None or not phone.strip():
+        return None
+    try:
+        return normalise(phone)
+    except ValueError as exc:
+        raise DomainError("Numéro de téléphone invalide.", "patient_phone") from exc
+
+
+def _check_free(
+    session: Session,
+    scope: Scope,
+    starts_at: datetime,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> None:
+    if starts_at.tzinfo is None:
+        raise DomainError("Date sans fuseau horaire.", "starts_at")
+    window_end = starts_at + scope.blocked + timedelta(minutes=1)
+    calendar = Calendar(
+        session, scope, starts_at - timedelta(days=1), window_end, exclude_appointment_id=exclude_id
+    )
+    if calendar.fits(starts_at, earliest_start(scope.client, now)):
+        return
+    if starts_at < earliest_start(scope.client, now):
+        raise DomainError("Ce créneau est trop proche ou déjà passé.", "starts_at")
+    if calendar.is_busy(starts_at, starts_at + scope.blocked):
+        raise SlotTaken(next_free_slots(session, scope, starts_at, now))
+    raise DomainError("Ce créneau est hors des heures d'ouverture.", "starts_at")
+
+
+def _flush_guarded(session: Session, scope: Scope, starts_at: datetime, now: datetime) -> None:
+    """Flush; an exclusion violation (PostgreSQL, lost race) becomes SlotTaken.
+
+    PostgreSQL aborts the transaction on the violation, so the whole unit of work is
+    rolled back before the next free slots are read.
+    """
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        if "ex_appointments_no_overlap" not in str(exc.orig):
+            raise
+        raise SlotTaken(next_free_slots(session, scope, starts_at, now)) from None
+
+
+def book(
+    session: Session,
+    *,
+    client_id: int,
+    practitioner_id: int,
+    type_id: int,
+    starts_at: datetime,
+    patient_name: str,
+    patient_phone: str | None = None,
+    notes: str = "",
+    now: datetime,
+    actor: str = "system",
+    source: str = "desk",
+    booked_by_id: int | None = None,
+    call_id: int | None = None,
+    public_base_url: str | None = None,
+) -> Appointment:
+    """Book a free slot. Raises DomainError (bad input), NotFound, or SlotTaken.
+
+    With `public_base_url`, queue the patient's confirmation SMS (with its cancel link).
+    """
+    name = _clean_name(patient_name)
+    phone = _clean_phone(patient_phone)
+    begin_immediate(session)
+    scope = load_scope(session, client_id, practitioner_id, type_id)
+    _check_free(session, scope, starts_at, now)
+    appt = Appointment(
+        uid=f"{uuid.uuid4()}@permanence",
+        client_id=client_id,
+        practitioner_id=practitioner_id,
+        type_id=type_id,
+        starts_at=starts_at,
+        ends_at=starts_at + scope.duration,
+        blocked_until=starts_at + scope.blocked,
+        patient_name=name,
+        patient_phone=phone,
+        notes=notes.strip(),
+        status="booked",
+        source=source,
+        booked_by_id=booked_by_id,
+        call_id=call_id,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+        cancel_token=secrets.token_urlsafe(32),
+    )
+    session.add(appt)
+    _flush_guarded(session, scope, starts_at, now)
+    _audit(session, actor, "appointment.booked", appt, type=scope.type.name)
+    if public_base_url and phone:
+        from scheduling.reminders import queue_confirmation
+
+        queue_confirmation(session, appt, scope.client, public_base_url, now)
+    session.flush()
+    return appt
+
+
+def get_appointment(session: Session, appointment_id: int, client_id: int | None) -> Appointment:
+    appt = session.get(Appointment, appointment_id)
+    if appt is None or (client_id is not None and appt.client_id != client_id):
+        raise NotFound("Rendez-vous introuvable.", "id")
+    return appt
+
+
+def reschedule(
+    session: Session,
+    appointment_id: int,
+    *,
+    starts_at: datetime,
+    now: datetime,
+    client_id: int | None = None,
+    actor: str = "system",
+) -> Appointment:
+    """Move a booked appointment: same UID, SEQUENCE + 1, a new reminder."""
+    begin_immediate(session)
+    appt = get_appointment(session, appointment_id, client_id)
+    if appt.status == "cancelled":
+        raise Conflict("Ce rendez-vous est annulé.", "id")
+    scope = load_scope(session, appt.client_id, appt.practitioner_id, appt.type_id)
+    _check_free(session, scope, starts_at, now, exclude_id=appt.id)
+    previous = appt.starts_at
+    appt.starts_at = starts_at
+    appt.ends_at = starts_at + scope.duration
+    appt.blocked_until = starts_at + scope.blocked
+    appt.sequence += 1
+    appt.updated_at = now
+    appt.reminder_sent_at = None
+    _flush_guarded(session, scope, starts_at, now)
+    _audit(session, actor, "appointment.rescheduled", appt, previous=previous.isoformat())
+    session.flush()
+    return appt
+
+
+def cancel(
+    session: Session,
+    appointment_id: int,
+    *,
+    now: datetime,
+    client_id: int | None = None,
+    actor: str = "system",
+    reason: str = "",
+) -> Appointment:
+    """Cancel (the row stays, status cancelled). Cancelling twice changes nothing."""
+    appt = get_appointment(session, appointment_id, client_id)
+    if appt.status == "cancelled":
+        return appt
+    appt.status = "cancelled"
+    appt.cancelled_at = now
+    appt.sequence += 1
+    appt.updated_at = now
+    _audit(session, actor, "appointment.cancelled", appt, reason=reason)
+    session.flush()
+    return appt

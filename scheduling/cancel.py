@@ -1,0 +1,117 @@
+"""Patients cancelling: by the link in their SMS (`/c/<token>`) or by replying ANNULER.
+
+The cancel token is 256 random bits stored with the appointment (unique): holding it is
+the proof, like a signature, and unlike a signature it dies with the appointment.
+Within the client's cut-off the patient must call the practice instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.errors import NotFound
+from desk.models import Appointment, Client, DeskNumber, Practitioner
+from desk.phone import InvalidPhoneNumber, display, normalise
+from scheduling.booking import cancel
+from scheduling.reminders import when_fr
+
+KEYWORD = "ANNULER"
+
+
+@dataclass(frozen=True)
+class CancelView:
+    """What the cancel page shows."""
+
+    appointment: Appointment
+    client: Client
+    practitioner_name: str
+    when: str
+    state: str  # "open" (may cancel), "too_late", "cancelled", "past"
+    call_number: str  # the practice's number, to call within the cut-off
+
+
+def _state(appt: Appointment, client: Client, now: datetime) -> str:
+    if appt.status == "cancelled":
+        return "cancelled"
+    if appt.starts_at <= now:
+        return "past"
+    if appt.starts_at - now < timedelta(minutes=client.cancel_cutoff_minutes):
+        return "too_late"
+    return "open"
+
+
+def _view(session: Session, appt: Appointment, now: datetime) -> CancelView:
+    client = session.get(Client, appt.client_id)
+    assert client is not None
+    practitioner = session.get(Practitioner, appt.practitioner_id)
+    return CancelView(
+        appointment=appt,
+        client=client,
+        practitioner_name=practitioner.name if practitioner else "",
+        when=when_fr(appt.starts_at, ZoneInfo(client.timezone)),
+        state=_state(appt, client, now),
+        call_number=display(client.own_line) if client.own_line else "",
+    )
+
+
+def view_by_token(session: Session, token: str, now: datetime) -> CancelView:
+    appt = session.scalar(select(Appointment).where(Appointment.cancel_token == token))
+    if appt is None or not token:
+        raise NotFound("Lien d'annulation inconnu.", "token")
+    return _view(session, appt, now)
+
+
+def cancel_by_token(session: Session, token: str, now: datetime) -> CancelView:
+    """Cancel when allowed; opening or posting twice is harmless. The caller commits."""
+    view = view_by_token(session, token, now)
+    if view.state == "open":
+        cancel(session, view.appointment.id, now=now, actor="patient:link", reason="lien SMS")
+        return _view(session, view.appointment, now)
+    return view
+
+
+def cancel_by_sms(
+    session: Session, from_number: str, to_number: str, body: str, now: datetime
+) -> str | None:
+    """Handle a reply ANNULER: cancel the sender's next appointment; return the reply text.
+
+    None when the message is not ANNULER (another handler's business). When `to_number`
+    is a client's desk number, only that client's appointments are considered.
+    """
+    words = body.strip().split()
+    if not words or words[0].upper().strip(".!") != KEYWORD:
+        return None
+    try:
+        sender = normalise(from_number)
+    except InvalidPhoneNumber:
+        return None
+    query = (
+        select(Appointment)
+        .where(
+            Appointment.patient_phone == sender,
+            Appointment.status == "booked",
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    desk_client = session.scalar(select(DeskNumber.client_id).where(DeskNumber.number == to_number))
+    if desk_client is not None:
+        query = query.where(Appointment.client_id == desk_client)
+    appt = session.scalar(query)
+    if appt is None:
+        return "Nous n'avons trouvé aucun rendez-vous à venir à annuler pour ce numéro."
+    view = _view(session, appt, now)
+    if view.state == "too_late":
+        call = f" au {view.call_number}" if view.call_number else ""
+        return (
+            f"Votre RDV du {view.when} est trop proche pour être annulé par SMS. "
+            f"Merci d'appeler le cabinet{call}."
+        )
+    cancel(session, appt.id, now=now, actor="patient:sms", reason="SMS ANNULER")
+    return f"{view.client.name} : votre RDV du {view.when} est annulé."

@@ -1,0 +1,36 @@
+"""Twilio retries a webhook it thinks failed: the retry gets the first answer, replayed.
+
+The key is Twilio's `I-Twilio-Idempotency-Token` when it sends one, else the path (with
+its query) and the parameters that identify the event. The receipt is written in the
+same transaction as the webhook's own changes, so either both exist or neither does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.models import WebhookReceipt
+
+TOKEN_HEADER = "I-Twilio-Idempotency-Token"
+_MAX_KEY = 200
+
+
+def receipt_key(
+    path: str, form: Mapping[str, str], token: str | None, params: Iterable[str]
+) -> str:
+    raw = f"{path}#{token}" if token else path + "#" + "|".join(form.get(p, "") for p in params)
+    if len(raw) <= _MAX_KEY:
+        return raw
+    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def replay(session: Session, key: str) -> str | None:
+    return session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
+
+
+def remember(session: Session, key: str, response: str) -> None:
+    session.add(WebhookReceipt(key=key, response=response))

@@ -1,0 +1,181 @@
+"""TwiML for every turn of a call, built with twilio's `VoiceResponse`.
+
+Nothing here touches the database: `fallback()` in particular is built from the config
+file alone, so a caller hears something useful even when everything else is down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from desk.config import Settings
+from desk.routing import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
+
+VOICE_PATH = "/webhooks/voice"
+# A voicemail longer than this is cut: long enough for a patient, short enough for an SMS summary.
+MAX_VOICEMAIL_SECONDS = 180
+SCREEN_SECONDS = 6
+
+_LANGUAGES = {"fr": "fr-FR", "en": "en-GB", "de": "de-DE", "es": "es-ES", "it": "it-IT"}
+_PHRASES: dict[str, dict[str, str]] = {
+    "fr": {
+        "voicemail": "Nos secrétaires sont toutes en ligne. Laissez votre message après le bip.",
+        "thanks": "Merci, votre message a bien été enregistré. Au revoir.",
+        "not_in_service": "Le numéro que vous avez composé n'est pas en service. Au revoir.",
+    },
+    "en": {
+        "voicemail": "All our secretaries are busy. Please leave a message after the tone.",
+        "thanks": "Thank you, your message has been recorded. Goodbye.",
+        "not_in_service": "The number you have dialled is not in service. Goodbye.",
+    },
+}
+# Said to the secretary, whose desk works in French.
+SCREEN_PROMPT = "Appel pour {client}. Appuyez sur 1 pour prendre l'appel."
+SCREEN_PROMPT_UNKNOWN = "Appel entrant. Appuyez sur 1 pour prendre l'appel."
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    """The settings TwiML needs, read once per request."""
+
+    base_url: str
+    voice: str
+    language: str
+    ring_timeout: int
+    fallback_numbers: tuple[str, ...] = ()
+    fallback_message: str = ""
+    fallback_language: str = "fr-FR"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> VoiceConfig:
+        return cls(
+            base_url=settings["server.public_base_url"],
+            voice=settings["twilio.voice"],
+            language=settings["twilio.language"],
+            ring_timeout=settings["twilio.ring_timeout"],
+            fallback_numbers=tuple(settings["fallback.numbers"]),
+            fallback_message=settings["fallback.message"],
+            fallback_language=settings["fallback.language"],
+        )
+
+    def url(self, name: str, query: str = "") -> str:
+        return f"{self.base_url}{VOICE_PATH}/{name}" + (f"?{query}" if query else "")
+
+    def say(self, response: Any, text: str, locale: str | None = None) -> None:
+        """<Say> in the client's language; the configured voice only fits its own language."""
+        language = _LANGUAGES.get(locale or "", self.language) if locale else self.language
+        voice = self.voice if language == self.language else None
+        response.say(text, voice=voice, language=language)
+
+
+def _phrase(locale: str, key: str) -> str:
+    return _PHRASES.get(locale, _PHRASES["fr"])[key]
+
+
+def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
+    response = VoiceResponse()
+    if decision.action == DIAL:
+        if decision.greeting:
+            cfg.say(response, decision.greeting, decision.locale)
+        dial = response.dial(
+            action=cfg.url("dial-result", f"step={decision.step}"),
+            timeout=cfg.ring_timeout,
+            answer_on_bridge=True,
+        )
+        for number in decision.numbers:
+            dial.number(number, url=cfg.url("screen"))
+    elif decision.action in (VOICEMAIL, AFTER_HOURS):
+        if decision.greeting:
+            cfg.say(response, decision.greeting, decision.locale)
+        if decision.action == VOICEMAIL:
+            cfg.say(response, _phrase(decision.locale, "voicemail"), decision.locale)
+        elif decision.message:
+            cfg.say(response, decision.message, decision.locale)
+        _record(response, cfg, cfg.url("voicemail"))
+    elif decision.action == NOT_IN_SERVICE:
+        cfg.say(response, _phrase("fr", "not_in_service"), "fr")
+        response.hangup()
+    elif decision.action == HANGUP:
+        response.hangup()
+    else:  # pragma: no cover - a new Decision action without TwiML is a bug
+        raise ValueError(f"no TwiML for {decision.action!r}")
+    return str(response)
+
+
+def _record(response: Any, cfg: VoiceConfig, action: str) -> None:
+    response.record(
+        action=action,
+        max_length=MAX_VOICEMAIL_SECONDS,
+        play_beep=True,
+        finish_on_key="#",
+        recording_status_callback=cfg.url("recording"),
+    )
+
+
+def screen_prompt(client_name: str, cfg: VoiceConfig) -> str:
+    """On the secretary's leg: name the client, wait for 1. No key (a carrier voicemail) →
+    screen-result is still called (actionOnEmptyResult) and hangs the leg up."""
+    response = VoiceResponse()
+    gather = response.gather(
+        num_digits=1,
+        timeout=SCREEN_SECONDS,
+        action=cfg.url("screen-result"),
+        action_on_empty_result=True,
+    )
+    text = SCREEN_PROMPT.format(client=client_name) if client_name else SCREEN_PROMPT_UNKNOWN
+    cfg.say(gather, text, "fr")
+    response.hangup()
+    return str(response)
+
+
+def bridge() -> str:
+    """An empty response on the secretary's leg: Twilio bridges her to the caller."""
+    return str(VoiceResponse())
+
+
+def hangup() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+def voicemail_saved(locale: str, cfg: VoiceConfig) -> str:
+    response = VoiceResponse()
+    cfg.say(response, _phrase(locale, "thanks"), locale)
+    response.hangup()
+    return str(response)
+
+
+def empty() -> str:
+    """For callbacks whose TwiML Twilio ignores (status, recording)."""
+    return str(VoiceResponse())
+
+
+def fallback(cfg: VoiceConfig, step: int = 0, dial_status: str = "") -> str:
+    """The caller's line when nothing else works: from the config file alone, no database.
+
+    The fallback numbers are dialled one after the other (the `<Dial>` comes back here with
+    the next step in the query), then a recording; a bridged call ends with a hang-up.
+    """
+    response = VoiceResponse()
+    if dial_status == "completed":
+        response.hangup()
+        return str(response)
+    if step == 0 and cfg.fallback_message:
+        response.say(cfg.fallback_message, language=cfg.fallback_language)
+    if step < len(cfg.fallback_numbers):
+        dial = response.dial(
+            action=cfg.url("fallback", f"step={step + 1}"),
+            timeout=cfg.ring_timeout,
+            answer_on_bridge=True,
+        )
+        dial.number(cfg.fallback_numbers[step])
+        return str(response)
+    if step > len(cfg.fallback_numbers):  # back from the recording
+        response.hangup()
+        return str(response)
+    _record(response, cfg, cfg.url("fallback", f"step={step + 1}"))
+    return str(response)
