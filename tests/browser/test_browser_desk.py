@@ -1,0 +1,80 @@
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from desk.models import Call, CallAttempt, Client, Secretary
+from tests.browser.conftest import LiveServer, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_accepted_call_pops_the_fiche_on_claires_now_page_within_two_seconds(
+    page: Page, live_server: LiveServer
+) -> None:
+    log_in(page, "claire@permanence.test")
+    page.get_by_role("link", name="En direct").click()
+    expect(page.locator("#live-call")).to_be_empty()
+
+    # What the voice webhooks write when Claire presses 1 (the simulator will drive them).
+    now = datetime.now(UTC)
+    with live_server.db.session() as s:
+        client_id = s.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
+        claire = s.scalar(select(Secretary.id).where(Secretary.name == "Claire"))
+        call = Call(
+            call_sid="CA-browser",
+            client_id=client_id,
+            to_number="+33199001234",
+            caller="+33612345678",
+            started_at=now - timedelta(seconds=5),
+        )
+        s.add(call)
+        s.flush()
+        s.add(
+            CallAttempt(
+                call_id=call.id,
+                position=0,
+                secretary_id=claire,
+                number="+33612000001",
+                started_at=now,
+                outcome="accepted",
+            )
+        )
+
+    fiche = page.locator("#live-call .fiche")
+    expect(fiche).to_contain_text("Cabinet dentaire du Parc", timeout=2000)
+    expect(fiche).to_contain_text("Ne jamais donner de conseil médical")
+    expect(fiche.get_by_text("Prendre un message")).to_be_visible()
+    expect(fiche.get_by_text("Prendre rendez-vous")).to_be_visible()
+
+
+def test_as_admin_remove_the_backup_mark_claire_absent_see_the_gap_then_an_override_fills_it(
+    page: Page,
+) -> None:
+    log_in(page, "admin@permanence.test")
+    page.get_by_role("link", name="Planning").click()
+    page.fill("#rota-week", "2026-03-02")
+    page.get_by_role("button", name="Afficher").click()
+    monday = page.locator('[data-day="2026-03-02"]')
+    expect(monday.locator(".gap")).to_have_count(0)
+
+    sophie_lunch = page.locator("#shifts li", has_text=re.compile(r"Sophie · Lun.*12:00–14:00"))
+    sophie_lunch.get_by_role("button", name="Supprimer").click()
+    expect(page.get_by_role("status")).to_contain_text("Supprimé")
+
+    page.select_option("#absence-secretary", label="Claire")
+    page.fill("#absence-first_day", "2026-03-02")
+    page.fill("#absence-last_day", "2026-03-02")
+    page.get_by_role("button", name="Enregistrer l'absence").click()
+    expect(monday.locator(".gap")).to_contain_text("12:00–14:00")
+
+    claire_lunch = page.locator("#take-shift option", has_text=re.compile(r"Claire · Lun.*12:00"))
+    page.select_option("#take-shift", value=claire_lunch.get_attribute("value"))
+    page.select_option("#take-replacement", label="Inès")
+    page.fill("#take-day", "2026-03-02")
+    page.get_by_role("button", name="Reprendre le créneau").click()
+    expect(page.get_by_role("status")).to_contain_text("Le créneau est repris")
+    expect(monday.locator('[data-gap="12:00"]')).to_have_count(0)
+    expect(monday).to_contain_text("remplace Claire")

@@ -1,0 +1,174 @@
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from desk.db import Database
+from desk.models import Call, CallAttempt, Shift
+from tests.conftest import AuthActions, pin_clock
+from tests.web_support import LOGINS, demo_id, post, secretary_id
+
+WEEK = "2026-03-02"  # Monday; lunch 12:00-14:00 Paris
+
+
+def _lunch_shifts(db: Database) -> dict[str, int]:
+    with db.session() as s:
+        rows = s.scalars(
+            select(Shift).where(Shift.weekdays == "01234", Shift.rank.in_((1, 2)))
+        ).all()
+        return {r.secretary.name: r.id for r in rows if r.start_local.hour == 12}
+
+
+def _monday(page: str) -> str:
+    start = page.index(f'data-day="{WEEK}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_week_grid_shows_coverage_and_the_pair_on_duty(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    with db.session() as s:
+        own = demo_id(s)
+    auth.login(LOGINS["secretary"])
+    monday = _monday(client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True))
+    assert "12:00–14:00" in monday
+    assert 'data-secretary="Claire"' in monday and 'data-secretary="Sophie"' in monday
+    assert 'class="gap"' not in monday
+
+
+def test_removing_the_pair_leaves_a_gap_in_red_and_a_new_shift_fills_it(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    with db.session() as s:
+        own = demo_id(s)
+        ines = secretary_id(s, "Inès")
+    shifts = _lunch_shifts(db)
+    auth.login(LOGINS["admin"])
+    post(client, f"/desk/rota/{own}/shift/{shifts['Sophie']}/delete?week={WEEK}")
+    post(client, f"/desk/rota/{own}/shift/{shifts['Claire']}/delete?week={WEEK}")
+    page = client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True)
+    assert 'data-gap="12:00"' in _monday(page)
+
+    added = post(
+        client,
+        f"/desk/rota/{own}/shifts?week={WEEK}",
+        {
+            "shift-secretary": str(ines),
+            "shift-weekdays": ["0"],
+            "shift-start": "12:00",
+            "shift-end": "14:00",
+            "shift-rank": "1",
+        },
+    )
+    assert added.status_code == 302
+    page = client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True)
+    assert 'data-gap="12:00"' not in _monday(page)
+    assert 'data-secretary="Inès"' in _monday(page)
+
+
+def test_an_absence_opens_a_gap_and_an_override_closes_it(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    with db.session() as s:
+        own = demo_id(s)
+        claire, ines = secretary_id(s, "Claire"), secretary_id(s, "Inès")
+    shifts = _lunch_shifts(db)
+    auth.login(LOGINS["admin"])
+    post(client, f"/desk/rota/{own}/shift/{shifts['Sophie']}/delete?week={WEEK}")
+    absent = post(
+        client,
+        f"/desk/rota/{own}/absences?week={WEEK}",
+        {
+            "absence-secretary": str(claire),
+            "absence-first_day": WEEK,
+            "absence-last_day": WEEK,
+            "absence-kind": "sick",
+        },
+    )
+    assert absent.status_code == 302
+    page = client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True)
+    assert 'data-gap="12:00"' in _monday(page)
+
+    taken = post(
+        client,
+        f"/desk/rota/{own}/overrides?week={WEEK}",
+        {"take-shift": str(shifts["Claire"]), "take-replacement": str(ines), "take-day": WEEK},
+    )
+    assert taken.status_code == 302
+    monday = _monday(client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True))
+    assert 'data-gap="12:00"' not in monday
+    assert "remplace Claire" in monday
+
+
+def test_a_shift_for_a_secretary_not_trained_for_the_client_is_refused_next_to_the_field(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    with db.session() as s:
+        own = demo_id(s)
+    auth.login(LOGINS["admin"])
+    refused = post(
+        client,
+        f"/desk/rota/{own}/shifts",
+        {
+            "shift-secretary": "999",
+            "shift-weekdays": ["0"],
+            "shift-start": "12:00",
+            "shift-end": "14:00",
+            "shift-rank": "1",
+        },
+    )
+    assert refused.status_code == 400
+    assert 'id="shift-secretary-error"' in refused.get_data(as_text=True)
+
+
+def test_the_now_page_says_who_is_on_duty_now_and_next(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str
+) -> None:
+    pin_clock(app, datetime(2026, 3, 2, 11, 30, tzinfo=UTC))  # Monday 12:30 in Paris
+    auth.login(LOGINS["secretary"])
+    page = client.get("/desk/now").get_data(as_text=True)
+    row = page[page.index('data-client="cabinet-du-parc"') :]
+    row = row[: row.index("</tr>")]
+    assert "Claire" in row and "Sophie" in row
+    assert "14:00" in row  # until
+    assert "02/03 18:00" in row  # next: the evening pair
+
+
+def test_now_json_gives_the_call_the_secretary_just_accepted_and_nobody_elses(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    at = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
+    pin_clock(app, at)
+    with db.session() as s:
+        own = demo_id(s)
+        claire = secretary_id(s, "Claire")
+        call = Call(
+            call_sid="CA-live",
+            client_id=own,
+            to_number="+33199001234",
+            caller="+33612345678",
+            started_at=at,
+        )
+        s.add(call)
+        s.flush()
+        s.add(
+            CallAttempt(
+                call_id=call.id,
+                position=0,
+                secretary_id=claire,
+                number="+33612000001",
+                started_at=at,
+                outcome="accepted",
+            )
+        )
+        call_id = call.id
+    auth.login(LOGINS["secretary"])
+    live = client.get("/desk/now.json").json["call"]
+    assert live["id"] == call_id
+    assert live["fiche_url"] == f"/desk/clients/{own}/fiche?call={call_id}"
+    fiche = client.get(live["fiche_url"]).get_data(as_text=True)
+    assert "Prendre un message" in fiche and "Prendre rendez-vous" in fiche
+    auth.logout()
+    auth.login("sophie@permanence.test")
+    assert client.get("/desk/now.json").json == {"call": None}
