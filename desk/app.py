@@ -61,6 +61,12 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
 
     app.register_blueprint(scheduling_bp)
 
+    # Patients reply ANNULER (never CANCEL, a carrier opt-out word) to cancel a booking.
+    from desk.inbound import register_keyword
+    from scheduling.cancel import KEYWORD, cancel_by_sms
+
+    register_keyword(KEYWORD, cancel_by_sms)
+
     # Twilio and API clients cannot carry a CSRF token: they authenticate by
     # signature and by API key instead.
     from desk.web import csrf

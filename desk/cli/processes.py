@@ -15,14 +15,17 @@ from desk.migrations import upgrade
 def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the app with the scheduler in the same process (one machine, no reloader)."""
     from desk.app import create_app, database_of
+    from desk.dispatch import start_background_dispatcher
     from scheduling.runtime import start_scheduler
 
     settings = settings_from(ctx)
     app = create_app(settings)
-    upgrade(database_of(app).engine)
-    scheduler = (
-        start_scheduler(settings, database_of(app)) if settings["scheduler.enabled"] else None
-    )
+    db = database_of(app)
+    upgrade(db.engine)
+    scheduler = start_scheduler(settings, db) if settings["scheduler.enabled"] else None
+    # On one machine the outbox also leaves right after the commit that filled it
+    # (desk.outbox.kick wakes this thread), not only on the scheduler's next sweep.
+    dispatcher = start_background_dispatcher(db, settings)
     try:
         app.run(
             host=host or settings["server.host"],
@@ -31,6 +34,7 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
             threaded=True,
         )
     finally:
+        dispatcher.stop()
         if scheduler is not None:
             scheduler.shutdown()
 
