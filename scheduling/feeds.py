@@ -18,15 +18,13 @@ time, so an unchanged feed is byte-identical and its strong ETag honest.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desk.models import Appointment, AppointmentType, Client, FeedToken, Practitioner
@@ -56,31 +54,28 @@ class FeedState:
     window_start: datetime
 
 
-class _LRU:
+class _Parts:
+    """Kept event texts. Plain dict operations are atomic under the GIL, so no lock; when
+    full it is emptied (parts are rebuilt on demand), which is simpler than an LRU and
+    costs one slow feed per process in the worst case."""
+
     def __init__(self, size: int) -> None:
         self.size = size
-        self.data: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self.lock = threading.Lock()
+        self.data: dict[tuple[object, ...], bytes] = {}
 
     def get(self, key: tuple[object, ...]) -> bytes | None:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
+        return self.data.get(key)
 
     def put(self, key: tuple[object, ...], value: bytes) -> None:
-        with self.lock:
-            self.data[key] = value
-            if len(self.data) > self.size:
-                self.data.popitem(last=False)
+        if len(self.data) >= self.size:
+            self.data.clear()
+        self.data[key] = value
 
     def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
+        self.data.clear()
 
 
-_PARTS = _LRU(PART_CACHE_SIZE)
+_PARTS = _Parts(PART_CACHE_SIZE)
 
 
 def clear_cache() -> None:
@@ -256,7 +251,8 @@ def build_feed(session: Session, token: FeedToken, state: FeedState) -> bytes:
             Appointment.id,
             Appointment.uid,
             Appointment.sequence,
-            Appointment.updated_at,
+            # The raw stored value is enough for a cache key and skips datetime parsing.
+            type_coerce(Appointment.updated_at, String),
             Appointment.type_id,
             Appointment.practitioner_id,
         ),
@@ -267,21 +263,29 @@ def build_feed(session: Session, token: FeedToken, state: FeedState) -> bytes:
         Appointment.starts_at, Appointment.id
     )
     rows = session.execute(keys_q).all()
+    # Variants as strings: few distinct ones, and a str caches its hash.
+    signatures: dict[tuple[int, int], str] = {}
     parts: list[bytes | None] = []
     missing: dict[int, int] = {}
     keys: list[tuple[object, ...]] = []
+    get = _PARTS.get
     for i, (appt_id, uid, sequence, updated_at, type_id, practitioner_id) in enumerate(rows):
-        variant = Variant(
-            client.timezone,
-            client.privacy_mode,
-            client.feed_show_phone,
-            types.get(type_id, ""),
-            people.get(practitioner_id, ""),
-        )
+        signature = signatures.get((type_id, practitioner_id))
+        if signature is None:
+            signature = repr(
+                Variant(
+                    client.timezone,
+                    client.privacy_mode,
+                    client.feed_show_phone,
+                    types.get(type_id, ""),
+                    people.get(practitioner_id, ""),
+                )
+            )
+            signatures[(type_id, practitioner_id)] = signature
         # The uid too: ids come back after a restore or in another database of this process.
-        key = (appt_id, uid, sequence, updated_at, variant)
+        key = (appt_id, uid, sequence, updated_at, signature)
         keys.append(key)
-        part = _PARTS.get(key)
+        part = get(key)
         parts.append(part)
         if part is None:
             missing[appt_id] = i

@@ -112,8 +112,7 @@ def send_due_reminders(session: Session, now: datetime, public_base_url: str) ->
             update(Appointment)
             .where(Appointment.id == appt.id, Appointment.reminder_sent_at.is_(None))
             .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        )  # synchronised into the session, whose objects outlive commits (no expiry)
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
         tz = ZoneInfo(client.timezone)

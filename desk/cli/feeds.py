@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from sqlalchemy.orm import Session
 
 from desk.cli.base import database_from, main, settings_from
 from desk.clock import system_now
@@ -15,6 +19,17 @@ from scheduling.tokens import (
     revoke_feed_token,
     rotate_feed_token,
 )
+
+
+@contextmanager
+def _session(ctx: click.Context) -> Iterator[Session]:
+    """A committed session on a database disposed of afterwards (no pooled connection left)."""
+    db = database_from(ctx)
+    try:
+        with db.session() as session:
+            yield session
+    finally:
+        db.dispose()
 
 
 @main.group("feed")
@@ -30,7 +45,7 @@ def feed_create(ctx: click.Context, slug: str, practitioner_id: int | None) -> N
     """Create a feed token and print its URL."""
     base = settings_from(ctx)["server.public_base_url"]
     try:
-        with database_from(ctx).session() as session:
+        with _session(ctx) as session:
             client = client_by_slug(session, slug)
             row = create_feed_token(session, client.id, practitioner_id, system_now())
             token = row.token
@@ -46,7 +61,7 @@ def feed_rotate(ctx: click.Context, token: str) -> None:
     """Revoke a token and print the URL of its replacement."""
     base = settings_from(ctx)["server.public_base_url"]
     try:
-        with database_from(ctx).session() as session:
+        with _session(ctx) as session:
             new = rotate_feed_token(session, token, system_now()).token
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
@@ -59,7 +74,7 @@ def feed_rotate(ctx: click.Context, token: str) -> None:
 def feed_revoke(ctx: click.Context, token: str) -> None:
     """Revoke a token: its URL answers 404 at once."""
     try:
-        with database_from(ctx).session() as session:
+        with _session(ctx) as session:
             revoke_feed_token(session, token, system_now())
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
@@ -78,7 +93,7 @@ def apikey() -> None:
 def apikey_create(ctx: click.Context, slug: str, label: str) -> None:
     """Create a key and print it (once: only its hash is kept)."""
     try:
-        with database_from(ctx).session() as session:
+        with _session(ctx) as session:
             client = client_by_slug(session, slug)
             _, key = create_api_key(session, client.id, label, system_now())
     except DomainError as exc:

@@ -14,8 +14,9 @@ from desk.models.base import Base, utcnow
 class Appointment(Base):
     __tablename__ = "appointments"
     __table_args__ = (
-        Index("ix_appointments_practitioner_start", "practitioner_id", "starts_at"),
-        Index("ix_appointments_client_start", "client_id", "starts_at"),
+        # updated_at last: the feeds' ETag (count, max(updated_at)) is read from the index alone.
+        Index("ix_appointments_practitioner_start", "practitioner_id", "starts_at", "updated_at"),
+        Index("ix_appointments_client_start", "client_id", "starts_at", "updated_at"),
         Index("ix_appointments_reminder", "status", "reminder_sent_at", "starts_at"),
         # The no-double-booking guarantee on PostgreSQL (SQLite: BEGIN IMMEDIATE in booking).
         # Created by migration 0003 on PostgreSQL only; Alembic does not compare it.

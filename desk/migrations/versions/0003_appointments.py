@@ -95,10 +95,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_appointments_client_start", ["client_id", "starts_at"], unique=False
+            "ix_appointments_client_start", ["client_id", "starts_at", "updated_at"], unique=False
         )
         batch_op.create_index(
-            "ix_appointments_practitioner_start", ["practitioner_id", "starts_at"], unique=False
+            "ix_appointments_practitioner_start",
+            ["practitioner_id", "starts_at", "updated_at"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_appointments_reminder", ["status", "reminder_sent_at", "starts_at"], unique=False
