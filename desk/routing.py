@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desk.messages import notify_missed_call, record_voicemail
@@ -53,20 +53,30 @@ class Decision:
     message: str = ""  # said before recording (after hours)
 
 
+_CLIENT_BY_NUMBER = (
+    select(Client)
+    .join(DeskNumber, DeskNumber.client_id == Client.id)
+    .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
+)
+_CALL_BY_SID = select(Call).where(Call.call_sid == bindparam("sid"))
+
+
 def find_client(session: Session, to: str) -> Client | None:
+    # Twilio sends E.164 already: look it up as is, and parse only what is not found.
+    client = session.scalar(_CLIENT_BY_NUMBER, {"number": to})
+    if client is not None:
+        return client
     try:
         number = normalise(to)
     except InvalidPhoneNumber:
         return None
-    return session.scalar(
-        select(Client)
-        .join(DeskNumber, DeskNumber.client_id == Client.id)
-        .where(DeskNumber.number == number, Client.active.is_(True))
-    )
+    if number == to:
+        return None
+    return session.scalar(_CLIENT_BY_NUMBER, {"number": number})
 
 
 def call_by_sid(session: Session, call_sid: str) -> Call | None:
-    return session.scalar(select(Call).where(Call.call_sid == call_sid))
+    return session.scalar(_CALL_BY_SID, {"sid": call_sid})
 
 
 def start_call(
@@ -92,20 +102,23 @@ def start_call(
         started_at=at,
         plan=[],
     )
-    session.add(call)
     if client is None:
         call.outcome = NOT_IN_SERVICE
+        session.add(call)
         session.flush()
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
     if not coverage(session, client, at).covered:
         call.outcome = AFTER_HOURS
+        session.add(call)
         session.flush()
         return _after_hours(client)
-    rota = Rota(session, client, at, at + timedelta(microseconds=1))
-    call.plan = [[r.secretary_id for r in step] for step in rota.plan(at)]
+    steps = Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)
+    call.plan = [[r.secretary_id for r in step] for step in steps]
+    session.add(call)
     session.flush()
-    return _ring(session, call, client, 0, at, greet=True)
+    phones = {r.secretary_id: r.phone for step in steps for r in step}
+    return _ring(session, call, client, 0, at, greet=True, phones=phones)
 
 
 def _after_hours(client: Client) -> Decision:
@@ -114,18 +127,28 @@ def _after_hours(client: Client) -> Decision:
 
 
 def _ring(
-    session: Session, call: Call, client: Client, position: int, at: datetime, greet: bool
+    session: Session,
+    call: Call,
+    client: Client,
+    position: int,
+    at: datetime,
+    greet: bool,
+    phones: dict[int, str] | None = None,
 ) -> Decision:
-    """Ring step `position` of the plan, or send the caller to voicemail when none is left."""
+    """Ring step `position` of the plan, or send the caller to voicemail when none is left.
+
+    `phones` (secretary id -> number) saves a query when the caller just planned the steps.
+    """
     greeting = (client.greeting or client.name) if greet else ""
     while position < len(call.plan):
         ids = [int(i) for i in call.plan[position]]
-        phones: dict[int, str] = {
-            i: phone
-            for i, phone in session.execute(
-                select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
-            )
-        }
+        if phones is None or not all(i in phones for i in ids):
+            phones = {
+                i: phone
+                for i, phone in session.execute(
+                    select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
+                )
+            }
         # A secretary deleted since the plan was made is skipped: never fail the caller.
         ringing = [i for i in ids if i in phones]
         if ringing:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desk import routing
 from desk.clock import now
+from desk.db import begin_immediate
 from desk.request_context import db_session, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
@@ -59,6 +60,9 @@ def _handle(
     call_sid = request.form.get("CallSid", "")
     try:
         session = db_session()
+        # Every webhook may write: on SQLite take the write lock first, or a read that
+        # turns into a write after another worker's commit fails at once (stale snapshot).
+        begin_immediate(session)
         token = request.headers.get(TOKEN_HEADER)
         key = receipt_key(request.full_path.rstrip("?"), request.form, token, key_params)
         stored = replay(session, key)

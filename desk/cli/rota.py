@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from desk.cli.base import database_from, main
+from desk.db import Database
 from desk.models import Client
 from desk.rota import CoverageRules, Rota, iso_week, segments
 from desk.rota.coverage import CLOSURE, HOLIDAY_CLOSED, HOLIDAY_COVERED
@@ -29,6 +30,13 @@ def rota() -> None:
 def show(ctx: click.Context, slug: str, week: str) -> None:
     """Print who is on duty in each covered stretch of the week, then the gaps."""
     db = database_from(ctx)
+    try:
+        _show(db, slug, week)
+    finally:
+        db.dispose()
+
+
+def _show(db: Database, slug: str, week: str) -> None:
     with db.session() as session:
         client = session.scalar(select(Client).where(Client.slug == slug))
         if client is None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desk.models import Client, Closure, CoverageWindow
@@ -49,6 +49,21 @@ def holiday_name(country: str, day: date) -> str | None:
     return str(name) if name else None
 
 
+_WINDOWS = select(
+    CoverageWindow.weekdays,
+    CoverageWindow.start_local,
+    CoverageWindow.end_local,
+    CoverageWindow.valid_from,
+    CoverageWindow.valid_until,
+).where(CoverageWindow.client_id == bindparam("client_id"))
+_CLOSURES = select(Closure.starts_on, Closure.ends_on).where(
+    Closure.client_id == bindparam("client_id"),
+    Closure.practitioner_id.is_(None),
+    Closure.starts_on <= bindparam("end"),
+    Closure.ends_on >= bindparam("start"),
+)
+
+
 @dataclass(frozen=True)
 class CoverageRules:
     """A client's coverage rules, loaded once, asked about any instant or period."""
@@ -62,22 +77,9 @@ class CoverageRules:
     @classmethod
     def load(cls, session: Session, client: Client, start: date, end: date) -> CoverageRules:
         """Rules touching local days [start, end] (closures are filtered by date)."""
-        windows = session.execute(
-            select(
-                CoverageWindow.weekdays,
-                CoverageWindow.start_local,
-                CoverageWindow.end_local,
-                CoverageWindow.valid_from,
-                CoverageWindow.valid_until,
-            ).where(CoverageWindow.client_id == client.id)
-        ).all()
+        windows = session.execute(_WINDOWS, {"client_id": client.id}).all()
         closures = session.execute(
-            select(Closure.starts_on, Closure.ends_on).where(
-                Closure.client_id == client.id,
-                Closure.practitioner_id.is_(None),
-                Closure.starts_on <= end,
-                Closure.ends_on >= start,
-            )
+            _CLOSURES, {"client_id": client.id, "start": start, "end": end}
         ).all()
         return cls(
             tz=ZoneInfo(client.timezone),
