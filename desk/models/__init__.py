@@ -1,5 +1,7 @@
 """All models, importable from one place: `from desk.models import Client, Call`."""
 
+# Registers the listeners that keep clients.feed_version honest.
+from desk.models import feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime, utcnow
 from desk.models.calls import Call, CallAttempt, WebhookReceipt

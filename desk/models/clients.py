@@ -39,6 +39,9 @@ class Client(Base):
     busy_ics_url: Mapped[str | None] = mapped_column(String(1000))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped with every change its calendar feeds show (desk/models/feed_version.py).
+    feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    feed_changed_at: Mapped[datetime | None]
 
     desk_numbers: Mapped[list[DeskNumber]] = relationship(back_populates="client")
     coverage_windows: Mapped[list[CoverageWindow]] = relationship(back_populates="client")
