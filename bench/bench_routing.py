@@ -202,6 +202,32 @@ def in_process(app: Flask, requests_: list[tuple[dict[str, str], str]]) -> list[
     return timings
 
 
+def routing_alone(db_path: Path, n: int) -> list[float]:
+    """`routing.start_call` itself: no HTTP, no signature, rolled back instead of committed."""
+    from desk import routing
+
+    db = Database(f"sqlite:///{db_path}")
+    session = db.Session()
+    timings = []
+    try:
+        for i in range(n):
+            t0 = clock.perf_counter()
+            routing.start_call(
+                session,
+                call_sid=f"CAalone{i:08d}",
+                to=desk_number(1 + (i * 7919) % CLIENTS),
+                caller="+33145678901",
+                forwarded_from=None,
+                at=LUNCH,
+            )
+            session.rollback()
+            timings.append(clock.perf_counter() - t0)
+    finally:
+        session.close()
+        db.dispose()
+    return timings
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -322,6 +348,12 @@ def run() -> None:
             f"ratio incoming/bare  p50 {routed[0] / baseline[0]:.1f}x  "
             f"p99 {routed[1] / baseline[1]:.1f}x  "
             f"(routing adds {(routed[0] - baseline[0]) * 1e3:.2f} ms at p50)"
+        )
+
+        alone = percentiles(routing_alone(db_path, IN_PROCESS_REQUESTS))
+        print(
+            f"routing decision alone (no HTTP, rolled back)  p50 {alone[0] * 1e3:.2f} ms  "
+            f"p99 {alone[1] * 1e3:.2f} ms  ({alone[0] / baseline[0]:.1f}x the bare request)"
         )
 
         form, signature = signed_requests(1, "explain")[0]
