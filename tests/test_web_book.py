@@ -85,7 +85,7 @@ def test_a_slot_taken_meanwhile_shows_a_french_message_and_the_next_free_slots(
     response = post(client, "/desk/book", booking_form(db, MONDAY_9))
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "Quelqu&#39;un vient de prendre ce créneau" in page
+    assert "vient de prendre ce créneau. Voici les prochains créneaux libres." in page
     assert f'value="{MONDAY_930.isoformat()}"' in page
     assert f'value="{MONDAY_9.isoformat()}"' not in page
     assert 'value="Jeanne Petit"' in page  # what Claire typed is kept
