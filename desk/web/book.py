@@ -27,9 +27,10 @@ from desk.web import bp
 from desk.web.book_forms import BookForm, FindForm, RescheduleForm, SlotQueryForm
 from desk.web.client_forms import RemoveForm
 from desk.web.common import error_to_form, staff_required, visible_client
+from scheduling import booking
 from scheduling.appointment_search import find_appointments
 from scheduling.availability import Slot
-from scheduling.booking import SlotTaken, book, cancel, reschedule
+from scheduling.booking import SlotTaken
 from scheduling.week_view import monday_of, week_slots
 
 
@@ -99,7 +100,7 @@ def _slot_page(
 
 @bp.get("/book")
 @staff_required
-def book_page() -> ResponseReturnValue:
+def book() -> ResponseReturnValue:
     session = db_session()
     args = request.args.to_dict()
     call_id = _int(args.get("call_id") or args.get("call"))
@@ -157,7 +158,7 @@ def book_confirm() -> ResponseReturnValue:
         abort(400)
     if form.validate_on_submit():
         try:
-            appt = book(
+            appt = booking.book(
                 session,
                 client_id=client.id,
                 practitioner_id=practitioner_id,
@@ -254,7 +255,7 @@ def appointment_reschedule(appointment_id: int) -> ResponseReturnValue:
     week = _week(request.args.get("week"), client)
     if form.validate_on_submit():
         try:
-            reschedule(
+            booking.reschedule(
                 session,
                 appt.id,
                 starts_at=datetime.fromisoformat(form.starts_at.data),
@@ -286,7 +287,7 @@ def appointment_cancel(appointment_id: int) -> ResponseReturnValue:
     appt, _client = _visible_appointment(appointment_id)
     if not RemoveForm().validate_on_submit():
         abort(400)
-    cancel(db_session(), appt.id, now=now(), actor=f"user:{current_user.id}")
+    booking.cancel(db_session(), appt.id, now=now(), actor=f"user:{current_user.id}")
     db_session().commit()
     flash(_("The appointment is cancelled."))
     return redirect(url_for("desk.appointment", appointment_id=appt.id))
