@@ -38,6 +38,23 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("POST", "/desk/rota/{own}/shift/999999/delete", (404, 403, 403, 302)),
     ("GET", "/desk/now", (200, 200, 403, 302)),
     ("GET", "/desk/now.json", (200, 200, 403, 302)),
+    ("GET", "/desk/book", (200, 200, 403, 302)),
+    ("GET", "/desk/book?client_id={own}", (200, 200, 403, 302)),
+    ("GET", "/desk/book?client_id={other}", (200, 404, 403, 302)),
+    ("POST", "/desk/book", (400, 400, 403, 302)),
+    ("GET", "/desk/book/find?q=Jeanne", (200, 200, 403, 302)),
+    ("GET", "/desk/book/999999", (404, 404, 403, 302)),
+    ("POST", "/desk/book/999999/reschedule", (404, 404, 403, 302)),
+    ("POST", "/desk/book/999999/cancel", (404, 404, 403, 302)),
+    ("GET", "/desk/calendar", (200, 200, 200, 302)),
+    ("GET", "/desk/calendar?client_id={own}", (200, 200, 200, 302)),
+    ("GET", "/desk/calendar?client_id={other}", (200, 404, 404, 302)),
+    ("POST", "/desk/clients/{own}/feeds", (302, 403, 403, 302)),
+    ("POST", "/desk/clients/{other}/feeds", (302, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/feeds/999999/rotate", (404, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/feeds/999999/revoke", (404, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/apikeys", (200, 403, 403, 302)),
+    ("POST", "/desk/clients/{own}/apikeys/999999/revoke", (404, 403, 403, 302)),
 ]
 
 

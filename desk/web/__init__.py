@@ -45,7 +45,7 @@ def init_web(app: Flask) -> None:
             "endpoints": _endpoints(app),
         }
 
-    from desk.web import auth, calls, clients, now, pages, rota  # noqa: F401  (routes)
+    from desk.web import auth, book, calendar, calls, clients, feeds, now, pages, rota  # noqa: F401
 
     app.register_blueprint(bp)
 

@@ -19,6 +19,7 @@ from desk.request_context import db_session
 from desk.web import bp
 from desk.web.client_forms import ContactForm, CoverageForm, DeskNumberForm, FicheForm, RemoveForm
 from desk.web.common import admin_required, error_to_form, visible_client
+from desk.web.feeds import feeds_context
 
 
 @bp.get("/clients/")
@@ -37,8 +38,17 @@ def _forms(client: Client) -> dict[str, FlaskForm]:
     }
 
 
-def _render(client: Client, forms: dict[str, FlaskForm], status: int = 200) -> ResponseReturnValue:
-    return render_template("desk/client.html", client=client, **forms), status
+def _render(
+    client: Client, forms: dict[str, FlaskForm], status: int = 200, **extra: object
+) -> ResponseReturnValue:
+    if current_user.role == "admin":
+        extra = {**feeds_context(client), **extra}
+    return render_template("desk/client.html", client=client, **forms, **extra), status
+
+
+def render_client(client: Client, status: int = 200, **extra: object) -> ResponseReturnValue:
+    """The admin's page of a client (the feeds section answers with it too)."""
+    return _render(client, _forms(client), status, **extra)
 
 
 @bp.get("/clients/<int:client_id>")

@@ -1,0 +1,57 @@
+"""Calendar: a week per client (and practitioner), appointments and imported busy blocks.
+
+Everyone reads the calendars of the clients they may see (a client user, its own);
+nobody edits here: booking, moving and cancelling are the Book page's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from desk.access import visible_clients
+from desk.clock import now
+from desk.request_context import db_session
+from desk.web import bp
+from desk.web.common import visible_client
+from scheduling.week_view import FIRST_HOUR, LAST_HOUR, RANGE_MINUTES, week_view
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/calendar")
+@login_required
+def calendar() -> ResponseReturnValue:
+    clients = visible_clients(db_session(), current_user)
+    client_id = _int(request.args.get("client_id"))
+    if client_id is not None:
+        client = visible_client(client_id)
+    elif clients:
+        client = clients[0]
+    else:
+        return render_template("desk/calendar.html", clients=[], client=None, view=None)
+    try:
+        day = date.fromisoformat(request.args.get("week", ""))
+    except ValueError:
+        day = now().astimezone(ZoneInfo(client.timezone)).date()
+    practitioner_id = _int(request.args.get("practitioner_id"))
+    view = week_view(db_session(), client, practitioner_id, day)
+    if practitioner_id is not None and all(p.id != practitioner_id for p in view.practitioners):
+        abort(404)
+    return render_template(
+        "desk/calendar.html",
+        clients=clients,
+        client=client,
+        view=view,
+        practitioner_id=practitioner_id,
+        hours=range(FIRST_HOUR, LAST_HOUR),
+        first_hour=FIRST_HOUR,
+        range_minutes=RANGE_MINUTES,
+        today=now().astimezone(ZoneInfo(client.timezone)).date(),
+    )
