@@ -45,7 +45,17 @@ def init_web(app: Flask) -> None:
             "endpoints": _endpoints(app),
         }
 
-    from desk.web import auth, calls, clients, now, pages, rota  # noqa: F401  (routes)
+    from desk.web import (  # noqa: F401  (routes)
+        auth,
+        calls,
+        clients,
+        messages,
+        now,
+        outbox,
+        pages,
+        rota,
+        simulator,
+    )
 
     app.register_blueprint(bp)
 
