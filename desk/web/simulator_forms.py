@@ -60,7 +60,9 @@ class Line:
 
 def readable_steps(session: Session, steps: list[Step]) -> list[Line]:
     """Each webhook and what its TwiML makes Twilio do, in words."""
-    names = dict(session.execute(select(Secretary.phone, Secretary.name)).tuples())
+    names = {
+        phone: name for phone, name in session.execute(select(Secretary.phone, Secretary.name))
+    }
     lines: list[Line] = []
     for step in steps:
         if step.kind == "note":
