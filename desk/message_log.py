@@ -25,7 +25,7 @@ class MessageFilters:
     timezone: str = "Europe/Paris"
 
 
-def visible_messages_query(user: User) -> Select[tuple[Message]]:
+def visible_messages_query(user: User) -> Select[Message]:
     visible = visible_clients_query(user).with_only_columns(Client.id)
     return select(Message).where(Message.client_id.in_(visible))
 
