@@ -1,22 +1,23 @@
 """The rota as people read it: per client and day, coverage, who is on duty, and the gaps.
 
-A reading of the rota models for the web desk (week grid, the Now page). Routing asks
-`desk.rota` who to ring; this module answers "who is on duty when" for display:
-shifts expanded in the client's wall time, overrides applied, absences removed.
+Only presentation: who is on duty when is decided by `desk.rota` (the same `segments`
+call routing uses), so the grid and the phone can never disagree. This module groups
+those segments into blocks a person reads ("Claire 12:00–14:00") and names the
+overrides that put someone there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.models import Absence, Client, CoverageWindow, Override, Secretary, Shift, Training
-from desk.wall_time import WeeklyRule, local_to_utc, occurrences, parse_weekdays
+from desk.models import Client, Override, Secretary
+from desk.rota import Segment, coverage, segments
+from desk.wall_time import local_to_utc
 
 Interval = tuple[datetime, datetime]
 
@@ -28,7 +29,6 @@ class Duty:
     rank: int
     start: datetime  # UTC
     end: datetime
-    shift_id: int
     replaces: str | None = None  # set when an override put this secretary here
     override_id: int | None = None
 
@@ -41,110 +41,72 @@ class Day:
     gaps: list[Interval]  # covered time with nobody on duty
 
 
-def subtract(intervals: Iterable[Interval], holes: Iterable[Interval]) -> list[Interval]:
-    """`intervals` minus `holes`, in order."""
-    result = sorted(intervals)
-    for h_start, h_end in sorted(holes):
-        cut: list[Interval] = []
-        for start, end in result:
-            if h_end <= start or h_start >= end:
-                cut.append((start, end))
-                continue
-            if start < h_start:
-                cut.append((start, h_start))
-            if h_end < end:
-                cut.append((h_end, end))
-        result = cut
-    return result
+def _merge(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
 
 
-def _rule(row: CoverageWindow | Shift) -> WeeklyRule:
-    return WeeklyRule(
-        parse_weekdays(row.weekdays),
-        row.start_local,
-        row.end_local,
-        row.valid_from,
-        row.valid_until,
-    )
-
-
-def coverage(session: Session, client: Client, start: datetime, end: datetime) -> list[Interval]:
-    tz = ZoneInfo(client.timezone)
-    rows = session.scalars(select(CoverageWindow).where(CoverageWindow.client_id == client.id))
-    found = [iv for row in rows for iv in occurrences(_rule(row), tz, start, end)]
-    return sorted(found)
-
-
-def duties(session: Session, client: Client, start: datetime, end: datetime) -> list[Duty]:
-    """Who is on duty for `client` between `start` and `end` (UTC), overrides and absences
-    applied; ordered by start then rank."""
-    tz = ZoneInfo(client.timezone)
-    trained = select(Training.secretary_id).where(Training.client_id == client.id)
-    shifts = session.scalars(
-        select(Shift).where(
-            or_(
-                Shift.client_id == client.id,
-                Shift.client_id.is_(None) & Shift.secretary_id.in_(trained),
-            ),
-            Shift.weekdays.is_not(None),
-        )
-    ).all()
-    names = {sid: name for sid, name in session.execute(select(Secretary.id, Secretary.name))}
-    overrides = session.scalars(
-        select(Override).where(Override.starts_at < end, Override.ends_at > start)
-    ).all()
-    absences = session.scalars(
-        select(Absence).where(Absence.starts_at < end, Absence.ends_at > start)
-    ).all()
-    result: list[Duty] = []
-    for shift in shifts:
-        for s, e in occurrences(_rule(shift), tz, start, end):
-            duty = Duty(shift.secretary_id, names[shift.secretary_id], shift.rank, s, e, shift.id)
-            result.extend(_apply_overrides(duty, overrides, names))
-    result = [
-        piece
-        for duty in result
-        for piece in _minus_absences(
-            duty, [a for a in absences if a.secretary_id == duty.secretary_id]
-        )
-    ]
-    return sorted(result, key=lambda d: (d.start, d.rank, d.secretary))
-
-
-def _apply_overrides(
-    duty: Duty, overrides: Iterable[Override], names: dict[int, str]
-) -> list[Duty]:
-    pieces = [duty]
-    for o in overrides:
-        if o.original_secretary_id != duty.secretary_id:
-            continue
-        if o.shift_id is not None and o.shift_id != duty.shift_id:
-            continue
-        next_pieces: list[Duty] = []
-        for piece in pieces:
-            if piece.replaces is not None or o.ends_at <= piece.start or o.starts_at >= piece.end:
-                next_pieces.append(piece)
-                continue
-            for s, e in subtract([(piece.start, piece.end)], [(o.starts_at, o.ends_at)]):
-                next_pieces.append(replace(piece, start=s, end=e))
-            next_pieces.append(
-                replace(
-                    piece,
-                    secretary_id=o.replacement_secretary_id,
-                    secretary=names[o.replacement_secretary_id],
-                    start=max(piece.start, o.starts_at),
-                    end=min(piece.end, o.ends_at),
-                    replaces=piece.secretary,
-                    override_id=o.id,
+def _blocks(found: list[Segment]) -> list[Duty]:
+    """Consecutive segments where a secretary stays on duty become one block."""
+    open_blocks: dict[tuple[int, int], Duty] = {}
+    done: list[Duty] = []
+    previous_end: datetime | None = None
+    for seg in found:
+        here = {(r.secretary_id, r.rank): r for r in seg.on_duty}
+        for key in list(open_blocks):
+            if key not in here or previous_end != seg.start:
+                done.append(open_blocks.pop(key))
+        for key, r in here.items():
+            block = open_blocks.get(key)
+            if block is None:
+                open_blocks[key] = Duty(r.secretary_id, r.name, r.rank, seg.start, seg.end)
+            else:
+                open_blocks[key] = Duty(
+                    block.secretary_id, block.secretary, block.rank, block.start, seg.end
                 )
-            )
-        pieces = next_pieces
-    return pieces
+        previous_end = seg.end
+    done.extend(open_blocks.values())
+    return sorted(done, key=lambda d: (d.start, d.rank, d.secretary))
 
 
-def _minus_absences(duty: Duty, absences: list[Absence]) -> list[Duty]:
-    spans = subtract([(duty.start, duty.end)], [(a.starts_at, a.ends_at) for a in absences])
-    return [replace(duty, start=s, end=e) for s, e in spans]
+def _with_overrides(session: Session, duties: list[Duty]) -> list[Duty]:
+    """Name whom each block replaces, when an override put its secretary there."""
+    if not duties:
+        return duties
+    start, end = min(d.start for d in duties), max(d.end for d in duties)
+    overrides = session.execute(
+        select(Override, Secretary.name)
+        .join(Secretary, Override.original_secretary_id == Secretary.id)
+        .where(
+            Override.replacement_secretary_id.in_({d.secretary_id for d in duties}),
+            Override.starts_at < end,
+            Override.ends_at > start,
+        )
+        .order_by(Override.starts_at, Override.id)
+    ).all()
+    result = []
+    for d in duties:
+        match = next(
+            (
+                (o, name)
+                for o, name in overrides
+                if o.replacement_secretary_id == d.secretary_id
+                and o.starts_at < d.end
+                and o.ends_at > d.start
+            ),
+            None,
+        )
+        if match is None:
+            result.append(d)
+        else:
+            o, name = match
+            result.append(Duty(d.secretary_id, d.secretary, d.rank, d.start, d.end, name, o.id))
+    return result
 
 
 def week(session: Session, client: Client, monday: date) -> list[Day]:
@@ -153,13 +115,17 @@ def week(session: Session, client: Client, monday: date) -> list[Day]:
     days: list[Day] = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        start = local_to_utc(day, datetime.min.time(), tz)
-        end = local_to_utc(day + timedelta(days=1), datetime.min.time(), tz)
-        covered = coverage(session, client, start, end)
-        on = duties(session, client, start, end)
-        clipped = [(max(s, start), min(e, end)) for s, e in covered]
-        gaps = subtract(clipped, [(d.start, d.end) for d in on])
-        days.append(Day(day, clipped, [d for d in on if d.end > start and d.start < end], gaps))
+        start = local_to_utc(day, time(0), tz)
+        end = local_to_utc(day + timedelta(days=1), time(0), tz)
+        found = segments(session, client, start, end)
+        days.append(
+            Day(
+                day,
+                _merge([(s.start, s.end) for s in found]),
+                _with_overrides(session, _blocks(found)),
+                _merge([(s.start, s.end) for s in found if not s.on_duty]),
+            )
+        )
     return days
 
 
@@ -172,12 +138,13 @@ class NowAndNext:
 
 
 def now_and_next(session: Session, client: Client, at: datetime) -> NowAndNext:
-    horizon = at + timedelta(days=7)
-    covered_now = any(
-        s <= at < e for s, e in coverage(session, client, at, at + timedelta(seconds=1))
-    )
-    upcoming = duties(session, client, at, horizon)
-    current = [d for d in upcoming if d.start <= at < d.end]
-    later = [d for d in upcoming if d.start > at]
+    blocks = _blocks(segments(session, client, at, at + timedelta(days=7)))
+    current = [d for d in blocks if d.start <= at < d.end]
+    later = [d for d in blocks if d.start > at]
     first = min((d.start for d in later), default=None)
-    return NowAndNext(client, covered_now, current, [d for d in later if d.start == first])
+    return NowAndNext(
+        client,
+        coverage(session, client, at).covered,
+        current,
+        [d for d in later if d.start == first],
+    )

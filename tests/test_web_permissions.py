@@ -9,13 +9,15 @@ import pytest
 from flask.testing import FlaskClient
 
 from desk.db import Database
+from desk.models import Call, Message
 from tests.conftest import AuthActions
 from tests.web_support import LOGINS, demo_id, other_tenant, post
 
 ROLES = ("admin", "secretary", "client", "anonymous")
 
 # (method, path template, expected status for admin, secretary, client user, anonymous).
-# {own} is the demo client (everyone's), {other} a client only the admin may see.
+# {own} is the demo client (everyone's), {other} a client only the admin may see;
+# {own_call}, {own_message}, {other_call}, {other_message} are theirs.
 ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("GET", "/desk/", (200, 200, 200, 302)),
     ("GET", "/desk/clients/", (200, 403, 403, 302)),
@@ -55,6 +57,21 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("POST", "/desk/clients/{own}/feeds/999999/revoke", (404, 403, 403, 302)),
     ("POST", "/desk/clients/{own}/apikeys", (200, 403, 403, 302)),
     ("POST", "/desk/clients/{own}/apikeys/999999/revoke", (404, 403, 403, 302)),
+    ("GET", "/desk/messages/", (200, 200, 200, 302)),
+    ("GET", "/desk/messages/?client={own}", (200, 200, 200, 302)),
+    ("GET", "/desk/messages/new", (200, 200, 403, 302)),
+    ("GET", "/desk/messages/new?client_id={own}", (200, 200, 403, 302)),
+    ("GET", "/desk/messages/new?client_id={other}", (200, 404, 403, 302)),
+    ("GET", "/desk/messages/new?call={other_call}", (200, 404, 403, 302)),
+    ("POST", "/desk/messages/new", (400, 400, 403, 302)),
+    ("POST", "/desk/messages/{own_message}/acknowledge", (302, 302, 302, 302)),
+    ("POST", "/desk/messages/{other_message}/acknowledge", (302, 404, 404, 302)),
+    ("POST", "/desk/messages/999999/acknowledge", (404, 404, 404, 302)),
+    ("GET", "/desk/outbox/", (200, 200, 403, 302)),
+    ("GET", "/desk/outbox/?client={other}", (200, 200, 403, 302)),
+    ("GET", "/desk/simulator", (200, 200, 403, 302)),
+    ("POST", "/desk/simulator", (400, 400, 403, 302)),
+    ("POST", "/desk/simulator/hang-up", (400, 400, 403, 302)),
 ]
 
 
@@ -65,12 +82,21 @@ def test_each_role_gets_exactly_what_it_may_on_every_desk_route(
     other = other_tenant(db)
     with db.session() as s:
         own = demo_id(s)
+        ids = {"own": own, "other": other}
+        for name, client_id in (("own", own), ("other", other)):
+            call = Call(call_sid=f"CA-{name}", client_id=client_id, to_number="+1", caller="+2")
+            s.add(call)
+            s.flush()
+            message = Message(client_id=client_id, call_id=call.id, body="Rappeler")
+            s.add(message)
+            s.flush()
+            ids |= {f"{name}_call": call.id, f"{name}_message": message.id}
     if role != "anonymous":
         assert auth.login(LOGINS[role]).status_code == 302
     column = ROLES.index(role)
     wrong = []
     for method, template, expected in ROUTES:
-        path = template.format(own=own, other=other)
+        path = template.format(**ids)
         response = client.get(path) if method == "GET" else post(client, path)
         if response.status_code != expected[column]:
             wrong.append(f"{method} {path}: {response.status_code}, expected {expected[column]}")

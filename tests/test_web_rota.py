@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -172,3 +172,24 @@ def test_now_json_gives_the_call_the_secretary_just_accepted_and_nobody_elses(
     auth.logout()
     auth.login("sophie@permanence.test")
     assert client.get("/desk/now.json").json == {"call": None}
+
+
+def test_a_shift_recurring_by_rrule_shows_in_the_grid_as_routing_would_ring_it(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    with db.session() as s:
+        own = demo_id(s)
+        s.add(
+            Shift(
+                secretary_id=secretary_id(s, "Inès"),
+                client_id=own,
+                weekdays=None,
+                rrule="FREQ=WEEKLY;INTERVAL=1;BYDAY=MO",
+                start_local=time(12),
+                end_local=time(14),
+                rank=3,
+            )
+        )
+    auth.login(LOGINS["secretary"])
+    monday = _monday(client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True))
+    assert 'data-secretary="Inès"' in monday

@@ -8,8 +8,6 @@ Twilio account.
 
 from __future__ import annotations
 
-import secrets
-import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
 from xml.dom import minidom
@@ -17,128 +15,35 @@ from zoneinfo import ZoneInfo
 
 import click
 import requests
-from twilio.request_validator import RequestValidator
 
 from desk.cli.base import main, settings_from
-
-ANSWERS = ("accept", "decline", "no-answer")
-MAX_TURNS = 25
+from desk.simulation import ANSWERS, SimulationError, Simulator, Step, Transport, run_call
 
 
-def _sid(prefix: str) -> str:
-    return prefix + secrets.token_hex(16)
+def _http(target: str) -> Transport:
+    """Post over HTTP to the desk listening at `target`."""
+    http = requests.Session()
+
+    def send(path: str, data: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        response = http.post(target.rstrip("/") + path, data=data, headers=headers, timeout=30)
+        return response.status_code, response.text
+
+    return send
 
 
-class Simulator:
-    """Posts signed webhooks to `target` as Twilio would to `public` (the signed URL)."""
-
-    def __init__(self, public: str, target: str, token: str, at: datetime | None) -> None:
-        self.public = public.rstrip("/")
-        self.target = target.rstrip("/")
-        self.validator = RequestValidator(token)
-        self.at = at
-        self.http = requests.Session()
-
-    def post(self, url: str, params: dict[str, str]) -> ET.Element:
-        """POST to an absolute public URL (as found in TwiML) or a path; print both sides."""
-        if url.startswith("/"):
-            url = self.public + url
-        if not url.startswith(self.public):
-            raise click.ClickException(f"TwiML points outside this desk: {url}")
-        if self.at is not None:
-            params = {**params, "DeskSimulatedTime": self.at.isoformat()}
-        signature = self.validator.compute_signature(url, params)
-        path = url[len(self.public) :]
-        response = self.http.post(
-            self.target + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=30
-        )
-        click.secho(f"→ POST {path}", bold=True)
-        if response.status_code != 200:
-            raise click.ClickException(f"{path}: HTTP {response.status_code}")
-        click.echo(_pretty(response.text))
-        return ET.fromstring(response.text)
+def _echo(step: Step) -> None:
+    if step.kind == "post":
+        click.secho(f"→ POST {step.path}", bold=True)
+        click.echo(_pretty(step.twiml))
+    elif step.number:
+        click.secho(f"  ☎ ringing {step.number}: {step.answer}", fg="cyan")
+    else:
+        click.secho(f"  ● {step.note}", fg="cyan")
 
 
 def _pretty(xml: str) -> str:
     text = minidom.parseString(xml).toprettyxml(indent="  ")
     return "\n".join(line for line in text.splitlines()[1:] if line.strip())
-
-
-def run_call(sim: Simulator, to: str, caller: str, answer: str) -> str:
-    """Play one call to the end; return how it ended."""
-    call_sid = _sid("CA")
-    base = {"AccountSid": "AC" + "0" * 32, "CallSid": call_sid, "To": to, "Called": to}
-    base |= {"From": caller, "Caller": caller, "Direction": "inbound", "ApiVersion": "2010-04-01"}
-    root = sim.post("/webhooks/voice/incoming", {**base, "CallStatus": "ringing"})
-    outcome = "hung up"
-    for _ in range(MAX_TURNS):
-        dial, record = root.find("Dial"), root.find("Record")
-        if dial is not None:
-            root, outcome = _ring(sim, base, dial, to, answer)
-            if outcome == "answered":
-                break
-            continue
-        if record is not None:
-            _leave_voicemail(sim, base, record)
-            outcome = "voicemail"
-        break
-    sim.post("/webhooks/voice/status", {**base, "CallStatus": "completed", "CallDuration": "75"})
-    return outcome
-
-
-def _ring(
-    sim: Simulator, base: dict[str, str], dial: ET.Element, desk_number: str, answer: str
-) -> tuple[ET.Element, str]:
-    accepted_leg = ""
-    last_leg = _sid("CA")
-    for number in dial.findall("Number"):
-        phone = number.text or ""
-        click.secho(f"  ☎ ringing {phone}: {answer}", fg="cyan")
-        if answer == "no-answer" or accepted_leg:
-            continue
-        leg = last_leg = _sid("CA")
-        leg_params = {
-            "AccountSid": base["AccountSid"],
-            "CallSid": leg,
-            "ParentCallSid": base["CallSid"],
-            "From": desk_number,
-            "To": phone,
-            "Direction": "outbound-dial",
-            "CallStatus": "in-progress",
-        }
-        screen = sim.post(number.get("url", "/webhooks/voice/screen"), leg_params)
-        gather = screen.find("Gather")
-        if gather is None:
-            continue
-        digits = "1" if answer == "accept" else "9"
-        result = sim.post(gather.get("action", ""), {**leg_params, "Digits": digits})
-        if answer == "accept" and result.find("Hangup") is None:
-            accepted_leg = leg
-    params = {
-        **base,
-        "CallStatus": "in-progress",
-        "DialCallSid": accepted_leg or last_leg,
-        "DialCallStatus": "no-answer" if answer == "no-answer" else "completed",
-        "DialBridged": "true" if accepted_leg else "false",
-        "DialCallDuration": "60" if accepted_leg else "0",
-    }
-    root = sim.post(dial.get("action", ""), params)
-    return root, ("answered" if accepted_leg else "no-answer")
-
-
-def _leave_voicemail(sim: Simulator, base: dict[str, str], record: ET.Element) -> None:
-    recording_sid = _sid("RE")
-    recording = {
-        "RecordingSid": recording_sid,
-        "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/{base['AccountSid']}"
-        f"/Recordings/{recording_sid}",
-        "RecordingDuration": "12",
-    }
-    click.secho("  ● the caller leaves a 12-second message", fg="cyan")
-    sim.post(record.get("action", ""), {**base, **recording, "Digits": "hangup"})
-    callback = record.get("recordingStatusCallback")
-    if callback:
-        sim.post(callback, {**base, **recording, "RecordingStatus": "completed"})
 
 
 def _parse_at(text: str | None) -> datetime | None:
@@ -173,9 +78,11 @@ def call(
     if not token:
         raise click.ClickException("twilio.auth_token is empty: the desk would refuse every call")
     public: Any = settings["server.public_base_url"]
-    sim = Simulator(public, url or public, token, _parse_at(at))
+    sim = Simulator(public, token, _http(url or public), _parse_at(at), on_step=_echo)
     try:
         outcome = run_call(sim, to, caller, answer)
     except requests.RequestException as exc:
         raise click.ClickException(f"cannot reach the desk: {exc}") from None
+    except SimulationError as exc:
+        raise click.ClickException(str(exc)) from None
     click.secho(f"call ended: {outcome}", bold=True)

@@ -45,7 +45,20 @@ def init_web(app: Flask) -> None:
             "endpoints": _endpoints(app),
         }
 
-    from desk.web import auth, book, calendar, calls, clients, feeds, now, pages, rota  # noqa: F401
+    from desk.web import (  # noqa: F401  (routes)
+        auth,
+        book,
+        calendar,
+        calls,
+        clients,
+        feeds,
+        messages,
+        now,
+        outbox,
+        pages,
+        rota,
+        simulator,
+    )
 
     app.register_blueprint(bp)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from desk.models import Call, CallAttempt, Client, Secretary
 from tests.browser.conftest import LiveServer, log_in
+from tests.conftest import pin_clock
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +79,34 @@ def test_as_admin_remove_the_backup_mark_claire_absent_see_the_gap_then_an_overr
     expect(page.get_by_role("status")).to_contain_text("Le créneau est repris")
     expect(monday.locator('[data-gap="12:00"]')).to_have_count(0)
     expect(monday).to_contain_text("remplace Claire")
+
+
+def test_claire_places_a_lunch_call_in_the_simulator_accepts_it_takes_a_message_sees_it_sent(
+    page: Page, live_server: LiveServer
+) -> None:
+    # The desk believes it is Monday 12:30 in Paris: lunch, Claire and Sophie on duty.
+    pin_clock(live_server.app, datetime(2026, 3, 2, 11, 30, tzinfo=UTC))
+    log_in(page, "claire@permanence.test")
+    page.get_by_role("link", name="Simulateur").click()
+    page.select_option("#number", value="+33199001234")
+    page.fill("#caller", "+33612345678")
+    page.select_option("#step1", value="accept")
+    page.get_by_role("button", name="Passer l’appel").click()
+    steps = page.locator("#simulation")
+    expect(steps).to_contain_text("Fait sonner : Claire")
+    expect(steps).to_contain_text("Claire accepte l’appel.")
+
+    page.get_by_role("link", name="En direct").click()
+    fiche = page.locator("#live-call .fiche")
+    expect(fiche).to_contain_text("Cabinet dentaire du Parc", timeout=2000)
+    fiche.get_by_role("link", name="Prendre un message").click()
+
+    expect(page.locator("#caller_number")).to_have_value("+33612345678")
+    page.fill("#caller_name", "M. Martin")
+    page.fill("#body", "Rappeler pour une couronne descellée")
+    page.get_by_role("button", name="Enregistrer le message").click()
+    expect(page.get_by_role("status")).to_contain_text("Message enregistré")
+    expect(page.locator("table.messages")).to_contain_text("M. Martin")
+
+    page.get_by_role("link", name="File d'envoi").click()
+    expect(page.locator("table.outbox")).to_contain_text("couronne descellée")

@@ -1,0 +1,125 @@
+"""Messages: take one (prefilled from the live call), the list with filters, acknowledge."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from desk.access import call_for, visible_clients
+from desk.clock import now
+from desk.errors import NotFound
+from desk.message_log import MessageFilters, acknowledge, search_messages
+from desk.messages import InvalidMessage, take_message
+from desk.models import Client
+from desk.request_context import db_session
+from desk.web import bp
+from desk.web.common import staff_required, visible_client
+from desk.web.message_forms import URGENCY_LABELS, AcknowledgeForm, MessageFilterForm, MessageForm
+from desk.web.outbox import STATE_LABELS
+
+# take_message's field names, as the form names them.
+FORM_FIELDS = {"client_id": "client", "call_id": "caller_number"}
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _message_form(clients: list[Client]) -> MessageForm:
+    form = MessageForm()
+    form.client.choices = [SelectChoice(c.id, c.name) for c in clients]
+    if request.method == "GET":
+        client_id = _int_or_none(request.args.get("client_id"))
+        call_id = _int_or_none(request.args.get("call"))
+        if call_id is not None:
+            try:
+                call = call_for(db_session(), current_user, call_id)
+            except NotFound:
+                abort(404)
+            form.call.data = str(call.id)
+            form.caller_number.data = call.caller if call.caller != "anonymous" else ""
+            client_id = call.client_id
+        if client_id is not None:
+            form.client.data = visible_client(client_id).id
+    return form
+
+
+@bp.route("/messages/new", methods=["GET", "POST"])
+@staff_required
+def message_new() -> ResponseReturnValue:
+    clients = visible_clients(db_session(), current_user)
+    form = _message_form(clients)
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("desk/message_new.html", form=form), status
+    if form.client.data not in {c.id for c in clients}:
+        abort(404)
+    try:
+        take_message(
+            db_session(),
+            client_id=form.client.data,
+            body=form.body.data or "",
+            caller_name=form.caller_name.data or "",
+            caller_number=form.caller_number.data or None,
+            reason=form.reason.data or "",
+            urgency=form.urgency.data or "normal",
+            call_id=_int_or_none(form.call.data),
+            taken_by_id=current_user.secretary_id,
+            now=now(),
+        )
+    except InvalidMessage as exc:
+        db_session().rollback()
+        for name, error in exc.errors.items():
+            form[FORM_FIELDS.get(name, name)].errors.append(error)
+        return render_template("desk/message_new.html", form=form), 400
+    db_session().commit()
+    flash(_("Message recorded; the client's contacts are notified."))
+    return redirect(url_for("desk.messages", client=form.client.data))
+
+
+@bp.get("/messages/")
+@login_required
+def messages() -> ResponseReturnValue:
+    clients = visible_clients(db_session(), current_user)
+    form = MessageFilterForm(request.args)
+    form.client.choices = [SelectChoice("", _l("All"))] + [
+        SelectChoice(str(c.id), c.name) for c in clients
+    ]
+    form.urgency.choices = [SelectChoice("", _l("All"))] + [
+        SelectChoice(k, v) for k, v in URGENCY_LABELS.items()
+    ]
+    valid = form.validate()
+    filters = MessageFilters(
+        client_id=_int_or_none(form.client.data),
+        urgency=form.urgency.data or None,
+        acknowledged={"yes": True, "no": False}.get(form.seen.data or ""),
+        day=form.day.data if valid else None,
+    )
+    rows = search_messages(db_session(), current_user, filters)
+    return render_template(
+        "desk/messages.html",
+        form=form,
+        rows=rows,
+        clients={c.id: c for c in clients},
+        urgencies=URGENCY_LABELS,
+        ack_form=AcknowledgeForm(),
+        states=STATE_LABELS,
+    )
+
+
+@bp.post("/messages/<int:message_id>/acknowledge")
+@login_required
+def message_acknowledge(message_id: int) -> ResponseReturnValue:
+    if not AcknowledgeForm().validate_on_submit():
+        abort(400)
+    try:
+        acknowledge(db_session(), current_user, message_id, now())
+    except NotFound:
+        abort(404)
+    db_session().commit()
+    flash(_("Message acknowledged."))
+    return redirect(url_for("desk.messages"))

@@ -1,0 +1,64 @@
+"""Outbox: every SMS and e-mail sent or waiting, per channel, with its state and errors."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import Optional
+
+from desk.access import visible_clients
+from desk.outbox_log import OutboxFilters, search_outbox
+from desk.request_context import db_session
+from desk.web import bp
+from desk.web.common import staff_required
+
+STATE_LABELS = {
+    "pending": _l("Waiting"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "delivered": _l("Delivered"),
+    "undelivered": _l("Not delivered"),
+    "failed": _l("Failed"),
+    "skipped": _l("Skipped (opted out)"),
+}
+CHANNEL_LABELS = {"sms": _l("SMS"), "email": _l("E-mail")}
+
+
+class OutboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    client = SelectField(_l("Client"), validators=[Optional()])
+    channel = SelectField(_l("Channel"), validators=[Optional()])
+    state = SelectField(_l("State"), validators=[Optional()])
+
+
+@bp.get("/outbox/")
+@staff_required
+def outbox() -> ResponseReturnValue:
+    clients = visible_clients(db_session(), current_user)
+    form = OutboxFilterForm(request.args)
+    everything = [SelectChoice("", _l("All"))]
+    form.client.choices = everything + [SelectChoice(str(c.id), c.name) for c in clients]
+    form.channel.choices = everything + [SelectChoice(k, v) for k, v in CHANNEL_LABELS.items()]
+    form.state.choices = everything + [SelectChoice(k, v) for k, v in STATE_LABELS.items()]
+    form.validate()
+    client = form.client.data
+    filters = OutboxFilters(
+        client_id=int(client) if client and client.isdigit() else None,
+        channel=form.channel.data or None,
+        state=form.state.data or None,
+    )
+    rows = search_outbox(db_session(), current_user, filters)
+    return render_template(
+        "desk/outbox.html",
+        form=form,
+        rows=rows,
+        clients={c.id: c for c in clients},
+        states=STATE_LABELS,
+        channels=CHANNEL_LABELS,
+    )

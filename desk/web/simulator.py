@@ -1,0 +1,112 @@
+"""Simulator: place a demo call to a client's desk number from the browser.
+
+The server plays Twilio against its own webhooks (signed requests, see desk.simulation)
+and shows each step as people read it: the greeting, who rings, the voicemail.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from desk.access import visible_calls_query, visible_clients
+from desk.models import Call
+from desk.request_context import db_session, settings
+from desk.simulation import (
+    SimulationError,
+    Simulator,
+    Transport,
+    hang_up_call,
+    new_sid,
+    run_call,
+)
+from desk.web import bp
+from desk.web.common import staff_required
+from desk.web.simulator_forms import HangUpForm, SimulatorForm, desk_numbers, readable_steps
+
+
+def _through(app: Flask) -> Transport:
+    """Post to `app` itself. Each webhook runs in a fresh context, so it gets its own
+    app context and database session, as a request from Twilio would."""
+    client = app.test_client()
+
+    def send(path: str, data: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        def post() -> tuple[int, str]:
+            response = client.post(path, data=data, headers=headers)
+            return response.status_code, response.get_data(as_text=True)
+
+        return contextvars.Context().run(post)
+
+    return send
+
+
+def _simulator(at: datetime | None = None) -> Simulator:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return Simulator(
+        settings()["server.public_base_url"], settings()["twilio.auth_token"], _through(app), at
+    )
+
+
+def _form() -> SimulatorForm:
+    form = SimulatorForm()
+    form.number.choices = desk_numbers(db_session(), visible_clients(db_session(), current_user))
+    return form
+
+
+@bp.route("/simulator", methods=["GET", "POST"])
+@staff_required
+def simulator() -> ResponseReturnValue:
+    form = _form()
+    if not form.validate_on_submit():
+        return render_template("desk/simulator.html", form=form), (400 if form.errors else 200)
+    at = form.at.data.replace(tzinfo=ZoneInfo("Europe/Paris")) if form.at.data else None
+    sim = _simulator(at)
+    # Release this request's own read transaction: the webhooks write (SQLite locks).
+    db_session().commit()
+    call_sid = new_sid("CA")
+    try:
+        outcome = run_call(
+            sim,
+            form.number.data,
+            form.caller.data,
+            form.answers(),
+            hang_up=False,
+            call_sid=call_sid,
+        )
+    except SimulationError as exc:
+        form.number.errors.append(str(exc))
+        return render_template("desk/simulator.html", form=form), 400
+    hang_up = HangUpForm(call_sid=call_sid, to=form.number.data, caller=form.caller.data)
+    return render_template(
+        "desk/simulator.html",
+        form=form,
+        steps=readable_steps(db_session(), sim.steps),
+        outcome=outcome,
+        hang_up=hang_up if outcome == "answered" else None,
+    )
+
+
+@bp.post("/simulator/hang-up")
+@staff_required
+def simulator_hang_up() -> ResponseReturnValue:
+    form = _form()
+    hang_up = HangUpForm()
+    if not hang_up.validate_on_submit():
+        return render_template("desk/simulator.html", form=form), 400
+    visible = visible_calls_query(current_user).where(Call.call_sid == hang_up.call_sid.data)
+    if db_session().scalar(visible) is None:
+        abort(404)
+    sim = _simulator()
+    db_session().commit()
+    hang_up_call(sim, hang_up.call_sid.data, hang_up.to.data, hang_up.caller.data)
+    return render_template(
+        "desk/simulator.html",
+        form=form,
+        steps=readable_steps(db_session(), sim.steps),
+        outcome="hung up",
+    )
