@@ -163,6 +163,12 @@ def load_settings(
         _merge(values, overrides, source="overrides", from_env=False)
 
     _validate(values)
+    if values["twilio"]["provider"] == "console" and not values["twilio"]["auth_token"]:
+        # No Twilio account (development, the demo): sign webhooks with a local token so
+        # `desk simulate` and the desk's simulator work, and forged requests still fail.
+        values["twilio"]["auth_token"] = _persisted_secret(
+            Path(values["server"]["instance_path"]), "dev_twilio_auth_token"
+        )
     return Settings(values)
 
 
@@ -231,8 +237,14 @@ def secret_key(settings: Settings) -> str:
     """The configured key, or one generated once and kept in the instance folder."""
     if settings["server.secret_key"]:
         return str(settings["server.secret_key"])
-    key_file = instance_dir(settings) / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
+    return _persisted_secret(instance_dir(settings), "secret_key")
+
+
+def _persisted_secret(folder: Path, name: str) -> str:
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

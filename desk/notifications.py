@@ -124,9 +124,12 @@ def notify_contacts(session: Session, client: Client, message: Message) -> list[
 
 
 def secretary_on_duty(session: Session, call: Call) -> Secretary | None:
-    """The secretary who handled the call, else the first of its responder plan."""
-    candidates = [call.handled_by_id, *(call.plan or [])]
-    for secretary_id in candidates:
+    """The secretary who handled the call, else the first of its responder plan.
+
+    The plan is a list of steps, each the ids rung together (desk/routing.py).
+    """
+    planned = [secretary_id for step in call.plan or [] for secretary_id in step]
+    for secretary_id in [call.handled_by_id, *planned]:
         if isinstance(secretary_id, int):
             secretary = session.get(Secretary, secretary_id)
             if secretary is not None and secretary.active:

@@ -16,6 +16,8 @@ from datetime import datetime
 
 from twilio.request_validator import RequestValidator
 
+from desk.phone import InvalidPhoneNumber, normalise
+
 ANSWERS = ("accept", "decline", "no-answer")
 MAX_TURNS = 25
 
@@ -77,6 +79,19 @@ def new_sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
 
+WITHHELD = ("anonymous", "restricted", "unknown")
+
+
+def e164(number: str, *, withheld_ok: bool = False) -> str:
+    """The number as Twilio would send it (E.164), typed in any French form."""
+    if withheld_ok and number.strip().lower() in WITHHELD:
+        return number.strip().lower()
+    try:
+        return normalise(number)
+    except InvalidPhoneNumber as exc:
+        raise SimulationError(str(exc)) from None
+
+
 def call_params(call_sid: str, to: str, caller: str) -> dict[str, str]:
     """The form fields Twilio sends on every webhook of an inbound call."""
     return {
@@ -107,7 +122,7 @@ def run_call(
     line"): `hang_up_call` ends it later.
     """
     steps = [answers] if isinstance(answers, str) else list(answers) or ["no-answer"]
-    base = call_params(call_sid or new_sid("CA"), to, caller)
+    base = call_params(call_sid or new_sid("CA"), e164(to), e164(caller, withheld_ok=True))
     root = sim.post("/webhooks/voice/incoming", {**base, "CallStatus": "ringing"})
     outcome = "hung up"
     for turn in range(MAX_TURNS):

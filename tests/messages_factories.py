@@ -76,7 +76,7 @@ def make_call(
         to_number="+33199001234",
         caller=caller,
         started_at=at,
-        plan=plan or [],
+        plan=[[secretary_id] for secretary_id in plan or []],  # one step per secretary
     )
     session.add(call)
     session.flush()

@@ -23,6 +23,16 @@ def test_no_config_at_all_gives_sqlite_in_instance_and_console_sms(tmp_path: Pat
     key = secret_key(s)
     assert len(key) > 40
     assert secret_key(s) == key  # persisted, not regenerated
+    # Console mode signs webhooks with a local token, the same at every start.
+    token = s["twilio.auth_token"]
+    assert len(token) > 40
+    again = load_settings(
+        environ={
+            "DESK_CONFIG": str(tmp_path / "none.toml"),
+            "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    assert again["twilio.auth_token"] == token
 
 
 def test_unknown_key_in_file_is_named(tmp_path: Path) -> None:
