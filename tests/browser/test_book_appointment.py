@@ -50,7 +50,10 @@ def test_claire_books_a_slot_and_the_practices_feed_carries_the_event(
                 FeedToken.client_id == client_id, FeedToken.practitioner_id.is_(None)
             )
         )
-        uid = s.scalars(select(Appointment.uid)).one()
+        # The demo books a few appointments of its own: find the one Claire just made.
+        uid = s.scalars(
+            select(Appointment.uid).where(Appointment.patient_name == "Jeanne Petit")
+        ).one()
     with urllib.request.urlopen(live_server(f"/feeds/{token}.ics"), timeout=10) as response:
         assert response.status == 200
         feed = icalendar.Calendar.from_ical(response.read())
