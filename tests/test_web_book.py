@@ -21,6 +21,10 @@ MONDAY_9 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # next Monday, 09:00 in Paris
 MONDAY_930 = datetime(2026, 3, 9, 8, 30, tzinfo=UTC)
 
 
+# The demo books appointments of its own; the ones these tests make are Jeanne's.
+JEANNE = Appointment.patient_name == "Jeanne Petit"
+
+
 def ids(db: Database) -> dict[str, int]:
     with db.session() as s:
         client_id = demo_id(s)
@@ -67,7 +71,7 @@ def test_claire_books_a_slot_and_the_patient_gets_a_confirmation_sms(
     assert "Le rendez-vous est pris." in page
     assert "09/03/2026 09:00" in page
     with db.session() as s:
-        appt = s.scalars(select(Appointment)).one()
+        appt = s.scalars(select(Appointment).where(JEANNE)).one()
         assert (appt.patient_name, appt.patient_phone) == ("Jeanne Petit", "+33612345678")
         assert appt.starts_at == MONDAY_9
         sms = s.scalars(select(Outbox).where(Outbox.recipient == "+33612345678")).one()
@@ -100,7 +104,7 @@ def test_a_wrong_phone_number_is_shown_next_to_the_phone_field(
     assert response.status_code == 400
     assert 'id="patient_phone-error"' in response.get_data(as_text=True)
     with db.session() as s:
-        assert s.scalars(select(Appointment)).all() == []
+        assert s.scalars(select(Appointment).where(JEANNE)).all() == []
 
 
 def test_opened_from_a_live_call_the_page_knows_the_client_and_the_callers_number(
@@ -126,7 +130,7 @@ def test_opened_from_a_live_call_the_page_knows_the_client_and_the_callers_numbe
     response = post(client, "/desk/book", booking_form(db, MONDAY_9, call_id=str(call_id)))
     assert response.status_code == 302
     with db.session() as s:
-        assert s.scalars(select(Appointment.call_id)).one() == call_id
+        assert s.scalars(select(Appointment.call_id).where(JEANNE)).one() == call_id
 
 
 def test_an_appointment_is_found_by_the_patients_name_or_phone_typed_any_way(
