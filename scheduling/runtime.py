@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from scheduling.jobs import Job
 
 log = logging.getLogger(__name__)
+# APScheduler logs every run of every job at INFO (the outbox every 15 s): keep errors only.
+logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 # An arbitrary constant naming Permanence's scheduler lock among advisory locks.
 ADVISORY_LOCK_KEY = 0x5045524D  # "PERM"
