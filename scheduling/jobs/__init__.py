@@ -30,4 +30,6 @@ JOBS: list[Job] = [
         "scheduling.jobs.busy_import:run",
         lambda s: 60 * s["scheduler.busy_import_minutes"],
     ),
+    Job("gap-alerts", "scheduling.jobs.housekeeping:gap_alerts", lambda s: 3600),
+    Job("retention", "scheduling.jobs.housekeeping:purge", lambda s: 86400),
 ]
