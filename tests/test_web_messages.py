@@ -27,10 +27,8 @@ def _call(db: Database, client_id: int) -> int:
 
 
 def test_the_form_opened_from_a_call_is_prefilled_with_its_client_and_caller(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     call_id = _call(db, own)
     auth.login(LOGINS["secretary"])
     page = client.get(f"/desk/messages/new?client_id={own}&call={call_id}").get_data(as_text=True)
@@ -40,10 +38,8 @@ def test_the_form_opened_from_a_call_is_prefilled_with_its_client_and_caller(
 
 
 def test_an_empty_message_is_refused_with_the_error_next_to_the_field(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["secretary"])
     refused = post(
         client,
@@ -57,11 +53,9 @@ def test_an_empty_message_is_refused_with_the_error_next_to_the_field(
 
 
 def test_a_message_taken_is_listed_with_its_deliveries_and_can_be_acknowledged(
-    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
     pin_clock(app, NOON)
-    with db.session() as s:
-        own = demo_id(s)
     call_id = _call(db, own)
     auth.login(LOGINS["secretary"])
     taken = post(

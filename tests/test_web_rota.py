@@ -26,10 +26,8 @@ def _monday(page: str) -> str:
 
 
 def test_the_week_grid_shows_coverage_and_the_pair_on_duty(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["secretary"])
     monday = _monday(client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True))
     assert "12:00–14:00" in monday
@@ -102,10 +100,8 @@ def test_an_absence_opens_a_gap_and_an_override_closes_it(
 
 
 def test_a_shift_for_a_secretary_not_trained_for_the_client_is_refused_next_to_the_field(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     refused = post(
         client,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from desk.db import Database
 from desk.models import Client, CoverageWindow, DeskNumber, Secretary, Shift, Training
 from tests.conftest import _csrf_token
+from tests.conftest import demo_id as demo_id  # re-exported for the web tests
 
 LOGINS = {
     "admin": "admin@permanence.test",
@@ -46,12 +47,6 @@ def other_tenant(db: Database) -> int:
             )
         )
         return other.id
-
-
-def demo_id(session: Session) -> int:
-    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
-    assert found is not None
-    return found
 
 
 def secretary_id(session: Session, name: str) -> int:
