@@ -5,31 +5,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from desk.db import Database
-from desk.models import Call, Message, Outbox
+from desk.models import Message, Outbox
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_id, post
+from tests.web_support import LOGINS, demo_call, demo_id, post
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris
-
-
-def _call(db: Database, client_id: int) -> int:
-    with db.session() as s:
-        call = Call(
-            call_sid="CA-msg",
-            client_id=client_id,
-            to_number="+33199001234",
-            caller="+33612345678",
-            started_at=NOON,
-        )
-        s.add(call)
-        s.flush()
-        return call.id
 
 
 def test_the_form_opened_from_a_call_is_prefilled_with_its_client_and_caller(
     client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    call_id = _call(db, own)
+    call_id = demo_call(db, sid="CA-msg", at=NOON)
     auth.login(LOGINS["secretary"])
     page = client.get(f"/desk/messages/new?client_id={own}&call={call_id}").get_data(as_text=True)
     assert 'value="+33612345678"' in page
@@ -56,7 +42,7 @@ def test_a_message_taken_is_listed_with_its_deliveries_and_can_be_acknowledged(
     app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
     pin_clock(app, NOON)
-    call_id = _call(db, own)
+    call_id = demo_call(db, sid="CA-msg", at=NOON)
     auth.login(LOGINS["secretary"])
     taken = post(
         client,
