@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.models import Appointment, Client, CoverageWindow, Message, Outbox, Practitioner
-from desk.notifications import caller_label, enqueue_for_contacts
+from desk.notifications import caller_label, enqueue_for_contacts, local_time
 from desk.sms_text import clean, shorten
 from desk.wall_time import WeeklyRule, occurrences, parse_weekdays
 
@@ -159,14 +159,7 @@ def digest_email(
         )
         for m in messages
     ]
-    book_rows = [
-        (
-            b.starts_at.astimezone(ZoneInfo(client.timezone)).strftime("%d/%m %H:%M"),
-            b.practitioner,
-            b.patient,
-        )
-        for b in bookings
-    ]
+    book_rows = [(local_time(client, b.starts_at), b.practitioner, b.patient) for b in bookings]
     text = [f"Permanence du {span}", "", f"Messages ({len(msg_rows)}) :"]
     text += [" | ".join(p for p in row if p) for row in msg_rows] or ["aucun"]
     text += ["", f"Rendez-vous pris ({len(book_rows)}) :"]
