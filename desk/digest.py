@@ -19,8 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.models import Appointment, Client, CoverageWindow, Message, Outbox, Practitioner
-from desk.notifications import caller_label
-from desk.outbox import enqueue
+from desk.notifications import caller_label, enqueue_for_contacts, local_time
 from desk.sms_text import clean, shorten
 from desk.wall_time import WeeklyRule, occurrences, parse_weekdays
 
@@ -104,37 +103,15 @@ def digest_window(
             .values(digested_at=now)
             .execution_options(synchronize_session=False)
         )
-    sms = digest_sms(client, start, end, messages, bookings)
-    subject, text, html = digest_email(client, start, end, messages, bookings)
-    rows: list[Outbox] = []
-    for contact in recipients:
-        if contact.receives_sms and contact.phone:
-            rows.append(
-                enqueue(
-                    session,
-                    channel="sms",
-                    recipient=contact.phone,
-                    body=sms,
-                    kind="digest",
-                    client_id=client.id,
-                    dedupe_key=f"{key}:sms:{contact.phone}",
-                )
-            )
-        if contact.receives_email and contact.email:
-            rows.append(
-                enqueue(
-                    session,
-                    channel="email",
-                    recipient=contact.email,
-                    subject=subject,
-                    body=text,
-                    html_body=html,
-                    kind="digest",
-                    client_id=client.id,
-                    dedupe_key=f"{key}:email:{contact.email}",
-                )
-            )
-    return rows
+    return enqueue_for_contacts(
+        session,
+        recipients,
+        sms=digest_sms(client, start, end, messages, bookings),
+        email=digest_email(client, start, end, messages, bookings),
+        kind="digest",
+        client_id=client.id,
+        dedupe_key=key,
+    )
 
 
 def _hm(client: Client, at: datetime) -> str:
@@ -182,14 +159,7 @@ def digest_email(
         )
         for m in messages
     ]
-    book_rows = [
-        (
-            b.starts_at.astimezone(ZoneInfo(client.timezone)).strftime("%d/%m %H:%M"),
-            b.practitioner,
-            b.patient,
-        )
-        for b in bookings
-    ]
+    book_rows = [(local_time(client, b.starts_at), b.practitioner, b.patient) for b in bookings]
     text = [f"Permanence du {span}", "", f"Messages ({len(msg_rows)}) :"]
     text += [" | ".join(p for p in row if p) for row in msg_rows] or ["aucun"]
     text += ["", f"Rendez-vous pris ({len(book_rows)}) :"]

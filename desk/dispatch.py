@@ -179,7 +179,7 @@ class Dispatcher:
 
     def _opted_out(self, number: str) -> bool:
         with self.db.session() as session:
-            return session.scalar(select(OptOut.id).where(OptOut.number == number)) is not None
+            return is_opted_out(session, number)
 
     def _sent(self, claim: Claim, provider_id: str) -> None:
         now = self.clock()
@@ -262,9 +262,13 @@ def _claim_of(row: Outbox) -> Claim:
     )
 
 
+def is_opted_out(session: Session, number: str) -> bool:
+    return session.scalar(select(OptOut.id).where(OptOut.number == number)) is not None
+
+
 def remember_opt_out(session: Session, number: str, keyword: str, now: datetime) -> bool:
     """Record that `number` wants nothing more; True when it is new."""
-    if session.scalar(select(OptOut.id).where(OptOut.number == number)) is not None:
+    if is_opted_out(session, number):
         return False
     session.add(OptOut(number=number, keyword=keyword[:32], created_at=now))
     session.flush()

@@ -76,10 +76,6 @@ def unregister_keyword(word: str) -> None:
     _keywords.pop(keyword_of(word), None)
 
 
-def is_opted_out(session: Session, number: str) -> bool:
-    return session.scalar(select(OptOut.id).where(OptOut.number == number)) is not None
-
-
 def _number(raw: str) -> str:
     try:
         return normalise(raw)

@@ -8,6 +8,7 @@ missed call. Every text goes through the outbox.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -87,25 +88,51 @@ def contacts_for(client: Client, message: Message) -> list[Contact]:
 
 def notify_contacts(session: Session, client: Client, message: Message) -> list[Outbox]:
     """Enqueue the SMS and e-mails a new message calls for (once per recipient)."""
+    contacts = contacts_for(client, message)
+    if not contacts:
+        return []
+    return enqueue_for_contacts(
+        session,
+        contacts,
+        sms=message_sms(client, message),
+        email=message_email(client, message),
+        kind="message",
+        client_id=client.id,
+        message_id=message.id,
+        dedupe_key=f"message:{message.id}",
+    )
+
+
+def enqueue_for_contacts(
+    session: Session,
+    contacts: Sequence[Contact],
+    *,
+    sms: str,
+    email: tuple[str, str, str],
+    kind: str,
+    client_id: int,
+    dedupe_key: str,
+    message_id: int | None = None,
+) -> list[Outbox]:
+    """One SMS and one e-mail (`email` is subject, text, HTML) per contact, by the
+    channels each chose; the outbox key is `<dedupe_key>:<channel>:<address>`."""
     rows: list[Outbox] = []
-    sms: str | None = None
-    for contact in contacts_for(client, message):
+    subject, text, html = email
+    for contact in contacts:
         if contact.receives_sms and contact.phone:
-            sms = sms or message_sms(client, message)
             rows.append(
                 enqueue(
                     session,
                     channel="sms",
                     recipient=contact.phone,
                     body=sms,
-                    kind="message",
-                    client_id=client.id,
-                    message_id=message.id,
-                    dedupe_key=f"message:{message.id}:sms:{contact.phone}",
+                    kind=kind,
+                    client_id=client_id,
+                    message_id=message_id,
+                    dedupe_key=f"{dedupe_key}:sms:{contact.phone}",
                 )
             )
         if contact.receives_email and contact.email:
-            subject, text, html = message_email(client, message)
             rows.append(
                 enqueue(
                     session,
@@ -114,10 +141,10 @@ def notify_contacts(session: Session, client: Client, message: Message) -> list[
                     subject=subject,
                     body=text,
                     html_body=html,
-                    kind="message",
-                    client_id=client.id,
-                    message_id=message.id,
-                    dedupe_key=f"message:{message.id}:email:{contact.email}",
+                    kind=kind,
+                    client_id=client_id,
+                    message_id=message_id,
+                    dedupe_key=f"{dedupe_key}:email:{contact.email}",
                 )
             )
     return rows

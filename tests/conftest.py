@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from desk.app import create_app, set_clock
 from desk.config import Settings, load_settings
 from desk.db import Database
 from desk.migrations import upgrade
-from desk.models import Base
+from desk.models import Base, Client
 
 PG_ENV = "DESK_TEST_DATABASE_URL"
 TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -144,6 +144,20 @@ def demo(db: Database, settings: Settings) -> str:
 
     with db.session() as s:
         return load_demo(s, settings)
+
+
+def demo_id(session: Session) -> int:
+    """The demo client's id (Cabinet du Parc, the tenant of the demo's users)."""
+    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def own(demo: str, db: Database) -> int:
+    """`demo_id` of the loaded demo."""
+    with db.session() as s:
+        return demo_id(s)
 
 
 def pin_clock(app: Flask, at: datetime) -> None:

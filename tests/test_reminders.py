@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.db import Database
-from desk.models import Outbox
+from desk.models import Appointment, Outbox
 from scheduling.booking import book, reschedule
 from scheduling.reminders import send_due_reminders
-from tests.appointments_helpers import NOW, make_practice
+from tests.appointments_helpers import NOW, Practice, make_practice
 
 BASE = "https://desk.example.test"
 THURSDAY_9 = datetime(2027, 3, 4, 8, 0, tzinfo=UTC)  # booked three days ahead
@@ -20,16 +20,20 @@ def _reminders(session: Session) -> list[Outbox]:
     return list(session.scalars(select(Outbox).where(Outbox.kind == "reminder")))
 
 
-def test_the_reminder_goes_the_day_before_once(session: Session) -> None:
-    practice = make_practice(session)
-    appt = book(
+def _book_marie(session: Session, practice: Practice, starts_at: datetime) -> Appointment:
+    return book(
         session,
         **practice.ids,
-        starts_at=THURSDAY_9,
+        starts_at=starts_at,
         patient_name="Marie Dupont",
         patient_phone="0612345678",
         now=NOW,
     )
+
+
+def test_the_reminder_goes_the_day_before_once(session: Session) -> None:
+    practice = make_practice(session)
+    appt = _book_marie(session, practice, THURSDAY_9)
     session.commit()
     assert send_due_reminders(session, THURSDAY_9 - timedelta(days=1, minutes=5), BASE) == 0
     day_before = THURSDAY_9 - timedelta(days=1)
@@ -42,14 +46,7 @@ def test_the_reminder_goes_the_day_before_once(session: Session) -> None:
 
 def test_booked_more_than_a_week_ahead_the_reminder_goes_two_days_before(session: Session) -> None:
     practice = make_practice(session)
-    book(
-        session,
-        **practice.ids,
-        starts_at=MONDAY_9_LATER,
-        patient_name="Marie Dupont",
-        patient_phone="0612345678",
-        now=NOW,
-    )
+    _book_marie(session, practice, MONDAY_9_LATER)
     session.commit()
     assert send_due_reminders(session, MONDAY_9_LATER - timedelta(days=2, minutes=1), BASE) == 0
     assert send_due_reminders(session, MONDAY_9_LATER - timedelta(days=2), BASE) == 1
@@ -57,14 +54,7 @@ def test_booked_more_than_a_week_ahead_the_reminder_goes_two_days_before(session
 
 def test_a_rescheduled_appointment_gets_a_new_reminder(session: Session) -> None:
     practice = make_practice(session)
-    appt = book(
-        session,
-        **practice.ids,
-        starts_at=THURSDAY_9,
-        patient_name="Marie Dupont",
-        patient_phone="0612345678",
-        now=NOW,
-    )
+    appt = _book_marie(session, practice, THURSDAY_9)
     session.commit()
     send_due_reminders(session, THURSDAY_9 - timedelta(days=1), BASE)
     reschedule(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -13,6 +12,7 @@ from desk.models import Appointment, DeskNumber
 from scheduling.booking import book
 from tests.appointments_helpers import NOW, make_practice
 from tests.conftest import pin_clock
+from tests.routing_helpers import twiml
 from tests.twilio import fixture, signed_post
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
@@ -40,11 +40,7 @@ def test_a_reply_annuler_to_the_desk_number_cancels_and_answers_in_french(
     appt_id = _booked(db)
     pin_clock(app, NOW)
     form = fixture("sms-incoming", From="+33612345678", To=DESK_NUMBER, Body="Annuler svp")
-    response = signed_post(client, "/webhooks/sms/incoming", form)
-    assert response.status_code == 200
-    root = ET.fromstring(response.get_data(as_text=True))
-    assert root.tag == "Response"
-    (reply,) = root.findall("Message")
+    (reply,) = twiml(signed_post(client, "/webhooks/sms/incoming", form)).findall("Message")
     assert "annulé" in (reply.text or "")
     with db.session() as s:
         assert s.get(Appointment, appt_id).status == "cancelled"  # type: ignore[union-attr]

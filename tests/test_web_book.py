@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from desk.db import Database
-from desk.models import Appointment, AppointmentType, Call, Outbox, Practitioner
+from desk.models import Appointment, AppointmentType, Outbox, Practitioner
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_id, other_tenant, post
+from tests.web_support import LOGINS, demo_call, demo_id, other_tenant, post
 
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # Monday 08:00 in Paris
 MONDAY_9 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # next Monday, 09:00 in Paris
@@ -111,14 +111,7 @@ def test_opened_from_a_live_call_the_page_knows_the_client_and_the_callers_numbe
     app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
 ) -> None:
     pin_clock(app, NOW)
-    with db.session() as s:
-        call = Call(
-            call_sid="CA-book", client_id=demo_id(s), to_number="+33199001234",
-            caller="+33698765432", started_at=NOW,
-        )  # fmt: skip
-        s.add(call)
-        s.flush()
-        call_id = call.id
+    call_id = demo_call(db, sid="CA-book", at=NOW, caller="+33698765432")
     auth.login(LOGINS["secretary"])
     known = ids(db)
     page = client.get(

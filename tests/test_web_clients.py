@@ -4,14 +4,12 @@ from sqlalchemy import select
 from desk.db import Database
 from desk.models import Client, CoverageWindow, DeskNumber
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, demo_id, post
+from tests.web_support import LOGINS, post
 
 
 def test_the_admin_adds_a_desk_number_typed_the_french_way_and_it_is_stored_in_e164(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     response = post(
         client,
@@ -26,10 +24,8 @@ def test_the_admin_adds_a_desk_number_typed_the_french_way_and_it_is_stored_in_e
 
 
 def test_a_wrong_number_is_refused_with_the_error_next_to_the_field(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     response = post(client, f"/desk/clients/{own}/numbers", {"number-number": "12"})
     assert response.status_code == 400
@@ -39,10 +35,8 @@ def test_a_wrong_number_is_refused_with_the_error_next_to_the_field(
 
 
 def test_the_admin_edits_the_fiche_and_secretaries_read_it(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     form = {
         "fiche-name": "Cabinet dentaire du Parc",
@@ -71,10 +65,8 @@ def test_the_admin_edits_the_fiche_and_secretaries_read_it(
 
 
 def test_coverage_windows_are_added_and_removed(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     refused = post(
         client,

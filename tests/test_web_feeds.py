@@ -25,10 +25,8 @@ def live_tokens(db: Database, client_id: int) -> list[FeedToken]:
 
 
 def test_the_admin_sees_the_demo_feed_address_ready_to_copy(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     (token,) = live_tokens(db, own)
     auth.login(LOGINS["admin"])
     page = client.get(f"/desk/clients/{own}").get_data(as_text=True)
@@ -37,10 +35,8 @@ def test_the_admin_sees_the_demo_feed_address_ready_to_copy(
 
 
 def test_rotating_a_feed_kills_the_old_address_and_shows_a_new_one(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     (old,) = live_tokens(db, own)
     assert client.get(f"/feeds/{old.token}.ics").status_code == 200
     auth.login(LOGINS["admin"])
@@ -72,10 +68,8 @@ def test_a_practitioners_feed_is_created_then_revoked(
 
 
 def test_a_new_api_key_is_shown_once_works_on_the_api_and_dies_when_revoked(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     response = post(client, f"/desk/clients/{own}/apikeys", {"apikey-label": "Agenda en ligne"})
     assert response.status_code == 200
@@ -93,10 +87,8 @@ def test_a_new_api_key_is_shown_once_works_on_the_api_and_dies_when_revoked(
 
 
 def test_another_clients_token_or_key_cannot_be_touched_through_this_client(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     other = other_tenant(db)
     (token,) = live_tokens(db, own)
     auth.login(LOGINS["admin"])
@@ -105,10 +97,8 @@ def test_another_clients_token_or_key_cannot_be_touched_through_this_client(
 
 
 def test_the_buttons_refuse_a_post_without_a_csrf_token(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     (token,) = live_tokens(db, own)
     auth.login(LOGINS["admin"])
     assert client.post(f"/desk/clients/{own}/feeds/{token.id}/revoke").status_code == 400

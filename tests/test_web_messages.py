@@ -5,33 +5,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from desk.db import Database
-from desk.models import Call, Message, Outbox
+from desk.models import Message, Outbox
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_id, post
+from tests.web_support import LOGINS, demo_call, demo_id, post
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris
 
 
-def _call(db: Database, client_id: int) -> int:
-    with db.session() as s:
-        call = Call(
-            call_sid="CA-msg",
-            client_id=client_id,
-            to_number="+33199001234",
-            caller="+33612345678",
-            started_at=NOON,
-        )
-        s.add(call)
-        s.flush()
-        return call.id
-
-
 def test_the_form_opened_from_a_call_is_prefilled_with_its_client_and_caller(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
-    call_id = _call(db, own)
+    call_id = demo_call(db, sid="CA-msg", at=NOON)
     auth.login(LOGINS["secretary"])
     page = client.get(f"/desk/messages/new?client_id={own}&call={call_id}").get_data(as_text=True)
     assert 'value="+33612345678"' in page
@@ -40,10 +24,8 @@ def test_the_form_opened_from_a_call_is_prefilled_with_its_client_and_caller(
 
 
 def test_an_empty_message_is_refused_with_the_error_next_to_the_field(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["secretary"])
     refused = post(
         client,
@@ -57,12 +39,10 @@ def test_an_empty_message_is_refused_with_the_error_next_to_the_field(
 
 
 def test_a_message_taken_is_listed_with_its_deliveries_and_can_be_acknowledged(
-    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
     pin_clock(app, NOON)
-    with db.session() as s:
-        own = demo_id(s)
-    call_id = _call(db, own)
+    call_id = demo_call(db, sid="CA-msg", at=NOON)
     auth.login(LOGINS["secretary"])
     taken = post(
         client,

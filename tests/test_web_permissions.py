@@ -106,10 +106,8 @@ def test_each_role_gets_exactly_what_it_may_on_every_desk_route(
 
 
 def test_an_admin_form_posted_without_a_csrf_token_is_refused(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     response = client.post(f"/desk/clients/{own}/numbers", data={"number-number": "0199001111"})
     assert response.status_code == 400

@@ -5,9 +5,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from desk.db import Database
-from desk.models import Call, CallAttempt, Shift
+from desk.models import Shift
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_id, post, secretary_id
+from tests.web_support import LOGINS, demo_call, demo_id, post, secretary_id
 
 WEEK = "2026-03-02"  # Monday; lunch 12:00-14:00 Paris
 
@@ -26,10 +26,8 @@ def _monday(page: str) -> str:
 
 
 def test_the_week_grid_shows_coverage_and_the_pair_on_duty(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["secretary"])
     monday = _monday(client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True))
     assert "12:00–14:00" in monday
@@ -102,10 +100,8 @@ def test_an_absence_opens_a_gap_and_an_override_closes_it(
 
 
 def test_a_shift_for_a_secretary_not_trained_for_the_client_is_refused_next_to_the_field(
-    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    client: FlaskClient, auth: AuthActions, own: int
 ) -> None:
-    with db.session() as s:
-        own = demo_id(s)
     auth.login(LOGINS["admin"])
     refused = post(
         client,
@@ -136,33 +132,11 @@ def test_the_now_page_says_who_is_on_duty_now_and_next(
 
 
 def test_now_json_gives_the_call_the_secretary_just_accepted_and_nobody_elses(
-    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
     at = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
     pin_clock(app, at)
-    with db.session() as s:
-        own = demo_id(s)
-        claire = secretary_id(s, "Claire")
-        call = Call(
-            call_sid="CA-live",
-            client_id=own,
-            to_number="+33199001234",
-            caller="+33612345678",
-            started_at=at,
-        )
-        s.add(call)
-        s.flush()
-        s.add(
-            CallAttempt(
-                call_id=call.id,
-                position=0,
-                secretary_id=claire,
-                number="+33612000001",
-                started_at=at,
-                outcome="accepted",
-            )
-        )
-        call_id = call.id
+    call_id = demo_call(db, sid="CA-live", at=at, accepted_by="Claire")
     auth.login(LOGINS["secretary"])
     live = client.get("/desk/now.json").json["call"]
     assert live["id"] == call_id

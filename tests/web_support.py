@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -10,8 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.db import Database
-from desk.models import Client, CoverageWindow, DeskNumber, Secretary, Shift, Training
+from desk.models import (
+    Call,
+    CallAttempt,
+    Client,
+    CoverageWindow,
+    DeskNumber,
+    Secretary,
+    Shift,
+    Training,
+)
 from tests.conftest import _csrf_token
+from tests.conftest import demo_id as demo_id  # re-exported for the web tests
 
 LOGINS = {
     "admin": "admin@permanence.test",
@@ -48,16 +58,47 @@ def other_tenant(db: Database) -> int:
         return other.id
 
 
-def demo_id(session: Session) -> int:
-    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
-    assert found is not None
-    return found
-
-
 def secretary_id(session: Session, name: str) -> int:
     found = session.scalar(select(Secretary.id).where(Secretary.name == name))
     assert found is not None
     return found
+
+
+def demo_call(
+    db: Database,
+    *,
+    sid: str,
+    at: datetime,
+    caller: str = "+33612345678",
+    accepted_by: str | None = None,
+    accepted_at: datetime | None = None,
+) -> int:
+    """A call to the demo's desk number; with `accepted_by` (a secretary's name), what the
+    voice webhooks write when she presses 1 (at `accepted_at`, else `at`). Its id."""
+    with db.session() as s:
+        call = Call(
+            call_sid=sid,
+            client_id=demo_id(s),
+            to_number="+33199001234",
+            caller=caller,
+            started_at=at,
+        )
+        s.add(call)
+        s.flush()
+        if accepted_by is not None:
+            secretary = s.scalar(select(Secretary).where(Secretary.name == accepted_by))
+            assert secretary is not None
+            s.add(
+                CallAttempt(
+                    call_id=call.id,
+                    position=0,
+                    secretary_id=secretary.id,
+                    number=secretary.phone,
+                    started_at=accepted_at or at,
+                    outcome="accepted",
+                )
+            )
+        return call.id
 
 
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None) -> Any:

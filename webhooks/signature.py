@@ -28,11 +28,6 @@ def public_url() -> str:
     return f"{base}{request.path}" + (f"?{query}" if query else "")
 
 
-def callback_url(path: str) -> str:
-    """An absolute URL for a TwiML callback (`action=`, `url=`, `statusCallback=`)."""
-    return f"{settings()['server.public_base_url']}{path}"
-
-
 def twilio_signed(view: F) -> F:
     """Refuse (403) a request whose Twilio signature is missing or wrong."""
 

@@ -23,11 +23,14 @@ from scheduling.tokens import (
 
 @contextmanager
 def _session(ctx: click.Context) -> Iterator[Session]:
-    """A committed session on a database disposed of afterwards (no pooled connection left)."""
+    """A committed session on a database disposed of afterwards (no pooled connection left);
+    a DomainError becomes the command's error message."""
     db = database_from(ctx)
     try:
         with db.session() as session:
             yield session
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
     finally:
         db.dispose()
 
@@ -44,13 +47,10 @@ def feed() -> None:
 def feed_create(ctx: click.Context, slug: str, practitioner_id: int | None) -> None:
     """Create a feed token and print its URL."""
     base = settings_from(ctx)["server.public_base_url"]
-    try:
-        with _session(ctx) as session:
-            client = client_by_slug(session, slug)
-            row = create_feed_token(session, client.id, practitioner_id, system_now())
-            token = row.token
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    with _session(ctx) as session:
+        client = client_by_slug(session, slug)
+        row = create_feed_token(session, client.id, practitioner_id, system_now())
+        token = row.token
     click.echo(feed_url(base, token))
 
 
@@ -60,11 +60,8 @@ def feed_create(ctx: click.Context, slug: str, practitioner_id: int | None) -> N
 def feed_rotate(ctx: click.Context, token: str) -> None:
     """Revoke a token and print the URL of its replacement."""
     base = settings_from(ctx)["server.public_base_url"]
-    try:
-        with _session(ctx) as session:
-            new = rotate_feed_token(session, token, system_now()).token
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    with _session(ctx) as session:
+        new = rotate_feed_token(session, token, system_now()).token
     click.echo(feed_url(base, new))
 
 
@@ -73,11 +70,8 @@ def feed_rotate(ctx: click.Context, token: str) -> None:
 @click.pass_context
 def feed_revoke(ctx: click.Context, token: str) -> None:
     """Revoke a token: its URL answers 404 at once."""
-    try:
-        with _session(ctx) as session:
-            revoke_feed_token(session, token, system_now())
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    with _session(ctx) as session:
+        revoke_feed_token(session, token, system_now())
     click.echo("revoked")
 
 
@@ -92,10 +86,7 @@ def apikey() -> None:
 @click.pass_context
 def apikey_create(ctx: click.Context, slug: str, label: str) -> None:
     """Create a key and print it (once: only its hash is kept)."""
-    try:
-        with _session(ctx) as session:
-            client = client_by_slug(session, slug)
-            _, key = create_api_key(session, client.id, label, system_now())
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    with _session(ctx) as session:
+        client = client_by_slug(session, slug)
+        _, key = create_api_key(session, client.id, label, system_now())
     click.echo(key)

@@ -26,17 +26,12 @@ from desk.request_context import db_session, settings
 from desk.web import bp
 from desk.web.book_forms import BookForm, FindForm, RescheduleForm, SlotQueryForm
 from desk.web.client_forms import RemoveForm
-from desk.web.common import error_to_form, staff_required, visible_client
+from desk.web.common import error_to_form, int_or_none, staff_required, visible_client
 from scheduling import booking
 from scheduling.appointment_search import find_appointments
 from scheduling.availability import Slot
 from scheduling.booking import SlotTaken
 from scheduling.week_view import monday_of, week_slots
-
-
-def _int(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
 
 
 def _week(value: object, client: Client | None) -> date:
@@ -103,7 +98,7 @@ def _slot_page(
 def book() -> ResponseReturnValue:
     session = db_session()
     args = request.args.to_dict()
-    call_id = _int(args.get("call_id") or args.get("call"))
+    call_id = int_or_none(args.get("call_id") or args.get("call"))
     phone = args.get("phone", "")
     if call_id is not None:  # opened from the Now page during a call
         try:
@@ -113,7 +108,7 @@ def book() -> ResponseReturnValue:
         args.setdefault("client_id", str(call.client_id or ""))
         phone = phone or call.caller or ""
     query = SlotQueryForm(data=args)
-    client_id = _int(query.client_id.data)
+    client_id = int_or_none(query.client_id.data)
     client = visible_client(client_id) if client_id is not None else None
     week = _week(args.get("week"), client)
     query.week.data = week
@@ -128,7 +123,8 @@ def book() -> ResponseReturnValue:
         }
     )
     slots = None
-    practitioner_id, type_id = _int(query.practitioner_id.data), _int(query.type_id.data)
+    practitioner_id = int_or_none(query.practitioner_id.data)
+    type_id = int_or_none(query.type_id.data)
     if client is not None and practitioner_id and type_id:
         try:
             slots = week_slots(session, client, practitioner_id, type_id, week, now())
@@ -142,18 +138,19 @@ def book() -> ResponseReturnValue:
 def book_confirm() -> ResponseReturnValue:
     session = db_session()
     form = BookForm()
-    client_id = _int(form.client_id.data)
+    client_id = int_or_none(form.client_id.data)
     if client_id is None:
         abort(400)
     client = visible_client(client_id)
-    call_id = _int(form.call_id.data)
+    call_id = int_or_none(form.call_id.data)
     if call_id is not None:
         try:
             call_for(session, current_user, call_id)
         except NotFound:
             abort(404)
     query = SlotQueryForm(data={**form.data, "week": _week(form.week.data, client)})
-    practitioner_id, type_id = _int(form.practitioner_id.data), _int(form.type_id.data)
+    practitioner_id = int_or_none(form.practitioner_id.data)
+    type_id = int_or_none(form.type_id.data)
     if practitioner_id is None or type_id is None:
         abort(400)
     if form.validate_on_submit():

@@ -17,19 +17,15 @@ from desk.access import visible_clients
 from desk.clock import now
 from desk.request_context import db_session
 from desk.web import bp
-from desk.web.common import visible_client
+from desk.web.common import int_or_none, visible_client
 from scheduling.week_view import FIRST_HOUR, LAST_HOUR, RANGE_MINUTES, week_view
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 @bp.get("/calendar")
 @login_required
 def calendar() -> ResponseReturnValue:
     clients = visible_clients(db_session(), current_user)
-    client_id = _int(request.args.get("client_id"))
+    client_id = int_or_none(request.args.get("client_id"))
     if client_id is not None:
         client = visible_client(client_id)
     elif clients:
@@ -40,7 +36,7 @@ def calendar() -> ResponseReturnValue:
         day = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
         day = now().astimezone(ZoneInfo(client.timezone)).date()
-    practitioner_id = _int(request.args.get("practitioner_id"))
+    practitioner_id = int_or_none(request.args.get("practitioner_id"))
     view = week_view(db_session(), client, practitioner_id, day)
     if practitioner_id is not None and all(p.id != practitioner_id for p in view.practitioners):
         abort(404)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectChoice, SelectField
+from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from desk.access import visible_clients
@@ -17,6 +17,7 @@ from desk.models import Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
 from desk.request_context import db_session
 from desk.web import bp
+from desk.web.common import choices_with_all, int_or_none
 
 OUTCOME_LABELS = {
     "in-progress": _l("In progress"),
@@ -39,19 +40,13 @@ class CallFilterForm(FlaskForm):
     day_to = DateField(_l("To"), validators=[Optional()])
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @bp.get("/calls/")
 @login_required
 def calls() -> ResponseReturnValue:
     session = db_session()
     clients = visible_clients(session, current_user)
     form = CallFilterForm(request.args)
-    form.client.choices = [SelectChoice("", _l("All"))] + [
-        SelectChoice(str(c.id), c.name) for c in clients
-    ]
+    form.client.choices = choices_with_all((str(c.id), c.name) for c in clients)
     secretaries = session.scalars(
         select(Secretary)
         .where(
@@ -61,16 +56,12 @@ def calls() -> ResponseReturnValue:
         )
         .order_by(Secretary.name)
     ).all()
-    form.secretary.choices = [SelectChoice("", _l("All"))] + [
-        SelectChoice(str(s.id), s.name) for s in secretaries
-    ]
-    form.outcome.choices = [SelectChoice("", _l("All"))] + [
-        SelectChoice(o, OUTCOME_LABELS[o]) for o in CALL_OUTCOMES
-    ]
+    form.secretary.choices = choices_with_all((str(s.id), s.name) for s in secretaries)
+    form.outcome.choices = choices_with_all((o, OUTCOME_LABELS[o]) for o in CALL_OUTCOMES)
     valid = form.validate()
     filters = CallFilters(
-        client_id=_int_or_none(form.client.data),
-        secretary_id=_int_or_none(form.secretary.data),
+        client_id=int_or_none(form.client.data),
+        secretary_id=int_or_none(form.secretary.data),
         outcome=form.outcome.data or None,
         day_from=form.day_from.data if valid else None,
         day_to=form.day_to.data if valid else None,

@@ -5,6 +5,9 @@ Secretaries and client users who may see a client read its fiche; only admins ed
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -67,52 +70,53 @@ def client_fiche(client_id: int) -> ResponseReturnValue:
     )
 
 
+def _edit(
+    client_id: int,
+    form_key: str,
+    apply: Callable[[Client, Any], object],
+    done: str,
+    anchor: str = "",
+) -> ResponseReturnValue:
+    """Validate one of the page's forms and apply it; a DomainError goes next to the field
+    it names, else next to the form's first field (as on the rota page)."""
+    found = visible_client(client_id)
+    forms = _forms(found)
+    form = forms[form_key]
+    if form.validate_on_submit():
+        try:
+            apply(found, form)
+        except DomainError as exc:
+            db_session().rollback()
+            error_to_form(form, exc, next(iter(form._fields)))
+        else:
+            db_session().commit()
+            flash(done)
+            return redirect(url_for("desk.client", client_id=found.id) + anchor)
+    return _render(found, forms, 400)
+
+
 @bp.post("/clients/<int:client_id>")
 @admin_required
 def client_update(client_id: int) -> ResponseReturnValue:
-    found = visible_client(client_id)
-    forms = _forms(found)
-    form = forms["fiche_form"]
-    if form.validate_on_submit():
-        values = {name: form[name].data for name in domain.FICHE_FIELDS}
-        try:
-            domain.update_fiche(found, values)
-        except DomainError as exc:
-            db_session().rollback()
-            error_to_form(form, exc, "name")
-        else:
-            db_session().commit()
-            flash(_("The fiche is saved."))
-            return redirect(url_for("desk.client", client_id=found.id))
-    return _render(found, forms, 400)
+    def apply(client: Client, form: Any) -> object:
+        return domain.update_fiche(client, {name: form[name].data for name in domain.FICHE_FIELDS})
+
+    return _edit(client_id, "fiche_form", apply, _("The fiche is saved."))
 
 
 @bp.post("/clients/<int:client_id>/numbers")
 @admin_required
 def client_add_number(client_id: int) -> ResponseReturnValue:
-    found = visible_client(client_id)
-    forms = _forms(found)
-    form = forms["number_form"]
-    if form.validate_on_submit():
-        try:
-            domain.add_desk_number(db_session(), found, form.number.data, form.label.data or "")
-        except DomainError as exc:
-            db_session().rollback()
-            error_to_form(form, exc, "number")
-        else:
-            db_session().commit()
-            flash(_("Desk number added."))
-            return redirect(url_for("desk.client", client_id=found.id) + "#numbers")
-    return _render(found, forms, 400)
+    def apply(client: Client, form: Any) -> object:
+        return domain.add_desk_number(db_session(), client, form.number.data, form.label.data or "")
+
+    return _edit(client_id, "number_form", apply, _("Desk number added."), "#numbers")
 
 
 @bp.post("/clients/<int:client_id>/contacts")
 @admin_required
 def client_add_contact(client_id: int) -> ResponseReturnValue:
-    found = visible_client(client_id)
-    forms = _forms(found)
-    form = forms["contact_form"]
-    if form.validate_on_submit():
+    def apply(client: Client, form: Any) -> object:
         data = domain.ContactInput(
             name=form.name.data,
             phone=form.phone.data,
@@ -121,43 +125,26 @@ def client_add_contact(client_id: int) -> ResponseReturnValue:
             receives_email=form.receives_email.data,
             urgent_only=form.urgent_only.data,
         )
-        try:
-            domain.add_contact(db_session(), found, data)
-        except DomainError as exc:
-            db_session().rollback()
-            error_to_form(form, exc, "name")
-        else:
-            db_session().commit()
-            flash(_("Contact added."))
-            return redirect(url_for("desk.client", client_id=found.id) + "#contacts")
-    return _render(found, forms, 400)
+        return domain.add_contact(db_session(), client, data)
+
+    return _edit(client_id, "contact_form", apply, _("Contact added."), "#contacts")
 
 
 @bp.post("/clients/<int:client_id>/coverage")
 @admin_required
 def client_add_coverage(client_id: int) -> ResponseReturnValue:
-    found = visible_client(client_id)
-    forms = _forms(found)
-    form = forms["coverage_form"]
-    if form.validate_on_submit():
-        try:
-            domain.add_coverage(
-                db_session(),
-                found,
-                [int(d) for d in form.weekdays.data or []],
-                form.start.data,
-                form.end.data,
-                form.valid_from.data,
-                form.valid_until.data,
-            )
-        except DomainError as exc:
-            db_session().rollback()
-            error_to_form(form, exc, "weekdays")
-        else:
-            db_session().commit()
-            flash(_("Coverage window added."))
-            return redirect(url_for("desk.client", client_id=found.id) + "#coverage")
-    return _render(found, forms, 400)
+    def apply(client: Client, form: Any) -> object:
+        return domain.add_coverage(
+            db_session(),
+            client,
+            [int(d) for d in form.weekdays.data or []],
+            form.start.data,
+            form.end.data,
+            form.valid_from.data,
+            form.valid_until.data,
+        )
+
+    return _edit(client_id, "coverage_form", apply, _("Coverage window added."), "#coverage")
 
 
 @bp.post("/clients/<int:client_id>/<any(number, contact, coverage):kind>/<int:part_id>/delete")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from desk.access import client_for
 from desk.errors import DomainError, NotFound
@@ -40,6 +42,17 @@ def staff_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return login_required(wrapper)
+
+
+def int_or_none(value: object) -> int | None:
+    """A query-string or form value as an id; None when it is empty or not a number."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
+
+
+def choices_with_all(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """A filter's choices: "All" (the empty value) first, then the `(value, label)` pairs."""
+    return [SelectChoice("", _l("All")), *(SelectChoice(value, label) for value, label in pairs)]
 
 
 def visible_client(client_id: int) -> Client:

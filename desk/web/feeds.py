@@ -21,7 +21,7 @@ from desk.errors import DomainError, NotFound
 from desk.models import Client
 from desk.request_context import db_session, settings
 from desk.web import bp
-from desk.web.common import admin_required, visible_client
+from desk.web.common import admin_required, int_or_none, visible_client
 from scheduling import credentials
 from scheduling.tokens import create_api_key
 
@@ -75,7 +75,7 @@ def feed_create(client_id: int) -> ResponseReturnValue:
     _checked()
     raw = request.form.get("feed-practitioner", "")
     try:
-        credentials.add_feed(db_session(), client.id, int(raw) if raw.isdigit() else None, now())
+        credentials.add_feed(db_session(), client.id, int_or_none(raw), now())
     except NotFound:
         abort(404)
     db_session().commit()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -17,7 +16,7 @@ from desk.messages import InvalidMessage, take_message
 from desk.models import Client
 from desk.request_context import db_session
 from desk.web import bp
-from desk.web.common import staff_required, visible_client
+from desk.web.common import choices_with_all, int_or_none, staff_required, visible_client
 from desk.web.message_forms import URGENCY_LABELS, AcknowledgeForm, MessageFilterForm, MessageForm
 from desk.web.outbox import STATE_LABELS
 
@@ -25,16 +24,12 @@ from desk.web.outbox import STATE_LABELS
 FORM_FIELDS = {"client_id": "client", "call_id": "caller_number"}
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _message_form(clients: list[Client]) -> MessageForm:
     form = MessageForm()
     form.client.choices = [SelectChoice(c.id, c.name) for c in clients]
     if request.method == "GET":
-        client_id = _int_or_none(request.args.get("client_id"))
-        call_id = _int_or_none(request.args.get("call"))
+        client_id = int_or_none(request.args.get("client_id"))
+        call_id = int_or_none(request.args.get("call"))
         if call_id is not None:
             try:
                 call = call_for(db_session(), current_user, call_id)
@@ -67,7 +62,7 @@ def message_new() -> ResponseReturnValue:
             caller_number=form.caller_number.data or None,
             reason=form.reason.data or "",
             urgency=form.urgency.data or "normal",
-            call_id=_int_or_none(form.call.data),
+            call_id=int_or_none(form.call.data),
             taken_by_id=current_user.secretary_id,
             now=now(),
         )
@@ -86,15 +81,11 @@ def message_new() -> ResponseReturnValue:
 def messages() -> ResponseReturnValue:
     clients = visible_clients(db_session(), current_user)
     form = MessageFilterForm(request.args)
-    form.client.choices = [SelectChoice("", _l("All"))] + [
-        SelectChoice(str(c.id), c.name) for c in clients
-    ]
-    form.urgency.choices = [SelectChoice("", _l("All"))] + [
-        SelectChoice(k, v) for k, v in URGENCY_LABELS.items()
-    ]
+    form.client.choices = choices_with_all((str(c.id), c.name) for c in clients)
+    form.urgency.choices = choices_with_all(URGENCY_LABELS.items())
     valid = form.validate()
     filters = MessageFilters(
-        client_id=_int_or_none(form.client.data),
+        client_id=int_or_none(form.client.data),
         urgency=form.urgency.data or None,
         acknowledged={"yes": True, "no": False}.get(form.seen.data or ""),
         day=form.day.data if valid else None,

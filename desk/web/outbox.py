@@ -7,14 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional
 
 from desk.access import visible_clients
 from desk.outbox_log import OutboxFilters, search_outbox
 from desk.request_context import db_session
 from desk.web import bp
-from desk.web.common import staff_required
+from desk.web.common import choices_with_all, int_or_none, staff_required
 
 STATE_LABELS = {
     "pending": _l("Waiting"),
@@ -42,14 +42,12 @@ class OutboxFilterForm(FlaskForm):
 def outbox() -> ResponseReturnValue:
     clients = visible_clients(db_session(), current_user)
     form = OutboxFilterForm(request.args)
-    everything = [SelectChoice("", _l("All"))]
-    form.client.choices = everything + [SelectChoice(str(c.id), c.name) for c in clients]
-    form.channel.choices = everything + [SelectChoice(k, v) for k, v in CHANNEL_LABELS.items()]
-    form.state.choices = everything + [SelectChoice(k, v) for k, v in STATE_LABELS.items()]
+    form.client.choices = choices_with_all((str(c.id), c.name) for c in clients)
+    form.channel.choices = choices_with_all(CHANNEL_LABELS.items())
+    form.state.choices = choices_with_all(STATE_LABELS.items())
     form.validate()
-    client = form.client.data
     filters = OutboxFilters(
-        client_id=int(client) if client and client.isdigit() else None,
+        client_id=int_or_none(form.client.data),
         channel=form.channel.data or None,
         state=form.state.data or None,
     )

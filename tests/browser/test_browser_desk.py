@@ -3,11 +3,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from desk.models import Call, CallAttempt, Client, Secretary
 from tests.browser.conftest import LiveServer, log_in
 from tests.conftest import pin_clock
+from tests.web_support import demo_call
 
 pytestmark = pytest.mark.browser
 
@@ -21,28 +20,13 @@ def test_an_accepted_call_pops_the_fiche_on_claires_now_page_within_two_seconds(
 
     # What the voice webhooks write when Claire presses 1 (the simulator will drive them).
     now = datetime.now(UTC)
-    with live_server.db.session() as s:
-        client_id = s.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
-        claire = s.scalar(select(Secretary.id).where(Secretary.name == "Claire"))
-        call = Call(
-            call_sid="CA-browser",
-            client_id=client_id,
-            to_number="+33199001234",
-            caller="+33612345678",
-            started_at=now - timedelta(seconds=5),
-        )
-        s.add(call)
-        s.flush()
-        s.add(
-            CallAttempt(
-                call_id=call.id,
-                position=0,
-                secretary_id=claire,
-                number="+33612000001",
-                started_at=now,
-                outcome="accepted",
-            )
-        )
+    demo_call(
+        live_server.db,
+        sid="CA-browser",
+        at=now - timedelta(seconds=5),
+        accepted_by="Claire",
+        accepted_at=now,
+    )
 
     fiche = page.locator("#live-call .fiche")
     expect(fiche).to_contain_text("Cabinet dentaire du Parc", timeout=2000)
