@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from desk.models import Absence, Client, Override, Secretary, Shift, Training
+from desk.models import Absence, Override, Secretary, Shift, Training
 from desk.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
 
 Interval = tuple[datetime, datetime]
@@ -39,6 +40,46 @@ class Responder:
 Step = tuple[Responder, ...]
 
 
+class RotaClient(Protocol):
+    """What the rota needs of a client: an ORM `Client` or the routing's plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def ring_pair_together(self) -> bool: ...
+
+
+class ShiftRule(Protocol):
+    @property
+    def weekdays(self) -> str | None: ...
+    @property
+    def rrule(self) -> str | None: ...
+    @property
+    def start_local(self) -> time: ...
+    @property
+    def end_local(self) -> time: ...
+    @property
+    def valid_from(self) -> date | None: ...
+    @property
+    def valid_until(self) -> date | None: ...
+
+
+class _Person(NamedTuple):
+    name: str
+    phone: str
+    active: bool
+
+
+class _Override(NamedTuple):
+    shift_id: int | None
+    original_secretary_id: int
+    replacement_secretary_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
 @dataclass(frozen=True)
 class _Duty:
     shift_id: int
@@ -48,7 +89,9 @@ class _Duty:
     intervals: tuple[Interval, ...]
 
 
-def shift_occurrences(shift: Shift, tz: ZoneInfo, start: datetime, end: datetime) -> list[Interval]:
+def shift_occurrences(
+    shift: ShiftRule, tz: ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
     """UTC intervals of `shift` overlapping [start, end)."""
     if not shift.rrule:
         rule = WeeklyRule(
@@ -76,10 +119,24 @@ def shift_occurrences(shift: Shift, tz: ZoneInfo, start: datetime, end: datetime
 
 
 # Built once: routing runs these on every call, and building a statement costs more
-# than running it (SQLite answers each in well under 0.1 ms through its indexes).
+# than running it (SQLite answers each in well under 0.1 ms through its indexes). Plain
+# columns, never entities: loading ORM objects cost more than the queries themselves.
+_PERSON = (Secretary.name, Secretary.phone, Secretary.active)
 _TRAINED = select(Training.secretary_id).where(Training.client_id == bindparam("client_id"))
 _SHIFTS = (
-    select(Shift, Secretary)
+    select(
+        Shift.id,
+        Shift.secretary_id,
+        Shift.weekdays,
+        Shift.rrule,
+        Shift.start_local,
+        Shift.end_local,
+        Shift.valid_from,
+        Shift.valid_until,
+        Shift.rank,
+        Shift.ring_together,
+        *_PERSON,
+    )
     .join(Secretary, Shift.secretary_id == Secretary.id)
     .where(
         or_(
@@ -91,7 +148,14 @@ _SHIFTS = (
     )
 )
 _OVERRIDES = (
-    select(Override, Secretary)
+    select(
+        Override.shift_id,
+        Override.original_secretary_id,
+        Override.replacement_secretary_id,
+        Override.starts_at,
+        Override.ends_at,
+        *_PERSON,
+    )
     .join(Secretary, Override.replacement_secretary_id == Secretary.id)
     .where(
         Override.original_secretary_id.in_(bindparam("ids", expanding=True)),
@@ -101,7 +165,7 @@ _OVERRIDES = (
     .order_by(Override.starts_at, Override.id)
 )
 _PARTNERS = (
-    select(Training.overflow_rank, Secretary)
+    select(Training.overflow_rank, Secretary.id, *_PERSON)
     .join(Secretary, Training.secretary_id == Secretary.id)
     .where(Training.client_id == bindparam("client_id"), Training.overflow_rank.is_not(None))
     .order_by(Training.overflow_rank, Secretary.id)
@@ -113,48 +177,59 @@ _ABSENCES = select(Absence.secretary_id, Absence.starts_at, Absence.ends_at).whe
 )
 
 
+def _connection(session: Session) -> Any:
+    """The session's connection, pending ORM changes flushed (what autoflush would do)."""
+    session.flush()
+    return session.connection()
+
+
 class Rota:
     """A client's rota loaded for one period; answers "who, in what order" at any instant in it."""
 
-    def __init__(self, session: Session, client: Client, start: datetime, end: datetime) -> None:
+    def __init__(
+        self, session: Session, client: RotaClient, start: datetime, end: datetime
+    ) -> None:
         self.client = client
         self.start, self.end = start, end
         tz = ZoneInfo(client.timezone)
         first_day = local_date(start, tz) - timedelta(days=1)
         last_day = local_date(end, tz)
-        rows = session.execute(
+        conn = _connection(session)
+        rows = conn.execute(
             _SHIFTS, {"client_id": client.id, "first_day": first_day, "last_day": last_day}
         ).all()
-        self.secretaries: dict[int, Secretary] = {}
+        self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
-        for shift, secretary in rows:
-            found = shift_occurrences(shift, tz, start, end)
+        for row in rows:
+            found = shift_occurrences(row, tz, start, end)
             if found:
-                self.secretaries[secretary.id] = secretary
+                self.secretaries[row.secretary_id] = _Person(row.name, row.phone, row.active)
                 self.duties.append(
-                    _Duty(shift.id, secretary.id, shift.rank, shift.ring_together, tuple(found))
+                    _Duty(row.id, row.secretary_id, row.rank, row.ring_together, tuple(found))
                 )
         self.duties.sort(key=lambda d: (d.rank, d.shift_id))
 
         on_rota = {d.secretary_id for d in self.duties}
-        self.overrides: list[Override] = []
+        self.overrides: list[_Override] = []
         if on_rota:
-            for override, replacement in session.execute(
+            for shift_id, original, replacement, s, e, name, phone, active in conn.execute(
                 _OVERRIDES, {"ids": sorted(on_rota), "start": start, "end": end}
-            ).all():
-                self.overrides.append(override)
-                self.secretaries[replacement.id] = replacement
+            ):
+                self.overrides.append(_Override(shift_id, original, replacement, s, e))
+                self.secretaries[replacement] = _Person(name, phone, active)
 
         self.partners: list[tuple[int, int]] = []  # (overflow rank, secretary id)
-        for rank, partner in session.execute(_PARTNERS, {"client_id": client.id}).all():
-            self.partners.append((rank or 0, partner.id))
-            self.secretaries[partner.id] = partner
+        for rank, partner_id, name, phone, active in conn.execute(
+            _PARTNERS, {"client_id": client.id}
+        ):
+            self.partners.append((rank or 0, partner_id))
+            self.secretaries[partner_id] = _Person(name, phone, active)
 
         self.absences: list[tuple[int, datetime, datetime]] = []
         if self.secretaries:
             self.absences = [
                 (sid, s, e)
-                for sid, s, e in session.execute(
+                for sid, s, e in conn.execute(
                     _ABSENCES, {"ids": sorted(self.secretaries), "start": start, "end": end}
                 )
             ]
@@ -226,9 +301,9 @@ class Rota:
 
     def _responder(self, secretary_id: int, rank: int, partner: bool = False) -> Responder:
         s = self.secretaries[secretary_id]
-        return Responder(s.id, s.name, s.phone, rank, partner)
+        return Responder(secretary_id, s.name, s.phone, rank, partner)
 
 
-def responders(session: Session, client: Client, at: datetime) -> list[Step]:
+def responders(session: Session, client: RotaClient, at: datetime) -> list[Step]:
     """Who to ring for `client` at `at`, in order (a step of several = rung together)."""
     return Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)
