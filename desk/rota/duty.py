@@ -14,10 +14,9 @@ from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from desk.models import Absence, Override, Secretary, Shift, Training
+from desk.rota.load import OVERRIDE, PARTNER, SHIFT, rota_rows
 from desk.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
 
 Interval = tuple[datetime, datetime]
@@ -118,65 +117,6 @@ def shift_occurrences(
     return found
 
 
-# Built once: routing runs these on every call, and building a statement costs more
-# than running it (SQLite answers each in well under 0.1 ms through its indexes). Plain
-# columns, never entities: loading ORM objects cost more than the queries themselves.
-_PERSON = (Secretary.name, Secretary.phone, Secretary.active)
-_TRAINED = select(Training.secretary_id).where(Training.client_id == bindparam("client_id"))
-_SHIFTS = (
-    select(
-        Shift.id,
-        Shift.secretary_id,
-        Shift.weekdays,
-        Shift.rrule,
-        Shift.start_local,
-        Shift.end_local,
-        Shift.valid_from,
-        Shift.valid_until,
-        Shift.rank,
-        Shift.ring_together,
-        *_PERSON,
-    )
-    .join(Secretary, Shift.secretary_id == Secretary.id)
-    .where(
-        or_(
-            Shift.client_id == bindparam("client_id"),
-            and_(Shift.client_id.is_(None), Shift.secretary_id.in_(_TRAINED)),
-        ),
-        or_(Shift.valid_from.is_(None), Shift.valid_from <= bindparam("last_day")),
-        or_(Shift.valid_until.is_(None), Shift.valid_until >= bindparam("first_day")),
-    )
-)
-_OVERRIDES = (
-    select(
-        Override.shift_id,
-        Override.original_secretary_id,
-        Override.replacement_secretary_id,
-        Override.starts_at,
-        Override.ends_at,
-        *_PERSON,
-    )
-    .join(Secretary, Override.replacement_secretary_id == Secretary.id)
-    .where(
-        Override.original_secretary_id.in_(bindparam("ids", expanding=True)),
-        Override.starts_at < bindparam("end"),
-        Override.ends_at > bindparam("start"),
-    )
-    .order_by(Override.starts_at, Override.id)
-)
-_PARTNERS = (
-    select(Training.overflow_rank, Secretary.id, *_PERSON)
-    .join(Secretary, Training.secretary_id == Secretary.id)
-    .where(Training.client_id == bindparam("client_id"), Training.overflow_rank.is_not(None))
-    .order_by(Training.overflow_rank, Secretary.id)
-)
-_ABSENCES = select(Absence.secretary_id, Absence.starts_at, Absence.ends_at).where(
-    Absence.secretary_id.in_(bindparam("ids", expanding=True)),
-    Absence.starts_at < bindparam("end"),
-    Absence.ends_at > bindparam("start"),
-)
-
-
 def _connection(session: Session) -> Any:
     """The session's connection, pending ORM changes flushed (what autoflush would do)."""
     session.flush()
@@ -194,45 +134,36 @@ class Rota:
         tz = ZoneInfo(client.timezone)
         first_day = local_date(start, tz) - timedelta(days=1)
         last_day = local_date(end, tz)
-        conn = _connection(session)
-        rows = conn.execute(
-            _SHIFTS, {"client_id": client.id, "first_day": first_day, "last_day": last_day}
-        ).all()
+        rows = rota_rows(_connection(session), client.id, start, end, first_day, last_day)
         self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
-        for row in rows:
-            found = shift_occurrences(row, tz, start, end)
-            if found:
-                self.secretaries[row.secretary_id] = _Person(row.name, row.phone, row.active)
-                self.duties.append(
-                    _Duty(row.id, row.secretary_id, row.rank, row.ring_together, tuple(found))
-                )
-        self.duties.sort(key=lambda d: (d.rank, d.shift_id))
-
-        on_rota = {d.secretary_id for d in self.duties}
         self.overrides: list[_Override] = []
-        if on_rota:
-            for shift_id, original, replacement, s, e, name, phone, active in conn.execute(
-                _OVERRIDES, {"ids": sorted(on_rota), "start": start, "end": end}
-            ):
-                self.overrides.append(_Override(shift_id, original, replacement, s, e))
-                self.secretaries[replacement] = _Person(name, phone, active)
-
         self.partners: list[tuple[int, int]] = []  # (overflow rank, secretary id)
-        for rank, partner_id, name, phone, active in conn.execute(
-            _PARTNERS, {"client_id": client.id}
-        ):
-            self.partners.append((rank or 0, partner_id))
-            self.secretaries[partner_id] = _Person(name, phone, active)
-
         self.absences: list[tuple[int, datetime, datetime]] = []
-        if self.secretaries:
-            self.absences = [
-                (sid, s, e)
-                for sid, s, e in conn.execute(
-                    _ABSENCES, {"ids": sorted(self.secretaries), "start": start, "end": end}
+        overrides: list[tuple[datetime, int, _Override]] = []
+        for row in rows:
+            person = _Person(row.name, row.phone, row.active)
+            if row.kind == SHIFT:
+                found = shift_occurrences(row, tz, start, end)
+                if found:
+                    self.secretaries[row.secretary_id] = person
+                    self.duties.append(
+                        _Duty(row.id, row.secretary_id, row.rank, row.ring_together, tuple(found))
+                    )
+            elif row.kind == PARTNER:
+                self.partners.append((row.rank or 0, row.secretary_id))
+                self.secretaries[row.secretary_id] = person
+            elif row.kind == OVERRIDE:
+                override = _Override(
+                    row.shift_id, row.secretary_id, row.replacement_id, row.starts_at, row.ends_at
                 )
-            ]
+                overrides.append((row.starts_at, row.id, override))
+                self.secretaries[row.replacement_id] = person
+            else:
+                self.absences.append((row.secretary_id, row.starts_at, row.ends_at))
+        self.duties.sort(key=lambda d: (d.rank, d.shift_id))
+        self.partners.sort()
+        self.overrides = [o for _, _, o in sorted(overrides, key=lambda t: t[:2])]
 
     def _available(self, secretary_id: int, at: datetime) -> bool:
         if not self.secretaries[secretary_id].active:
