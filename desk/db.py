@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,6 +54,19 @@ def begin_immediate(session: Session) -> None:
         if session.in_transaction():
             session.commit()
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def connection_of(source: Session | Connection) -> Connection:
+    """The connection to run plain (Core) statements on, in the caller's transaction.
+
+    A Session's own connection, its pending ORM changes flushed first (what autoflush
+    does before an ORM query); a Connection as it is. Hot paths fetch it once and pass
+    it down: asking the Session each time costs more than a simple query.
+    """
+    if isinstance(source, Connection):
+        return source
+    source.flush()
+    return source.connection()
 
 
 class Database:

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desk import routing_rows as rows
+from desk.db import connection_of
 from desk.messages import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.phone import InvalidPhoneNumber, normalise
-from desk.rota import Rota, coverage
+from desk.rota import Rota
 
 log = logging.getLogger(__name__)
 
@@ -75,28 +76,29 @@ def start_call(
 
     Plain rows and Core inserts (`desk.routing_rows`): this runs on every call.
     """
-    conn = rows.connection(session)
+    conn = connection_of(session)
     existing = rows.call_id(conn, call_sid)
     if existing is not None:
         call = session.get(Call, existing)
         assert call is not None
         return _replay(session, call)
-    client = rows.client_by_number(conn, to)
+    found = rows.client_by_number(conn, to, at)
     new: dict[str, Any] = dict(
         call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
     )
-    if client is None:
+    if found is None:
         rows.insert_call(conn, client_id=None, outcome=NOT_IN_SERVICE, plan=[], **new)
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
-    if not coverage(session, client, at).covered:
+    client, rules = found
+    if not rules.at(at).covered:
         rows.insert_call(conn, client_id=client.id, outcome=AFTER_HOURS, plan=[], **new)
         return _after_hours(client)
-    steps = Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)
+    steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)
     plan = [[r.secretary_id for r in step] for step in steps]
     call_id = rows.insert_call(conn, client_id=client.id, outcome="in-progress", plan=plan, **new)
     phones = {r.secretary_id: r.phone for step in steps for r in step}
-    return _ring(session, call_id, plan, client, 0, at, greet=True, phones=phones)
+    return _ring(conn, call_id, plan, client, 0, at, greet=True, phones=phones)
 
 
 def _after_hours(client: Client | rows.CallClient) -> Decision:
@@ -105,7 +107,7 @@ def _after_hours(client: Client | rows.CallClient) -> Decision:
 
 
 def _ring(
-    session: Session,
+    session: Session | Connection,
     call_id: int,
     plan: list[Any],
     client: Client | rows.CallClient,
@@ -119,7 +121,7 @@ def _ring(
     `phones` (secretary id -> number) saves a query when the caller just planned the steps.
     """
     greeting = (client.greeting or client.name) if greet else ""
-    conn = rows.connection(session)
+    conn = connection_of(session)
     while position < len(plan):
         ids = [int(i) for i in plan[position]]
         if phones is None or not all(i in phones for i in ids):

@@ -8,15 +8,16 @@ Later webhooks (screen, dial-result, status) keep the ORM; they are rarer and ed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, and_, bindparam, insert, select
 
-from desk.models import Call, CallAttempt, Client, DeskNumber
+from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
 from desk.phone import InvalidPhoneNumber, normalise
+from desk.rota.coverage import CoverageRules
 
 
 @dataclass(frozen=True)
@@ -35,31 +36,48 @@ class CallClient:
     ring_pair_together: bool
 
 
+_CLIENT_COLUMNS = (
+    Client.id,
+    Client.name,
+    Client.timezone,
+    Client.locale,
+    Client.greeting,
+    Client.after_hours_mode,
+    Client.after_hours_message,
+    Client.holiday_policy,
+    Client.holiday_country,
+    Client.ring_pair_together,
+)
+_WINDOW_COLUMNS = (
+    CoverageWindow.weekdays,
+    CoverageWindow.start_local,
+    CoverageWindow.end_local,
+    CoverageWindow.valid_from,
+    CoverageWindow.valid_until,
+)
+# The client, its coverage windows and its practice closures near the day, in one
+# statement: a row per (window, closure) pair, a client has a handful of windows and
+# rarely a closure. Outer joins, so a client with neither still comes back.
 _CLIENT_BY_NUMBER = (
-    select(
-        Client.id,
-        Client.name,
-        Client.timezone,
-        Client.locale,
-        Client.greeting,
-        Client.after_hours_mode,
-        Client.after_hours_message,
-        Client.holiday_policy,
-        Client.holiday_country,
-        Client.ring_pair_together,
+    select(*_CLIENT_COLUMNS, *_WINDOW_COLUMNS, Closure.starts_on, Closure.ends_on)
+    .select_from(DeskNumber)
+    .join(Client, DeskNumber.client_id == Client.id)
+    .outerjoin(CoverageWindow, CoverageWindow.client_id == Client.id)
+    .outerjoin(
+        Closure,
+        and_(
+            Closure.client_id == Client.id,
+            Closure.practitioner_id.is_(None),
+            Closure.starts_on <= bindparam("last_day"),
+            Closure.ends_on >= bindparam("first_day"),
+        ),
     )
-    .join(DeskNumber, DeskNumber.client_id == Client.id)
     .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
 )
 _CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
 _INSERT_CALL = insert(cast(Table, Call.__table__))
 _INSERT_ATTEMPT = insert(cast(Table, CallAttempt.__table__))
-
-
-def connection(session: Session) -> Connection:
-    """The session's connection in its transaction, pending ORM changes flushed first."""
-    session.flush()
-    return session.connection()
+_CLIENT_WIDTH, _WINDOW_WIDTH = len(_CLIENT_COLUMNS), len(_WINDOW_COLUMNS)
 
 
 def call_id(conn: Connection, call_sid: str) -> int | None:
@@ -67,20 +85,31 @@ def call_id(conn: Connection, call_sid: str) -> int | None:
     return found
 
 
-def client_by_number(conn: Connection, to: str) -> CallClient | None:
+def client_by_number(
+    conn: Connection, to: str, at: datetime
+) -> tuple[CallClient, CoverageRules] | None:
+    """The active client answering on desk number `to`, with its coverage rules near `at`."""
+    # Whatever the client's time zone, its local days around `at` lie within two days
+    # of the UTC date; closures outside them are loaded for nothing, never missed.
+    day = at.astimezone(UTC).date()
+    near = {"first_day": day - timedelta(days=2), "last_day": day + timedelta(days=2)}
     # Twilio sends E.164 already: look it up as is, and parse only what is not found.
-    row = conn.execute(_CLIENT_BY_NUMBER, {"number": to}).first()
-    if row is None:
+    rows: Sequence[Any] = conn.execute(_CLIENT_BY_NUMBER, {"number": to, **near}).all()
+    if not rows:
         try:
             number = normalise(to)
         except InvalidPhoneNumber:
             return None
         if number == to:
             return None
-        row = conn.execute(_CLIENT_BY_NUMBER, {"number": number}).first()
-        if row is None:
+        rows = conn.execute(_CLIENT_BY_NUMBER, {"number": number, **near}).all()
+        if not rows:
             return None
-    return CallClient(**row._mapping)
+    client = CallClient(*rows[0][:_CLIENT_WIDTH])
+    end = _CLIENT_WIDTH + _WINDOW_WIDTH
+    windows = {tuple(row[_CLIENT_WIDTH:end]) for row in rows if row.weekdays is not None}
+    closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
+    return client, CoverageRules.of(client, windows, closures)
 
 
 def insert_call(

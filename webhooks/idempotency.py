@@ -14,6 +14,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from desk.db import connection_of
 from desk.models import WebhookReceipt
 
 TOKEN_HEADER = "I-Twilio-Idempotency-Token"
@@ -41,5 +42,4 @@ def replay(session: Session, key: str) -> str | None:
 
 def remember(session: Session, key: str, response: str) -> None:
     """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
-    session.flush()
-    session.connection().execute(_INSERT, {"key": key, "response": response})
+    connection_of(session).execute(_INSERT, {"key": key, "response": response})

@@ -6,7 +6,7 @@ closures and holidays are local dates. The UTC intervals are derived, never stor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -14,9 +14,10 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
+from desk.db import connection_of
 from desk.models import Closure, CoverageWindow
 from desk.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
 
@@ -90,15 +91,24 @@ class CoverageRules:
 
     @classmethod
     def load(
-        cls, session: Session, client: CoverageClient, start: date, end: date
+        cls, session: Session | Connection, client: CoverageClient, start: date, end: date
     ) -> CoverageRules:
         """Rules touching local days [start, end] (closures are filtered by date)."""
-        session.flush()  # what autoflush would do; plain rows from the connection below
-        conn = session.connection()
+        conn = connection_of(session)
         windows = conn.execute(_WINDOWS, {"client_id": client.id}).all()
         closures = conn.execute(
             _CLOSURES, {"client_id": client.id, "start": start, "end": end}
         ).all()
+        return cls.of(client, windows, closures)
+
+    @classmethod
+    def of(
+        cls,
+        client: CoverageClient,
+        windows: Iterable[tuple[str, time, time, date | None, date | None]],
+        closures: Iterable[tuple[date, date]],
+    ) -> CoverageRules:
+        """Rules from rows: windows (weekdays, start, end, valid from, until), closures."""
         return cls(
             tz=ZoneInfo(client.timezone),
             windows=tuple(
@@ -152,7 +162,7 @@ class CoverageRules:
         return Coverage(False, OUTSIDE_HOURS, name)
 
 
-def coverage(session: Session, client: CoverageClient, at: datetime) -> Coverage:
+def coverage(session: Session | Connection, client: CoverageClient, at: datetime) -> Coverage:
     """Is `client` covered by the desk at instant `at`, and why."""
     tz = ZoneInfo(client.timezone)
     day = local_date(at, tz)

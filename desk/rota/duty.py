@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from desk.db import connection_of
 from desk.rota.load import OVERRIDE, PARTNER, SHIFT, rota_rows
 from desk.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
 
@@ -117,24 +119,22 @@ def shift_occurrences(
     return found
 
 
-def _connection(session: Session) -> Any:
-    """The session's connection, pending ORM changes flushed (what autoflush would do)."""
-    session.flush()
-    return session.connection()
-
-
 class Rota:
     """A client's rota loaded for one period; answers "who, in what order" at any instant in it."""
 
     def __init__(
-        self, session: Session, client: RotaClient, start: datetime, end: datetime
+        self,
+        session: Session | Connection,
+        client: RotaClient,
+        start: datetime,
+        end: datetime,
     ) -> None:
         self.client = client
         self.start, self.end = start, end
         tz = ZoneInfo(client.timezone)
         first_day = local_date(start, tz) - timedelta(days=1)
         last_day = local_date(end, tz)
-        rows = rota_rows(_connection(session), client.id, start, end, first_day, last_day)
+        rows = rota_rows(connection_of(session), client.id, start, end, first_day, last_day)
         self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
         self.overrides: list[_Override] = []
@@ -235,6 +235,6 @@ class Rota:
         return Responder(secretary_id, s.name, s.phone, rank, partner)
 
 
-def responders(session: Session, client: RotaClient, at: datetime) -> list[Step]:
+def responders(session: Session | Connection, client: RotaClient, at: datetime) -> list[Step]:
     """Who to ring for `client` at `at`, in order (a step of several = rung together)."""
     return Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)
