@@ -77,20 +77,19 @@ def start_call(
     Plain rows and Core inserts (`desk.routing_rows`): this runs on every call.
     """
     conn = connection_of(session)
-    existing = rows.call_id(conn, call_sid)
-    if existing is not None:
-        call = session.get(Call, existing)
+    found = rows.lookup(conn, call_sid, to, at)
+    if found.call_id is not None:
+        call = session.get(Call, found.call_id)
         assert call is not None
         return _replay(session, call)
-    found = rows.client_by_number(conn, to, at)
     new: dict[str, Any] = dict(
         call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
     )
-    if found is None:
+    client, rules = found.client, found.rules
+    if client is None or rules is None:
         rows.insert_call(conn, client_id=None, outcome=NOT_IN_SERVICE, plan=[], **new)
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
-    client, rules = found
     if not rules.at(at).covered:
         rows.insert_call(conn, client_id=client.id, outcome=AFTER_HOURS, plan=[], **new)
         return _after_hours(client)

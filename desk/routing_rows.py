@@ -55,11 +55,20 @@ _WINDOW_COLUMNS = (
     CoverageWindow.valid_from,
     CoverageWindow.valid_until,
 )
-# The client, its coverage windows and its practice closures near the day, in one
-# statement: a row per (window, closure) pair, a client has a handful of windows and
-# rarely a closure. Outer joins, so a client with neither still comes back.
+# The client, its coverage windows and its practice closures near the day (and the id
+# of a Call with this CallSid, if any) in one statement: a row per (window, closure)
+# pair; a client has a handful of windows and rarely a closure. Outer joins, so a
+# client with neither still comes back.
+_CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
 _CLIENT_BY_NUMBER = (
-    select(*_CLIENT_COLUMNS, *_WINDOW_COLUMNS, Closure.starts_on, Closure.ends_on)
+    select(
+        *_CLIENT_COLUMNS,
+        *_WINDOW_COLUMNS,
+        Closure.starts_on,
+        Closure.ends_on,
+        # Is this CallSid known already (a repeated first webhook)? Asked in passing.
+        _CALL_ID_BY_SID.scalar_subquery().label("known_call_id"),
+    )
     .select_from(DeskNumber)
     .join(Client, DeskNumber.client_id == Client.id)
     .outerjoin(CoverageWindow, CoverageWindow.client_id == Client.id)
@@ -74,7 +83,6 @@ _CLIENT_BY_NUMBER = (
     )
     .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
 )
-_CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
 _INSERT_CALL = insert(cast(Table, Call.__table__))
 _INSERT_ATTEMPT = insert(cast(Table, CallAttempt.__table__))
 _CLIENT_WIDTH, _WINDOW_WIDTH = len(_CLIENT_COLUMNS), len(_WINDOW_COLUMNS)
@@ -85,31 +93,44 @@ def call_id(conn: Connection, call_sid: str) -> int | None:
     return found
 
 
-def client_by_number(
-    conn: Connection, to: str, at: datetime
-) -> tuple[CallClient, CoverageRules] | None:
-    """The active client answering on desk number `to`, with its coverage rules near `at`."""
+@dataclass(frozen=True)
+class Lookup:
+    """What the first webhook of a call finds: a Call with its CallSid, or its client."""
+
+    call_id: int | None
+    client: CallClient | None = None
+    rules: CoverageRules | None = None
+
+
+def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
+    """A Call with `call_sid`, else the active client on desk number `to` and its coverage
+    rules near `at` (client None: nobody answers on that number)."""
     # Whatever the client's time zone, its local days around `at` lie within two days
     # of the UTC date; closures outside them are loaded for nothing, never missed.
     day = at.astimezone(UTC).date()
-    near = {"first_day": day - timedelta(days=2), "last_day": day + timedelta(days=2)}
+    params = {
+        "sid": call_sid,
+        "first_day": day - timedelta(days=2),
+        "last_day": day + timedelta(days=2),
+    }
     # Twilio sends E.164 already: look it up as is, and parse only what is not found.
-    rows: Sequence[Any] = conn.execute(_CLIENT_BY_NUMBER, {"number": to, **near}).all()
+    rows: Sequence[Any] = conn.execute(_CLIENT_BY_NUMBER, {"number": to, **params}).all()
     if not rows:
         try:
             number = normalise(to)
         except InvalidPhoneNumber:
-            return None
-        if number == to:
-            return None
-        rows = conn.execute(_CLIENT_BY_NUMBER, {"number": number, **near}).all()
+            number = to
+        if number != to:
+            rows = conn.execute(_CLIENT_BY_NUMBER, {"number": number, **params}).all()
         if not rows:
-            return None
+            return Lookup(call_id(conn, call_sid))
+    if rows[0].known_call_id is not None:
+        return Lookup(rows[0].known_call_id)
     client = CallClient(*rows[0][:_CLIENT_WIDTH])
     end = _CLIENT_WIDTH + _WINDOW_WIDTH
     windows = {tuple(row[_CLIENT_WIDTH:end]) for row in rows if row.weekdays is not None}
     closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
-    return client, CoverageRules.of(client, windows, closures)
+    return Lookup(None, client, CoverageRules.of(client, windows, closures))
 
 
 def insert_call(
