@@ -11,14 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from desk import routing_rows as rows
+from desk.db import connection_of
 from desk.messages import notify_missed_call, record_voicemail
-from desk.models import Call, CallAttempt, Client, DeskNumber, Message, Secretary
+from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.phone import InvalidPhoneNumber, normalise
-from desk.rota import Rota, coverage
+from desk.rota import Rota
 
 log = logging.getLogger(__name__)
 
@@ -53,26 +56,7 @@ class Decision:
     message: str = ""  # said before recording (after hours)
 
 
-_CLIENT_BY_NUMBER = (
-    select(Client)
-    .join(DeskNumber, DeskNumber.client_id == Client.id)
-    .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
-)
 _CALL_BY_SID = select(Call).where(Call.call_sid == bindparam("sid"))
-
-
-def find_client(session: Session, to: str) -> Client | None:
-    # Twilio sends E.164 already: look it up as is, and parse only what is not found.
-    client = session.scalar(_CLIENT_BY_NUMBER, {"number": to})
-    if client is not None:
-        return client
-    try:
-        number = normalise(to)
-    except InvalidPhoneNumber:
-        return None
-    if number == to:
-        return None
-    return session.scalar(_CLIENT_BY_NUMBER, {"number": number})
 
 
 def call_by_sid(session: Session, call_sid: str) -> Call | None:
@@ -88,48 +72,44 @@ def start_call(
     forwarded_from: str | None,
     at: datetime,
 ) -> Decision:
-    """The first webhook of a call: one Call row per CallSid, the plan, the first step."""
-    existing = call_by_sid(session, call_sid)
-    if existing is not None:
-        return _replay(session, existing)
-    client = find_client(session, to)
-    call = Call(
-        call_sid=call_sid,
-        client_id=client.id if client else None,
-        to_number=to[:32],
-        caller=(caller or "anonymous")[:32],
-        forwarded_from=(forwarded_from or None),
-        started_at=at,
-        plan=[],
+    """The first webhook of a call: one Call row per CallSid, the plan, the first step.
+
+    Plain rows and Core inserts (`desk.routing_rows`): this runs on every call.
+    """
+    conn = connection_of(session)
+    found = rows.lookup(conn, call_sid, to, at)
+    if found.call_id is not None:
+        call = session.get(Call, found.call_id)
+        assert call is not None
+        return _replay(session, call)
+    new: dict[str, Any] = dict(
+        call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
     )
-    if client is None:
-        call.outcome = NOT_IN_SERVICE
-        session.add(call)
-        session.flush()
+    client, rules = found.client, found.rules
+    if client is None or rules is None:
+        rows.insert_call(conn, client_id=None, outcome=NOT_IN_SERVICE, plan=[], **new)
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
-    if not coverage(session, client, at).covered:
-        call.outcome = AFTER_HOURS
-        session.add(call)
-        session.flush()
+    if not rules.at(at).covered:
+        rows.insert_call(conn, client_id=client.id, outcome=AFTER_HOURS, plan=[], **new)
         return _after_hours(client)
-    steps = Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)
-    call.plan = [[r.secretary_id for r in step] for step in steps]
-    session.add(call)
-    session.flush()
+    steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)
+    plan = [[r.secretary_id for r in step] for step in steps]
+    call_id = rows.insert_call(conn, client_id=client.id, outcome="in-progress", plan=plan, **new)
     phones = {r.secretary_id: r.phone for step in steps for r in step}
-    return _ring(session, call, client, 0, at, greet=True, phones=phones)
+    return _ring(conn, call_id, plan, client, 0, at, greet=True, phones=phones)
 
 
-def _after_hours(client: Client) -> Decision:
+def _after_hours(client: Client | rows.CallClient) -> Decision:
     message = client.after_hours_message if client.after_hours_mode == "message" else ""
     return Decision(AFTER_HOURS, client.name, locale=client.locale, message=message)
 
 
 def _ring(
-    session: Session,
-    call: Call,
-    client: Client,
+    session: Session | Connection,
+    call_id: int,
+    plan: list[Any],
+    client: Client | rows.CallClient,
     position: int,
     at: datetime,
     greet: bool,
@@ -140,30 +120,21 @@ def _ring(
     `phones` (secretary id -> number) saves a query when the caller just planned the steps.
     """
     greeting = (client.greeting or client.name) if greet else ""
-    while position < len(call.plan):
-        ids = [int(i) for i in call.plan[position]]
+    conn = connection_of(session)
+    while position < len(plan):
+        ids = [int(i) for i in plan[position]]
         if phones is None or not all(i in phones for i in ids):
             phones = {
                 i: phone
-                for i, phone in session.execute(
+                for i, phone in conn.execute(
                     select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
                 )
             }
         # A secretary deleted since the plan was made is skipped: never fail the caller.
-        ringing = [i for i in ids if i in phones]
+        ringing = {i: phones[i] for i in ids if i in phones}
         if ringing:
-            session.add_all(
-                CallAttempt(
-                    call_id=call.id,
-                    position=position,
-                    secretary_id=i,
-                    number=phones[i],
-                    started_at=at,
-                )
-                for i in ringing
-            )
-            session.flush()
-            numbers = tuple(phones[i] for i in ringing)
+            rows.insert_attempts(conn, call_id, position, ringing, at)
+            numbers = tuple(ringing.values())
             return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
         position += 1
     return Decision(VOICEMAIL, client.name, greeting, client.locale, step=position)
@@ -291,7 +262,7 @@ def dial_result(
             attempt.outcome = _LEG_OUTCOMES.get(dial_status, "no-answer")
     if call.handled_by_id is not None and accepted:
         call.handled_by_id, call.answered_at, call.outcome = None, None, "in-progress"
-    return _ring(session, call, client, position + 1, at, greet=False)
+    return _ring(session, call.id, call.plan, client, position + 1, at, greet=False)
 
 
 def save_voicemail(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from desk.db import connection_of
 from desk.models import WebhookReceipt
 
 TOKEN_HEADER = "I-Twilio-Idempotency-Token"
@@ -28,9 +30,16 @@ def receipt_key(
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# Built once and run on the session's connection: every webhook does both.
+_RESPONSE = select(WebhookReceipt.response).where(WebhookReceipt.key == bindparam("key"))
+_INSERT = insert(cast(Table, WebhookReceipt.__table__))
+
+
 def replay(session: Session, key: str) -> str | None:
-    return session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
+    response: str | None = session.connection().execute(_RESPONSE, {"key": key}).scalar()
+    return response
 
 
 def remember(session: Session, key: str, response: str) -> None:
-    session.add(WebhookReceipt(key=key, response=response))
+    """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
+    connection_of(session).execute(_INSERT, {"key": key, "response": response})

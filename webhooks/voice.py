@@ -68,9 +68,9 @@ def _handle(
         stored = replay(session, key)
         if stored is not None:
             return _xml(stored)
-        body = work(session)
-        remember(session, key, body)
         try:
+            body = work(session)
+            remember(session, key, body)
             session.commit()
         except IntegrityError:
             # The same delivery, twice at once: the other one won; answer as it did.

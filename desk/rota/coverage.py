@@ -6,17 +6,19 @@ closures and holidays are local dates. The UTC intervals are derived, never stor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from desk.models import Client, Closure, CoverageWindow
+from desk.db import connection_of
+from desk.models import Closure, CoverageWindow
 from desk.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
 
 Interval = tuple[datetime, datetime]
@@ -27,6 +29,19 @@ HOLIDAY_COVERED = "holiday-covered"
 HOLIDAY_CLOSED = "holiday-closed"
 CLOSURE = "closure"
 OUTSIDE_HOURS = "outside-hours"
+
+
+class CoverageClient(Protocol):
+    """What coverage needs of a client: an ORM `Client` or the routing's plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def holiday_policy(self) -> str: ...
+    @property
+    def holiday_country(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -75,12 +90,25 @@ class CoverageRules:
     holiday_country: str
 
     @classmethod
-    def load(cls, session: Session, client: Client, start: date, end: date) -> CoverageRules:
+    def load(
+        cls, session: Session | Connection, client: CoverageClient, start: date, end: date
+    ) -> CoverageRules:
         """Rules touching local days [start, end] (closures are filtered by date)."""
-        windows = session.execute(_WINDOWS, {"client_id": client.id}).all()
-        closures = session.execute(
+        conn = connection_of(session)
+        windows = conn.execute(_WINDOWS, {"client_id": client.id}).all()
+        closures = conn.execute(
             _CLOSURES, {"client_id": client.id, "start": start, "end": end}
         ).all()
+        return cls.of(client, windows, closures)
+
+    @classmethod
+    def of(
+        cls,
+        client: CoverageClient,
+        windows: Iterable[tuple[str, time, time, date | None, date | None]],
+        closures: Iterable[tuple[date, date]],
+    ) -> CoverageRules:
+        """Rules from rows: windows (weekdays, start, end, valid from, until), closures."""
         return cls(
             tz=ZoneInfo(client.timezone),
             windows=tuple(
@@ -134,7 +162,7 @@ class CoverageRules:
         return Coverage(False, OUTSIDE_HOURS, name)
 
 
-def coverage(session: Session, client: Client, at: datetime) -> Coverage:
+def coverage(session: Session | Connection, client: CoverageClient, at: datetime) -> Coverage:
     """Is `client` covered by the desk at instant `at`, and why."""
     tz = ZoneInfo(client.timezone)
     day = local_date(at, tz)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from desk.models import Absence, Client, Override, Secretary, Shift, Training
+from desk.db import connection_of
+from desk.rota.load import OVERRIDE, PARTNER, SHIFT, rota_rows
 from desk.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
 
 Interval = tuple[datetime, datetime]
@@ -39,6 +41,46 @@ class Responder:
 Step = tuple[Responder, ...]
 
 
+class RotaClient(Protocol):
+    """What the rota needs of a client: an ORM `Client` or the routing's plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def ring_pair_together(self) -> bool: ...
+
+
+class ShiftRule(Protocol):
+    @property
+    def weekdays(self) -> str | None: ...
+    @property
+    def rrule(self) -> str | None: ...
+    @property
+    def start_local(self) -> time: ...
+    @property
+    def end_local(self) -> time: ...
+    @property
+    def valid_from(self) -> date | None: ...
+    @property
+    def valid_until(self) -> date | None: ...
+
+
+class _Person(NamedTuple):
+    name: str
+    phone: str
+    active: bool
+
+
+class _Override(NamedTuple):
+    shift_id: int | None
+    original_secretary_id: int
+    replacement_secretary_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
 @dataclass(frozen=True)
 class _Duty:
     shift_id: int
@@ -48,7 +90,9 @@ class _Duty:
     intervals: tuple[Interval, ...]
 
 
-def shift_occurrences(shift: Shift, tz: ZoneInfo, start: datetime, end: datetime) -> list[Interval]:
+def shift_occurrences(
+    shift: ShiftRule, tz: ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
     """UTC intervals of `shift` overlapping [start, end)."""
     if not shift.rrule:
         rule = WeeklyRule(
@@ -75,89 +119,51 @@ def shift_occurrences(shift: Shift, tz: ZoneInfo, start: datetime, end: datetime
     return found
 
 
-# Built once: routing runs these on every call, and building a statement costs more
-# than running it (SQLite answers each in well under 0.1 ms through its indexes).
-_TRAINED = select(Training.secretary_id).where(Training.client_id == bindparam("client_id"))
-_SHIFTS = (
-    select(Shift, Secretary)
-    .join(Secretary, Shift.secretary_id == Secretary.id)
-    .where(
-        or_(
-            Shift.client_id == bindparam("client_id"),
-            and_(Shift.client_id.is_(None), Shift.secretary_id.in_(_TRAINED)),
-        ),
-        or_(Shift.valid_from.is_(None), Shift.valid_from <= bindparam("last_day")),
-        or_(Shift.valid_until.is_(None), Shift.valid_until >= bindparam("first_day")),
-    )
-)
-_OVERRIDES = (
-    select(Override, Secretary)
-    .join(Secretary, Override.replacement_secretary_id == Secretary.id)
-    .where(
-        Override.original_secretary_id.in_(bindparam("ids", expanding=True)),
-        Override.starts_at < bindparam("end"),
-        Override.ends_at > bindparam("start"),
-    )
-    .order_by(Override.starts_at, Override.id)
-)
-_PARTNERS = (
-    select(Training.overflow_rank, Secretary)
-    .join(Secretary, Training.secretary_id == Secretary.id)
-    .where(Training.client_id == bindparam("client_id"), Training.overflow_rank.is_not(None))
-    .order_by(Training.overflow_rank, Secretary.id)
-)
-_ABSENCES = select(Absence.secretary_id, Absence.starts_at, Absence.ends_at).where(
-    Absence.secretary_id.in_(bindparam("ids", expanding=True)),
-    Absence.starts_at < bindparam("end"),
-    Absence.ends_at > bindparam("start"),
-)
-
-
 class Rota:
     """A client's rota loaded for one period; answers "who, in what order" at any instant in it."""
 
-    def __init__(self, session: Session, client: Client, start: datetime, end: datetime) -> None:
+    def __init__(
+        self,
+        session: Session | Connection,
+        client: RotaClient,
+        start: datetime,
+        end: datetime,
+    ) -> None:
         self.client = client
         self.start, self.end = start, end
         tz = ZoneInfo(client.timezone)
         first_day = local_date(start, tz) - timedelta(days=1)
         last_day = local_date(end, tz)
-        rows = session.execute(
-            _SHIFTS, {"client_id": client.id, "first_day": first_day, "last_day": last_day}
-        ).all()
-        self.secretaries: dict[int, Secretary] = {}
+        rows = rota_rows(connection_of(session), client.id, start, end, first_day, last_day)
+        self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
-        for shift, secretary in rows:
-            found = shift_occurrences(shift, tz, start, end)
-            if found:
-                self.secretaries[secretary.id] = secretary
-                self.duties.append(
-                    _Duty(shift.id, secretary.id, shift.rank, shift.ring_together, tuple(found))
-                )
-        self.duties.sort(key=lambda d: (d.rank, d.shift_id))
-
-        on_rota = {d.secretary_id for d in self.duties}
-        self.overrides: list[Override] = []
-        if on_rota:
-            for override, replacement in session.execute(
-                _OVERRIDES, {"ids": sorted(on_rota), "start": start, "end": end}
-            ).all():
-                self.overrides.append(override)
-                self.secretaries[replacement.id] = replacement
-
+        self.overrides: list[_Override] = []
         self.partners: list[tuple[int, int]] = []  # (overflow rank, secretary id)
-        for rank, partner in session.execute(_PARTNERS, {"client_id": client.id}).all():
-            self.partners.append((rank or 0, partner.id))
-            self.secretaries[partner.id] = partner
-
         self.absences: list[tuple[int, datetime, datetime]] = []
-        if self.secretaries:
-            self.absences = [
-                (sid, s, e)
-                for sid, s, e in session.execute(
-                    _ABSENCES, {"ids": sorted(self.secretaries), "start": start, "end": end}
+        overrides: list[tuple[datetime, int, _Override]] = []
+        for row in rows:
+            person = _Person(row.name, row.phone, row.active)
+            if row.kind == SHIFT:
+                found = shift_occurrences(row, tz, start, end)
+                if found:
+                    self.secretaries[row.secretary_id] = person
+                    self.duties.append(
+                        _Duty(row.id, row.secretary_id, row.rank, row.ring_together, tuple(found))
+                    )
+            elif row.kind == PARTNER:
+                self.partners.append((row.rank or 0, row.secretary_id))
+                self.secretaries[row.secretary_id] = person
+            elif row.kind == OVERRIDE:
+                override = _Override(
+                    row.shift_id, row.secretary_id, row.replacement_id, row.starts_at, row.ends_at
                 )
-            ]
+                overrides.append((row.starts_at, row.id, override))
+                self.secretaries[row.replacement_id] = person
+            else:
+                self.absences.append((row.secretary_id, row.starts_at, row.ends_at))
+        self.duties.sort(key=lambda d: (d.rank, d.shift_id))
+        self.partners.sort()
+        self.overrides = [o for _, _, o in sorted(overrides, key=lambda t: t[:2])]
 
     def _available(self, secretary_id: int, at: datetime) -> bool:
         if not self.secretaries[secretary_id].active:
@@ -226,9 +232,9 @@ class Rota:
 
     def _responder(self, secretary_id: int, rank: int, partner: bool = False) -> Responder:
         s = self.secretaries[secretary_id]
-        return Responder(s.id, s.name, s.phone, rank, partner)
+        return Responder(secretary_id, s.name, s.phone, rank, partner)
 
 
-def responders(session: Session, client: Client, at: datetime) -> list[Step]:
+def responders(session: Session | Connection, client: RotaClient, at: datetime) -> list[Step]:
     """Who to ring for `client` at `at`, in order (a step of several = rung together)."""
     return Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)

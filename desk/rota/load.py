@@ -1,0 +1,174 @@
+"""A client's rota for a period in one statement: shifts, partners, overrides, absences.
+
+Routing runs this on every call. Four queries (the last two fed with the ids the first
+found, as expanding IN lists that SQLAlchemy re-renders on every call) cost far more in
+Python than SQLite spends answering them, so they are one `UNION ALL`, built once, whose
+branches are told apart by `kind`. Every branch is bounded by the client through an
+index (shifts and trainings by client id, overrides and absences by secretary id among
+the client's people), never by the period alone.
+
+Overrides and absences are those of everyone who works for the client (its shifts'
+secretaries and the secretaries trained for it) and of the replacements: a superset of
+the people on duty in the period, which the rota filters per secretary anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Integer,
+    Row,
+    String,
+    Time,
+    and_,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    or_,
+    select,
+    union,
+    union_all,
+)
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.types import TypeEngine
+
+from desk.models import Absence, Override, Secretary, Shift, Training
+from desk.models.base import UTCDateTime
+
+SHIFT, PARTNER, OVERRIDE, ABSENCE = 0, 1, 2, 3
+
+# Every branch has these columns, in this order, with these types: the first branch's
+# types decide how values are read back (dates and times are text on SQLite).
+_COLUMNS: dict[str, TypeEngine[Any]] = {
+    "kind": Integer(),
+    "id": Integer(),  # shift id, override id
+    "secretary_id": Integer(),  # on shift, partner, original of an override, absent
+    "replacement_id": Integer(),
+    "shift_id": Integer(),  # the shift an override is limited to
+    "rank": Integer(),  # shift rank, partner's overflow rank
+    "weekdays": String(),
+    "rrule": String(),
+    "start_local": Time(),
+    "end_local": Time(),
+    "valid_from": Date(),
+    "valid_until": Date(),
+    "ring_together": Boolean(),
+    "name": String(),
+    "phone": String(),
+    "active": Boolean(),
+    "starts_at": UTCDateTime(),
+    "ends_at": UTCDateTime(),
+}
+
+
+def _branch(kind: int, **given: Any) -> Any:
+    columns = [literal_column(str(kind), Integer()).label("kind")]
+    for name, type_ in list(_COLUMNS.items())[1:]:
+        value = given.pop(name, None)
+        # A typed NULL: PostgreSQL matches a UNION's column types branch by branch.
+        columns.append((cast(null(), type_) if value is None else value).label(name))
+    assert not given, f"unknown rota columns {sorted(given)}"
+    return select(*columns)
+
+
+def _person(secretary: Any = Secretary) -> dict[str, Any]:
+    return {"name": secretary.name, "phone": secretary.phone, "active": secretary.active}
+
+
+_CLIENT: BindParameter[int] = bindparam("client_id")
+_START: BindParameter[datetime] = bindparam("start")
+_END: BindParameter[datetime] = bindparam("end")
+# Everyone who works for the client: its shifts' secretaries and those trained for it
+# (who hold its client-less shifts and its overflow).
+_SHIFT_PEOPLE = select(Shift.secretary_id).where(Shift.client_id == _CLIENT)
+_TRAINED = select(Training.secretary_id).where(Training.client_id == _CLIENT)
+_PEOPLE = union(_SHIFT_PEOPLE, _TRAINED)
+_OVERRIDES_OF_PEOPLE = and_(
+    Override.original_secretary_id.in_(_PEOPLE),
+    Override.starts_at < _END,
+    Override.ends_at > _START,
+)
+
+ROTA = union_all(
+    _branch(
+        SHIFT,
+        id=Shift.id,
+        secretary_id=Shift.secretary_id,
+        rank=Shift.rank,
+        weekdays=Shift.weekdays,
+        rrule=Shift.rrule,
+        start_local=Shift.start_local,
+        end_local=Shift.end_local,
+        valid_from=Shift.valid_from,
+        valid_until=Shift.valid_until,
+        ring_together=Shift.ring_together,
+        **_person(),
+    )
+    .join(Secretary, Shift.secretary_id == Secretary.id)
+    .where(
+        or_(
+            Shift.client_id == _CLIENT,
+            and_(Shift.client_id.is_(None), Shift.secretary_id.in_(_TRAINED)),
+        ),
+        or_(Shift.valid_from.is_(None), Shift.valid_from <= bindparam("last_day")),
+        or_(Shift.valid_until.is_(None), Shift.valid_until >= bindparam("first_day")),
+    ),
+    _branch(PARTNER, secretary_id=Training.secretary_id, rank=Training.overflow_rank, **_person())
+    .join(Secretary, Training.secretary_id == Secretary.id)
+    .where(Training.client_id == _CLIENT, Training.overflow_rank.is_not(None)),
+    _branch(
+        OVERRIDE,
+        id=Override.id,
+        secretary_id=Override.original_secretary_id,
+        replacement_id=Override.replacement_secretary_id,
+        shift_id=Override.shift_id,
+        starts_at=Override.starts_at,
+        ends_at=Override.ends_at,
+        **_person(),
+    )
+    .join(Secretary, Override.replacement_secretary_id == Secretary.id)
+    .where(_OVERRIDES_OF_PEOPLE),
+    _branch(
+        ABSENCE,
+        id=Absence.id,
+        secretary_id=Absence.secretary_id,
+        starts_at=Absence.starts_at,
+        ends_at=Absence.ends_at,
+    ).where(
+        Absence.secretary_id.in_(
+            # Flat: SQLite refuses a parenthesised UNION inside another.
+            union(
+                _SHIFT_PEOPLE,
+                _TRAINED,
+                select(Override.replacement_secretary_id).where(_OVERRIDES_OF_PEOPLE),
+            )
+        ),
+        Absence.starts_at < _END,
+        Absence.ends_at > _START,
+    ),
+)
+
+
+def rota_rows(
+    conn: Connection,
+    client_id: int,
+    start: datetime,
+    end: datetime,
+    first_day: date,
+    last_day: date,
+) -> list[Row[Any]]:
+    """The rows of `ROTA` for a client and a UTC period (shifts valid on local days given)."""
+    params = {
+        "client_id": client_id,
+        "start": start,
+        "end": end,
+        "first_day": first_day,
+        "last_day": last_day,
+    }
+    return list(conn.execute(ROTA, params))
