@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select
 
+from desk.db import lock_for_writing
 from desk.driver_sql import DriverStatement
 from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
 from desk.phone import InvalidPhoneNumber, normalise
@@ -159,7 +160,10 @@ def insert_call(
     outcome: str,
     plan: list[Any],
 ) -> int:
-    """One Call row (the CallSid is unique: a concurrent twin fails here); its id."""
+    """One Call row (the CallSid is unique: a concurrent twin fails here); its id.
+
+    The call's first write: takes SQLite's write lock if the reads ran without it."""
+    lock_for_writing(conn)
     row = _INSERT_CALL.first(
         conn,
         {

@@ -14,7 +14,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from desk.db import connection_of
+from desk.db import connection_of, lock_for_writing
 from desk.driver_sql import DriverStatement
 from desk.models import WebhookReceipt
 from desk.models.base import utcnow
@@ -51,4 +51,6 @@ def replay(session: Session, key: str) -> str | None:
 def remember(session: Session, key: str, response: str) -> None:
     """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
     params = {"key": key, "response": response, "created_at": utcnow()}
-    _INSERT.run(connection_of(session), params)
+    conn = connection_of(session)
+    lock_for_writing(conn)
+    _INSERT.run(conn, params)
