@@ -57,10 +57,10 @@ class _Compiled:
             self.make = row_type._make
 
     def parameters(self, given: Mapping[str, Any]) -> Any:
-        binds = self.binds
-        values = {
-            name: binds[name](given[name]) if name in binds else given[name] for name in given
-        }
+        values = dict(given)
+        for name, process in self.binds.items():
+            if name in values:
+                values[name] = process(values[name])
         if self.positional:
             return tuple(values[name] for name in self.names)
         return values
