@@ -66,6 +66,42 @@ def begin_immediate(session: Session) -> None:
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+_READ_FIRST = "desk.read_first"
+
+
+def begin_read_first(session: Session) -> None:
+    """Start a unit of work that reads, decides, then writes (routing a new call).
+
+    On SQLite the reads run without the write lock, so another worker's writes are not
+    held up meanwhile; `lock_for_writing` takes the lock just before the first write, in
+    a fresh transaction (a read snapshot cannot become a write one after another
+    worker's commit). What was read may then be a moment old: the unique keys catch a
+    twin that wrote in between (the caller falls back to the locked path). Elsewhere, a
+    plain transaction.
+    """
+    if session.in_transaction():
+        session.commit()
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.info[_READ_FIRST] = conn.get_transaction()
+
+
+def lock_for_writing(conn: Connection) -> None:
+    """Take SQLite's write lock if this transaction began with `begin_read_first`.
+
+    A no-op otherwise (already locked by `begin_immediate`, another backend, or a
+    caller's own transaction, whose earlier writes must not be committed here).
+    """
+    began = conn.info.pop(_READ_FIRST, None)
+    if began is None or began is not conn.get_transaction():
+        return
+    # Nothing was written yet: end the read snapshot, start again holding the lock.
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 def connection_of(source: Session | Connection) -> Connection:
     """The connection to run plain (Core) statements on, in the caller's transaction.
 

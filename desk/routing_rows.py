@@ -15,6 +15,8 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select
 
+from desk.db import lock_for_writing
+from desk.driver_sql import DriverStatement
 from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
 from desk.phone import InvalidPhoneNumber, normalise
 from desk.rota.coverage import CoverageRules
@@ -83,14 +85,27 @@ _CLIENT_BY_NUMBER = (
     )
     .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
 )
-_INSERT_CALL = insert(cast(Table, Call.__table__))
-_INSERT_ATTEMPT = insert(cast(Table, CallAttempt.__table__))
+_CALL_COLUMNS: tuple[str, ...] = ("call_sid", "client_id", "to_number", "caller")
+_CALL_COLUMNS += ("forwarded_from", "started_at", "outcome", "plan")
+_ATTEMPT_COLUMNS = ("call_id", "position", "secretary_id", "number", "started_at", "outcome")
+
+
+def _insert(table: Any, columns: Sequence[str]) -> Any:
+    # Every column named (no Python-side defaults: the cursor would not apply them).
+    return insert(cast(Table, table)).values({name: bindparam(name) for name in columns})
+
+
+# Straight on the DBAPI cursor, compiled once per dialect (`desk.driver_sql`).
+_CLIENT_BY_NUMBER_SQL = DriverStatement(_CLIENT_BY_NUMBER)
+_CALL_ID_BY_SID_SQL = DriverStatement(_CALL_ID_BY_SID)
+_INSERT_CALL = DriverStatement(_insert(Call.__table__, _CALL_COLUMNS).returning(Call.id))
+_INSERT_ATTEMPT = DriverStatement(_insert(CallAttempt.__table__, _ATTEMPT_COLUMNS))
 _CLIENT_WIDTH, _WINDOW_WIDTH = len(_CLIENT_COLUMNS), len(_WINDOW_COLUMNS)
 
 
 def call_id(conn: Connection, call_sid: str) -> int | None:
-    found: int | None = conn.execute(_CALL_ID_BY_SID, {"sid": call_sid}).scalar()
-    return found
+    row = _CALL_ID_BY_SID_SQL.first(conn, {"sid": call_sid})
+    return None if row is None else int(row[0])
 
 
 @dataclass(frozen=True)
@@ -114,14 +129,14 @@ def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
         "last_day": day + timedelta(days=2),
     }
     # Twilio sends E.164 already: look it up as is, and parse only what is not found.
-    rows: Sequence[Any] = conn.execute(_CLIENT_BY_NUMBER, {"number": to, **params}).all()
+    rows: Sequence[Any] = _CLIENT_BY_NUMBER_SQL.all(conn, {"number": to, **params})
     if not rows:
         try:
             number = normalise(to)
         except InvalidPhoneNumber:
             number = to
         if number != to:
-            rows = conn.execute(_CLIENT_BY_NUMBER, {"number": number, **params}).all()
+            rows = _CLIENT_BY_NUMBER_SQL.all(conn, {"number": number, **params})
         if not rows:
             return Lookup(call_id(conn, call_sid))
     if rows[0].known_call_id is not None:
@@ -145,9 +160,12 @@ def insert_call(
     outcome: str,
     plan: list[Any],
 ) -> int:
-    """One Call row (the CallSid is unique: a concurrent twin fails here); its id."""
-    result = conn.execute(
-        _INSERT_CALL,
+    """One Call row (the CallSid is unique: a concurrent twin fails here); its id.
+
+    The call's first write: takes SQLite's write lock if the reads ran without it."""
+    lock_for_writing(conn)
+    row = _INSERT_CALL.first(
+        conn,
         {
             "call_sid": call_sid,
             "client_id": client_id,
@@ -159,17 +177,16 @@ def insert_call(
             "plan": plan,
         },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    assert row is not None
+    return int(row[0])
 
 
 def insert_attempts(
     conn: Connection, call_id: int, position: int, numbers: dict[int, str], at: datetime
 ) -> None:
     """One CallAttempt per secretary rung at step `position` (`numbers`: id -> phone)."""
-    conn.execute(
-        _INSERT_ATTEMPT,
+    _INSERT_ATTEMPT.many(
+        conn,
         [
             {
                 "call_id": call_id,

@@ -66,9 +66,13 @@ def occurrences(
     day = first
     while day <= last:
         if rule.applies_on(day):
-            s, e = rule.interval_on(day, tz)
-            if s < end and e > start:
-                yield s, e
+            # The end only when the start is early enough: each conversion costs.
+            s = local_to_utc(day, rule.start, tz)
+            if s < end:
+                end_day = day if rule.end > rule.start else day + timedelta(days=1)
+                e = local_to_utc(end_day, rule.end, tz)
+                if e > start:
+                    yield s, e
         day += timedelta(days=1)
 
 

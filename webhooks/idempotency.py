@@ -14,8 +14,10 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from desk.db import connection_of
+from desk.db import connection_of, lock_for_writing
+from desk.driver_sql import DriverStatement
 from desk.models import WebhookReceipt
+from desk.models.base import utcnow
 
 TOKEN_HEADER = "I-Twilio-Idempotency-Token"
 _MAX_KEY = 200
@@ -30,16 +32,25 @@ def receipt_key(
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-# Built once and run on the session's connection: every webhook does both.
-_RESPONSE = select(WebhookReceipt.response).where(WebhookReceipt.key == bindparam("key"))
-_INSERT = insert(cast(Table, WebhookReceipt.__table__))
+# Every webhook does both: straight on the DBAPI cursor, compiled once per dialect.
+_RESPONSE = DriverStatement(
+    select(WebhookReceipt.response).where(WebhookReceipt.key == bindparam("key"))
+)
+_INSERT = DriverStatement(
+    insert(cast(Table, WebhookReceipt.__table__)).values(
+        key=bindparam("key"), response=bindparam("response"), created_at=bindparam("created_at")
+    )
+)
 
 
 def replay(session: Session, key: str) -> str | None:
-    response: str | None = session.connection().execute(_RESPONSE, {"key": key}).scalar()
-    return response
+    row = _RESPONSE.first(session.connection(), {"key": key})
+    return None if row is None else str(row[0])
 
 
 def remember(session: Session, key: str, response: str) -> None:
     """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
-    connection_of(session).execute(_INSERT, {"key": key, "response": response})
+    params = {"key": key, "response": response, "created_at": utcnow()}
+    conn = connection_of(session)
+    lock_for_writing(conn)
+    _INSERT.run(conn, params)

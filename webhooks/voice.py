@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desk import routing
 from desk.clock import now
-from desk.db import begin_immediate
+from desk.db import begin_immediate, begin_read_first
 from desk.request_context import db_session, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
@@ -55,31 +55,44 @@ def _handle(
     key_params: Iterable[str],
     work: Callable[[Session], str],
     on_error: Callable[[], str],
+    read_first: bool = False,
 ) -> Response:
-    """Replay a repeated delivery, or do `work` and keep its TwiML with its changes."""
+    """Replay a repeated delivery, or do `work` and keep its TwiML with its changes.
+
+    `read_first`: `work` reads and decides before SQLite's write lock is taken (see
+    `desk.db.begin_read_first`); a unique-key violation then means a twin wrote in
+    between, and the whole delivery is done again the usual, locked way.
+    """
     call_sid = request.form.get("CallSid", "")
     try:
         session = db_session()
-        # Every webhook may write: on SQLite take the write lock first, or a read that
-        # turns into a write after another worker's commit fails at once (stale snapshot).
-        begin_immediate(session)
         token = request.headers.get(TOKEN_HEADER)
         key = receipt_key(request.full_path.rstrip("?"), request.form, token, key_params)
-        stored = replay(session, key)
-        if stored is not None:
-            return _xml(stored)
-        try:
-            body = work(session)
-            remember(session, key, body)
-            session.commit()
-        except IntegrityError:
-            # The same delivery, twice at once: the other one won; answer as it did.
-            session.rollback()
+        for locked in (False, True) if read_first else (True,):
+            if locked:
+                # Every webhook may write: on SQLite take the write lock first, or a read
+                # that turns into a write after another worker's commit fails at once.
+                begin_immediate(session)
+            else:
+                begin_read_first(session)
             stored = replay(session, key)
-            if stored is None:
-                raise
-            return _xml(stored)
-        return _xml(body)
+            if stored is not None:
+                return _xml(stored)
+            try:
+                body = work(session)
+                remember(session, key, body)
+                session.commit()
+            except IntegrityError:
+                # The same delivery, twice at once: the other one won; answer as it did.
+                session.rollback()
+                if not locked:
+                    continue  # again, locked: replays the receipt or the Call
+                stored = replay(session, key)
+                if stored is None:
+                    raise
+                return _xml(stored)
+            return _xml(body)
+        raise AssertionError("unreachable")
     except Exception:
         log.exception("voice webhook %s failed (CallSid=%s): fallback", request.path, call_sid)
         try:
@@ -111,7 +124,7 @@ def incoming() -> Response:
             log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
         return twiml.for_decision(decision, _cfg())
 
-    return _handle(("CallSid",), work, _caller_fallback)
+    return _handle(("CallSid",), work, _caller_fallback, read_first=True)
 
 
 @bp.post("/voice/screen")

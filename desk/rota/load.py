@@ -22,7 +22,6 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
-    Row,
     String,
     Time,
     and_,
@@ -38,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeEngine
 
+from desk.driver_sql import DriverStatement
 from desk.models import Absence, Override, Secretary, Shift, Training
 from desk.models.base import UTCDateTime
 
@@ -155,6 +155,10 @@ ROTA = union_all(
 )
 
 
+# Straight on the DBAPI cursor, compiled once per dialect (`desk.driver_sql`).
+_ROTA_SQL = DriverStatement(ROTA)
+
+
 def rota_rows(
     conn: Connection,
     client_id: int,
@@ -162,7 +166,7 @@ def rota_rows(
     end: datetime,
     first_day: date,
     last_day: date,
-) -> list[Row[Any]]:
+) -> list[Any]:
     """The rows of `ROTA` for a client and a UTC period (shifts valid on local days given)."""
     params = {
         "client_id": client_id,
@@ -171,4 +175,4 @@ def rota_rows(
         "first_day": first_day,
         "last_day": last_day,
     }
-    return list(conn.execute(ROTA, params))
+    return _ROTA_SQL.all(conn, params)
