@@ -16,12 +16,12 @@ from flask_wtf import FlaskForm
 
 from desk import clients as domain
 from desk.access import visible_clients
-from desk.errors import DomainError, NotFound
+from desk.errors import NotFound
 from desk.models import Client
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.client_forms import ContactForm, CoverageForm, DeskNumberForm, FicheForm, RemoveForm
-from desk.web.common import admin_required, error_to_form, visible_client
+from desk.web.common import admin_required, apply_form, visible_client
 from desk.web.feeds import feeds_context
 
 
@@ -82,16 +82,8 @@ def _edit(
     found = visible_client(client_id)
     forms = _forms(found)
     form = forms[form_key]
-    if form.validate_on_submit():
-        try:
-            apply(found, form)
-        except DomainError as exc:
-            db_session().rollback()
-            error_to_form(form, exc, next(iter(form._fields)))
-        else:
-            db_session().commit()
-            flash(done)
-            return redirect(url_for("desk.client", client_id=found.id) + anchor)
+    if apply_form(form, lambda: apply(found, form), done):
+        return redirect(url_for("desk.client", client_id=found.id) + anchor)
     return _render(found, forms, 400)
 
 

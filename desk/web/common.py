@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, flash
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -67,3 +67,20 @@ def error_to_form(form: FlaskForm, error: DomainError, default_field: str) -> No
     """Show a domain error next to the field it names (or `default_field`)."""
     name = error.field if error.field and error.field in form else default_field
     form[name].errors = [*form[name].errors, error.message]
+
+
+def apply_form(form: FlaskForm, apply: Callable[[], object], done: str) -> bool:
+    """Validate `form` and run `apply`: commit and flash `done` when it succeeds; else a
+    DomainError goes next to the field it names (or the form's first field) and the
+    session is rolled back. True when applied."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        apply()
+    except DomainError as exc:
+        db_session().rollback()
+        error_to_form(form, exc, next(iter(form._fields)))
+        return False
+    db_session().commit()
+    flash(done)
+    return True

@@ -20,13 +20,18 @@ from wtforms import SelectChoice
 from desk import rota_edits
 from desk.access import visible_clients
 from desk.clock import now
-from desk.errors import DomainError, NotFound
+from desk.errors import NotFound
 from desk.models import Client, Secretary, Shift, Training
 from desk.request_context import db_session
 from desk.rota_week import week
 from desk.web import bp
 from desk.web.client_forms import RemoveForm
-from desk.web.common import admin_required, error_to_form, staff_required, visible_client
+from desk.web.common import (
+    admin_required,
+    apply_form,
+    staff_required,
+    visible_client,
+)
 from desk.web.rota_forms import AbsenceForm, ShiftForm, TakeShiftForm
 
 
@@ -117,16 +122,8 @@ def _edit(
     monday = _monday(request.args.get("week"))
     forms = _forms(client)
     form = forms[form_key]
-    if form.validate_on_submit():
-        try:
-            apply(client, form)
-        except DomainError as exc:
-            db_session().rollback()
-            error_to_form(form, exc, next(iter(form._fields)))
-        else:
-            db_session().commit()
-            flash(done)
-            return redirect(url_for("desk.rota", client=client.id, week=monday.isoformat()))
+    if apply_form(form, lambda: apply(client, form), done):
+        return redirect(url_for("desk.rota", client=client.id, week=monday.isoformat()))
     return _page(client, monday, forms, 400)
 
 
