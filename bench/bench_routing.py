@@ -28,12 +28,13 @@ from flask import Flask, Response
 from sqlalchemy import event, insert, text
 from twilio.request_validator import RequestValidator
 
-from desk.app import create_app, set_clock
-from desk.config import load_settings
-from desk.db import Database
-from desk.driver_sql import DriverStatement
+from desk.app import create_app
+from desk.base.config import load_settings
+from desk.base.db import Database
+from desk.base.driver_sql import DriverStatement
 from desk.migrations import upgrade
 from desk.models import Client, CoverageWindow, DeskNumber, Secretary, Shift, Training
+from desk.request_context import set_clock
 
 CLIENTS, SECRETARIES, SHIFTS, PAST_CALLS = 1_000, 300, 5_000, 1_000_000
 TOKEN = "bench-auth-token"
@@ -205,7 +206,7 @@ def in_process(app: Flask, requests_: list[tuple[dict[str, str], str]]) -> list[
 
 def routing_alone(db_path: Path, n: int) -> list[float]:
     """`routing.start_call` itself: no HTTP, no signature, rolled back instead of committed."""
-    from desk import routing
+    from desk.calls import routing
 
     db = Database(f"sqlite:///{db_path}")
     session = db.Session()

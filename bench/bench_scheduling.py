@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from desk.app import create_app, set_clock
-from desk.config import load_settings
-from desk.db import Database
+from desk.app import create_app
+from desk.base.config import load_settings
+from desk.base.db import Database
 from desk.migrations import upgrade
 from desk.models import (
     Appointment,
@@ -32,6 +32,7 @@ from desk.models import (
     OpeningHours,
     Practitioner,
 )
+from desk.request_context import set_clock
 from scheduling.availability import availability
 from scheduling.feeds import build_feed, build_feed_full, clear_cache, feed_state
 

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask, g
 from sqlalchemy.orm import Session
 
-from desk.clock import Clock, system_now
-from desk.config import Settings, database_url, instance_dir, load_settings, secret_key
-from desk.db import Database
+from desk.base.clock import system_now
+from desk.base.config import Settings, database_url, instance_dir, load_settings, secret_key
+from desk.base.db import Database
 
 
 def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None) -> Flask:
@@ -41,7 +41,7 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
                 session.rollback()
             session.close()
 
-    from desk import health
+    from desk.web import health
 
     app.register_blueprint(health.bp)
 
@@ -57,12 +57,12 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
 
     app.register_blueprint(webhooks.bp)
 
-    from scheduling.web import bp as scheduling_bp
+    from desk.web.public import bp as scheduling_bp
 
     app.register_blueprint(scheduling_bp)
 
     # Patients reply ANNULER (never CANCEL, a carrier opt-out word) to cancel a booking.
-    from desk.inbound import register_keyword
+    from desk.messages.inbound_sms import register_keyword
     from scheduling.cancel import KEYWORD, cancel_by_sms
 
     register_keyword(KEYWORD, cancel_by_sms)
@@ -74,18 +74,3 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
     csrf.exempt(webhooks.bp)
     csrf.exempt(api_bp)
     return app
-
-
-def settings_of(app: Flask) -> Settings:
-    settings: Settings = app.extensions["desk.settings"]
-    return settings
-
-
-def database_of(app: Flask) -> Database:
-    db: Database = app.extensions["desk.db"]
-    return db
-
-
-def set_clock(app: Flask, clock: Clock) -> None:
-    """Pin the app's notion of now (tests, the simulator)."""
-    app.extensions["desk.clock"] = clock

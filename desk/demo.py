@@ -8,7 +8,9 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.config import Settings
+from desk.base.config import Settings
+from desk.base.passwords import hash_password
+from desk.base.phone import normalise
 from desk.models import (
     AppointmentType,
     Client,
@@ -24,8 +26,6 @@ from desk.models import (
     Training,
     User,
 )
-from desk.passwords import hash_password
-from desk.phone import normalise
 
 DEMO_SLUG = "cabinet-du-parc"
 DEMO_PASSWORD = "permanence"

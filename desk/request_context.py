@@ -6,11 +6,12 @@ at teardown, so a handler that raises leaves nothing half-written.
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from desk.app import database_of, settings_of
-from desk.config import Settings
+from desk.base.clock import Clock
+from desk.base.config import Settings
+from desk.base.db import Database
 
 
 def db_session() -> Session:
@@ -23,3 +24,18 @@ def db_session() -> Session:
 
 def settings() -> Settings:
     return settings_of(current_app)
+
+
+def settings_of(app: Flask) -> Settings:
+    settings: Settings = app.extensions["desk.settings"]
+    return settings
+
+
+def database_of(app: Flask) -> Database:
+    db: Database = app.extensions["desk.db"]
+    return db
+
+
+def set_clock(app: Flask, clock: Clock) -> None:
+    """Pin the app's notion of now (tests, the simulator)."""
+    app.extensions["desk.clock"] = clock

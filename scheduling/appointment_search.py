@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Appointment
-from desk.phone import InvalidPhoneNumber, normalise
 
 
 def find_appointments(

@@ -19,7 +19,8 @@ import holidays
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from desk.errors import DomainError, NotFound
+from desk.base.errors import DomainError, NotFound
+from desk.base.wall_time import WeeklyRule, local_date, occurrences
 from desk.models import (
     Appointment,
     AppointmentType,
@@ -29,7 +30,6 @@ from desk.models import (
     OpeningHours,
     Practitioner,
 )
-from desk.wall_time import WeeklyRule, local_date, occurrences
 
 Interval = tuple[datetime, datetime]
 MAX_RANGE = timedelta(days=93)

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.db import begin_immediate
-from desk.errors import Conflict, DomainError, NotFound
+from desk.base.db import begin_immediate
+from desk.base.errors import Conflict, DomainError, NotFound
+from desk.base.phone import normalise
 from desk.models import Appointment, AuditEvent
-from desk.phone import normalise
 from scheduling.availability import (
     Calendar,
     Scope,

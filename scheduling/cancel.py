@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.errors import NotFound
+from desk.base.errors import NotFound
+from desk.base.phone import InvalidPhoneNumber, display, normalise
 from desk.models import Appointment, Client, DeskNumber, Practitioner
-from desk.phone import InvalidPhoneNumber, display, normalise
 from scheduling.booking import cancel
 from scheduling.reminders import when_fr
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.errors import DomainError, NotFound
+from desk.base.errors import DomainError, NotFound
 from desk.models import ApiKey, FeedToken
 from scheduling.tokens import create_feed_token, revoke_feed_token, rotate_feed_token
 

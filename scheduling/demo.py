@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.clock import system_now
+from desk.base.clock import system_now
 from desk.models import AppointmentType, Client, Practitioner
 from scheduling.availability import availability
 from scheduling.booking import book, cancel, reschedule

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desk.base.phone import is_mobile
 from desk.models import Appointment, Client, Practitioner
-from desk.outbox import enqueue
-from desk.phone import is_mobile
+from desk.outbox.queue import enqueue
 
 # Booked further ahead than this, the reminder goes one day earlier.
 FAR_AHEAD = timedelta(days=7)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.errors import DomainError, NotFound
+from desk.base.errors import DomainError, NotFound
 from desk.models import ApiKey, Client, FeedToken, Practitioner
 
 API_KEY_PREFIX = "pk_"

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from desk.base.wall_time import local_to_utc
 from desk.models import Appointment, AppointmentType, BusyBlock, Client, Practitioner
-from desk.wall_time import local_to_utc
 from scheduling.availability import Slot, availability
 
 FIRST_HOUR = 7

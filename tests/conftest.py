@@ -22,11 +22,12 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from desk.app import create_app, set_clock
-from desk.config import Settings, load_settings
-from desk.db import Database
+from desk.app import create_app
+from desk.base.config import Settings, load_settings
+from desk.base.db import Database
 from desk.migrations import upgrade
 from desk.models import Base, Client
+from desk.request_context import set_clock
 
 PG_ENV = "DESK_TEST_DATABASE_URL"
 TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desk.config import Settings, load_settings
-from desk.db import Database
+from desk.base.config import Settings, load_settings
+from desk.base.db import Database
 from desk.models import Call, Client, Contact, CoverageWindow, Secretary
 from tests.conftest import test_overrides
 

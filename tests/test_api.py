@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from desk.db import Database
+from desk.base.db import Database
 from scheduling.tokens import create_api_key
 from tests.appointments_helpers import NOW, Practice, make_practice
 from tests.conftest import pin_clock

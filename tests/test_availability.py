@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, BusyBlock, CalendarSource, Closure
 from scheduling.availability import availability
 from scheduling.booking import book

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desk.db import Database
-from desk.errors import Conflict, DomainError
+from desk.base.db import Database
+from desk.base.errors import Conflict, DomainError
 from desk.models import Appointment, AuditEvent, Outbox
 from scheduling.booking import SlotTaken, book, cancel, reschedule
 from tests.appointments_helpers import NOW, make_practice

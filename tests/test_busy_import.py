@@ -16,7 +16,7 @@ from desk.models import BusyBlock, CalendarSource
 from scheduling.busy_import import import_all
 from tests.appointments_helpers import make_practice
 
-FIXTURES = Path("/work/shared/fixtures/ics")
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ics"
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
 
 

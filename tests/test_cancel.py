@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, DeskNumber
 from scheduling.booking import book
 from scheduling.cancel import cancel_by_sms

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from desk.channels import ChannelError, SmtpEmail
-from desk.db import Database
+from desk.base.db import Database
+from desk.outbox.channels import ChannelError, SmtpEmail
 from tests.local_servers import SmtpServer, smtp_overrides
 from tests.messages_factories import make_settings
 

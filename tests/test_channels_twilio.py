@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from desk.clock import system_now
-from desk.db import Database
-from desk.dispatch import Dispatcher
-from desk.messages import take_message
+from desk.base.clock import system_now
+from desk.base.db import Database
+from desk.messages.intake import take_message
 from desk.models import OptOut, Outbox
-from desk.outbox import record_status
+from desk.outbox.dispatch import Dispatcher
+from desk.outbox.queue import record_status
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 from tests.local_servers import TwilioApiServer, twilio_overrides
 from tests.messages_factories import TUESDAY_NOON, make_client, make_settings

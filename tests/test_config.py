@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from desk.config import ConfigError, database_url, load_settings, secret_key
+from desk.base.config import ConfigError, database_url, load_settings, secret_key
 
 
 def settings_from(tmp_path: Path, toml: str = "", **env: str):
@@ -100,7 +100,7 @@ def test_twilio_provider_requires_credentials(tmp_path: Path) -> None:
 
 
 def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None:
-    from desk.config import DEFAULTS
+    from desk.base.config import DEFAULTS
 
     example = Path(__file__).parent.parent / "config.example.toml"
     load_settings(example, environ={})

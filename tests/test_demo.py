@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desk.config import Settings
-from desk.db import Database
+from desk.base.config import Settings
+from desk.base.db import Database
 from desk.demo import load_demo
 from desk.models import Base, Client, Secretary, Shift, User
 

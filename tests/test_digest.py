@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.channels.sms import ConsoleSms
-from desk.db import Database
-from desk.digest import send_due_digests
-from desk.dispatch import Dispatcher
-from desk.messages import take_message
+from desk.base.db import Database
+from desk.messages.digest import send_due_digests
+from desk.messages.intake import take_message
 from desk.models import Message, Outbox
+from desk.outbox.channels.sms import ConsoleSms
+from desk.outbox.dispatch import Dispatcher
 from tests.local_servers import SmtpServer, smtp_overrides
 from tests.messages_factories import TUESDAY_NOON, make_client, make_settings
 

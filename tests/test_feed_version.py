@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, FeedToken, Practitioner
 from scheduling.booking import book, cancel
 from tests.appointments_helpers import NOW, make_practice

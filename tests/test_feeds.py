@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, Client
 from scheduling.booking import book, cancel, reschedule
 from scheduling.feeds import build_feed, build_feed_full, clear_cache, feed_state

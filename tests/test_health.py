@@ -2,7 +2,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from desk.app import create_app
-from desk.config import load_settings
+from desk.base.config import load_settings
 
 
 def test_healthz_answers(client: FlaskClient) -> None:

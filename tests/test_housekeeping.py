@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.housekeeping import alert_upcoming_gaps, purge_webhook_receipts
+from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
 from desk.models import Absence, Outbox, WebhookReceipt
 from tests.routing_helpers import paris, secretary
 

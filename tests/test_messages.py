@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.errors import NotFound
-from desk.messages import InvalidMessage, notify_missed_call, record_voicemail, take_message
+from desk.base.errors import NotFound
+from desk.messages.intake import InvalidMessage, notify_missed_call, record_voicemail, take_message
+from desk.messages.notify import delivery_states
 from desk.models import Message, Outbox
-from desk.notifications import delivery_states
 from tests.messages_factories import TUESDAY_NOON, make_call, make_client, make_secretary
 
 

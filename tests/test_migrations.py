@@ -5,8 +5,8 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
+from desk.base.db import Database
 from desk.cli import main
-from desk.db import Database
 from desk.migrations import current_revision, head_revision, upgrade
 from desk.models import Base
 

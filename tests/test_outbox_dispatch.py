@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import scheduling.runtime
-from desk.channels import SmsSender
-from desk.channels.sms import ConsoleSms
-from desk.clock import system_now
-from desk.config import Settings
-from desk.db import Database
-from desk.dispatch import BackgroundDispatcher, Dispatcher
+import desk.jobs.runtime
+from desk.base.clock import system_now
+from desk.base.config import Settings
+from desk.base.db import Database
+from desk.jobs import JOBS
 from desk.models import OptOut, Outbox
-from desk.outbox import enqueue, kick, register_waker, unregister_waker
-from scheduling.jobs import JOBS
+from desk.outbox.channels import SmsSender
+from desk.outbox.channels.sms import ConsoleSms
+from desk.outbox.dispatch import BackgroundDispatcher, Dispatcher
+from desk.outbox.queue import enqueue, kick, register_waker, unregister_waker
 from tests.messages_factories import make_settings
 
 
@@ -175,10 +175,10 @@ def test_the_scheduler_runs_the_outbox_job(
 ) -> None:
     assert {"outbox", "digest"} <= {job.id for job in JOBS}
     monkeypatch.setattr(
-        scheduling.runtime, "_runtime", scheduling.runtime.Runtime(settings_, db, "node")
+        desk.jobs.runtime, "_runtime", desk.jobs.runtime.Runtime(settings_, db, "node")
     )
     fill(db, 2)
-    from scheduling.jobs.outbox import dispatch
+    from desk.jobs.outbox import dispatch
 
     dispatch()
     assert states(db) == Counter({"sent": 2})

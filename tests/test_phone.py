@@ -1,6 +1,6 @@
 import pytest
 
-from desk.phone import InvalidPhoneNumber, normalise
+from desk.base.phone import InvalidPhoneNumber, normalise
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, Outbox
 from scheduling.booking import book, reschedule
 from scheduling.reminders import send_due_reminders

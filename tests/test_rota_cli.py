@@ -7,8 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from desk.base.db import Database
 from desk.cli import main
-from desk.db import Database
 from desk.models import Absence
 from tests.routing_helpers import paris, secretary
 

@@ -9,11 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.config import Settings
-from desk.db import Database
+from desk.base.config import Settings
+from desk.base.db import Database
+from desk.jobs import JOBS
+from desk.jobs.runtime import DeskScheduler
 from desk.models import SchedulerHeartbeat
-from scheduling.jobs import JOBS
-from scheduling.runtime import DeskScheduler
 
 HEARTBEAT = [job for job in JOBS if job.id == "heartbeat"]
 

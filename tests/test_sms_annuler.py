@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, DeskNumber
 from scheduling.booking import book
 from tests.appointments_helpers import NOW, make_practice

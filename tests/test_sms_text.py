@@ -1,4 +1,4 @@
-from desk.sms_text import clean, count, is_gsm7, shorten
+from desk.outbox.sms_text import clean, count, is_gsm7, shorten
 
 
 def test_plain_french_with_gsm_accents_fits_one_gsm7_segment() -> None:

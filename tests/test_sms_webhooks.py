@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.db import Database
-from desk.inbound import register_keyword, unregister_keyword
+from desk.base.db import Database
+from desk.messages.inbound_sms import register_keyword, unregister_keyword
 from desk.models import InboundSms, Message, OptOut, Outbox
-from desk.outbox import enqueue
+from desk.outbox.queue import enqueue
 from tests.messages_factories import make_client
 from tests.routing_helpers import twiml
 from tests.twilio import fixture, sign, signed_post

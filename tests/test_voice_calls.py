@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from desk.calls.routing import accepted_call
 from desk.models import Call, CallAttempt, Message
-from desk.routing import accepted_call
 from tests.conftest import pin_clock
 from tests.routing_helpers import (
     CLAIRE,

@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desk import routing
 from desk.app import create_app
-from desk.config import load_settings
+from desk.base.config import load_settings
+from desk.calls import routing
 from desk.models import Call, CallAttempt, WebhookReceipt
 from tests.conftest import pin_clock, test_overrides
 from tests.routing_helpers import CLAIRE, SOPHIE, VOICE, dialled, paris, tags, twiml

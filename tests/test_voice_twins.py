@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from desk import routing, routing_rows
+from desk.calls import routing
+from desk.calls import rows as routing_rows
 from desk.models import Call, CallAttempt, WebhookReceipt
 from desk.models.base import utcnow
 from tests.conftest import pin_clock

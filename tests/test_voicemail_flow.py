@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.db import Database
+from desk.base.db import Database
+from desk.calls.simulation import Simulator, run_call
 from desk.models import Message, Outbox
-from desk.simulation import Simulator, run_call
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, pin_clock
 
 TUESDAY_LUNCH = datetime(2027, 3, 30, 10, 41, tzinfo=UTC)  # 12:41 in Paris

@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from desk.wall_time import WeeklyRule, occurrence_at, occurrences, parse_weekdays
+from desk.base.wall_time import WeeklyRule, occurrence_at, occurrences, parse_weekdays
 
 PARIS = ZoneInfo("Europe/Paris")
 LUNCH = WeeklyRule(parse_weekdays("01234"), time(12), time(14))

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Appointment, AppointmentType, Outbox, Practitioner
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock

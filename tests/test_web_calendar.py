@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import BusyBlock, CalendarSource
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from flask.testing import FlaskClient
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Call, CallAttempt
 from tests.conftest import AuthActions
 from tests.web_support import LOGINS, demo_id, other_tenant, secretary_id

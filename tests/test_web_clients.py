@@ -1,7 +1,7 @@
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Client, CoverageWindow, DeskNumber
 from tests.conftest import AuthActions
 from tests.web_support import LOGINS, post

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import ApiKey, FeedToken, Practitioner
 from tests.conftest import AuthActions
 from tests.web_support import LOGINS, demo_id, other_tenant, post

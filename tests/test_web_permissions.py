@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Call, Message
 from tests.conftest import AuthActions
 from tests.web_support import LOGINS, demo_id, other_tenant, post

@@ -4,7 +4,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import Shift
 from tests.conftest import AuthActions, pin_clock
 from tests.web_support import LOGINS, demo_call, demo_id, post, secretary_id

@@ -11,11 +11,11 @@ from twilio.request_validator import RequestValidator
 
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
 
-FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def fixture(name: str, **changes: str) -> dict[str, str]:
-    """A Twilio webhook form from `shared/fixtures/twilio/<name>.json`, with changes."""
+    """A Twilio webhook form from `tests/fixtures/twilio/<name>.json`, with changes."""
     data: dict[str, str] = json.loads((FIXTURES / "twilio" / f"{name}.json").read_text())
     data.update(changes)
     return data

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.db import Database
+from desk.base.db import Database
 from desk.models import (
     Call,
     CallAttempt,

@@ -14,8 +14,8 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from desk.db import connection_of, lock_for_writing
-from desk.driver_sql import DriverStatement
+from desk.base.db import connection_of, lock_for_writing
+from desk.base.driver_sql import DriverStatement
 from desk.models import WebhookReceipt
 from desk.models.base import utcnow
 

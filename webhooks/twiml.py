@@ -11,8 +11,8 @@ from typing import Any
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from desk.config import Settings
-from desk.routing import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
+from desk.base.config import Settings
+from desk.calls.routing import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 
 VOICE_PATH = "/webhooks/voice"
 # A voicemail longer than this is cut: long enough for a patient, short enough for an SMS summary.

@@ -14,9 +14,9 @@ from flask import Response, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk import routing
-from desk.clock import now
-from desk.db import begin_immediate, begin_read_first
+from desk.base.clock import now
+from desk.base.db import begin_immediate, begin_read_first
+from desk.calls import routing
 from desk.request_context import db_session, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from desk.api import bp
 from desk.api.problems import problem
-from desk.clock import now
-from desk.errors import DomainError
+from desk.base.clock import now
+from desk.base.errors import DomainError
 from desk.models import Appointment
 from desk.request_context import db_session, settings
 from scheduling.availability import Slot, availability

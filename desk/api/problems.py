@@ -8,7 +8,7 @@ from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 from desk.api import bp
-from desk.errors import Conflict, DomainError, NotFound
+from desk.base.errors import Conflict, DomainError, NotFound
 
 TITLES = {
     400: "Bad Request",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from desk.config import ConfigError, Settings, database_url, load_settings
-from desk.db import Database
+from desk.base.config import ConfigError, Settings, database_url, load_settings
+from desk.base.db import Database
 
 
 @click.group()

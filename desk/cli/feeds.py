@@ -8,9 +8,9 @@ from contextlib import contextmanager
 import click
 from sqlalchemy.orm import Session
 
+from desk.base.clock import system_now
+from desk.base.errors import DomainError
 from desk.cli.base import database_from, main, settings_from
-from desk.clock import system_now
-from desk.errors import DomainError
 from scheduling.feeds import feed_url
 from scheduling.tokens import (
     client_by_slug,

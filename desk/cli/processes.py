@@ -14,9 +14,10 @@ from desk.migrations import upgrade
 @click.pass_context
 def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the app with the scheduler in the same process (one machine, no reloader)."""
-    from desk.app import create_app, database_of
-    from desk.dispatch import start_background_dispatcher
-    from scheduling.runtime import start_scheduler
+    from desk.app import create_app
+    from desk.jobs.runtime import start_scheduler
+    from desk.outbox.dispatch import start_background_dispatcher
+    from desk.request_context import database_of
 
     settings = settings_from(ctx)
     app = create_app(settings)
@@ -67,9 +68,9 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
 @click.pass_context
 def scheduler(ctx: click.Context) -> None:
     """Run the timed jobs alone; several may run, one leader works at a time."""
-    from desk.config import database_url
-    from desk.db import Database
-    from scheduling.runtime import run_scheduler_forever
+    from desk.base.config import database_url
+    from desk.base.db import Database
+    from desk.jobs.runtime import run_scheduler_forever
 
     settings = settings_from(ctx)
     db = Database(database_url(settings))

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
+from desk.base.db import Database
+from desk.base.wall_time import local_date
 from desk.cli.base import database_from, main
-from desk.db import Database
 from desk.models import Client
 from desk.rota import CoverageRules, Rota, iso_week, segments
 from desk.rota.coverage import CLOSURE, HOLIDAY_CLOSED, HOLIDAY_COVERED
-from desk.wall_time import local_date
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import click
 import requests
 
+from desk.calls.simulation import ANSWERS, SimulationError, Simulator, Step, Transport, run_call
 from desk.cli.base import main, settings_from
-from desk.simulation import ANSWERS, SimulationError, Simulator, Step, Transport, run_call
 
 
 def _http(target: str) -> Transport:

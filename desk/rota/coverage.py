@@ -17,9 +17,9 @@ import holidays
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from desk.db import connection_of
+from desk.base.db import connection_of
+from desk.base.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
 from desk.models import Closure, CoverageWindow
-from desk.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
 
 Interval = tuple[datetime, datetime]
 

@@ -17,9 +17,9 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from desk.db import connection_of
+from desk.base.db import connection_of
+from desk.base.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
 from desk.rota.load import OVERRIDE, PARTNER, SHIFT, rota_rows
-from desk.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
 
 Interval = tuple[datetime, datetime]
 

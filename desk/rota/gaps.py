@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from desk.base.wall_time import local_date, local_to_utc
 from desk.models import Client
 from desk.rota.coverage import CoverageRules
 from desk.rota.duty import Responder, Rota
-from desk.wall_time import local_date, local_to_utc
 
 
 @dataclass(frozen=True)

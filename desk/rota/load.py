@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeEngine
 
-from desk.driver_sql import DriverStatement
+from desk.base.driver_sql import DriverStatement
 from desk.models import Absence, Override, Secretary, Shift, Training
 from desk.models.base import UTCDateTime
 

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from desk.base.passwords import check_password
 from desk.models import User
-from desk.passwords import check_password
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.forms import LanguageForm, LoginForm

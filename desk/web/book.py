@@ -18,9 +18,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from desk.access import call_for, visible_clients
-from desk.clock import now
-from desk.errors import DomainError, NotFound
+from desk.base.clock import now
+from desk.base.errors import DomainError, NotFound
+from desk.clients.access import call_for, visible_clients
 from desk.models import Appointment, AppointmentType, Client, Practitioner
 from desk.request_context import db_session, settings
 from desk.web import bp

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from desk.access import visible_clients
-from desk.call_log import CallFilters, search_calls
+from desk.calls.log import CallFilters, search_calls
+from desk.clients.access import visible_clients
 from desk.models import Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
 from desk.request_context import db_session

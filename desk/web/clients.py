@@ -12,17 +12,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
-from desk import clients as domain
-from desk.access import visible_clients
-from desk.errors import NotFound
+from desk.base.errors import NotFound
+from desk.clients import edits as domain
+from desk.clients.access import visible_clients
 from desk.models import Client
 from desk.request_context import db_session
 from desk.web import bp
-from desk.web.client_forms import ContactForm, CoverageForm, DeskNumberForm, FicheForm, RemoveForm
+from desk.web.client_forms import RemoveForm
+from desk.web.client_page import client_forms, render_client_page
 from desk.web.common import admin_required, apply_form, visible_client
-from desk.web.feeds import feeds_context
 
 
 @bp.get("/clients/")
@@ -31,34 +30,11 @@ def clients() -> ResponseReturnValue:
     return render_template("desk/clients.html", clients=visible_clients(db_session(), current_user))
 
 
-def _forms(client: Client) -> dict[str, FlaskForm]:
-    return {
-        "fiche_form": FicheForm(obj=client, prefix="fiche"),
-        "number_form": DeskNumberForm(prefix="number"),
-        "contact_form": ContactForm(prefix="contact"),
-        "coverage_form": CoverageForm(prefix="coverage"),
-        "remove_form": RemoveForm(),
-    }
-
-
-def _render(
-    client: Client, forms: dict[str, FlaskForm], status: int = 200, **extra: object
-) -> ResponseReturnValue:
-    if current_user.role == "admin":
-        extra = {**feeds_context(client), **extra}
-    return render_template("desk/client.html", client=client, **forms, **extra), status
-
-
-def render_client(client: Client, status: int = 200, **extra: object) -> ResponseReturnValue:
-    """The admin's page of a client (the feeds section answers with it too)."""
-    return _render(client, _forms(client), status, **extra)
-
-
 @bp.get("/clients/<int:client_id>")
 @login_required
 def client(client_id: int) -> ResponseReturnValue:
     found = visible_client(client_id)
-    return _render(found, _forms(found) if current_user.role == "admin" else {})
+    return render_client_page(found, client_forms(found) if current_user.role == "admin" else {})
 
 
 @bp.get("/clients/<int:client_id>/fiche")
@@ -80,11 +56,11 @@ def _edit(
     """Validate one of the page's forms and apply it; a DomainError goes next to the field
     it names, else next to the form's first field (as on the rota page)."""
     found = visible_client(client_id)
-    forms = _forms(found)
+    forms = client_forms(found)
     form = forms[form_key]
     if apply_form(form, lambda: apply(found, form), done):
         return redirect(url_for("desk.client", client_id=found.id) + anchor)
-    return _render(found, forms, 400)
+    return render_client_page(found, forms, 400)
 
 
 @bp.post("/clients/<int:client_id>")

@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from desk.access import client_for
-from desk.errors import DomainError, NotFound
+from desk.base.errors import DomainError, NotFound
+from desk.clients.access import client_for
 from desk.models import Client
 from desk.request_context import db_session
 

@@ -6,56 +6,20 @@ session cookie); only its hash is kept.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import Length, Optional
 
-from desk.clock import now
-from desk.errors import DomainError, NotFound
+from desk.base.clock import now
+from desk.base.errors import DomainError, NotFound
 from desk.models import Client
-from desk.request_context import db_session, settings
+from desk.request_context import db_session
 from desk.web import bp
+from desk.web.client_page import ApiKeyForm, render_client
 from desk.web.common import admin_required, int_or_none, visible_client
 from scheduling import credentials
 from scheduling.tokens import create_api_key
-
-
-class FeedForm(FlaskForm):
-    practitioner = SelectField(_l("Feed of"), validators=[Optional()])
-
-
-class ApiKeyForm(FlaskForm):
-    label = StringField(_l("Label"), validators=[Length(max=200)])
-
-
-def feeds_context(client: Client) -> dict[str, Any]:
-    """What the fiche's "Calendar feeds and API keys" section shows."""
-    form = FeedForm(prefix="feed")
-    form.practitioner.choices = [SelectChoice("", _l("The whole practice"))] + [
-        SelectChoice(str(p.id), p.name) for p in client.practitioners if p.active
-    ]
-    base = settings()["server.public_base_url"].rstrip("/")
-    names = {p.id: p.name for p in client.practitioners}
-    feeds = [
-        {
-            "row": row,
-            "url": f"{base}/feeds/{row.token}.ics",
-            "of": names.get(row.practitioner_id, "") if row.practitioner_id else None,
-        }
-        for row in credentials.live_feed_tokens(db_session(), client.id)
-    ]
-    return {
-        "feeds": feeds,
-        "feed_form": form,
-        "api_keys": credentials.live_api_keys(db_session(), client.id),
-        "api_key_form": ApiKeyForm(prefix="apikey"),
-    }
 
 
 def _back(client: Client) -> ResponseReturnValue:
@@ -107,7 +71,6 @@ def feed_change(client_id: int, token_id: int, action: str) -> ResponseReturnVal
 @bp.post("/clients/<int:client_id>/apikeys")
 @admin_required
 def api_key_create(client_id: int) -> ResponseReturnValue:
-    from desk.web.clients import render_client
 
     client = visible_client(client_id)
     form = ApiKeyForm(prefix="apikey")

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from desk.access import call_for, visible_clients
-from desk.clock import now
-from desk.errors import NotFound
-from desk.message_log import MessageFilters, acknowledge, search_messages
-from desk.messages import InvalidMessage, take_message
+from desk.base.clock import now
+from desk.base.errors import NotFound
+from desk.clients.access import call_for, visible_clients
+from desk.messages.intake import InvalidMessage, take_message
+from desk.messages.log import MessageFilters, acknowledge, search_messages
 from desk.models import Client
 from desk.request_context import db_session
 from desk.web import bp

@@ -10,11 +10,11 @@ from flask import jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from desk.access import visible_clients
-from desk.clock import now as clock_now
-from desk.live_call import accepted_call
+from desk.base.clock import now as clock_now
+from desk.calls.live import accepted_call
+from desk.clients.access import visible_clients
 from desk.request_context import db_session
-from desk.rota_week import now_and_next
+from desk.rota.week import now_and_next
 from desk.web import bp
 from desk.web.common import staff_required
 

@@ -10,8 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from desk.access import visible_clients
-from desk.outbox_log import OutboxFilters, search_outbox
+from desk.clients.access import visible_clients
+from desk.outbox.log import OutboxFilters, search_outbox
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.common import choices_with_all, int_or_none, staff_required

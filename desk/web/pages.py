@@ -6,7 +6,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from desk.access import visible_clients
+from desk.clients.access import visible_clients
 from desk.request_context import db_session
 from desk.web import bp
 

@@ -17,13 +17,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from desk import rota_edits
-from desk.access import visible_clients
-from desk.clock import now
-from desk.errors import NotFound
+from desk.base.clock import now
+from desk.base.errors import NotFound
+from desk.clients.access import visible_clients
 from desk.models import Client, Secretary, Shift, Training
 from desk.request_context import db_session
-from desk.rota_week import week
+from desk.rota import edits as rota_edits
+from desk.rota.week import week
 from desk.web import bp
 from desk.web.client_forms import RemoveForm
 from desk.web.common import (

@@ -14,10 +14,7 @@ from flask import Flask, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from desk.access import visible_calls_query, visible_clients
-from desk.models import Call
-from desk.request_context import db_session, settings
-from desk.simulation import (
+from desk.calls.simulation import (
     SimulationError,
     Simulator,
     Transport,
@@ -25,6 +22,9 @@ from desk.simulation import (
     new_sid,
     run_call,
 )
+from desk.clients.access import visible_calls_query, visible_clients
+from desk.models import Call
+from desk.request_context import db_session, settings
 from desk.web import bp
 from desk.web.common import staff_required
 from desk.web.simulator_forms import HangUpForm, SimulatorForm, desk_numbers, readable_steps

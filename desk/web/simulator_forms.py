@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from wtforms import DateTimeLocalField, HiddenField, SelectChoice, SelectField, TelField
 from wtforms.validators import DataRequired, Optional
 
+from desk.base.phone import display
+from desk.calls.simulation import Step
 from desk.models import Client, DeskNumber, Secretary
-from desk.phone import display
-from desk.simulation import Step
 
 ANSWER_CHOICES = [
     SelectChoice("accept", _l("Accepts (presses 1)")),

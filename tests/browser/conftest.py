@@ -24,8 +24,8 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from desk.app import create_app
-from desk.config import Settings, load_settings
-from desk.db import Database
+from desk.base.config import Settings, load_settings
+from desk.base.db import Database
 from tests.conftest import test_overrides
 
 CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")

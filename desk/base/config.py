@@ -1,0 +1,250 @@
+"""Settings: defaults, then `config.toml`, then `DESK_<SECTION>_<KEY>` environment variables.
+
+Parsing is strict: an unknown key or a value of the wrong type stops start-up with a
+message naming the key, so a typo never becomes a silent default in production.
+Any key may also come from a file named by `DESK_<SECTION>_<KEY>_FILE` (for secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A setting is missing, unknown or of the wrong type; the message names the key."""
+
+
+# section -> key -> default. The type of the default is the type the key must have.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "server": {
+        "public_base_url": "http://127.0.0.1:5000",
+        "secret_key": "",
+        "host": "127.0.0.1",
+        "port": 5000,
+        "workers": 2,
+        "instance_path": "instance",
+        "default_locale": "fr",
+        "log_level": "INFO",
+    },
+    "database": {
+        "url": "",
+        "echo": False,
+    },
+    "twilio": {
+        "provider": "console",
+        "account_sid": "",
+        "auth_token": "",
+        "messaging_service_sid": "",
+        "from_number": "",
+        "api_base_url": "",
+        "voice": "Polly.Lea",
+        "language": "fr-FR",
+        "ring_timeout": 20,
+    },
+    "email": {
+        "backend": "console",
+        "host": "127.0.0.1",
+        "port": 25,
+        "username": "",
+        "password": "",
+        "use_tls": False,
+        "from_address": "permanence@localhost",
+    },
+    "scheduler": {
+        "enabled": True,
+        "heartbeat_seconds": 30,
+        "outbox_seconds": 15,
+        "reminder_seconds": 300,
+        "busy_import_minutes": 30,
+        "lock_path": "",
+        "outbox_max_attempts": 8,
+        "outbox_claim_timeout_seconds": 300,
+        "digest_seconds": 300,
+    },
+    "fallback": {
+        "numbers": [],
+        "message": "Bonjour, nous ne pouvons pas prendre votre appel pour le moment. "
+        "Laissez un message après le bip.",
+        "language": "fr-FR",
+    },
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings, by section. `settings.section("twilio")["voice"]`."""
+
+    values: Mapping[str, Mapping[str, Any]]
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.values[name]
+
+    def __getitem__(self, dotted: str) -> Any:
+        section, key = dotted.split(".", 1)
+        return self.values[section][key]
+
+
+def _coerce(name: str, default: Any, value: Any, from_env: bool) -> Any:
+    """Return `value` converted to the type of `default`, or raise naming the key."""
+    kind = type(default)
+    if from_env and isinstance(value, str):
+        text = value.strip()
+        if kind is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ConfigError(f"{name}: expected a boolean (true/false), got {value!r}")
+        if kind is int:
+            try:
+                return int(text)
+            except ValueError:
+                raise ConfigError(f"{name}: expected an integer, got {value!r}") from None
+        if kind is list:
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{name}: expected a boolean, got {value!r}")
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{name}: expected an integer, got {value!r}")
+    if kind is str and not isinstance(value, str):
+        raise ConfigError(f"{name}: expected a string, got {value!r}")
+    if kind is list and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"{name}: expected a list of strings, got {value!r}")
+    return value
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Build settings from defaults, an optional TOML file, the environment and overrides.
+
+    `path` defaults to `$DESK_CONFIG` or `./config.toml` when it exists.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, dict[str, Any]] = {s: dict(keys) for s, keys in DEFAULTS.items()}
+
+    file_path = Path(path) if path else Path(env.get("DESK_CONFIG", "config.toml"))
+    if file_path.exists():
+        try:
+            data = tomllib.loads(file_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file_path}: not valid TOML: {exc}") from None
+        _merge(values, data, source=str(file_path), from_env=False)
+    elif path:
+        raise ConfigError(f"config file {file_path} does not exist")
+
+    for section, keys in DEFAULTS.items():
+        for key, default in keys.items():
+            var = f"DESK_{section}_{key}".upper()
+            if var in env:
+                values[section][key] = _coerce(var, default, env[var], from_env=True)
+            elif f"{var}_FILE" in env:
+                secret_path = Path(env[f"{var}_FILE"])
+                try:
+                    text = secret_path.read_text(encoding="utf-8").strip()
+                except OSError as exc:
+                    raise ConfigError(f"{var}_FILE: cannot read {secret_path}: {exc}") from None
+                values[section][key] = _coerce(var, default, text, from_env=True)
+    _reject_unknown_env(env)
+
+    if overrides:
+        _merge(values, overrides, source="overrides", from_env=False)
+
+    _validate(values)
+    if values["twilio"]["provider"] == "console" and not values["twilio"]["auth_token"]:
+        # No Twilio account (development, the demo): sign webhooks with a local token so
+        # `desk simulate` and the desk's simulator work, and forged requests still fail.
+        values["twilio"]["auth_token"] = _persisted_secret(
+            Path(values["server"]["instance_path"]), "dev_twilio_auth_token"
+        )
+    return Settings(values)
+
+
+def _merge(
+    values: dict[str, dict[str, Any]], data: Mapping[str, Any], source: str, from_env: bool
+) -> None:
+    for section, keys in data.items():
+        if section not in DEFAULTS:
+            raise ConfigError(f"{source}: unknown section [{section}]")
+        if not isinstance(keys, Mapping):
+            raise ConfigError(f"{source}: [{section}] must be a table")
+        for key, value in keys.items():
+            if key not in DEFAULTS[section]:
+                raise ConfigError(f"{source}: unknown key {section}.{key}")
+            default = DEFAULTS[section][key]
+            values[section][key] = _coerce(f"{section}.{key}", default, value, from_env)
+
+
+def _reject_unknown_env(env: Mapping[str, str]) -> None:
+    known = {f"DESK_{s}_{k}".upper() for s, keys in DEFAULTS.items() for k in keys}
+    known |= {f"{name}_FILE" for name in known}
+    # Variables the tooling itself reads, not settings.
+    known |= {"DESK_CONFIG", "DESK_TEST_DATABASE_URL"}
+    for var in env:
+        if var.startswith("DESK_") and var not in known:
+            raise ConfigError(f"{var}: unknown setting (see config.example.toml)")
+
+
+def _validate(values: dict[str, dict[str, Any]]) -> None:
+    provider = values["twilio"]["provider"]
+    if provider not in ("console", "twilio"):
+        raise ConfigError(f"twilio.provider: expected 'console' or 'twilio', got {provider!r}")
+    if provider == "twilio":
+        for key in ("account_sid", "auth_token"):
+            if not values["twilio"][key]:
+                raise ConfigError(f"twilio.{key}: required when twilio.provider = 'twilio'")
+    if values["email"]["backend"] not in ("console", "smtp"):
+        raise ConfigError("email.backend: expected 'console' or 'smtp'")
+    base = values["server"]["public_base_url"]
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"server.public_base_url: must start with http:// or https://, got {base!r}"
+        )
+    values["server"]["public_base_url"] = base.rstrip("/")
+    # Import here: desk.phone depends on nothing of ours, but keep config import-light.
+    from desk.base.phone import InvalidPhoneNumber, normalise
+
+    try:
+        values["fallback"]["numbers"] = [normalise(n) for n in values["fallback"]["numbers"]]
+    except InvalidPhoneNumber as exc:
+        raise ConfigError(f"fallback.numbers: {exc}") from None
+
+
+def instance_dir(settings: Settings) -> Path:
+    path = Path(settings["server.instance_path"]).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, or SQLite in the instance folder."""
+    return settings["database.url"] or f"sqlite:///{instance_dir(settings) / 'desk.sqlite3'}"
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, or one generated once and kept in the instance folder."""
+    if settings["server.secret_key"]:
+        return str(settings["server.secret_key"])
+    return _persisted_secret(instance_dir(settings), "secret_key")
+
+
+def _persisted_secret(folder: Path, name: str) -> str:
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,344 @@
+"""A call's life on the desk: created once per CallSid, planned, rung step by step, closed.
+
+No Flask here: the voice webhooks call these functions with plain values and render the
+returned `Decision` as TwiML. The plan (who to ring, in order) is decided once, at the
+first webhook, and kept on the Call, so later callbacks walk the same list even if the
+rota changes mid-call.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from desk.base.db import connection_of
+from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.calls import rows
+from desk.messages.intake import notify_missed_call, record_voicemail
+from desk.models import Call, CallAttempt, Client, Message, Secretary
+from desk.rota import Rota
+
+log = logging.getLogger(__name__)
+
+DIAL = "dial"
+VOICEMAIL = "voicemail"
+AFTER_HOURS = "after-hours"
+NOT_IN_SERVICE = "not-in-service"
+HANGUP = "hangup"
+
+TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# What Twilio's DialCallStatus says about the legs of a step nobody accepted. "completed"
+# without a bridge means a leg answered but nobody pressed 1 (a carrier voicemail).
+_LEG_OUTCOMES = {
+    "no-answer": "no-answer",
+    "busy": "busy",
+    "failed": "failed",
+    "canceled": "no-answer",
+    "completed": "no-key",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with the caller now; the webhooks turn it into TwiML."""
+
+    action: str
+    client_name: str = ""
+    greeting: str = ""
+    locale: str = "fr"
+    numbers: tuple[str, ...] = ()
+    step: int = 0
+    message: str = ""  # said before recording (after hours)
+
+
+_CALL_BY_SID = select(Call).where(Call.call_sid == bindparam("sid"))
+
+
+def call_by_sid(session: Session, call_sid: str) -> Call | None:
+    return session.scalar(_CALL_BY_SID, {"sid": call_sid})
+
+
+def start_call(
+    session: Session,
+    *,
+    call_sid: str,
+    to: str,
+    caller: str,
+    forwarded_from: str | None,
+    at: datetime,
+) -> Decision:
+    """The first webhook of a call: one Call row per CallSid, the plan, the first step.
+
+    Plain rows and Core inserts (`desk.routing_rows`): this runs on every call.
+    """
+    conn = connection_of(session)
+    found = rows.lookup(conn, call_sid, to, at)
+    if found.call_id is not None:
+        call = session.get(Call, found.call_id)
+        assert call is not None
+        return _replay(session, call)
+    new: dict[str, Any] = dict(
+        call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
+    )
+    client, rules = found.client, found.rules
+    if client is None or rules is None:
+        rows.insert_call(conn, client_id=None, outcome=NOT_IN_SERVICE, plan=[], **new)
+        log.warning("call %s to %s: no client has this desk number", call_sid, to)
+        return Decision(NOT_IN_SERVICE)
+    if not rules.at(at).covered:
+        rows.insert_call(conn, client_id=client.id, outcome=AFTER_HOURS, plan=[], **new)
+        return _after_hours(client)
+    steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)
+    plan = [[r.secretary_id for r in step] for step in steps]
+    call_id = rows.insert_call(conn, client_id=client.id, outcome="in-progress", plan=plan, **new)
+    phones = {r.secretary_id: r.phone for step in steps for r in step}
+    return _ring(conn, call_id, plan, client, 0, at, greet=True, phones=phones)
+
+
+def _after_hours(client: Client | rows.CallClient) -> Decision:
+    message = client.after_hours_message if client.after_hours_mode == "message" else ""
+    return Decision(AFTER_HOURS, client.name, locale=client.locale, message=message)
+
+
+def _ring(
+    session: Session | Connection,
+    call_id: int,
+    plan: list[Any],
+    client: Client | rows.CallClient,
+    position: int,
+    at: datetime,
+    greet: bool,
+    phones: dict[int, str] | None = None,
+) -> Decision:
+    """Ring step `position` of the plan, or send the caller to voicemail when none is left.
+
+    `phones` (secretary id -> number) saves a query when the caller just planned the steps.
+    """
+    greeting = (client.greeting or client.name) if greet else ""
+    conn = connection_of(session)
+    while position < len(plan):
+        ids = [int(i) for i in plan[position]]
+        if phones is None or not all(i in phones for i in ids):
+            phones = {
+                i: phone
+                for i, phone in conn.execute(
+                    select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
+                )
+            }
+        # A secretary deleted since the plan was made is skipped: never fail the caller.
+        ringing = {i: phones[i] for i in ids if i in phones}
+        if ringing:
+            rows.insert_attempts(conn, call_id, position, ringing, at)
+            numbers = tuple(ringing.values())
+            return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
+        position += 1
+    return Decision(VOICEMAIL, client.name, greeting, client.locale, step=position)
+
+
+def _current_position(session: Session, call: Call) -> int | None:
+    return session.scalar(
+        select(func.max(CallAttempt.position)).where(CallAttempt.call_id == call.id)
+    )
+
+
+def _replay(session: Session, call: Call) -> Decision:
+    """The decision already taken for `call` (a repeated first webhook)."""
+    client = session.get(Client, call.client_id) if call.client_id else None
+    if client is None:
+        return Decision(NOT_IN_SERVICE)
+    if call.outcome == AFTER_HOURS:
+        return _after_hours(client)
+    position = _current_position(session, call) or 0
+    attempts = session.scalars(
+        select(CallAttempt)
+        .where(CallAttempt.call_id == call.id, CallAttempt.position == position)
+        .order_by(CallAttempt.id)
+    ).all()
+    if not attempts:
+        return Decision(VOICEMAIL, client.name, "", client.locale, step=position)
+    numbers = tuple(a.number for a in attempts)
+    greeting = (client.greeting or client.name) if position == 0 else ""
+    return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
+
+
+def _attempt_for_leg(session: Session, call: Call, leg_sid: str, to: str) -> CallAttempt | None:
+    """The attempt of the current step that rang `to` (the secretary's leg)."""
+    attempt = session.scalar(
+        select(CallAttempt).where(CallAttempt.call_id == call.id, CallAttempt.leg_sid == leg_sid)
+    )
+    if attempt is not None:
+        return attempt
+    try:
+        number = normalise(to)
+    except InvalidPhoneNumber:
+        number = to
+    return session.scalar(
+        select(CallAttempt)
+        .where(CallAttempt.call_id == call.id, CallAttempt.number == number)
+        .order_by(CallAttempt.position.desc())
+        .limit(1)
+    )
+
+
+def screen(session: Session, *, parent_call_sid: str, leg_sid: str, to: str) -> str:
+    """A secretary's phone answered: note her leg; return the client's name to announce."""
+    call = call_by_sid(session, parent_call_sid)
+    if call is None or call.client_id is None:
+        return ""
+    attempt = _attempt_for_leg(session, call, leg_sid, to)
+    if attempt is not None and attempt.leg_sid is None:
+        attempt.leg_sid = leg_sid
+    client = session.get(Client, call.client_id)
+    return client.name if client else ""
+
+
+def screen_result(
+    session: Session, *, parent_call_sid: str, leg_sid: str, to: str, digits: str, at: datetime
+) -> bool:
+    """Her answer to "press 1": True bridges her to the caller, False hangs her leg up.
+
+    No key at all is what a mobile's voicemail does: it never takes the call.
+    """
+    call = call_by_sid(session, parent_call_sid)
+    if call is None:
+        return False
+    attempt = _attempt_for_leg(session, call, leg_sid, to)
+    if attempt is None:
+        return False
+    attempt.leg_sid = attempt.leg_sid or leg_sid
+    if digits.strip() != "1":
+        attempt.outcome = "no-key" if not digits.strip() else "declined"
+        return False
+    if call.handled_by_id is not None and call.handled_by_id != attempt.secretary_id:
+        attempt.outcome = "declined"  # her pair partner was quicker
+        return False
+    attempt.outcome = "accepted"
+    attempt.accepted_at = at
+    call.handled_by_id = attempt.secretary_id
+    call.answered_at = at
+    call.outcome = "answered"
+    return True
+
+
+def dial_result(
+    session: Session,
+    *,
+    call_sid: str,
+    step: int | None,
+    dial_status: str,
+    bridged: bool,
+    duration: int | None,
+    at: datetime,
+) -> Decision:
+    """A <Dial> ended: done when a secretary took the call, else the next step or voicemail."""
+    call = call_by_sid(session, call_sid)
+    if call is None or call.client_id is None:
+        return Decision(VOICEMAIL) if call is None else Decision(NOT_IN_SERVICE)
+    client = session.get(Client, call.client_id)
+    assert client is not None
+    position = _current_position(session, call)
+    if position is None:
+        return Decision(VOICEMAIL, client.name, "", client.locale)
+    if step is not None and step != position:
+        return _replay(session, call)  # a stale or repeated callback: say what we said
+    attempts = session.scalars(
+        select(CallAttempt).where(CallAttempt.call_id == call.id, CallAttempt.position == position)
+    ).all()
+    accepted = [a for a in attempts if a.outcome == "accepted"]
+    if accepted and (bridged or dial_status == "completed"):
+        accepted[0].duration_seconds = duration
+        for attempt in attempts:
+            if attempt.outcome == "ringing":
+                attempt.outcome = "no-answer"
+        return Decision(HANGUP, client.name, locale=client.locale)
+    for attempt in attempts:
+        if attempt.outcome in ("ringing", "accepted"):
+            # An accepted leg whose bridge failed (she hung up first) counts as a miss.
+            attempt.outcome = _LEG_OUTCOMES.get(dial_status, "no-answer")
+    if call.handled_by_id is not None and accepted:
+        call.handled_by_id, call.answered_at, call.outcome = None, None, "in-progress"
+    return _ring(session, call.id, call.plan, client, position + 1, at, greet=False)
+
+
+def save_voicemail(
+    session: Session,
+    *,
+    call_sid: str,
+    recording_url: str | None,
+    recording_sid: str | None,
+    duration: int | None,
+) -> Message | None:
+    """The caller left a recording: keep it on the Call and make it a Message (once)."""
+    call = call_by_sid(session, call_sid)
+    if call is None or call.client_id is None:
+        log.warning("recording %s for unknown call %s: %s", recording_sid, call_sid, recording_url)
+        return None
+    if not recording_url or duration == 0:
+        return None  # hung up before the beep: the status callback marks the call missed
+    call.recording_url = recording_url
+    call.recording_sid = recording_sid or call.recording_sid
+    call.recording_duration = duration
+    if call.outcome in ("in-progress", "missed"):
+        call.outcome = VOICEMAIL
+    return record_voicemail(
+        session,
+        call,
+        recording_url=recording_url,
+        duration_seconds=duration,
+        recording_sid=recording_sid,
+    )
+
+
+def close_call(
+    session: Session,
+    *,
+    call_sid: str,
+    status: str,
+    duration: int | None,
+    sequence: int | None,
+    at: datetime,
+) -> Call | None:
+    """A status callback. Repeats and late arrivals (lower SequenceNumber) change nothing."""
+    call = call_by_sid(session, call_sid)
+    if call is None:
+        log.warning("status %s for unknown call %s", status, call_sid)
+        return None
+    if sequence is not None and call.last_sequence is not None and sequence <= call.last_sequence:
+        return call
+    terminal = status in TERMINAL_STATUSES
+    if call.ended_at is not None and not terminal:
+        return call  # a progress event overtaken by the end of the call
+    if sequence is not None:
+        call.last_sequence = sequence
+    if call.ended_at is not None:
+        return call
+    call.twilio_status = status
+    if not terminal:
+        return call
+    call.ended_at = at
+    call.duration_seconds = duration
+    if call.outcome == "in-progress":
+        if call.handled_by_id is not None:
+            call.outcome = "answered"
+        elif call.recording_url:
+            call.outcome = VOICEMAIL
+        else:
+            call.outcome = "missed"
+            notify_missed_call(session, call)
+    return call
+
+
+def accepted_call(session: Session, secretary_id: int, since: datetime) -> Call | None:
+    """The latest call `secretary_id` accepted since `since` (the web desk pops its fiche)."""
+    return session.scalar(
+        select(Call)
+        .join(CallAttempt, CallAttempt.call_id == Call.id)
+        .where(CallAttempt.secretary_id == secretary_id, CallAttempt.accepted_at >= since)
+        .order_by(CallAttempt.accepted_at.desc())
+        .limit(1)
+    )

@@ -1,0 +1,239 @@
+"""The timed-job process: APScheduler 3, its SQLAlchemy job store, and leader election.
+
+Several scheduler processes may run for failover; only the one holding the leader lock
+(a PostgreSQL advisory lock, a file lock on SQLite) runs jobs. Jobs sweep the database
+and claim work by compare-and-set, so even a brief overlap of two leaders sends nothing
+twice (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from filelock import FileLock, Timeout
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from desk.base.config import Settings, instance_dir
+from desk.base.db import Database
+
+if TYPE_CHECKING:
+    from desk.jobs import Job
+
+log = logging.getLogger(__name__)
+# APScheduler logs every run of every job at INFO (the outbox every 15 s): keep errors only.
+logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+
+# An arbitrary constant naming Permanence's scheduler lock among advisory locks.
+ADVISORY_LOCK_KEY = 0x5045524D  # "PERM"
+
+_instances = itertools.count(1)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    node: str
+
+
+_runtime: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    """What a job needs: jobs are stored by reference and take no arguments.
+
+    Set when a scheduler of this process becomes the leader; only the leader runs jobs.
+    """
+    if _runtime is None:
+        raise RuntimeError("the scheduler runtime is not started")
+    return _runtime
+
+
+class LeaderLock:
+    """Held by one scheduler process at a time; `acquire()` does not block."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.db = db
+        self._connection: Connection | None = None
+        self._file: FileLock | None = None
+        if db.dialect != "postgresql":
+            path = settings["scheduler.lock_path"] or str(instance_dir(settings) / "scheduler.lock")
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Not thread-local: the lock is taken by the scheduler's thread and released
+            # by whoever calls shutdown() (the main thread, a signal handler).
+            self._file = FileLock(path, thread_local=False)
+
+    def acquire(self) -> bool:
+        if self._file is not None:
+            try:
+                self._file.acquire(timeout=0)
+            except Timeout:
+                return False
+            return True
+        if self._connection is None:
+            # A connection of its own, held while leading: the advisory lock lives
+            # exactly as long as this database session.
+            self._connection = self.db.engine.connect()
+        got = self._connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+        ).scalar()
+        self._connection.commit()
+        return bool(got)
+
+    def still_held(self) -> bool:
+        """False when the lock's database session died (server restart, network cut)."""
+        if self._file is not None:
+            return self._file.is_locked
+        if self._connection is None:
+            return False
+        try:
+            self._connection.execute(text("SELECT 1"))
+            self._connection.commit()
+        except Exception:
+            log.warning("scheduler lock connection lost", exc_info=True)
+            self._drop_connection()
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._file is not None:
+            if self._file.is_locked:
+                self._file.release(force=True)
+            return
+        if self._connection is not None:
+            try:
+                self._connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
+                self._connection.commit()
+            except Exception:  # a dead session has released its locks already
+                log.warning("could not unlock the scheduler lock", exc_info=True)
+            finally:
+                self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.invalidate()
+                self._connection.close()
+            except Exception:  # pragma: no cover - closing a broken connection
+                pass
+            self._connection = None
+
+
+class DeskScheduler:
+    """Waits for leadership, then runs every job of `jobs` (default `scheduling.jobs.JOBS`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        poll_seconds: float = 5.0,
+        jobs: Sequence[Job] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        # The instance counter tells apart two schedulers of one process (tests, `desk run`).
+        self.node = f"{socket.gethostname()}:{os.getpid()}:{next(_instances)}"
+        self.lock = LeaderLock(settings, db)
+        self.poll_seconds = poll_seconds
+        self.jobs = jobs
+        self.scheduler: BackgroundScheduler | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="desk-scheduler", daemon=True)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.scheduler is not None
+
+    def start(self) -> DeskScheduler:
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._step()
+            except Exception:  # keep trying: the database may come back
+                log.exception("scheduler %s: leader election failed", self.node)
+            self._stop.wait(self.poll_seconds)
+
+    def _step(self) -> None:
+        if self.scheduler is None:
+            if self.lock.acquire():
+                global _runtime
+                log.info("scheduler %s is the leader; starting jobs", self.node)
+                _runtime = Runtime(self.settings, self.db, self.node)
+                self.scheduler = self._start_jobs()
+        elif not self.lock.still_held():
+            # Another process may lead now: stop before it and we both run jobs.
+            log.warning("scheduler %s lost the leader lock; stopping jobs", self.node)
+            self._stop_jobs()
+
+    def _start_jobs(self) -> BackgroundScheduler:
+        from desk.jobs import JOBS
+
+        scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            timezone=UTC,
+        )
+        started = datetime.now(UTC)
+        for job in JOBS if self.jobs is None else self.jobs:
+            scheduler.add_job(
+                job.ref,
+                "interval",
+                seconds=job.seconds(self.settings),
+                id=job.id,
+                name=job.id,
+                replace_existing=True,
+                # Sweeps are safe to repeat: run each at once, so a new leader catches up
+                # and /readyz sees a heartbeat without waiting a whole period.
+                next_run_time=started,
+            )
+        scheduler.start()
+        return scheduler
+
+    def _stop_jobs(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            # Wait for the loop, so it cannot start jobs after we have stopped them.
+            self._thread.join(timeout=max(30.0, self.poll_seconds * 2))
+        self._stop_jobs()
+        self.lock.release()
+        log.info("scheduler %s stopped", self.node)
+
+
+def start_scheduler(settings: Settings, db: Database) -> DeskScheduler:
+    return DeskScheduler(settings, db).start()
+
+
+def run_scheduler_forever(settings: Settings, db: Database) -> None:
+    scheduler = start_scheduler(settings, db)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(3600):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown()

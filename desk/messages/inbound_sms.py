@@ -1,0 +1,154 @@
+"""SMS received on a desk number: opt-outs, keywords, and replies to summaries.
+
+`handle_inbound()` is what `POST /webhooks/sms/incoming` calls. In order:
+1. once per MessageSid (Twilio retries a webhook that timed out);
+2. STOP and its French forms (ARRET, ARRÊT, STOP SMS, DESABONNER…) opt the number out
+   of every later send; START/ARRIVEE… opt back in;
+3. a registered keyword (ANNULER, wired by the appointments area) answers;
+4. anything else is attached to the client's message log as a Message (source "sms").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.models import Contact, DeskNumber, InboundSms, Message, OptOut, Outbox
+from desk.outbox.dispatch import remember_opt_out
+
+# (session, from_number, to_number, body, now) -> the reply text, or None for no reply.
+KeywordHandler = Callable[[Session, str, str, str, datetime], "str | None"]
+
+# Carrier and Twilio opt-out words (Twilio blocks sends to these itself), and French ones.
+OPT_OUT_WORDS = frozenset(
+    {
+        "STOP",
+        "STOP SMS",
+        "STOPSMS",
+        "STOPALL",
+        "ARRET",
+        "ARRETER",
+        "ARRET SMS",
+        "DESABONNER",
+        "DESINSCRIRE",
+        "DESINSCRIPTION",
+        "UNSUBSCRIBE",
+        "CANCEL",
+        "END",
+        "QUIT",
+    }
+)
+OPT_IN_WORDS = frozenset({"START", "UNSTOP", "ABONNER", "REPRENDRE"})
+OPT_OUT_REPLY = (
+    "Vous ne recevrez plus de SMS de cette permanence. Envoyez START pour les reprendre."
+)
+OPT_IN_REPLY = "Vous recevrez de nouveau les SMS de cette permanence."
+
+_keywords: dict[str, KeywordHandler] = {}
+
+
+def keyword_of(body: str) -> str:
+    """The text as a keyword: upper case, accents and punctuation dropped, spaces single."""
+    text = unicodedata.normalize("NFKD", body)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = "".join(ch if ch.isalnum() else " " for ch in text.upper())
+    return " ".join(text.split())
+
+
+def register_keyword(word: str, handler: KeywordHandler) -> None:
+    """Answer SMS whose first word is `word` (ANNULER…) with `handler`.
+
+    Matching ignores case and accents. Never register CANCEL or STOP: carriers treat them
+    as opt-outs.
+    """
+    key = keyword_of(word)
+    if key in OPT_OUT_WORDS or key in OPT_IN_WORDS:
+        raise ValueError(f"{word!r} is an opt-out or opt-in word")
+    _keywords[key] = handler
+
+
+def unregister_keyword(word: str) -> None:
+    _keywords.pop(keyword_of(word), None)
+
+
+def _number(raw: str) -> str:
+    try:
+        return normalise(raw)
+    except InvalidPhoneNumber:
+        return raw.strip()[:32]  # short codes and alphanumeric senders stay as they are
+
+
+def client_for(session: Session, from_number: str, to_number: str) -> int | None:
+    """Whose log a reply belongs to: the client of the last SMS we sent that number
+    (a contact or a secretary replying to a summary), else the contact's client, else
+    the client owning the desk number it was sent to."""
+    last = session.scalar(
+        select(Outbox.client_id)
+        .where(Outbox.channel == "sms", Outbox.recipient == from_number)
+        .where(Outbox.client_id.is_not(None))
+        .order_by(Outbox.id.desc())
+        .limit(1)
+    )
+    if last is not None:
+        return last
+    contact = session.scalar(select(Contact.client_id).where(Contact.phone == from_number).limit(1))
+    if contact is not None:
+        return contact
+    return session.scalar(select(DeskNumber.client_id).where(DeskNumber.number == to_number))
+
+
+def handle_inbound(
+    session: Session,
+    *,
+    message_sid: str,
+    from_number: str,
+    to_number: str,
+    body: str,
+    now: datetime,
+) -> str | None:
+    """Store and act on one inbound SMS; return the reply text (None: say nothing)."""
+    if session.scalar(select(InboundSms.id).where(InboundSms.message_sid == message_sid)):
+        return None  # a retry of one we handled: act once
+    sender = _number(from_number)
+    desk_number = _number(to_number)
+    client_id = client_for(session, sender, desk_number)
+    session.add(
+        InboundSms(
+            message_sid=message_sid[:64],
+            from_number=sender,
+            to_number=desk_number,
+            body=body,
+            client_id=client_id,
+            received_at=now,
+        )
+    )
+    session.flush()
+    word = keyword_of(body)
+    if word in OPT_OUT_WORDS:
+        remember_opt_out(session, sender, word, now)
+        return OPT_OUT_REPLY
+    if word in OPT_IN_WORDS:
+        removed = session.execute(delete(OptOut).where(OptOut.number == sender))
+        return OPT_IN_REPLY if removed.rowcount else None  # type: ignore[attr-defined]
+    first = word.split(" ", 1)[0] if word else ""
+    handler = _keywords.get(word) or _keywords.get(first)
+    if handler is not None:
+        return handler(session, sender, desk_number, body, now)
+    if client_id is not None and body.strip():
+        # A reply is part of the client's log; it notifies nobody (no SMS ping-pong).
+        session.add(
+            Message(
+                client_id=client_id,
+                source="sms",
+                caller_number=sender,
+                reason="Réponse SMS",
+                body=body.strip(),
+                created_at=now,
+            )
+        )
+    return None

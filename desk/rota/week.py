@@ -1,0 +1,150 @@
+"""The rota as people read it: per client and day, coverage, who is on duty, and the gaps.
+
+Only presentation: who is on duty when is decided by `desk.rota` (the same `segments`
+call routing uses), so the grid and the phone can never disagree. This module groups
+those segments into blocks a person reads ("Claire 12:00–14:00") and names the
+overrides that put someone there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.base.wall_time import local_to_utc
+from desk.models import Client, Override, Secretary
+from desk.rota import Segment, coverage, segments
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Duty:
+    secretary_id: int
+    secretary: str
+    rank: int
+    start: datetime  # UTC
+    end: datetime
+    replaces: str | None = None  # set when an override put this secretary here
+    override_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    coverage: list[Interval]
+    duties: list[Duty]
+    gaps: list[Interval]  # covered time with nobody on duty
+
+
+def _merge(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _blocks(found: list[Segment]) -> list[Duty]:
+    """Consecutive segments where a secretary stays on duty become one block."""
+    open_blocks: dict[tuple[int, int], Duty] = {}
+    done: list[Duty] = []
+    previous_end: datetime | None = None
+    for seg in found:
+        here = {(r.secretary_id, r.rank): r for r in seg.on_duty}
+        for key in list(open_blocks):
+            if key not in here or previous_end != seg.start:
+                done.append(open_blocks.pop(key))
+        for key, r in here.items():
+            block = open_blocks.get(key)
+            if block is None:
+                open_blocks[key] = Duty(r.secretary_id, r.name, r.rank, seg.start, seg.end)
+            else:
+                open_blocks[key] = Duty(
+                    block.secretary_id, block.secretary, block.rank, block.start, seg.end
+                )
+        previous_end = seg.end
+    done.extend(open_blocks.values())
+    return sorted(done, key=lambda d: (d.start, d.rank, d.secretary))
+
+
+def _with_overrides(session: Session, duties: list[Duty]) -> list[Duty]:
+    """Name whom each block replaces, when an override put its secretary there."""
+    if not duties:
+        return duties
+    start, end = min(d.start for d in duties), max(d.end for d in duties)
+    overrides = session.execute(
+        select(Override, Secretary.name)
+        .join(Secretary, Override.original_secretary_id == Secretary.id)
+        .where(
+            Override.replacement_secretary_id.in_({d.secretary_id for d in duties}),
+            Override.starts_at < end,
+            Override.ends_at > start,
+        )
+        .order_by(Override.starts_at, Override.id)
+    ).all()
+    result = []
+    for d in duties:
+        match = next(
+            (
+                (o, name)
+                for o, name in overrides
+                if o.replacement_secretary_id == d.secretary_id
+                and o.starts_at < d.end
+                and o.ends_at > d.start
+            ),
+            None,
+        )
+        if match is None:
+            result.append(d)
+        else:
+            o, name = match
+            result.append(Duty(d.secretary_id, d.secretary, d.rank, d.start, d.end, name, o.id))
+    return result
+
+
+def week(session: Session, client: Client, monday: date) -> list[Day]:
+    """Seven days from `monday` (local dates of the client)."""
+    tz = ZoneInfo(client.timezone)
+    days: list[Day] = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        start = local_to_utc(day, time(0), tz)
+        end = local_to_utc(day + timedelta(days=1), time(0), tz)
+        found = segments(session, client, start, end)
+        days.append(
+            Day(
+                day,
+                _merge([(s.start, s.end) for s in found]),
+                _with_overrides(session, _blocks(found)),
+                _merge([(s.start, s.end) for s in found if not s.on_duty]),
+            )
+        )
+    return days
+
+
+@dataclass(frozen=True)
+class NowAndNext:
+    client: Client
+    covered_now: bool
+    on_duty: list[Duty]
+    next_duty: list[Duty]  # the next block of duty starting after now (within a week)
+
+
+def now_and_next(session: Session, client: Client, at: datetime) -> NowAndNext:
+    blocks = _blocks(segments(session, client, at, at + timedelta(days=7)))
+    current = [d for d in blocks if d.start <= at < d.end]
+    later = [d for d in blocks if d.start > at]
+    first = min((d.start for d in later), default=None)
+    return NowAndNext(
+        client,
+        coverage(session, client, at).covered,
+        current,
+        [d for d in later if d.start == first],
+    )
