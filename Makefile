@@ -30,8 +30,8 @@ lint: $(STAMP)
 
 # Regenerate the catalogues after changing user-facing strings, then translate the new ones.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o desk/translations/messages.pot .
-	$(BIN)/pybabel update -i desk/translations/messages.pot -d desk/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o desk/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i desk/translations/messages.pot -d desk/translations
 	$(BIN)/pybabel compile -d desk/translations
 
 clean:
