@@ -56,6 +56,7 @@ def init_web(app: Flask) -> None:
         now,
         outbox,
         pages,
+        reports,
         reports_rota,
         rota,
         simulator,
