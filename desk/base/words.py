@@ -43,6 +43,8 @@ WORDS: dict[str, str] = {
     "report_period_long": N_("The period may not be longer than %(days)s days."),
     "report_client": N_("No client %(slug)s."),
     "what_if_calls": N_("The calls a week must be zero or more."),
+    "report_date": N_("Dates are written YYYY-MM-DD."),
+    "report_number": N_("A number is expected."),
     "what_if_window": N_("Pick at least one day, and an end after the start."),
 }
 
