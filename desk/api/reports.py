@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask import Response, g, jsonify, request
@@ -71,9 +72,28 @@ def report_staffing() -> Response:
 _DAY = {"type": "string", "format": "date"}
 _NUM = {"type": ["number", "null"]}
 _INT = {"type": "integer"}
+_COUNTS = [
+    "offered",
+    "answered",
+    "answered_first",
+    "answered_pair",
+    "answered_partner",
+    "abandoned",
+    "voicemails",
+    "after_hours",
+    "messages_taken",
+    "appointments_booked",
+]
+_RATES = [
+    "answer_rate",
+    "median_wait_seconds",
+    "p90_wait_seconds",
+    "partner_share",
+    "handling_seconds",
+]
 
 
-def _query(name: str, schema: dict[str, object], required: bool, text: str) -> dict[str, object]:
+def _query(name: str, schema: Mapping[str, object], required: bool, text: str) -> dict[str, object]:
     return {
         "name": name,
         "in": "query",
@@ -136,17 +156,28 @@ SCHEMAS = {
                 "properties": {
                     **{
                         k: _INT
-                        for k in (
-                            "offered answered answered_first answered_pair answered_partner "
-                            "abandoned voicemails after_hours messages_taken appointments_booked"
-                        ).split()
+                        for k in [
+                            "offered",
+                            "answered",
+                            "answered_first",
+                            "answered_pair",
+                            "answered_partner",
+                            "abandoned",
+                            "voicemails",
+                            "after_hours",
+                            "messages_taken",
+                            "appointments_booked",
+                        ]
                     },
                     **{
                         k: _NUM
-                        for k in (
-                            "answer_rate median_wait_seconds p90_wait_seconds partner_share "
-                            "handling_seconds"
-                        ).split()
+                        for k in [
+                            "answer_rate",
+                            "median_wait_seconds",
+                            "p90_wait_seconds",
+                            "partner_share",
+                            "handling_seconds",
+                        ]
                     },
                     "busiest_hours": {"type": "array", "items": _INT},
                 },
