@@ -18,6 +18,7 @@ from desk.models.clients import (
 )
 from desk.models.messages import InboundSms, Message, OptOut, Outbox
 from desk.models.people import ROLES, Secretary, Training, User
+from desk.models.reports import MonthlyReport
 from desk.models.rota import Absence, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
@@ -42,6 +43,7 @@ __all__ = [
     "FeedToken",
     "InboundSms",
     "Message",
+    "MonthlyReport",
     "OpeningHours",
     "OptOut",
     "Outbox",

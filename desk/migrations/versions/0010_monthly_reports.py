@@ -1,0 +1,41 @@
+"""monthly_reports: the monthly activity report claimed once per client and month
+
+Revision ID: 0010
+Revises: 0005
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import desk.models.base
+
+revision = "0010"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "monthly_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("created_at", desk.models.base.UTCDateTime(), nullable=False),
+        sa.Column("claimed_at", desk.models.base.UTCDateTime(), nullable=True),
+        sa.Column("recipients", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_monthly_reports_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_reports")),
+        sa.UniqueConstraint("client_id", "month", name=op.f("uq_monthly_reports_client_id")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("monthly_reports")
