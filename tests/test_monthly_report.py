@@ -52,7 +52,7 @@ def test_the_report_goes_once_to_each_contact_in_french(session: Session) -> Non
     # March against February: offered 10 vs 2, answered 5 vs 1, both 50 %.
     assert "Appels présentés: 10 (2, +8)" in mail.body
     assert "Décroché: 5 (1, +4)" in mail.body
-    assert "Taux de réponse: 50 % (50 %, +0 pt)" in mail.body
+    assert "Taux de réponse: 50 % (50 %, =)" in mail.body
     assert "Heures les plus chargées : 12h, 23h, 0h." in (mail.html_body or "")
     # The second run of the hour, the next day: nothing more.
     assert send_monthly_reports(session, APRIL_1) == 0

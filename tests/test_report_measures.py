@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from desk.reports.facts import Period, Scope, Taker, load_facts
-from desk.reports.measures import activity, percentile
+from desk.reports.measures import activity, heatmap_for, percentile
 from tests.reports_helpers import PARIS, week_history
 
 WEEK = Period(date(2027, 3, 22), date(2027, 3, 28), PARIS)
@@ -97,3 +97,9 @@ def test_percentile_by_nearest_rank() -> None:
     assert percentile([3.0], 90) == 3.0
     assert percentile([float(i) for i in range(1, 11)], 90) == 9.0
     assert percentile([float(i) for i in range(1, 21)], 90) == 18.0
+
+
+def test_the_database_counted_heatmap_is_the_same(session: Session) -> None:
+    client, claire, *_ = week_history(session)
+    for scope in (Scope((client.id,)), Scope(None), Scope(None, claire.id)):
+        assert heatmap_for(session, scope, WEEK) == activity(session, scope, WEEK).heatmap

@@ -69,6 +69,8 @@ def _delta(now: Any, before: Any, kind: str) -> str:
     if now is None or before is None:
         return ""
     change = now - before
+    if round(change * (100 if kind == "rate" else 1)) == 0:
+        return "="
     if kind == "rate":
         return f"{change * 100:+.0f} pt"
     return f"{change:+.0f}"
