@@ -18,7 +18,7 @@ from desk.models.clients import (
 )
 from desk.models.messages import InboundSms, Message, OptOut, Outbox
 from desk.models.people import ROLES, Secretary, Training, User
-from desk.models.reports import MonthlyReport
+from desk.models.reports import CallHour, MonthlyReport, RollupMark
 from desk.models.rota import Absence, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
@@ -34,6 +34,7 @@ __all__ = [
     "CalendarSource",
     "Call",
     "CallAttempt",
+    "CallHour",
     "Client",
     "Closure",
     "Contact",
@@ -49,6 +50,7 @@ __all__ = [
     "Outbox",
     "Override",
     "Practitioner",
+    "RollupMark",
     "SchedulerHeartbeat",
     "Secretary",
     "Shift",

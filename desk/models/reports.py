@@ -1,13 +1,14 @@
-"""Reports kept by the desk: one row per client and month once its report is claimed."""
+"""Reports kept by the desk: monthly reports claimed, and the desk-wide hourly roll-up."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.models.base import Base, utcnow
+from desk.models.calls import Call
 
 
 class MonthlyReport(Base):
@@ -23,3 +24,29 @@ class MonthlyReport(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
     recipients: Mapped[int] = mapped_column(default=0)
+
+
+class CallHour(Base):
+    """Calls received in one UTC hour, desk-wide (the roll-up behind the desk's heatmap).
+
+    Kept by the `call-hours` job (desk/reports/rollup.py); calls newer than the mark are
+    counted live, so a reader never misses one."""
+
+    __tablename__ = "call_hours"
+
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    calls: Mapped[int] = mapped_column(default=0)
+
+
+class RollupMark(Base):
+    """How far a roll-up has read: the last call id it counted."""
+
+    __tablename__ = "rollup_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_call_id: Mapped[int] = mapped_column(default=0)
+    refreshed_at: Mapped[datetime | None]
+
+
+# Reports read calls by time across clients (the desk-wide roll-up's recounts).
+Index("ix_calls_started_at", Call.started_at)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from desk.models import Appointment, Call, CallAttempt, Message, Secretary
 from desk.reports.facts import CallFact, Outcome, Period, Scope, Taker, load_facts
+from desk.reports.rollup import as_hour, counted, desk_hourly_counts, hour_of
 
 # Answer-time distribution: upper bounds in seconds of each bucket (the last is open).
 WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60)
@@ -133,21 +134,15 @@ def hourly_counts(session: Session, scope: Scope, period: Period) -> list[tuple[
     """Calls received per UTC hour, counted by the database (the heatmap of a big scope).
 
     The same calls as `load_facts`; local hours are worked out from each UTC hour, so
-    this holds for time zones whose offset is whole hours (France's are).
+    this holds for time zones whose offset is whole hours (France's are). The whole
+    desk reads the hourly roll-up (desk/reports/rollup.py).
     """
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        hour: Any = func.date_trunc("hour", func.timezone("UTC", Call.started_at))
-    else:
-        hour = func.strftime("%Y-%m-%d %H:00:00", Call.started_at)
+    if scope.client_ids is None and scope.secretary_id is None:
+        return desk_hourly_counts(session, period)
+    hour = hour_of(session)
     query = (
-        select(hour.label("hour"), func.count())
-        .where(
-            Call.client_id.is_not(None),
-            Call.started_at >= period.start,
-            Call.started_at < period.end,
-            Call.outcome != "not-in-service",
-        )
+        select(hour, func.count())
+        .where(Call.started_at >= period.start, Call.started_at < period.end, *counted())
         .group_by(hour)
     )
     if scope.client_ids is not None:
@@ -155,11 +150,7 @@ def hourly_counts(session: Session, scope: Scope, period: Period) -> list[tuple[
     if scope.secretary_id is not None:
         rung = select(CallAttempt.call_id).where(CallAttempt.secretary_id == scope.secretary_id)
         query = query.where(Call.id.in_(rung))
-    found = []
-    for at, n in session.execute(query):
-        when = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-        found.append((when.replace(tzinfo=UTC), int(n)))
-    return found
+    return [(as_hour(h), int(n)) for h, n in session.execute(query)]
 
 
 def heatmap_for(session: Session, scope: Scope, period: Period) -> list[list[int]]:
