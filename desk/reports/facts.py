@@ -12,9 +12,10 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from desk.models import Call, CallAttempt, Secretary
@@ -108,7 +109,8 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
         query = query.where(Call.id.in_(rung))
     calls = session.execute(query.order_by(Call.started_at, Call.id)).all()
     answered = {c.id: c.handled_by_id for c in calls if c.outcome == Outcome.ANSWERED}
-    first_ring, accepted = _attempts(session, [c.id for c in calls], answered)
+    answered_ids = query.where(Call.outcome == Outcome.ANSWERED).with_only_columns(Call.id)
+    first_ring, accepted = _attempts(session, answered_ids, answered)
     partners = set(session.scalars(select(Secretary.id).where(Secretary.is_partner.is_(True))))
     facts = []
     for c in calls:
@@ -141,39 +143,34 @@ def _taker(secretary_id: int, position: int, plan: Sequence[object], partners: s
     return Taker.PAIR
 
 
-_CHUNK = 500
-
-
 def _attempts(
-    session: Session, call_ids: list[int], answered: dict[int, int | None]
+    session: Session, answered_ids: Select[Any], answered: dict[int, int | None]
 ) -> tuple[dict[int, datetime], dict[int, tuple[int, int, int | None]]]:
-    """First ring per call; the accepted attempt (secretary, step, talk) per answered call:
-    the last acceptance by the secretary who handled it (a bridge that failed is not it)."""
-    first: dict[int, datetime] = {}
-    taken: dict[int, tuple[int, int, int | None]] = {}
-    for i in range(0, len(call_ids), _CHUNK):
-        chunk = call_ids[i : i + _CHUNK]
-        rows = session.execute(
+    """First ring and the accepted attempt (secretary, step, talk) of each answered call:
+    the last acceptance by the secretary who handled it (a bridge that failed is not it).
+    Two queries, whatever the number of calls."""
+    ids = answered_ids.scalar_subquery()
+    first = {
+        call_id: at
+        for call_id, at in session.execute(
             select(CallAttempt.call_id, func.min(CallAttempt.started_at))
-            .where(CallAttempt.call_id.in_(chunk))
+            .where(CallAttempt.call_id.in_(ids))
             .group_by(CallAttempt.call_id)
         )
-        first.update({call_id: at for call_id, at in rows})
-    answered_ids = list(answered)
-    for i in range(0, len(answered_ids), _CHUNK):
-        chunk = answered_ids[i : i + _CHUNK]
-        accepted = session.execute(
-            select(
-                CallAttempt.call_id,
-                CallAttempt.secretary_id,
-                CallAttempt.position,
-                CallAttempt.duration_seconds,
-            )
-            .where(CallAttempt.call_id.in_(chunk), CallAttempt.accepted_at.is_not(None))
-            .order_by(CallAttempt.accepted_at)
+    }
+    taken: dict[int, tuple[int, int, int | None]] = {}
+    accepted = session.execute(
+        select(
+            CallAttempt.call_id,
+            CallAttempt.secretary_id,
+            CallAttempt.position,
+            CallAttempt.duration_seconds,
         )
-        for call_id, secretary_id, position, talk in accepted:
-            handler = answered[call_id]
-            if handler is None or handler == secretary_id:
-                taken[call_id] = (secretary_id, position, talk)
+        .where(CallAttempt.call_id.in_(ids), CallAttempt.accepted_at.is_not(None))
+        .order_by(CallAttempt.accepted_at)
+    )
+    for call_id, secretary_id, position, talk in accepted:
+        handler = answered.get(call_id)
+        if handler is None or handler == secretary_id:
+            taken[call_id] = (secretary_id, position, talk)
     return first, taken
