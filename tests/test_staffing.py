@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from desk.cli import main
 from desk.reports.erlang import erlang_b, erlang_c, service_level, staffing
+from desk.reports.erlang_a import service_level_a, staffing_a
 
 
 def test_ten_erlangs_80_percent_within_20_seconds() -> None:
@@ -74,3 +75,28 @@ def test_the_staffing_command_refuses_bad_input_clearly() -> None:
     code, output = run("--calls-per-hour", "20", "--aht", "180", "--target", "80")
     assert code != 0
     assert "between 0 and 1" in output
+
+
+def test_erlang_a_with_endless_patience_is_erlang_c() -> None:
+    for agents in (12, 13, 14, 15):
+        assert service_level_a(agents, 200, 180, 1e7, 20) == pytest.approx(
+            service_level(agents, 10, 180, 20), abs=1e-4
+        )
+    assert staffing_a(200, 180, 1e7).agents == 14
+
+
+def test_erlang_a_callers_who_hang_up_need_fewer_secretaries() -> None:
+    # Two minutes of patience: the queue empties itself; 12 secretaries answer 82.6 %.
+    found = staffing_a(200, 180, 120)
+    assert found.agents == 12
+    assert found.service_level == pytest.approx(0.8256, abs=1e-3)
+    levels = [service_level_a(n, 200, 180, 120, 20) for n in range(1, 30)]
+    assert all(a <= b + 1e-9 for a, b in itertools.pairwise(levels))
+
+
+def test_the_command_uses_erlang_a_when_patience_is_given() -> None:
+    code, output = run("--calls-per-hour", "200", "--aht", "180", "--patience", "120", "--json")
+    assert code == 0, output
+    assert json.loads(output)["agents"] == 12 and json.loads(output)["model"] == "erlang-a"
+    code, output = run("--calls-per-hour", "200", "--aht", "180", "--patience", "0")
+    assert code != 0 and "patience" in output

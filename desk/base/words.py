@@ -45,6 +45,7 @@ WORDS: dict[str, str] = {
     "staffing_aht": N_("The handling time must be more than zero seconds."),
     "staffing_target": N_("The target must be between 0 and 1 (0.8 = 80 %%)."),
     "staffing_within": N_("The answer time must be zero seconds or more."),
+    "staffing_patience": N_("The callers' patience must be more than zero seconds."),
     "staffing_too_many": N_("More than %(most)s secretaries would be needed."),
     "report_period": N_("The period must end on or after its first day."),
     "report_period_long": N_("The period may not be longer than %(days)s days."),

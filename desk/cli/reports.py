@@ -11,6 +11,7 @@ from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
 from desk.cli.base import database_from, main
 from desk.reports.erlang import staffing as erlang_staffing
+from desk.reports.erlang_a import staffing_a
 from desk.reports.periods import activity_by_slug
 
 
@@ -63,13 +64,25 @@ def _s(seconds: float | None) -> str:
 @click.option("--aht", required=True, type=float, help="mean handling time, seconds")
 @click.option("--target", default=0.8, show_default=True, type=float)
 @click.option("--within", default=20.0, show_default=True, type=float, help="seconds")
+@click.option(
+    "--patience", type=float, default=None, help="callers' mean patience, seconds (Erlang A)"
+)
 @click.option("--json", "as_json", is_flag=True)
 def staffing(
-    calls_per_hour: float, aht: float, target: float, within: float, as_json: bool
+    calls_per_hour: float,
+    aht: float,
+    target: float,
+    within: float,
+    patience: float | None,
+    as_json: bool,
 ) -> None:
-    """Secretaries needed (Erlang C) to answer TARGET of the calls within WITHIN seconds."""
+    """Secretaries needed (Erlang C; Erlang A with --patience) to answer TARGET of the
+    calls within WITHIN seconds."""
     try:
-        found = erlang_staffing(calls_per_hour, aht, target, within)
+        if patience is None:
+            found = erlang_staffing(calls_per_hour, aht, target, within)
+        else:
+            found = staffing_a(calls_per_hour, aht, patience, target, within)
     except DomainError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -81,6 +94,7 @@ def staffing(
                     "occupancy": found.occupancy,
                     "traffic_erlangs": found.traffic,
                     "wait_probability": found.wait_probability,
+                    "model": "erlang-c" if patience is None else "erlang-a",
                 }
             )
         )
