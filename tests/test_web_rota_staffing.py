@@ -14,7 +14,7 @@ WEEK = "2027-04-05"
 
 
 def _row(page: str, day: str, slot: str) -> str:
-    start = page.rindex("<tr", 0, page.index(f'data-day="{day}" data-slot="{slot}"'))
+    start = page.rindex("<tr", 0, page.index(f'data-staffing-day="{day}" data-slot="{slot}"'))
     return page[start : page.index("</tr>", start)]
 
 
