@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from desk.models import Absence
+from desk.reports.erlang import staffing
+from desk.reports.erlang_a import staffing_a
 from desk.reports.forecast import DEFAULT_AHT, Verdict, Window, add_client, advice, forecast
 from tests.reports_helpers import Ring, make_call, paris
 from tests.routing_helpers import demo_client, secretary
@@ -91,3 +93,32 @@ def test_what_if_a_busy_client_joins_on_tuesday_lunchtimes(demo: str, session: S
         ("12:30", 9, Verdict.UNDER),
         ("13:00", 1, Verdict.OVER),
     ]
+
+
+def test_patience_measured_from_abandoned_calls_switches_to_erlang_a(
+    demo: str, session: Session
+) -> None:
+    client = demo_client(session)
+    claire = secretary(session, "Claire")
+    # Five callers hung up after 20 s; five were answered after 10 s: patience 150 / 5 = 30 s.
+    for day in (22, 23, 24, 25, 26):
+        call = make_call(session, client, paris(2027, 3, day, 12, 5), "missed")
+        call.ended_at = call.started_at + timedelta(seconds=20)
+        make_call(
+            session,
+            client,
+            paris(2027, 3, day, 12, 20),
+            "answered",
+            rings=[Ring(claire, 0, 0, 10, 180, "accepted")],
+        )
+    session.flush()
+    fc = forecast(session, client, APRIL_5, weeks=2)
+    assert fc.patience_seconds == 30.0
+    busy = add_client(fc, 300, [Window(frozenset({1}), time(12), time(13))])
+    tuesday = [r for r in advice(session, client, APRIL_5, busy) if r.day == date(2027, 4, 6)]
+    # About 300 calls an hour of 180 s: Erlang C would want 19; callers who give up after
+    # 30 s leave the queue, and Erlang A answers 80 % within 20 s with fewer.
+    noon = tuesday[0]
+    assert noon.expected == 151.0
+    assert staffing(2 * noon.expected, 180).agents == 19
+    assert noon.needed == staffing_a(2 * noon.expected, 180, 30).agents < 19

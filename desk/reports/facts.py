@@ -77,6 +77,7 @@ class CallFact:
     taker: Taker | None = None
     wait_seconds: float | None = None  # first ring to "1" pressed
     talk_seconds: float | None = None  # the accepted leg's duration
+    gave_up_seconds: float | None = None  # abandoned: from the call's start to its end
 
 
 def _outcome(value: str) -> Outcome:
@@ -96,6 +97,7 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
         Call.answered_at,
         Call.plan,
         Call.handled_by_id,
+        Call.ended_at,
     ).where(
         Call.client_id.is_not(None),
         Call.started_at >= period.start,
@@ -115,6 +117,11 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
     facts = []
     for c in calls:
         fact = CallFact(c.id, c.client_id, c.started_at, _outcome(c.outcome))
+        if fact.outcome == Outcome.MISSED and c.ended_at is not None:
+            gave_up = max((c.ended_at - c.started_at).total_seconds(), 0.0)
+            fact = CallFact(
+                c.id, c.client_id, c.started_at, Outcome.MISSED, gave_up_seconds=gave_up
+            )
         taken = accepted.get(c.id)
         if fact.outcome == Outcome.ANSWERED and taken is not None:
             secretary_id, position, talk = taken

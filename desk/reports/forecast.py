@@ -5,14 +5,15 @@ The method (docs/activity.md, "Forecast and staffing"): the offered calls of the
 the number of such weekdays kept; a day that was a public holiday or a client closure is
 left out (its calls and the day itself). Handling time is the mean talk time of the calls
 answered in those weeks. Each covered half hour of the planned week then gets the Erlang C
-answer for its expected calls, at least one secretary, compared with the rota's.
+answer for its expected calls (Erlang A once enough callers hung up to measure their
+patience), at least one secretary, compared with the rota's.
 """
 
 from __future__ import annotations
 
 import enum
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,12 +22,16 @@ from sqlalchemy.orm import Session
 from desk.base.errors import DomainError
 from desk.models import Client
 from desk.reports.erlang import staffing
+from desk.reports.erlang_a import staffing_a
 from desk.reports.facts import Outcome, Period, Scope, load_facts
 from desk.rota import CoverageRules, Rota
 
 SLOTS = 48  # half hours in a day
 DEFAULT_AHT = 180.0  # seconds, when no answered call gives a measure
 HISTORY_WEEKS = 8
+# Patience is estimated once this many callers hung up: total time waited (answered
+# calls' waits, abandoned calls' time before hanging up) / hang-ups (exponential MLE).
+MIN_ABANDONED = 5
 
 
 class Verdict(enum.StrEnum):
@@ -43,6 +48,7 @@ class Forecast:
     days_kept: list[int]  # per weekday, how many past days were averaged
     first: date
     last: date
+    patience_seconds: float | None = None  # measured from abandoned calls (Erlang A)
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ def forecast(
             days_kept[day.weekday()] += 1
     facts = load_facts(session, Scope((client.id,)), Period(first, last, tz))
     counts = [[0] * SLOTS for _ in range(7)]
-    talks = []
+    talks, waited, gave_up = [], 0.0, 0
     for f in facts:
         if f.outcome == Outcome.AFTER_HOURS or f.started_at.astimezone(tz).date() in left_out:
             continue
@@ -110,9 +116,14 @@ def forecast(
         counts[weekday][slot] += 1
         if f.talk_seconds is not None:
             talks.append(f.talk_seconds)
+        waited += f.wait_seconds or 0.0
+        if f.gave_up_seconds is not None:
+            waited += f.gave_up_seconds
+            gave_up += 1
     expected = [[c / days_kept[w] if days_kept[w] else 0.0 for c in counts[w]] for w in range(7)]
     aht = statistics.fmean(talks) if talks else DEFAULT_AHT
-    return Forecast(expected, aht, bool(talks), days_kept, first, last)
+    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
+    return Forecast(expected, aht, bool(talks), days_kept, first, last, patience)
 
 
 def add_client(fc: Forecast, calls_per_week: float, windows: list[Window]) -> Forecast:
@@ -124,7 +135,7 @@ def add_client(fc: Forecast, calls_per_week: float, windows: list[Window]) -> Fo
     expected = [row[:] for row in fc.expected]
     for weekday, slot in slots:
         expected[weekday][slot] += each
-    return Forecast(expected, fc.aht_seconds, fc.aht_measured, fc.days_kept, fc.first, fc.last)
+    return replace(fc, expected=expected)
 
 
 def advice(
@@ -150,7 +161,12 @@ def advice(
             if not any(s <= at < e for s, e in covered):
                 continue
             expected = fc.expected[day.weekday()][slot]
-            answer = staffing(2 * expected, fc.aht_seconds, target, within)
+            if fc.patience_seconds is None:
+                answer = staffing(2 * expected, fc.aht_seconds, target, within)
+            else:
+                answer = staffing_a(
+                    2 * expected, fc.aht_seconds, fc.patience_seconds, target, within
+                )
             needed = max(1, answer.agents)
             found.append(
                 HalfHour(
