@@ -12,14 +12,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.public_holidays import holiday_dates
 from desk.base.wall_time import WeeklyRule, local_date, occurrences
 from desk.models import (
     Appointment,
@@ -30,6 +29,7 @@ from desk.models import (
     OpeningHours,
     Practitioner,
 )
+from desk.models.states import AppointmentStatus
 
 Interval = tuple[datetime, datetime]
 MAX_RANGE = timedelta(days=93)
@@ -76,11 +76,6 @@ def load_scope(session: Session, client_id: int, practitioner_id: int, type_id: 
     if not appointment_type.active:
         raise DomainError("Ce type de rendez-vous n'est plus proposé.", "type_id")
     return Scope(client, practitioner, appointment_type)
-
-
-@lru_cache(maxsize=64)
-def _holidays(country: str, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays(country, years=[year]).keys())
 
 
 class Calendar:
@@ -130,8 +125,7 @@ class Calendar:
                 day += timedelta(days=1)
         # Practices close on public holidays (DESIGN §5); the desk's holiday_policy only
         # decides whether the desk answers the phone on those days.
-        for year in range(first.year, last.year + 1):
-            closed |= _holidays(scope.client.holiday_country, year)
+        closed |= holiday_dates(scope.client.holiday_country, first, last)
         return closed
 
     def _opening(self, session: Session) -> list[Interval]:
@@ -157,7 +151,7 @@ class Calendar:
     def _appointments(self, session: Session, exclude_id: int | None) -> list[Interval]:
         query = select(Appointment.starts_at, Appointment.blocked_until).where(
             Appointment.practitioner_id == self.scope.practitioner.id,
-            Appointment.status != "cancelled",
+            Appointment.status != AppointmentStatus.CANCELLED,
             Appointment.starts_at < self.end,
             Appointment.blocked_until > self.start - timedelta(days=1),
         )

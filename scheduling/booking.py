@@ -23,6 +23,7 @@ from desk.base.db import begin_immediate
 from desk.base.errors import Conflict, DomainError, NotFound
 from desk.base.phone import normalise
 from desk.models import Appointment, AuditEvent
+from desk.models.states import AppointmentStatus
 from scheduling.availability import (
     Calendar,
     Scope,
@@ -149,7 +150,7 @@ def book(
         patient_name=name,
         patient_phone=phone,
         notes=notes.strip(),
-        status="booked",
+        status=AppointmentStatus.BOOKED,
         source=source,
         booked_by_id=booked_by_id,
         call_id=call_id,
@@ -188,7 +189,7 @@ def reschedule(
     """Move a booked appointment: same UID, SEQUENCE + 1, a new reminder."""
     begin_immediate(session)
     appt = get_appointment(session, appointment_id, client_id)
-    if appt.status == "cancelled":
+    if appt.status == AppointmentStatus.CANCELLED:
         raise Conflict("Ce rendez-vous est annulé.", "id")
     scope = load_scope(session, appt.client_id, appt.practitioner_id, appt.type_id)
     _check_free(session, scope, starts_at, now, exclude_id=appt.id)
@@ -216,9 +217,9 @@ def cancel(
 ) -> Appointment:
     """Cancel (the row stays, status cancelled). Cancelling twice changes nothing."""
     appt = get_appointment(session, appointment_id, client_id)
-    if appt.status == "cancelled":
+    if appt.status == AppointmentStatus.CANCELLED:
         return appt
-    appt.status = "cancelled"
+    appt.status = AppointmentStatus.CANCELLED
     appt.cancelled_at = now
     appt.sequence += 1
     appt.updated_at = now

@@ -15,10 +15,9 @@ from sqlalchemy import select
 
 from desk.api import bp
 from desk.api.problems import problem
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.models import Appointment
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from scheduling.availability import Slot, availability
 from scheduling.booking import book, cancel, get_appointment, reschedule
 from scheduling.tokens import client_for_api_key

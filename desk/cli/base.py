@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from desk.base.clock import Clock, system_now
 from desk.base.config import ConfigError, Settings, database_url, load_settings
 from desk.base.db import Database
 
@@ -35,3 +36,9 @@ def database_from(ctx: click.Context) -> Database:
     db = Database(database_url(settings_from(ctx)))
     ctx.find_root().call_on_close(db.dispose)
     return db
+
+
+def clock_from(ctx: click.Context) -> Clock:
+    """The command's clock: the system's, unless a caller put another in the root's meta."""
+    clock: Clock = ctx.find_root().meta.setdefault("desk.clock", system_now)
+    return clock

@@ -15,8 +15,9 @@ from desk.base.errors import DomainError, NotFound
 from desk.base.phone import InvalidPhoneNumber, display, normalise
 from desk.messages.notify import local_time, notify_contacts, notify_secretary
 from desk.models import Call, Client, Message
+from desk.models.states import MessageSource, Urgency
 
-URGENCIES = ("normal", "urgent")
+URGENCIES = tuple(Urgency)
 NAME_MAX = 200
 REASON_MAX = 200
 BODY_MAX = 4000
@@ -39,7 +40,7 @@ def take_message(
     caller_name: str = "",
     caller_number: str | None = None,
     reason: str = "",
-    urgency: str = "normal",
+    urgency: str = Urgency.NORMAL,
     call_id: int | None = None,
     taken_by_id: int | None = None,
     now: datetime,
@@ -80,7 +81,7 @@ def take_message(
     message = Message(
         client_id=client_id,
         call_id=call_id,
-        source="secretary",
+        source=MessageSource.SECRETARY,
         caller_name=caller_name,
         caller_number=number,
         reason=reason,
@@ -111,7 +112,7 @@ def record_voicemail(
     fills the Message in without notifying again.
     """
     existing = session.scalar(
-        select(Message).where(Message.call_id == call.id, Message.source == "voicemail")
+        select(Message).where(Message.call_id == call.id, Message.source == MessageSource.VOICEMAIL)
     )
     if existing is not None:
         if transcription and not existing.transcription:
@@ -125,7 +126,7 @@ def record_voicemail(
     message = Message(
         client_id=call.client_id,
         call_id=call.id,
-        source="voicemail",
+        source=MessageSource.VOICEMAIL,
         caller_number=call.caller or None,
         reason="Message vocal",
         body="",

@@ -24,6 +24,7 @@ from desk.calls.simulation import (
 )
 from desk.clients.access import visible_calls_query, visible_clients
 from desk.models import Call
+from desk.models.states import CallOutcome
 from desk.request_context import db_session, settings
 from desk.web import bp
 from desk.web.common import staff_required
@@ -87,7 +88,7 @@ def simulator() -> ResponseReturnValue:
         form=form,
         steps=readable_steps(db_session(), sim.steps),
         outcome=outcome,
-        hang_up=hang_up if outcome == "answered" else None,
+        hang_up=hang_up if outcome == CallOutcome.ANSWERED else None,
     )
 
 
