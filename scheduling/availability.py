@@ -66,15 +66,15 @@ def load_scope(session: Session, client_id: int, practitioner_id: int, type_id: 
     """The client, practitioner and type, checked to belong together."""
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFound("Client inconnu.", "client_id")
+        raise NotFound("client_not_found", "client_id")
     practitioner = session.get(Practitioner, practitioner_id)
     if practitioner is None or practitioner.client_id != client_id or not practitioner.active:
-        raise NotFound("Praticien inconnu.", "practitioner_id")
+        raise NotFound("practitioner_not_found", "practitioner_id")
     appointment_type = session.get(AppointmentType, type_id)
     if appointment_type is None or appointment_type.client_id != client_id:
-        raise NotFound("Type de rendez-vous inconnu.", "type_id")
+        raise NotFound("appointment_type_not_found", "type_id")
     if not appointment_type.active:
-        raise DomainError("Ce type de rendez-vous n'est plus proposé.", "type_id")
+        raise DomainError("appointment_type_inactive", "type_id")
     return Scope(client, practitioner, appointment_type)
 
 
@@ -221,15 +221,15 @@ def availability(
 ) -> list[Slot]:
     """Free slots starting in [start, end), in order; none before now + the client's notice."""
     if start.tzinfo is None or end.tzinfo is None:
-        raise DomainError("Dates sans fuseau horaire.", "from")
+        raise DomainError("datetime_without_zone", "from")
     if end <= start:
-        raise DomainError("La fin doit suivre le début.", "to")
+        raise DomainError("range_end_before_start", "to")
     if end - start > MAX_RANGE:
-        raise DomainError("Période trop longue (93 jours au plus).", "to")
+        raise DomainError("range_too_long", "to", days=MAX_RANGE.days)
     scope = load_scope(session, client_id, practitioner_id, type_id)
     step = timedelta(minutes=step_minutes or scope.type.duration_minutes)
     if step <= timedelta(0):
-        raise DomainError("Pas invalide.", "step_minutes")
+        raise DomainError("step_invalid", "step_minutes")
     slots = Calendar(session, scope, start, end).slots(earliest_start(scope.client, now), step)
     return slots[:limit] if limit is not None else slots
 

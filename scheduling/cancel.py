@@ -63,7 +63,7 @@ def _view(session: Session, appt: Appointment, now: datetime) -> CancelView:
 def view_by_token(session: Session, token: str, now: datetime) -> CancelView:
     appt = session.scalar(select(Appointment).where(Appointment.cancel_token == token))
     if appt is None or not token:
-        raise NotFound("Lien d'annulation inconnu.", "token")
+        raise NotFound("cancel_link_unknown", "token")
     return _view(session, appt, now)
 
 

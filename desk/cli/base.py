@@ -7,6 +7,8 @@ import click
 from desk.base.clock import Clock, system_now
 from desk.base.config import ConfigError, Settings, database_url, load_settings
 from desk.base.db import Database
+from desk.base.errors import DomainError
+from desk.base.words import gettext_for, say
 
 
 @click.group()
@@ -42,3 +44,10 @@ def clock_from(ctx: click.Context) -> Clock:
     """The command's clock: the system's, unless a caller put another in the root's meta."""
     clock: Clock = ctx.find_root().meta.setdefault("desk.clock", system_now)
     return clock
+
+
+def domain_failure(ctx: click.Context, error: DomainError) -> click.ClickException:
+    """A domain error as the command's error message, in the desk's language
+    (`server.default_locale`, French unless configured)."""
+    locale = settings_from(ctx)["server.default_locale"]
+    return click.ClickException(say(error, gettext_for(locale)))

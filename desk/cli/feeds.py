@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
-from desk.cli.base import clock_from, database_from, main, settings_from
+from desk.cli.base import clock_from, database_from, domain_failure, main, settings_from
 from scheduling.feeds import feed_url
 from scheduling.tokens import (
     client_by_slug,
@@ -29,7 +29,7 @@ def _session(ctx: click.Context) -> Iterator[Session]:
         with db.session() as session:
             yield session
     except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+        raise domain_failure(ctx, exc) from None
     finally:
         db.dispose()
 

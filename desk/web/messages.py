@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
+from desk.base.words import say
 from desk.clients.access import call_for, visible_clients
 from desk.messages.intake import InvalidMessage, take_message
 from desk.messages.log import MessageFilters, acknowledge, search_messages
@@ -69,7 +70,7 @@ def message_new() -> ResponseReturnValue:
     except InvalidMessage as exc:
         db_session().rollback()
         for name, error in exc.errors.items():
-            form[FORM_FIELDS.get(name, name)].errors.append(error)
+            form[FORM_FIELDS.get(name, name)].errors.append(say(error, _))
         return render_template("desk/message_new.html", form=form), 400
     db_session().commit()
     flash(_("Message recorded; the client's contacts are notified."))

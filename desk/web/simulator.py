@@ -12,8 +12,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
+from desk.base.errors import DomainError
+from desk.base.words import say
 from desk.calls.simulation import (
     SimulationError,
     Simulator,
@@ -79,6 +82,9 @@ def simulator() -> ResponseReturnValue:
             hang_up=False,
             call_sid=call_sid,
         )
+    except DomainError as exc:  # a number that is not one
+        form.number.errors.append(say(exc, gettext))
+        return render_template("desk/simulator.html", form=form), 400
     except SimulationError as exc:
         form.number.errors.append(str(exc))
         return render_template("desk/simulator.html", form=form), 400
