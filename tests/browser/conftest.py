@@ -48,9 +48,12 @@ def _chromium_or_skip() -> str:
     path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
     if path:
         return path
-    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    message = (
+        f"Chromium not found at {CHROMIUM}: install it (`sudo apt-get install chromium`) "
+        "or point DESK_TEST_CHROMIUM at a Chromium binary"
+    )
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message)
+        pytest.fail(message + " (CI must run the browser tests)", pytrace=False)
     pytest.skip(message)
 
 
