@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
@@ -26,11 +27,23 @@ from desk.rota import Rota
 
 log = logging.getLogger(__name__)
 
-DIAL = "dial"
-VOICEMAIL = "voicemail"
-AFTER_HOURS = "after-hours"
-NOT_IN_SERVICE = "not-in-service"
-HANGUP = "hangup"
+
+class Action(StrEnum):
+    """What a Decision tells the webhooks to do with the caller."""
+
+    DIAL = "dial"
+    VOICEMAIL = "voicemail"
+    AFTER_HOURS = "after-hours"
+    NOT_IN_SERVICE = "not-in-service"
+    HANGUP = "hangup"
+
+
+# Module names the webhooks import.
+DIAL = Action.DIAL
+VOICEMAIL = Action.VOICEMAIL
+AFTER_HOURS = Action.AFTER_HOURS
+NOT_IN_SERVICE = Action.NOT_IN_SERVICE
+HANGUP = Action.HANGUP
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 # What Twilio's DialCallStatus says about the legs of a step nobody accepted. "completed"
@@ -48,7 +61,7 @@ _LEG_OUTCOMES = {
 class Decision:
     """What to do with the caller now; the webhooks turn it into TwiML."""
 
-    action: str
+    action: Action
     client_name: str = ""
     greeting: str = ""
     locale: str = "fr"
