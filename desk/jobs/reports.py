@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from desk.reports.monthly import send_monthly_reports
 from desk.reports.rollup import refresh
@@ -12,11 +11,11 @@ def monthly() -> None:
     """Last month's report, once per client, at the start of each month."""
     rt = runtime()
     with rt.db.session() as session:
-        send_monthly_reports(session, system_now())
+        send_monthly_reports(session, rt.clock())
 
 
 def call_hours() -> None:
     """Count the calls added since the last run into `call_hours`."""
     rt = runtime()
     with rt.db.session() as session:
-        refresh(session, system_now())
+        refresh(session, rt.clock())

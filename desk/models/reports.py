@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 from desk.models.calls import Call
 
 
@@ -21,7 +22,7 @@ class MonthlyReport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     month: Mapped[date]  # its first day
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     claimed_at: Mapped[datetime | None]
     recipients: Mapped[int] = mapped_column(default=0)
 

@@ -16,13 +16,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from desk.base.clock import now
 from desk.base.errors import DomainError, NotFound
 from desk.base.words import say
 from desk.clients.access import visible_clients
 from desk.reports.access import Report, default_period, report_for
 from desk.reports.periods import DESK_TIMEZONE
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import int_or_none, visible_client
 
