@@ -57,9 +57,11 @@ def init_web(app: Flask) -> None:
         outbox,
         pages,
         rota,
+        setup,
         simulator,
     )
 
+    setup.init_setup(app)
     app.register_blueprint(bp)
 
 
