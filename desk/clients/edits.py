@@ -26,6 +26,7 @@ FICHE_FIELDS = (
     "after_hours_message",
     "emergency_number",
     "message_delivery",
+    "holiday_policy",
     "ring_pair_together",
     "privacy_mode",
     "min_notice_minutes",
@@ -62,6 +63,10 @@ def update_fiche(client: Client, values: dict[str, Any]) -> Client:
     if "message_delivery" in values:
         values["message_delivery"] = _choice(
             values["message_delivery"], "message_delivery", DELIVERY_MODES
+        )
+    if "holiday_policy" in values:
+        values["holiday_policy"] = _choice(
+            values["holiday_policy"], "holiday_policy", ("closed", "covered")
         )
     for key in ("min_notice_minutes", "cancel_cutoff_minutes"):
         if key in values:

@@ -50,6 +50,7 @@ def init_web(app: Flask) -> None:
         book,
         calendar,
         calls,
+        client_admin,
         clients,
         feeds,
         messages,
