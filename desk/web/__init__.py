@@ -57,6 +57,7 @@ def init_web(app: Flask) -> None:
         now,
         outbox,
         pages,
+        people,
         rota,
         setup,
         simulator,
