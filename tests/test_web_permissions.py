@@ -19,7 +19,15 @@ ROLES = ("admin", "secretary", "client", "anonymous")
 # {own} is the demo client (everyone's), {other} a client only the admin may see;
 # {own_call}, {own_message}, {other_call}, {other_message} are theirs.
 ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
-    ("GET", "/desk/", (200, 200, 200, 302)),
+    ("GET", "/desk/", (200, 200, 302, 302)),
+    ("GET", "/desk/portal/", (403, 403, 200, 302)),
+    ("POST", "/desk/portal/feeds", (403, 403, 302, 302)),
+    ("GET", "/desk/portal/feeds/999999", (403, 403, 404, 302)),
+    ("POST", "/desk/portal/messages/999999/read", (403, 403, 404, 302)),
+    ("POST", "/desk/portal/messages/{other_message}/read", (403, 403, 404, 302)),
+    ("POST", "/desk/portal/messages/{own_message}/read", (403, 403, 302, 302)),
+    ("GET", "/desk/people/", (200, 403, 403, 302)),
+    ("GET", "/desk/people/999999", (404, 403, 403, 302)),
     ("GET", "/desk/clients/", (200, 403, 403, 302)),
     # The practice's own users have their portal: never the secretaries' script.
     ("GET", "/desk/clients/{own}", (200, 200, 404, 302)),

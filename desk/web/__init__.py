@@ -58,6 +58,7 @@ def init_web(app: Flask) -> None:
         outbox,
         pages,
         people,
+        portal,
         rota,
         setup,
         simulator,
