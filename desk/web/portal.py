@@ -35,7 +35,7 @@ def client_user_required(view: F) -> F:
             abort(403)
         return view(*args, **kwargs)
 
-    return login_required(wrapper)  # type: ignore[return-value]
+    return login_required(wrapper)
 
 
 def _own() -> Client:
