@@ -59,6 +59,7 @@ def init_web(app: Flask) -> None:
         pages,
         people,
         portal,
+        privacy,
         rota,
         setup,
         simulator,
