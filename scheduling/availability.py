@@ -75,6 +75,9 @@ def load_scope(session: Session, client_id: int, practitioner_id: int, type_id: 
         raise NotFound("Type de rendez-vous inconnu.", "type_id")
     if not appointment_type.active:
         raise DomainError("Ce type de rendez-vous n'est plus proposé.", "type_id")
+    offered_by = appointment_type.practitioners
+    if offered_by and practitioner not in offered_by:
+        raise DomainError("type_not_offered", "type_id", practitioner=practitioner.name)
     return Scope(client, practitioner, appointment_type)
 
 

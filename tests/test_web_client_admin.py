@@ -230,3 +230,23 @@ def test_an_archived_client_is_kept_but_never_routed(
     assert post(client, f"/desk/clients/{own}/restore").status_code == 302
     with db.engine.connect() as conn:
         assert lookup(conn, "CAarchived", "+33199001234", at).client is not None
+
+
+def test_a_type_offered_by_one_practitioner_cannot_be_booked_with_another(
+    db: Database, own: int
+) -> None:
+    from desk.base.errors import DomainError
+    from desk.clients.practice import add_appointment_type
+    from scheduling.availability import load_scope
+
+    with db.session() as s:
+        first, second = s.scalars(
+            select(Practitioner).where(Practitioner.client_id == own).order_by(Practitioner.id)
+        ).all()[:2]
+        source = s.get(Client, own)
+        assert source is not None
+        kind = add_appointment_type(s, source, "Implant", 60, 0, [first.id])
+        assert load_scope(s, own, first.id, kind.id).practitioner.id == first.id
+        with pytest.raises(DomainError) as refused:
+            load_scope(s, own, second.id, kind.id)
+    assert refused.value.code == "type_not_offered"

@@ -28,6 +28,11 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("POST", "/desk/portal/messages/{own_message}/read", (403, 403, 302, 302)),
     ("GET", "/desk/people/", (200, 403, 403, 302)),
     ("GET", "/desk/people/999999", (404, 403, 403, 302)),
+    ("POST", "/desk/people/999999/deactivate", (404, 403, 403, 302)),
+    ("GET", "/desk/privacy/", (200, 403, 403, 302)),
+    ("GET", "/desk/privacy/export?q=0612345678", (200, 403, 403, 302)),
+    ("POST", "/desk/privacy/erase", (400, 403, 403, 302)),
+    ("GET", "/desk/privacy/audit", (200, 403, 403, 302)),
     ("GET", "/desk/clients/", (200, 403, 403, 302)),
     # The practice's own users have their portal: never the secretaries' script.
     ("GET", "/desk/clients/{own}", (200, 200, 404, 302)),

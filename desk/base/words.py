@@ -87,6 +87,7 @@ WORDS: dict[str, str] = {
     "csv_unreadable": N_("The file is not a CSV in UTF-8."),
     "csv_line": N_("Line %(line)d, %(column)s: %(error)s"),
     "search_too_short": N_("Type a phone number or at least 3 letters of a name."),
+    "type_not_offered": N_("%(practitioner)s does not offer this type of appointment."),
     "invite_subject": N_("%(desk)s: your access to the desk"),
     "invite_body": N_(
         "Hello %(name)s,\n\nAn account was opened for you on %(desk)s. Choose your password "
