@@ -67,11 +67,15 @@ def test_bad_set_up_input_is_explained_next_to_each_field_and_saves_nothing(
         "password": ("court", "10 caractères"),
         "confirm": ("autre-chose-encore", "diffèrent"),
         "vat_status": ("subject", "obligatoire"),
+        "vat_number": ("FR00732829320", "numéro de TVA"),
+        "desk_name": ("", "requis"),
     }
     for name, (value, words) in cases.items():
         response = post(client, "/desk/setup", {**GOOD, name: value})
         assert response.status_code == 400, name
         page = response.get_data(as_text=True)
+        field = "vat_number" if name == "vat_status" else name
+        assert f'id="{field}-error"' in page, name
         assert words in page.replace("&#39;", "'"), (name, page[-3000:])
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(User)) == 0

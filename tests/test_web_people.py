@@ -157,3 +157,41 @@ def test_a_deactivated_secretary_is_never_rung_and_cannot_log_in(
         assert s.scalar(select(func.count()).where(Shift.secretary_id == claire_id)) == shifts
         user = s.scalar(select(User).where(User.secretary_id == claire_id))
         assert user is not None and not user.active
+
+
+def test_a_practice_login_is_invited_from_the_clients_page_and_lands_on_its_portal(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
+) -> None:
+    pin_clock(app, NOW)
+    auth.login(LOGINS["admin"])
+    client.get(f"/desk/clients/{own}")
+    response = post(
+        client, f"/desk/clients/{own}/users", {"user-name": "Dr Martin", "user-email": "dr@parc.fr"}
+    )
+    assert response.status_code == 302
+    link = _link(db, "dr@parc.fr")
+    auth.logout()
+    client.get(_path(link))
+    post(client, _path(link), {"password": "docteur-2027", "confirm": "docteur-2027"})
+    assert client.get("/desk/").headers["Location"].endswith("/desk/portal/")
+    assert client.get("/desk/portal/").status_code == 200
+
+
+def test_a_password_reset_link_replaces_the_old_password(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, demo: str
+) -> None:
+    pin_clock(app, NOW)
+    auth.login(LOGINS["admin"])
+    with db.session() as s:
+        claire = s.scalar(select(Secretary).where(Secretary.name == "Claire"))
+        assert claire is not None
+        claire_id = claire.id
+    client.get(f"/desk/people/{claire_id}")
+    assert post(client, f"/desk/people/{claire_id}/reset").status_code == 302
+    link = _link(db, LOGINS["secretary"])
+    auth.logout()
+    client.get(_path(link))
+    post(client, _path(link), {"password": "nouveau-secret", "confirm": "nouveau-secret"})
+    auth.logout()
+    assert auth.login(LOGINS["secretary"]).status_code == 401
+    assert auth.login(LOGINS["secretary"], "nouveau-secret").status_code == 302

@@ -6,19 +6,17 @@ in the caller's transaction (the set-up page and `desk admin create` commit).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from stdnum.fr import tva
 
 from desk.base import checks
 from desk.base.errors import DomainError
 from desk.models import DeskIdentity, User, VatStatus
 from desk.models.desk_identity import IDENTITY_ID
 from desk.people.accounts import create_user
-
-VAT_NUMBER = re.compile(r"^FR[0-9A-Z]{2}[0-9]{9}$")
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,8 @@ def save_identity(session: Session, data: IdentityInput) -> DeskIdentity:
     if data.vat_status not in tuple(VatStatus):
         raise DomainError("vat_status_unknown", field="vat_status")
     vat_number = "".join(data.vat_number.split()).upper() or None
-    if vat_number is not None and not VAT_NUMBER.match(vat_number):
+    # python-stdnum checks the key against the SIREN, so a typo is caught here.
+    if vat_number is not None and not tva.is_valid(vat_number):
         raise DomainError("vat_number_invalid", field="vat_number", value=data.vat_number)
     if data.vat_status == VatStatus.SUBJECT and vat_number is None:
         raise DomainError("required", field="vat_number")
@@ -67,10 +66,25 @@ def save_identity(session: Session, data: IdentityInput) -> DeskIdentity:
 
 
 def set_up(
-    session: Session, identity: IdentityInput, admin_name: str, admin_email: str, password: str
+    session: Session,
+    identity: IdentityInput,
+    admin_name: str,
+    admin_email: str,
+    password: str,
+    confirm: str,
 ) -> User:
     """The first run: identity and first admin together, refused once anyone can log in."""
     if not needs_setup(session):
         raise DomainError("already_set_up")
     save_identity(session, identity)
-    return create_user(session, email=admin_email, name=admin_name, role="admin", password=password)
+    checks.password(password)
+    if password != confirm:
+        raise DomainError("passwords_differ", field="confirm")
+    try:
+        return create_user(
+            session, email=admin_email, name=admin_name, role="admin", password=password
+        )
+    except DomainError as exc:
+        # The set-up form names the admin's fields apart from the desk's own name.
+        exc.field = {"email": "admin_email", "name": "admin_name"}.get(exc.field or "", exc.field)
+        raise

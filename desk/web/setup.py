@@ -55,8 +55,6 @@ def setup() -> ResponseReturnValue:
     created = []
 
     def apply() -> object:
-        if form.password.data != form.confirm.data:
-            raise DomainError("passwords_differ", field="confirm")
         identity = IdentityInput(
             desk_name=form.desk_name.data or "",
             legal_name=form.legal_name.data or "",
@@ -73,6 +71,7 @@ def setup() -> ResponseReturnValue:
             form.admin_name.data or "",
             form.admin_email.data or "",
             form.password.data or "",
+            form.confirm.data or "",
         )
         created.append(admin)
         return admin
