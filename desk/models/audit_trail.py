@@ -21,6 +21,7 @@ from desk.models.clients import (
     Client,
     Closure,
     Contact,
+    Contract,
     CoverageWindow,
     DeskNumber,
     OpeningHours,
@@ -28,6 +29,7 @@ from desk.models.clients import (
 )
 from desk.models.desk_identity import DeskIdentity
 from desk.models.people import Secretary, Training, User
+from desk.models.rota import Absence, Override, Shift
 from desk.models.system import AuditEvent
 
 TRACKED: dict[type[Any], str] = {
@@ -44,6 +46,10 @@ TRACKED: dict[type[Any], str] = {
     Training: "training",
     User: "user",
     DeskIdentity: "desk_identity",
+    Contract: "contract",
+    Shift: "shift",
+    Override: "override",
+    Absence: "absence",
 }
 # Bookkeeping columns that change without anyone deciding anything.
 QUIET = frozenset({"feed_version", "feed_changed_at"})
