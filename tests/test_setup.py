@@ -103,3 +103,34 @@ def test_desk_admin_create_opens_an_empty_desk_from_the_command_line(
 def test_make_run_skips_the_demo_when_desk_demo_is_0() -> None:
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
     assert 'if [ "$(DESK_DEMO)" != "0" ]; then $(BIN)/desk demo; fi' in makefile
+
+
+def test_the_admin_edits_the_desks_identity_later(
+    client: FlaskClient, db: Database, demo: str
+) -> None:
+    from tests.conftest import AuthActions
+    from tests.web_support import LOGINS
+
+    AuthActions(client).login(LOGINS["admin"])
+    page = client.get("/desk/settings/identity")
+    assert page.status_code == 200 and "73282932000074" in page.get_data(as_text=True)
+    fields = {k: GOOD[k] for k in ("desk_name", "legal_name", "address", "timezone")}
+    bad = post(
+        client,
+        "/desk/settings/identity",
+        {**fields, "siret": "123", "vat_status": "franchise"},
+    )
+    assert bad.status_code == 400 and 'id="siret-error"' in bad.get_data(as_text=True)
+    ok = post(
+        client,
+        "/desk/settings/identity",
+        {**fields, "siret": GOOD["siret"], "vat_status": "subject", "vat_number": "FR40303265045"},
+    )
+    assert ok.status_code == 302
+    with db.session() as s:
+        identity = DeskIdentity.get(s)
+        assert identity is not None
+        assert (identity.desk_name, identity.vat_number) == ("Permanence Lyon", "FR40303265045")
+    AuthActions(client).logout()
+    AuthActions(client).login(LOGINS["secretary"])
+    assert client.get("/desk/settings/identity").status_code == 403

@@ -10,13 +10,14 @@ from werkzeug.wrappers import Response
 
 from desk.base.clock import now
 from desk.base.errors import DomainError
+from desk.models import DeskIdentity
 from desk.models.audit_trail import set_actor
 from desk.people import accounts
 from desk.request_context import db_session
-from desk.setup.identity import IdentityInput, needs_setup, set_up
+from desk.setup.identity import IdentityInput, needs_setup, save_identity, set_up
 from desk.web import bp
-from desk.web.common import apply_form
-from desk.web.setup_forms import PasswordForm, SetupForm
+from desk.web.common import admin_required, apply_form
+from desk.web.setup_forms import IdentityForm, PasswordForm, SetupForm
 
 # Pages an empty desk still answers: the set-up page itself, the language switch.
 OPEN_WHILE_EMPTY = frozenset({"desk.setup", "desk.language", "desk.set_password"})
@@ -55,19 +56,10 @@ def setup() -> ResponseReturnValue:
     created = []
 
     def apply() -> object:
-        identity = IdentityInput(
-            desk_name=form.desk_name.data or "",
-            legal_name=form.legal_name.data or "",
-            siret=form.siret.data or "",
-            address=form.address.data or "",
-            vat_status=form.vat_status.data or "",
-            vat_number=form.vat_number.data or "",
-            timezone=form.timezone.data or "",
-        )
         set_actor(db_session(), "setup")
         admin = set_up(
             db_session(),
-            identity,
+            _identity(form),
             form.admin_name.data or "",
             form.admin_email.data or "",
             form.password.data or "",
@@ -81,6 +73,29 @@ def setup() -> ResponseReturnValue:
         return redirect(url_for("desk.clients"))
     status = 400 if request.method == "POST" else 200
     return render_template("desk/setup.html", form=form), status
+
+
+def _identity(form: SetupForm | IdentityForm) -> IdentityInput:
+    return IdentityInput(
+        desk_name=form.desk_name.data or "",
+        legal_name=form.legal_name.data or "",
+        siret=form.siret.data or "",
+        address=form.address.data or "",
+        vat_status=form.vat_status.data or "",
+        vat_number=form.vat_number.data or "",
+        timezone=form.timezone.data or "",
+    )
+
+
+@bp.route("/settings/identity", methods=["GET", "POST"])
+@admin_required
+def identity() -> ResponseReturnValue:
+    """The desk's name and legal identity (quotes and invoices carry it)."""
+    form = IdentityForm(obj=DeskIdentity.get(db_session()))
+    if apply_form(form, lambda: save_identity(db_session(), _identity(form)), _("Saved.")):
+        return redirect(url_for("desk.identity"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("desk/identity.html", form=form), status
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])

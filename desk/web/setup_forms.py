@@ -32,6 +32,18 @@ class SetupForm(FlaskForm):
     confirm = PasswordField(_l("Password again"), validators=[DataRequired()])
 
 
+class IdentityForm(FlaskForm):
+    """The desk's identity after the set-up (admin): the same fields, no account."""
+
+    desk_name = SetupForm.desk_name
+    legal_name = SetupForm.legal_name
+    siret = SetupForm.siret
+    address = SetupForm.address
+    vat_status = SetupForm.vat_status
+    vat_number = SetupForm.vat_number
+    timezone = SetupForm.timezone
+
+
 class PasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password (10 characters or more)"), validators=[DataRequired()]
