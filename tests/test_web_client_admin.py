@@ -250,3 +250,48 @@ def test_a_type_offered_by_one_practitioner_cannot_be_booked_with_another(
         with pytest.raises(DomainError) as refused:
             load_scope(s, own, second.id, kind.id)
     assert refused.value.code == "type_not_offered"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "Cabinet X", "timezone": "Europe/Lyon"}, "timezone"),
+        ({"name": "Cabinet X", "holiday_policy": "sometimes"}, "holiday_policy"),
+        ({"name": "", "slug": "x"}, "name"),
+    ],
+)
+def test_a_bad_new_client_is_explained_and_not_created(
+    client: FlaskClient,
+    auth: AuthActions,
+    db: Database,
+    own: int,
+    data: dict[str, str],
+    field: str,
+) -> None:
+    auth.login(LOGINS["admin"])
+    response = _new(client, **data)
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert _count(db, Client) == 1
+
+
+def test_a_bad_fiche_is_explained_and_not_saved(
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
+) -> None:
+    auth.login(LOGINS["admin"])
+    client.get(f"/desk/clients/{own}")
+    fiche = {
+        "fiche-name": "Nouveau nom",
+        "fiche-after_hours_mode": "voicemail",
+        "fiche-message_delivery": "immediate",
+        "fiche-holiday_policy": "closed",
+        "fiche-min_notice_minutes": "120",
+        "fiche-cancel_cutoff_minutes": "240",
+        "fiche-emergency_number": "pas un numéro",
+    }
+    response = post(client, f"/desk/clients/{own}", fiche)
+    assert response.status_code == 400
+    assert 'id="fiche-emergency_number-error"' in response.get_data(as_text=True)
+    with db.session() as s:
+        row = s.get(Client, own)
+        assert row is not None and row.name != "Nouveau nom"

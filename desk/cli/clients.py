@@ -113,9 +113,23 @@ def client_list(ctx: click.Context, as_json: bool, archived: bool) -> None:
         click.echo(f"{r['slug']}\t{r['name']}\t{numbers}" + ("\tarchived" if r["archived"] else ""))
 
 
-@main.group("import")
+class _ImportGroup(click.Group):
+    """`desk import clients.csv` works too: the file's name picks the command."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0].lower().endswith(".csv"):
+            stem = Path(args[0]).stem.lower()
+            kind = "people" if "people" in stem else "clients" if "client" in stem else None
+            if kind is not None:
+                return kind, self.commands[kind], args
+        return super().resolve_command(ctx, args)
+
+
+@main.group("import", cls=_ImportGroup)
 def import_() -> None:
-    """Import clients or people from a CSV file (a dry run unless --apply)."""
+    """Import clients or people from CSV (a dry run unless --apply): `desk import clients.csv`."""
 
 
 def _run(
