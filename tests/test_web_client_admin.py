@@ -117,8 +117,8 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "plage de nuit",
     ),
     ("coverage", {"coverage-start": "08:00", "coverage-end": "12:00"}, "coverage-weekdays", "jour"),
-    ("numbers", {"number-number": "+33199001234"}, "number-number", "déjà le numéro"),
-    ("numbers", {"number-number": "pas un numéro"}, "number-number", "numéro de téléphone"),
+    ("numbers", {"number-number": "+33199001234"}, "number-number", "déjà attribué"),
+    ("numbers", {"number-number": "pas un numéro"}, "number-number", "n'est pas un numéro"),
     (
         "contacts",
         {"contact-name": "Accueil", "contact-email": "pas-un-email"},
@@ -129,7 +129,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "contacts",
         {"contact-name": "Accueil", "contact-phone": "123"},
         "contact-phone",
-        "numéro de téléphone",
+        "n'est pas un numéro",
     ),
     (
         "types",

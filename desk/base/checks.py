@@ -48,8 +48,8 @@ def phone(raw: object, field: str = "phone", *, required: bool = True) -> str | 
         return None
     try:
         return normalise(value)
-    except InvalidPhoneNumber:
-        raise DomainError("phone_invalid", field=field, value=value) from None
+    except InvalidPhoneNumber as exc:
+        raise DomainError(exc.code, field=field, **exc.params) from None
 
 
 def siret(raw: object, field: str = "siret") -> str:

@@ -109,7 +109,7 @@ def add_contact(session: Session, client: Client, data: ContactInput) -> Contact
     phone = _phone(data.phone, "phone", required=False)
     email = checks.email(data.email, "email", required=False)
     if phone is None and email is None:
-        raise DomainError("contact_needs_channel", field="phone")
+        raise DomainError("contact_needs_phone_or_email", field="phone")
     row = Contact(
         client_id=client.id,
         name=name,
@@ -141,13 +141,13 @@ def add_coverage(
     if not weekdays or any(not 0 <= d <= 6 for d in weekdays):
         raise DomainError("weekdays_required", field="weekdays")
     if start == end:
-        raise DomainError("window_empty", field="end")
+        raise DomainError("end_equals_start", field="end")
     if end < start and not overnight:
         raise DomainError("window_reversed", field="end")
     if overnight and end > start:
         raise DomainError("overnight_not_reversed", field="overnight")
     if valid_from and valid_until and valid_until < valid_from:
-        raise DomainError("validity_reversed", field="valid_until")
+        raise DomainError("validity_ends_before_start", field="valid_until")
     row = CoverageWindow(
         client_id=client.id,
         weekdays=format_weekdays(weekdays),
@@ -173,6 +173,6 @@ def remove_part(session: Session, client: Client, kind: str, part_id: int) -> No
     model = PARTS.get(kind)
     row = session.get(model, part_id) if model is not None else None
     if row is None or getattr(row, "client_id", None) != client.id:
-        raise NotFound(f"{kind} not found")
+        raise NotFound("client_part_not_found", kind=kind)
     session.delete(row)
     session.flush()

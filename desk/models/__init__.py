@@ -3,7 +3,7 @@
 # Registers the listeners that keep clients.feed_version honest, and the audit trail.
 from desk.models import audit_trail, feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
-from desk.models.base import Base, UTCDateTime, utcnow
+from desk.models.base import Base, UTCDateTime
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
@@ -62,5 +62,4 @@ __all__ = [
     "User",
     "VatStatus",
     "WebhookReceipt",
-    "utcnow",
 ]

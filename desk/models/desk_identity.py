@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 
 IDENTITY_ID = 1
 
@@ -36,7 +37,7 @@ class DeskIdentity(Base):
     vat_status: Mapped[str] = mapped_column(String(16), default=VatStatus.FRANCHISE)
     vat_number: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     @classmethod
     def get(cls, session: Session) -> DeskIdentity | None:

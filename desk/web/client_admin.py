@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from desk.base.clock import now
 from desk.base.errors import NotFound
 from desk.clients import lifecycle, practice
 from desk.models import Client
 from desk.people.accounts import create_user, invite
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.client_forms import NewClientForm, RemoveForm
 from desk.web.clients import _edit

@@ -9,13 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.clients.lifecycle import all_clients
 from desk.models import InvitationPurpose, Secretary, User
 from desk.people import accounts, secretaries
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.common import admin_required, apply_form
 from desk.web.people_forms import ActionForm, SecretaryEditForm, SecretaryForm

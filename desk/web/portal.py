@@ -16,11 +16,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from desk.base.clock import now
 from desk.base.errors import NotFound
 from desk.clients import portal
 from desk.models import Client
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.people_forms import ActionForm
 from scheduling.feeds import feed_url

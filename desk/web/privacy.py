@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.models import AuditEvent, User
 from desk.privacy import subject as domain
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import admin_required
 from desk.web.people_forms import ActionForm

@@ -8,12 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.models import DeskIdentity
 from desk.models.audit_trail import set_actor
 from desk.people import accounts
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.setup.identity import IdentityInput, needs_setup, save_identity, set_up
 from desk.web import bp
 from desk.web.common import admin_required, apply_form
