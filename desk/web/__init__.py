@@ -50,18 +50,24 @@ def init_web(app: Flask) -> None:
         book,
         calendar,
         calls,
+        client_admin,
         clients,
         feeds,
         messages,
         now,
         outbox,
         pages,
+        people,
+        portal,
+        privacy,
         reports,
         reports_rota,
         rota,
+        setup,
         simulator,
     )
 
+    setup.init_setup(app)
     app.register_blueprint(bp)
 
 

@@ -1,7 +1,7 @@
 """reports: monthly reports claimed once per client and month; the desk-wide hourly roll-up
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import desk.models.base
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
