@@ -74,6 +74,14 @@ def _settings(db_path: Path, instance: Path) -> Any:
 
 
 def seed(db: Database) -> None:
+    seed_desk(db)
+    _seed_past_calls(db)
+
+
+def seed_desk(db: Database) -> None:
+    """The desk without calls: clients, numbers, windows, secretaries, pairs, partners, shifts.
+
+    Shared with bench_reports (on PostgreSQL too)."""
     rng = random.Random(7)
     upgrade(db.engine)
     with db.engine.begin() as conn:
@@ -129,6 +137,9 @@ def seed(db: Database) -> None:
                 )
         conn.execute(insert(Training), trainings)
         conn.execute(insert(Shift), shifts[:SHIFTS])
+
+
+def _seed_past_calls(db: Database) -> None:
     # A million past calls: the DB-API's executemany, far faster than the ORM.
     raw = db.engine.raw_connection()
     try:

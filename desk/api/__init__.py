@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Modules register their routes on `bp` when imported.
-from desk.api import appointments, openapi, problems  # noqa: E402,F401
+from desk.api import appointments, openapi, problems, reports  # noqa: E402,F401

@@ -165,6 +165,20 @@ WORDS: dict[str, str] = {
         "Hello %(name)s,\n\nChoose a new password with this link (valid until %(until)s, "
         "usable once):\n\n%(link)s\n\nIf you did not ask for it, ignore this e-mail.\n"
     ),
+    # --- reports ---
+    "staffing_calls_per_hour": N_("Calls per hour must be zero or more."),
+    "staffing_aht": N_("The handling time must be more than zero seconds."),
+    "staffing_target": N_("The target must be between 0 and 1 (0.8 = 80 %%)."),
+    "staffing_within": N_("The answer time must be zero seconds or more."),
+    "staffing_patience": N_("The callers' patience must be more than zero seconds."),
+    "staffing_too_many": N_("More than %(most)s secretaries would be needed."),
+    "report_period": N_("The period must end on or after its first day."),
+    "report_period_long": N_("The period may not be longer than %(days)s days."),
+    "report_client": N_("No client %(slug)s."),
+    "what_if_calls": N_("The calls a week must be zero or more."),
+    "report_date": N_("Dates are written YYYY-MM-DD."),
+    "report_number": N_("A number is expected."),
+    "what_if_window": N_("Pick at least one day, and an end after the start."),
 }
 
 

@@ -32,4 +32,6 @@ JOBS: list[Job] = [
     ),
     Job("gap-alerts", "desk.jobs.housekeeping:gap_alerts", lambda s: 3600),
     Job("retention", "desk.jobs.housekeeping:purge", lambda s: 86400),
+    Job("monthly-reports", "desk.jobs.reports:monthly", lambda s: 3600),
+    Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
 ]

@@ -21,6 +21,7 @@ from desk.models.desk_identity import DeskIdentity, VatStatus
 from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox
 from desk.models.people import ROLES, Secretary, Training, User
+from desk.models.reports import CallHour, MonthlyReport, RollupMark
 from desk.models.rota import Absence, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
@@ -37,6 +38,7 @@ __all__ = [
     "CalendarSource",
     "Call",
     "CallAttempt",
+    "CallHour",
     "Client",
     "Closure",
     "Contact",
@@ -49,11 +51,13 @@ __all__ = [
     "Invitation",
     "InvitationPurpose",
     "Message",
+    "MonthlyReport",
     "OpeningHours",
     "OptOut",
     "Outbox",
     "Override",
     "Practitioner",
+    "RollupMark",
     "SchedulerHeartbeat",
     "Secretary",
     "Shift",

@@ -60,6 +60,8 @@ def init_web(app: Flask) -> None:
         people,
         portal,
         privacy,
+        reports,
+        reports_rota,
         rota,
         setup,
         simulator,

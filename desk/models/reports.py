@@ -1,0 +1,53 @@
+"""Reports kept by the desk: monthly reports claimed, and the desk-wide hourly roll-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desk.base.clock import system_now
+from desk.models.base import Base
+from desk.models.calls import Call
+
+
+class MonthlyReport(Base):
+    """The monthly activity report of a client: `claimed_at` is set once, by the one job
+    run that sends it (compare-and-set), so it goes out exactly once per client and month."""
+
+    __tablename__ = "monthly_reports"
+    __table_args__ = (UniqueConstraint("client_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    month: Mapped[date]  # its first day
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
+    claimed_at: Mapped[datetime | None]
+    recipients: Mapped[int] = mapped_column(default=0)
+
+
+class CallHour(Base):
+    """Calls received in one UTC hour, desk-wide (the roll-up behind the desk's heatmap).
+
+    Kept by the `call-hours` job (desk/reports/rollup.py); calls newer than the mark are
+    counted live, so a reader never misses one."""
+
+    __tablename__ = "call_hours"
+
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    calls: Mapped[int] = mapped_column(default=0)
+
+
+class RollupMark(Base):
+    """How far a roll-up has read: the last call id it counted."""
+
+    __tablename__ = "rollup_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_call_id: Mapped[int] = mapped_column(default=0)
+    refreshed_at: Mapped[datetime | None]
+
+
+# Reports read calls by time across clients (the desk-wide roll-up's recounts).
+Index("ix_calls_started_at", Call.started_at)

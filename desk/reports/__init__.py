@@ -1,0 +1,1 @@
+"""Activity and staffing: measures from the stored calls, Erlang C, forecasts, reports."""

@@ -1,0 +1,183 @@
+"""The stored calls reduced to the facts the measures count (see docs/activity.md).
+
+One `CallFact` per call of a known client: when it started, how it ended, who took it
+and how (rank 1, the pair, a partner), how long the caller waited and how long she
+talked. Loaded with two plain queries (the calls, then the attempts that matter), so the
+web desk, the API, the command line and the monthly report all count the same rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desk.models import Call, CallAttempt, Secretary
+
+
+class Outcome(enum.StrEnum):
+    ANSWERED = "answered"
+    VOICEMAIL = "voicemail"
+    MISSED = "missed"
+    AFTER_HOURS = "after-hours"
+    IN_PROGRESS = "in-progress"
+
+
+class Taker(enum.StrEnum):
+    """Who took an answered call, by the plan decided when it came in."""
+
+    FIRST = "first"  # the first secretary rung (rank 1 of the rota)
+    PAIR = "pair"  # another rota secretary: the pair's backup, rung with her or after
+    PARTNER = "partner"  # a secretary flagged partner (network overflow)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose calls: some clients (None = every client) and optionally one secretary's."""
+
+    client_ids: tuple[int, ...] | None = None
+    secretary_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days `first`..`last` (inclusive) in `tz`."""
+
+    first: date
+    last: date
+    tz: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), self.tz)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), self.tz)
+
+    def previous_month(self) -> Period:
+        """The calendar month before the one `first` falls in."""
+        last = self.first.replace(day=1) - timedelta(days=1)
+        return Period(last.replace(day=1), last, self.tz)
+
+
+@dataclass(frozen=True)
+class CallFact:
+    call_id: int
+    client_id: int
+    started_at: datetime  # UTC
+    outcome: Outcome
+    taker_id: int | None = None
+    taker: Taker | None = None
+    wait_seconds: float | None = None  # first ring to "1" pressed
+    talk_seconds: float | None = None  # the accepted leg's duration
+    gave_up_seconds: float | None = None  # abandoned: from the call's start to its end
+
+
+def _outcome(value: str) -> Outcome:
+    try:
+        return Outcome(value)
+    except ValueError:
+        return Outcome.IN_PROGRESS
+
+
+def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]:
+    """Every call of the scope started inside the period (calls to no client left out)."""
+    query = select(
+        Call.id,
+        Call.client_id,
+        Call.started_at,
+        Call.outcome,
+        Call.answered_at,
+        Call.plan,
+        Call.handled_by_id,
+        Call.ended_at,
+    ).where(
+        Call.client_id.is_not(None),
+        Call.started_at >= period.start,
+        Call.started_at < period.end,
+        Call.outcome != "not-in-service",
+    )
+    if scope.client_ids is not None:
+        query = query.where(Call.client_id.in_(scope.client_ids))
+    if scope.secretary_id is not None:
+        rung = select(CallAttempt.call_id).where(CallAttempt.secretary_id == scope.secretary_id)
+        query = query.where(Call.id.in_(rung))
+    calls = session.execute(query.order_by(Call.started_at, Call.id)).all()
+    answered = {c.id: c.handled_by_id for c in calls if c.outcome == Outcome.ANSWERED}
+    answered_ids = query.where(Call.outcome == Outcome.ANSWERED).with_only_columns(Call.id)
+    first_ring, accepted = _attempts(session, answered_ids, answered)
+    partners = set(session.scalars(select(Secretary.id).where(Secretary.is_partner.is_(True))))
+    facts = []
+    for c in calls:
+        fact = CallFact(c.id, c.client_id, c.started_at, _outcome(c.outcome))
+        if fact.outcome == Outcome.MISSED and c.ended_at is not None:
+            gave_up = max((c.ended_at - c.started_at).total_seconds(), 0.0)
+            fact = CallFact(
+                c.id, c.client_id, c.started_at, Outcome.MISSED, gave_up_seconds=gave_up
+            )
+        taken = accepted.get(c.id)
+        if fact.outcome == Outcome.ANSWERED and taken is not None:
+            secretary_id, position, talk = taken
+            ring = first_ring.get(c.id, c.started_at)
+            wait = (c.answered_at - ring).total_seconds() if c.answered_at else None
+            fact = CallFact(
+                c.id,
+                c.client_id,
+                c.started_at,
+                Outcome.ANSWERED,
+                taker_id=secretary_id,
+                taker=_taker(secretary_id, position, c.plan, partners),
+                wait_seconds=max(wait, 0.0) if wait is not None else None,
+                talk_seconds=float(talk) if talk is not None else None,
+            )
+        facts.append(fact)
+    return facts
+
+
+def _taker(secretary_id: int, position: int, plan: Sequence[object], partners: set[int]) -> Taker:
+    if secretary_id in partners:
+        return Taker.PARTNER
+    first_step = plan[0] if plan else []
+    if position == 0 and isinstance(first_step, list) and first_step[:1] == [secretary_id]:
+        return Taker.FIRST
+    return Taker.PAIR
+
+
+def _attempts(
+    session: Session, answered_ids: Select[Any], answered: dict[int, int | None]
+) -> tuple[dict[int, datetime], dict[int, tuple[int, int, int | None]]]:
+    """First ring and the accepted attempt (secretary, step, talk) of each answered call:
+    the last acceptance by the secretary who handled it (a bridge that failed is not it).
+    Two queries, whatever the number of calls."""
+    ids = answered_ids.scalar_subquery()
+    first = {
+        call_id: at
+        for call_id, at in session.execute(
+            select(CallAttempt.call_id, func.min(CallAttempt.started_at))
+            .where(CallAttempt.call_id.in_(ids))
+            .group_by(CallAttempt.call_id)
+        )
+    }
+    taken: dict[int, tuple[int, int, int | None]] = {}
+    accepted = session.execute(
+        select(
+            CallAttempt.call_id,
+            CallAttempt.secretary_id,
+            CallAttempt.position,
+            CallAttempt.duration_seconds,
+        )
+        .where(CallAttempt.call_id.in_(ids), CallAttempt.accepted_at.is_not(None))
+        .order_by(CallAttempt.accepted_at)
+    )
+    for call_id, secretary_id, position, talk in accepted:
+        handler = answered.get(call_id)
+        if handler is None or handler == secretary_id:
+            taken[call_id] = (secretary_id, position, talk)
+    return first, taken

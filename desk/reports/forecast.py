@@ -1,0 +1,215 @@
+"""Calls expected per weekday and half hour, and the secretaries they need (Erlang C).
+
+The method (docs/activity.md, "Forecast and staffing"): the offered calls of the last
+`weeks` whole weeks before the week planned, per local weekday and half hour, divided by
+the number of such weekdays kept; a day that was a public holiday or a client closure is
+left out (its calls and the day itself). Handling time is the mean talk time of the calls
+answered in those weeks. Each covered half hour of the planned week then gets the Erlang C
+answer for its expected calls (Erlang A once enough callers hung up to measure their
+patience), at least one secretary, compared with the rota's.
+"""
+
+from __future__ import annotations
+
+import enum
+import statistics
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from desk.base.errors import DomainError
+from desk.models import Client
+from desk.reports.erlang import staffing
+from desk.reports.erlang_a import staffing_a
+from desk.reports.facts import Outcome, Period, Scope, load_facts
+from desk.rota import CoverageRules, Rota
+
+SLOTS = 48  # half hours in a day
+DEFAULT_AHT = 180.0  # seconds, when no answered call gives a measure
+HISTORY_WEEKS = 8
+# Patience is estimated once this many callers hung up: total time waited (answered
+# calls' waits, abandoned calls' time before hanging up) / hang-ups (exponential MLE).
+MIN_ABANDONED = 5
+
+
+class Verdict(enum.StrEnum):
+    UNDER = "under"
+    OK = "ok"
+    OVER = "over"
+
+
+@dataclass(frozen=True)
+class Forecast:
+    expected: list[list[float]]  # [weekday][half hour] calls expected
+    aht_seconds: float
+    aht_measured: bool
+    days_kept: list[int]  # per weekday, how many past days were averaged
+    first: date
+    last: date
+    patience_seconds: float | None = None  # measured from abandoned calls (Erlang A)
+
+
+@dataclass(frozen=True)
+class HalfHour:
+    day: date
+    slot: int  # 0..47
+    expected: float
+    needed: int
+    on_duty: int
+    service_level: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.slot // 2:02d}:{30 * (self.slot % 2):02d}"
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.on_duty < self.needed:
+            return Verdict.UNDER
+        return Verdict.OVER if self.on_duty > self.needed else Verdict.OK
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly window of a what-if client: weekdays (Monday = 0), local start and end."""
+
+    weekdays: frozenset[int]
+    start: time
+    end: time
+
+    def slots(self) -> list[tuple[int, int]]:
+        first = self.start.hour * 2 + self.start.minute // 30
+        last = self.end.hour * 2 + (self.end.minute + 29) // 30
+        return [(d, s) for d in sorted(self.weekdays) for s in range(first, last)]
+
+
+def slot_of(at: datetime, tz: ZoneInfo) -> tuple[int, int]:
+    local = at.astimezone(tz)
+    return local.weekday(), local.hour * 2 + local.minute // 30
+
+
+def forecast(
+    session: Session, client: Client, monday: date, weeks: int = HISTORY_WEEKS
+) -> Forecast:
+    tz = ZoneInfo(client.timezone)
+    first, last = monday - timedelta(weeks=weeks), monday - timedelta(days=1)
+    rules = CoverageRules.load(session, client, first, last)
+    left_out = {
+        first + timedelta(days=i)
+        for i in range((last - first).days + 1)
+        if rules.day_state(first + timedelta(days=i))[0] is not None
+    }
+    days_kept = [0] * 7
+    for i in range((last - first).days + 1):
+        day = first + timedelta(days=i)
+        if day not in left_out:
+            days_kept[day.weekday()] += 1
+    facts = load_facts(session, Scope((client.id,)), Period(first, last, tz))
+    counts = [[0] * SLOTS for _ in range(7)]
+    talks, waited, gave_up = [], 0.0, 0
+    for f in facts:
+        if f.outcome == Outcome.AFTER_HOURS or f.started_at.astimezone(tz).date() in left_out:
+            continue
+        weekday, slot = slot_of(f.started_at, tz)
+        counts[weekday][slot] += 1
+        if f.talk_seconds is not None:
+            talks.append(f.talk_seconds)
+        waited += f.wait_seconds or 0.0
+        if f.gave_up_seconds is not None:
+            waited += f.gave_up_seconds
+            gave_up += 1
+    expected = [[c / days_kept[w] if days_kept[w] else 0.0 for c in counts[w]] for w in range(7)]
+    aht = statistics.fmean(talks) if talks else DEFAULT_AHT
+    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
+    return Forecast(expected, aht, bool(talks), days_kept, first, last, patience)
+
+
+def add_client(fc: Forecast, calls_per_week: float, windows: list[Window]) -> Forecast:
+    """What if a client bringing `calls_per_week`, spread evenly over `windows`, joined?"""
+    slots = sorted({s for w in windows for s in w.slots()})
+    if not slots or calls_per_week <= 0:
+        return fc
+    each = calls_per_week / len(slots)
+    expected = [row[:] for row in fc.expected]
+    for weekday, slot in slots:
+        expected[weekday][slot] += each
+    return replace(fc, expected=expected)
+
+
+def advice(
+    session: Session,
+    client: Client,
+    monday: date,
+    fc: Forecast,
+    target: float = 0.8,
+    within: float = 20,
+) -> list[HalfHour]:
+    """Each covered half hour of the week starting `monday`: needed against on duty."""
+    tz = ZoneInfo(client.timezone)
+    start = datetime.combine(monday, time(), tz)
+    end = datetime.combine(monday + timedelta(days=7), time(), tz)
+    rules = CoverageRules.load(session, client, monday, monday + timedelta(days=6))
+    covered = rules.intervals(start, end)
+    rota = Rota(session, client, start, end)
+    found = []
+    for i in range(7):
+        day = monday + timedelta(days=i)
+        for slot in range(SLOTS):
+            at = datetime.combine(day, time(slot // 2, 30 * (slot % 2)), tz) + timedelta(minutes=15)
+            if not any(s <= at < e for s, e in covered):
+                continue
+            expected = fc.expected[day.weekday()][slot]
+            if fc.patience_seconds is None:
+                answer = staffing(2 * expected, fc.aht_seconds, target, within)
+            else:
+                answer = staffing_a(
+                    2 * expected, fc.aht_seconds, fc.patience_seconds, target, within
+                )
+            needed = max(1, answer.agents)
+            found.append(
+                HalfHour(
+                    day=day,
+                    slot=slot,
+                    expected=round(expected, 2),
+                    needed=needed,
+                    on_duty=len(rota.on_duty(at)),
+                    service_level=answer.service_level,
+                )
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class WeekAdvice:
+    forecast: Forecast
+    half_hours: list[HalfHour]
+    what_if_calls: float = 0.0
+
+    @property
+    def under(self) -> list[HalfHour]:
+        return [h for h in self.half_hours if h.verdict == Verdict.UNDER]
+
+    @property
+    def over(self) -> list[HalfHour]:
+        return [h for h in self.half_hours if h.verdict == Verdict.OVER]
+
+
+def week_advice(
+    session: Session,
+    client: Client,
+    monday: date,
+    what_if_calls: float = 0.0,
+    what_if_windows: tuple[Window, ...] = (),
+) -> WeekAdvice:
+    """The staffing advice for a week of the rota, optionally with a what-if client."""
+    if what_if_calls < 0:
+        raise DomainError("what_if_calls", "calls")
+    for window in what_if_windows:
+        if window.end <= window.start or not window.weekdays:
+            raise DomainError("what_if_window", "window")
+    fc = forecast(session, client, monday)
+    if what_if_calls:
+        fc = add_client(fc, what_if_calls, list(what_if_windows))
+    return WeekAdvice(fc, advice(session, client, monday, fc), what_if_calls)

@@ -1,0 +1,55 @@
+"""The rota page's staffing section: under/over-staffed half hours and the what-if."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from desk.base.db import Database
+from desk.models import Absence
+from tests.conftest import AuthActions
+from tests.reports_helpers import paris
+from tests.web_support import LOGINS, secretary_id
+
+WEEK = "2027-04-05"
+
+
+def _row(page: str, day: str, slot: str) -> str:
+    start = page.rindex("<tr", 0, page.index(f'data-staffing-day="{day}" data-slot="{slot}"'))
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_rota_page_says_which_half_hours_are_under_staffed(
+    client: FlaskClient, auth: AuthActions, own: int, db: Database
+) -> None:
+    with db.session() as s:
+        for name in ("Claire", "Sophie"):
+            s.add(
+                Absence(
+                    secretary_id=secretary_id(s, name),
+                    starts_at=paris(2027, 4, 6, 12),
+                    ends_at=paris(2027, 4, 6, 13),
+                )
+            )
+        s.commit()
+    auth.login(LOGINS["secretary"])
+    page = client.get(f"/desk/rota/?client={own}&week={WEEK}").get_data(as_text=True)
+    assert "2 demi-heures en sous-effectif" in page
+    assert "verdict-under" in _row(page, "2027-04-06", "12:00")
+    assert "verdict-over" in _row(page, "2027-04-06", "13:00")  # the pair for one call
+    assert "Erlang C" in page
+
+
+def test_what_if_a_client_with_120_calls_a_week_joined(
+    client: FlaskClient, auth: AuthActions, own: int
+) -> None:
+    auth.login(LOGINS["admin"])
+    query = (
+        f"/desk/rota/?client={own}&week={WEEK}&whatif_calls=120&whatif_day=1"
+        "&whatif_start=12:00&whatif_end=13:00"
+    )
+    page = client.get(query).get_data(as_text=True)
+    row = _row(page, "2027-04-06", "12:30")
+    assert "<td>60.0</td><td>9</td><td>2</td>" in row and "verdict-under" in row
+    assert "verdict-over" in _row(page, "2027-04-07", "12:30")  # Wednesday unchanged
+    page = client.get(query.replace("whatif_end=13:00", "whatif_end=11:00")).get_data(as_text=True)
+    assert "au moins un jour" in page and "sous-effectif" in page  # the plain advice, and why
