@@ -55,6 +55,11 @@ class Appointment(Base):
     confirmation_sent_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     cancel_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The event's VEVENT text as the feeds serve it, and what it was built from
+    # (sequence|updated_at|variant digest): rebuilt by the next feed read when stale.
+    # Deferred: only the feeds read it.
+    feed_part: Mapped[str | None] = mapped_column(Text, deferred=True)
+    feed_part_key: Mapped[str | None] = mapped_column(String(120), deferred=True)
 
 
 class CalendarSource(Base):
