@@ -90,10 +90,13 @@ def seed_network(
         trainings, shifts = [], []
         for c in ids:
             first, second = rng.sample(range(1, PAIRED + 1), 2)
-            if c == 1:
-                first = 1  # the secretary login works for the first client
+            if c % 5 == 1 and second != 1:
+                first = 1  # the secretary login works for one client in five
             partner = rng.randrange(PAIRED + 1, SECRETARIES + 1)
-            trainings += [{"secretary_id": s, "client_id": c} for s in (first, second)]
+            # Every row of one executemany must name the same columns.
+            trainings += [
+                {"secretary_id": s, "client_id": c, "overflow_rank": None} for s in (first, second)
+            ]
             trainings.append({"secretary_id": partner, "client_id": c, "overflow_rank": 1})
             for secretary_id, rank, weekdays, start, end in (
                 (first, 1, "01234", 12, 14),
@@ -111,7 +114,8 @@ def seed_network(
         conn.execute(
             insert(User),
             [
-                {"email": ADMIN[0], "name": "Admin", "password_hash": password, "role": "admin"},
+                {"email": ADMIN[0], "name": "Admin", "password_hash": password}
+                | {"role": "admin", "secretary_id": None},
                 {"email": SECRETARY[0], "name": "Secrétaire 001", "password_hash": password}
                 | {"role": "secretary", "secretary_id": 1},
             ],

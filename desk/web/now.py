@@ -14,7 +14,7 @@ from desk.base.clock import now as clock_now
 from desk.calls.live import accepted_call
 from desk.clients.access import visible_clients
 from desk.request_context import db_session
-from desk.rota.week import now_and_next
+from desk.rota.boards import now_boards
 from desk.web import bp
 from desk.web.common import staff_required
 
@@ -23,9 +23,7 @@ from desk.web.common import staff_required
 @staff_required
 def now() -> ResponseReturnValue:
     at = clock_now()
-    boards = [
-        now_and_next(db_session(), c, at) for c in visible_clients(db_session(), current_user)
-    ]
+    boards = now_boards(db_session(), visible_clients(db_session(), current_user), at)
     return render_template("desk/now.html", boards=boards, at=at)
 
 
