@@ -73,7 +73,20 @@ def test_each_desk_page_runs_the_same_statements_for_10_and_100_clients(
 ) -> None:
     small = _statements(db, app, client, count_statements, 10, role)
     large = _statements(db, app, client, count_statements, 100, role)
-    print(small, large)
     grown = {page: (small[page], large[page]) for page in PAGES[role] if small[page] != large[page]}
     assert grown == {}, f"statements per page (10 clients, 100 clients): {grown}"
 
+
+def test_the_clients_list_is_searched_and_paginated(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    network = seed_network(db.engine, 120, calls_per_client=1, appointments_per_client=1)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+    first = client.get("/desk/clients/").data.decode()
+    assert first.count("data-client=") == 50 and "Page 1 sur 3" in first
+    last = client.get("/desk/clients/?page=3").data.decode()
+    assert last.count("data-client=") == 20 and "Cabinet 0120" in last
+    found = client.get("/desk/clients/?q=cabinet 0105").data.decode()
+    assert found.count("data-client=") == 1 and "client-105" in found
+    nothing = client.get("/desk/clients/?q=nobody&page=9")
+    assert nothing.status_code == 200 and "Aucun client" in nothing.data.decode()
