@@ -6,13 +6,13 @@ The page polls `now.json` every second; when the logged-in secretary accepts a c
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, url_for
+from flask import jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from desk.base.clock import now as clock_now
 from desk.calls.live import accepted_call
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_page
 from desk.request_context import db_session
 from desk.rota.boards import now_boards
 from desk.web import bp
@@ -23,8 +23,15 @@ from desk.web.common import staff_required
 @staff_required
 def now() -> ResponseReturnValue:
     at = clock_now()
-    boards = now_boards(db_session(), visible_clients(db_session(), current_user), at)
-    return render_template("desk/now.html", boards=boards, at=at)
+    listing = client_page(
+        db_session(),
+        current_user,
+        request.args.get("q", ""),
+        request.args.get("page", 1, type=int) or 1,
+        with_parts=False,
+    )
+    boards = now_boards(db_session(), listing.clients, at)
+    return render_template("desk/now.html", boards=boards, at=at, listing=listing)
 
 
 @bp.get("/now.json")
