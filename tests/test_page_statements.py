@@ -7,6 +7,7 @@ any machine, without timing anything. Same data shape as `make bench` (bench/net
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,3 +91,29 @@ def test_the_clients_list_is_searched_and_paginated(
     assert found.count("data-client=") == 1 and "client-105" in found
     nothing = client.get("/desk/clients/?q=nobody&page=9")
     assert nothing.status_code == 200 and "Aucun client" in nothing.data.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        ("/desk/rota/", "client"),
+        ("/desk/calendar", "client_id"),
+        ("/desk/calls/", "client"),
+        ("/desk/messages/", "client"),
+        ("/desk/outbox/", "client"),
+    ],
+)
+def test_client_menus_search_instead_of_listing_every_client(
+    db: Database, app: Flask, client: FlaskClient, page: str, field: str
+) -> None:
+    network = seed_network(db.engine, 100, calls_per_client=1, appointments_per_client=1)
+    pin_clock(app, LUNCH)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+    listed = client.get(page).data.decode()
+    assert len(re.findall(r"<option[^>]*>Cabinet 0", listed)) == 30  # the menu's first ones
+    assert 'name="client_q"' in listed
+    found = client.get(f"{page}?client_q=cabinet 0077").data.decode()
+    assert re.findall(r"<option[^>]*>(Cabinet 0\d+)<", found) == ["Cabinet 0077"]
+    # A chosen client stays in the menu even when the search does not find it.
+    kept = client.get(f"{page}?client_q=0077&{field}=12").data.decode()
+    assert re.findall(r"<option[^>]*>(Cabinet 0\d+)<", kept) == ["Cabinet 0012", "Cabinet 0077"]
