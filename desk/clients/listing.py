@@ -35,20 +35,25 @@ def _searched(user: User, search: str) -> Select[Client]:
 
 
 def client_page(
-    session: Session, user: User, search: str = "", page: int = 1, with_parts: bool = True
+    session: Session,
+    user: User,
+    search: str = "",
+    page: int = 1,
+    with_parts: bool = True,
+    per_page: int = PER_PAGE,
 ) -> ClientPage:
     """The clients `user` may see whose name or slug holds `search`, one page of them;
     `with_parts`: their desk numbers and coverage windows loaded alongside (no query per row)."""
     search = search.strip()
     query = _searched(user, search)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
+    pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     if with_parts:
         query = query.options(
             selectinload(Client.desk_numbers), selectinload(Client.coverage_windows)
         )
-    clients = session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    clients = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     return ClientPage(list(clients), total, page, pages, search)
 
 

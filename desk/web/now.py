@@ -18,6 +18,8 @@ from desk.rota.boards import now_boards
 from desk.web import bp
 from desk.web.common import staff_required
 
+NOW_PER_PAGE = 20  # each board computes a week of rota: a page of them stays quick
+
 
 @bp.get("/now")
 @staff_required
@@ -29,6 +31,7 @@ def now() -> ResponseReturnValue:
         request.args.get("q", ""),
         request.args.get("page", 1, type=int) or 1,
         with_parts=False,
+        per_page=NOW_PER_PAGE,
     )
     boards = now_boards(db_session(), listing.clients, at)
     return render_template("desk/now.html", boards=boards, at=at, listing=listing)
