@@ -115,6 +115,17 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _wait_idle(workers: list[int], limit: float = 120) -> None:
+    """Wait until the workers have answered what wrk left queued when it stopped: else
+    the next run would pay for this one's backlog."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        used = _cpu_seconds(workers)
+        time.sleep(0.5)
+        if _cpu_seconds(workers) - used < 0.02:
+            return
+
+
 def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
@@ -145,6 +156,7 @@ def run_wrk(
     out = wrk.stdout.read() if wrk.stdout else ""
     wall = time.perf_counter() - started
     server_cpu = (_cpu_seconds(workers) - before) / wall
+    _wait_idle(workers)
     percentiles = {
         m.group(1): _ms(m.group(2), m.group(3))
         for m in re.finditer(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
