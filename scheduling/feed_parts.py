@@ -83,14 +83,23 @@ def event_for(appt: Appointment, variant: Variant) -> Event:
     return event
 
 
+def part_key(sequence: int, updated: object, digest: str) -> str:
+    """What a stored part was built from; `updated` as `part_columns` reads it."""
+    return f"{sequence}|{updated}|{digest}"
+
+
+def raw_updated_at() -> Any:
+    # The updated time as the driver hands it over (SQLite: the stored text): enough
+    # for a key, and it skips parsing 10,000 datetimes.
+    return type_coerce(Appointment.updated_at, String).label("raw_updated_at")
+
+
 def part_columns() -> tuple[Any, ...]:
     """What a feed reads per event: id, key inputs, and the stored part with its key."""
     return (
         Appointment.id,
         Appointment.sequence,
-        # The updated time as the driver hands it over (SQLite: the stored text): enough
-        # for a key, and it skips parsing 10,000 datetimes.
-        type_coerce(Appointment.updated_at, String),
+        raw_updated_at(),
         Appointment.type_id,
         Appointment.practitioner_id,
         Appointment.feed_part_key,
@@ -111,7 +120,7 @@ def current_parts(
     parts: list[str] = []
     stale: dict[int, tuple[int, str]] = {}  # appointment id -> (index in parts, key)
     for i, (appt_id, sequence, updated, type_id, practitioner_id, old_key, part) in enumerate(rows):
-        key = f"{sequence}|{updated}|{digests[(type_id, practitioner_id)]}"
+        key = part_key(sequence, updated, digests[(type_id, practitioner_id)])
         if part is not None and old_key == key:
             parts.append(part)
         else:
@@ -138,6 +147,16 @@ def _rebuild(
             text = bytes(event_for(appt, variant).to_ical()).decode()
             parts[i] = text
             fresh.append({"b_id": appt.id, "b_part": text, "b_key": key})
+    _store(session, fresh)
+
+
+def store_parts(session: Session, built: list[tuple[Appointment, object, Variant]]) -> None:
+    """Build and store the parts of (appointment, raw updated time, variant) triples."""
+    fresh = []
+    for appt, updated, variant in built:
+        text = bytes(event_for(appt, variant).to_ical()).decode()
+        key = part_key(appt.sequence, updated, variant.digest())
+        fresh.append({"b_id": appt.id, "b_part": text, "b_key": key})
     _store(session, fresh)
 
 

@@ -33,6 +33,8 @@ from scheduling.feed_parts import (
     current_parts,
     event_for,
     part_columns,
+    raw_updated_at,
+    store_parts,
 )
 
 PAST_DAYS = 92  # the feed shows appointments from about three months back onwards
@@ -208,3 +210,51 @@ def build_feed_full(session: Session, token: FeedToken, state: FeedState) -> byt
         )
         cal.add_component(event_for(appt, variant))
     return bytes(cal.to_ical())
+
+
+def fill_missing_parts(session: Session, now: datetime, limit: int = 500) -> int:
+    """Build and store up to `limit` missing event parts (rows inserted in bulk, changed,
+    or from before the parts were stored), soonest first, so that no feed request has
+    to build thousands. Returns how many were built; the caller commits."""
+    found = session.execute(
+        select(Appointment, raw_updated_at())
+        .where(
+            Appointment.feed_part.is_(None),
+            Appointment.status != "cancelled",
+            Appointment.starts_at >= _window_start(now),
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(limit)
+    ).all()
+    if not found:
+        return 0
+    client_ids = {appt.client_id for appt, _ in found}
+    clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(client_ids)))}
+    type_ids = {appt.type_id for appt, _ in found}
+    types: dict[int, str] = {
+        type_id: name
+        for type_id, name in session.execute(
+            select(AppointmentType.id, AppointmentType.name).where(AppointmentType.id.in_(type_ids))
+        )
+    }
+    people_ids = {appt.practitioner_id for appt, _ in found}
+    people: dict[int, str] = {
+        person_id: name
+        for person_id, name in session.execute(
+            select(Practitioner.id, Practitioner.name).where(Practitioner.id.in_(people_ids))
+        )
+    }
+    built = [
+        (
+            appt,
+            updated,
+            _variant(
+                clients[appt.client_id],
+                types.get(appt.type_id, ""),
+                people.get(appt.practitioner_id, ""),
+            ),
+        )
+        for appt, updated in found
+    ]
+    store_parts(session, built)
+    return len(built)

@@ -14,7 +14,13 @@ from desk.base.db import Database
 from desk.models import Appointment, Client, Practitioner
 from scheduling import feed_parts
 from scheduling.booking import book, cancel, reschedule
-from scheduling.feeds import build_feed, build_feed_full, clear_cache, feed_state
+from scheduling.feeds import (
+    build_feed,
+    build_feed_full,
+    clear_cache,
+    feed_state,
+    fill_missing_parts,
+)
 from scheduling.tokens import create_feed_token, revoke_feed_token
 from tests.appointments_helpers import NOW, Practice, make_practice
 from tests.conftest import pin_clock
@@ -242,3 +248,30 @@ def practice_row(s: Session, practice: Practice) -> Practitioner:
     row = s.get(Practitioner, practice.practitioner.id)
     assert row is not None
     return row
+
+
+def test_missing_parts_are_built_ahead_of_the_feed_request(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.session() as s:
+        practice = make_practice(s)
+        token = create_feed_token(s, practice.client.id, None, NOW)
+        for h in (0, 1, 2):
+            book(
+                s,
+                **practice.ids,
+                starts_at=MONDAY_9 + timedelta(hours=h),
+                patient_name="A B",
+                now=NOW,
+            )
+    with db.session() as s:
+        assert fill_missing_parts(s, NOW, limit=2) == 2
+    with db.session() as s:
+        assert fill_missing_parts(s, NOW) == 1
+        assert fill_missing_parts(s, NOW) == 0
+    monkeypatch.setattr(feed_parts, "event_for", lambda *_: pytest.fail("rebuilt in a request"))
+    with db.session() as s:
+        body = build_feed(s, token, feed_state(s, token, NOW))
+    monkeypatch.undo()
+    with db.session() as s:
+        assert body == build_feed_full(s, token, feed_state(s, token, NOW))
