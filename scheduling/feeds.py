@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from icalendar import Calendar, Timezone
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from desk.models import Appointment, AppointmentType, Client, FeedToken, Practitioner
 from scheduling.feed_parts import (
@@ -61,8 +61,13 @@ def feed_url(public_base_url: str, token: str) -> str:
 
 
 def resolve_token(session: Session, token: str) -> FeedToken | None:
-    """The live token, or None (unknown or revoked: both are a 404)."""
-    row = session.scalar(select(FeedToken).where(FeedToken.token == token))
+    """The live token, or None (unknown or revoked: both are a 404).
+
+    Its client comes in the same statement (then `session.get` finds it without SQL):
+    a 304 costs one query."""
+    row = session.scalar(
+        select(FeedToken).options(joinedload(FeedToken.client)).where(FeedToken.token == token)
+    )
     if row is None or row.revoked_at is not None:
         return None
     return row

@@ -7,11 +7,12 @@ import pytest
 import vobject
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database
 from desk.models import Appointment, Client, Practitioner
+from desk.request_context import database_of
 from scheduling import feed_parts
 from scheduling.booking import book, cancel, reschedule
 from scheduling.feeds import (
@@ -275,3 +276,17 @@ def test_missing_parts_are_built_ahead_of_the_feed_request(
     monkeypatch.undo()
     with db.session() as s:
         assert body == build_feed_full(s, token, feed_state(s, token, NOW))
+
+
+def test_a_304_runs_one_statement_whatever_the_feed_size(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    practice, url = _setup(db, app)
+    for h in range(6):
+        _book(db, practice, MONDAY_9 + timedelta(minutes=30 * h), f"Patient {h}")
+    etag = client.get(url).headers["ETag"]
+    seen: list[str] = []
+    engine = database_of(app).engine
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert [s.split()[0] for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")] == ["SELECT"]
