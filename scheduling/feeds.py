@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from desk.models import Appointment, AppointmentType, Client, FeedToken, Practitioner
+from desk.models.states import AppointmentStatus
 from scheduling.feed_parts import (
     FORMAT_VERSION,
     Variant,
@@ -176,7 +177,7 @@ def _variant(client: Client, type_name: str, practitioner_name: str) -> Variant:
 
 def _live(query: object, token: FeedToken, window_start: datetime) -> object:
     q = _scope(query, token, window_start)
-    return q.where(Appointment.status != "cancelled").order_by(  # type: ignore[attr-defined]
+    return q.where(Appointment.status != AppointmentStatus.CANCELLED).order_by(  # type: ignore[attr-defined]
         Appointment.starts_at, Appointment.id
     )
 
@@ -225,7 +226,7 @@ def fill_missing_parts(session: Session, now: datetime, limit: int = 500) -> int
         select(Appointment, raw_updated_at())
         .where(
             Appointment.feed_part.is_(None),
-            Appointment.status != "cancelled",
+            Appointment.status != AppointmentStatus.CANCELLED,
             Appointment.starts_at >= _window_start(now),
         )
         .order_by(Appointment.starts_at, Appointment.id)
