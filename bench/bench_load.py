@@ -262,12 +262,15 @@ def bench_feed(kind: str, tmp: Path) -> None:
         with gunicorn("bench.bench_load:desk_app()", env) as server:
             etag = requests.get(server.url + path, timeout=120).headers["ETag"]
             run_wrk(server, "/feeds/bench-small.ics", 3, connections=2)  # warm both workers
-            fresh = run_wrk(server, path, max(2.0, SECONDS / 3), headers={"If-None-Match": etag})
+            # One connection: the latency of a 304 itself, not of a queue behind others.
+            fresh = run_wrk(
+                server, path, max(2.0, SECONDS / 3), headers={"If-None-Match": etag}, connections=1
+            )
             ok = run_wrk(server, path, max(2.0, SECONDS / 3))
         print(
             f"   first request on a fresh worker: {statistics.median(firsts):.0f} ms"
             f" (aim < 200); 200 under load p50 {ok.p50_ms:.0f} ms p99 {ok.p99_ms:.0f} ms;"
-            f" 304 p50 {fresh.p50_ms:.2f} ms p99 {fresh.p99_ms:.2f} ms (aim < 2),"
+            f" 304 (one connection) p50 {fresh.p50_ms:.2f} ms p99 {fresh.p99_ms:.2f} ms (aim < 2),"
             f" {fresh.rps:.0f} req/s"
         )
 
