@@ -1,7 +1,7 @@
 """appointments.feed_part: each event's VEVENT text, kept with its row for the feeds
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
