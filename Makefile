@@ -23,7 +23,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
+# Load runs through wrk (Debian's package), installed here when missing.
 bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

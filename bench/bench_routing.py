@@ -1,9 +1,9 @@
-"""Routing speed: `incoming` against a bare constant-TwiML endpoint, in-process and via gunicorn.
+"""Routing speed: `incoming` against a bare constant-TwiML endpoint, in-process.
 
 Seeds a desk of 1,000 clients, 300 secretaries, 5,000 shifts and 1,000,000 past calls in
 a temporary SQLite file, then reports, each as a ratio to the bare endpoint measured in
-the same run: p50/p99 latency of `POST /webhooks/voice/incoming` in-process, and
-requests per second through gunicorn (2 workers) under a bounded load on loopback.
+the same run: p50/p99 latency of `POST /webhooks/voice/incoming` in-process,
+and the routing decision alone (load through gunicorn: `bench_load`, with wrk).
 Finally every query `incoming` runs is EXPLAINed: none may scan a table.
 """
 
@@ -12,18 +12,13 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time as clock
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import requests
 from flask import Flask, Response
 from sqlalchemy import event, insert, text
 from twilio.request_validator import RequestValidator
@@ -241,69 +236,6 @@ def routing_alone(db_path: Path, n: int) -> list[float]:
     return timings
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def through_gunicorn(
-    factory: str, requests_: list[tuple[dict[str, str], str]], env: dict[str, str]
-) -> float:
-    """Requests per second of `factory` under gunicorn (2 workers), bounded in count and time."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            factory,
-        ],
-        env={**os.environ, **env},
-    )
-    url = f"http://127.0.0.1:{port}{PATH}"
-    try:
-        deadline = clock.monotonic() + 30
-        while clock.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                clock.sleep(0.1)
-        for form, signature in requests_[:20]:  # warm both workers
-            requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=10)
-        work = requests_[20:]
-        stop = clock.monotonic() + LOAD_SECONDS
-
-        def send(chunk: list[tuple[dict[str, str], str]]) -> int:
-            done = 0
-            with requests.Session() as http:
-                for form, signature in chunk:
-                    if clock.monotonic() > stop:
-                        break
-                    r = http.post(
-                        url, data=form, headers={"X-Twilio-Signature": signature}, timeout=10
-                    )
-                    assert r.status_code == 200, r.text
-                    done += 1
-            return done
-
-        chunks = [work[i::LOAD_THREADS] for i in range(LOAD_THREADS)]
-        t0 = clock.perf_counter()
-        with ThreadPoolExecutor(LOAD_THREADS) as pool:
-            done = sum(pool.map(send, chunks))
-        return done / (clock.perf_counter() - t0)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def explain(app: Flask, form: dict[str, str], signature: str) -> list[str]:
     """EXPLAIN QUERY PLAN of every SELECT `incoming` runs; returns the lines that scan."""
     engine = app.extensions["desk.db"].engine
@@ -385,17 +317,7 @@ def run() -> None:
         scans = explain(app, form, signature)
         print("full scans: " + (", ".join(scans) if scans else "none"))
         app.extensions["desk.db"].dispose()
-
-        desk_rps = through_gunicorn(
-            "bench.bench_routing:desk_app()", signed_requests(LOAD_REQUESTS, "gdesk"), env
-        )
-        bare_rps = through_gunicorn(
-            "bench.bench_routing:bare_app()", signed_requests(LOAD_REQUESTS, "gbare"), env
-        )
-        print(
-            f"gunicorn 2 workers   incoming {desk_rps:.0f} req/s  bare {bare_rps:.0f} req/s  "
-            f"ratio {desk_rps / bare_rps:.2f} (aim >= 0.5)"
-        )
+        print("(through gunicorn: see bench_load, measured with wrk)")
 
 
 if __name__ == "__main__":

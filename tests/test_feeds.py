@@ -3,15 +3,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import icalendar
+import pytest
 import vobject
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
 from desk.base.db import Database
-from desk.models import Appointment, Client
+from desk.models import Appointment, Client, Practitioner
+from desk.request_context import database_of
+from scheduling import feed_parts
 from scheduling.booking import book, cancel, reschedule
-from scheduling.feeds import build_feed, build_feed_full, clear_cache, feed_state
+from scheduling.feeds import (
+    build_feed,
+    build_feed_full,
+    clear_cache,
+    feed_state,
+    fill_missing_parts,
+)
 from scheduling.tokens import create_feed_token, revoke_feed_token
 from tests.appointments_helpers import NOW, Practice, make_practice
 from tests.conftest import pin_clock
@@ -172,3 +182,111 @@ def test_the_feed_from_kept_parts_is_byte_identical_to_a_full_rebuild(db: Databa
         kept = build_feed(s, token, state)  # four parts from the cache, one rebuilt
         assert kept == build_feed_full(s, token, state)
         assert len(icalendar.Calendar.from_ical(kept).walk("VEVENT")) == 5
+
+
+def test_stored_parts_serve_a_fresh_process_without_rebuilding_any_event(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.session() as s:
+        practice = make_practice(s)
+        token = create_feed_token(s, practice.client.id, None, NOW)
+        for h in (0, 1, 2):
+            book(
+                s,
+                **practice.ids,
+                starts_at=MONDAY_9 + timedelta(hours=h),
+                patient_name="A B",
+                now=NOW,
+            )
+    with db.session() as s:
+        first = build_feed(s, token, feed_state(s, token, NOW))  # builds and stores the parts
+    clear_cache()  # a fresh worker: nothing in this process's memory
+
+    def no_rebuild(*_: object) -> None:
+        raise AssertionError("an event was rebuilt although its stored part is current")
+
+    monkeypatch.setattr(feed_parts, "event_for", no_rebuild)
+    with db.session() as s:
+        again = build_feed(s, token, feed_state(s, token, NOW))
+    monkeypatch.undo()
+    with db.session() as s:
+        assert again == first == build_feed_full(s, token, feed_state(s, token, NOW))
+
+
+def test_a_part_goes_stale_with_any_change_its_text_shows(db: Database) -> None:
+    with db.session() as s:
+        practice = make_practice(s)
+        token = create_feed_token(s, practice.client.id, None, NOW)
+        appt_id = book(
+            s, **practice.ids, starts_at=MONDAY_9, patient_name="Marie Dupont", now=NOW
+        ).id
+    changes = [
+        # a bulk edit that forgets updated_at; an ORM edit that forgets it too
+        lambda s: s.execute(
+            update(Appointment).where(Appointment.id == appt_id).values(patient_name="Léa Martin")
+        ),
+        lambda s: (
+            setattr(s.get(Appointment, appt_id), "notes", "x")
+            or setattr(s.get(Client, practice.client.id), "privacy_mode", False)
+        ),
+        # names the text shows, on other rows
+        lambda s: setattr(practice_row(s, practice), "name", "Dr Nouveau"),
+    ]
+    for change in changes:
+        with db.session() as s:
+            build_feed(s, token, feed_state(s, token, NOW))
+        with db.session() as s:
+            change(s)
+        with db.session() as s:
+            state = feed_state(s, token, NOW)
+            assert build_feed(s, token, state) == build_feed_full(s, token, state)
+    with db.session() as s:
+        body = build_feed(s, token, feed_state(s, token, NOW)).decode()
+    assert "Léa Martin" in body and "Dr Nouveau" in body
+
+
+def practice_row(s: Session, practice: Practice) -> Practitioner:
+    row = s.get(Practitioner, practice.practitioner.id)
+    assert row is not None
+    return row
+
+
+def test_missing_parts_are_built_ahead_of_the_feed_request(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.session() as s:
+        practice = make_practice(s)
+        token = create_feed_token(s, practice.client.id, None, NOW)
+        for h in (0, 1, 2):
+            book(
+                s,
+                **practice.ids,
+                starts_at=MONDAY_9 + timedelta(hours=h),
+                patient_name="A B",
+                now=NOW,
+            )
+    with db.session() as s:
+        assert fill_missing_parts(s, NOW, limit=2) == 2
+    with db.session() as s:
+        assert fill_missing_parts(s, NOW) == 1
+        assert fill_missing_parts(s, NOW) == 0
+    monkeypatch.setattr(feed_parts, "event_for", lambda *_: pytest.fail("rebuilt in a request"))
+    with db.session() as s:
+        body = build_feed(s, token, feed_state(s, token, NOW))
+    monkeypatch.undo()
+    with db.session() as s:
+        assert body == build_feed_full(s, token, feed_state(s, token, NOW))
+
+
+def test_a_304_runs_one_statement_whatever_the_feed_size(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    practice, url = _setup(db, app)
+    for h in range(6):
+        _book(db, practice, MONDAY_9 + timedelta(minutes=30 * h), f"Patient {h}")
+    etag = client.get(url).headers["ETag"]
+    seen: list[str] = []
+    engine = database_of(app).engine
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert [s.split()[0] for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")] == ["SELECT"]

@@ -34,4 +34,5 @@ JOBS: list[Job] = [
     Job("retention", "desk.jobs.housekeeping:purge", lambda s: 86400),
     Job("monthly-reports", "desk.jobs.reports:monthly", lambda s: 3600),
     Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
+    Job("feed-parts", "desk.jobs.feed_parts:fill", lambda s: 300),
 ]

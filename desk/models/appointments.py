@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
 from desk.models.base import Base
 from desk.models.states import AppointmentStatus
+
+if TYPE_CHECKING:
+    from desk.models.clients import Client
 
 
 class Appointment(Base):
@@ -57,6 +61,11 @@ class Appointment(Base):
     confirmation_sent_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     cancel_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The event's VEVENT text as the feeds serve it, and what it was built from
+    # (sequence|updated_at|variant digest): rebuilt by the next feed read when stale.
+    # Deferred: only the feeds read it.
+    feed_part: Mapped[str | None] = mapped_column(Text, deferred=True)
+    feed_part_key: Mapped[str | None] = mapped_column(String(120), deferred=True)
 
 
 class CalendarSource(Base):
@@ -103,6 +112,9 @@ class FeedToken(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=system_now)
     revoked_at: Mapped[datetime | None]
+
+    # The feeds load it with the token (one statement for a 304).
+    client: Mapped[Client] = relationship()
 
 
 class ApiKey(Base):

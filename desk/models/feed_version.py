@@ -19,7 +19,17 @@ from desk.models.clients import AppointmentType, Client, Practitioner
 
 FEED_TABLES = (Appointment, AppointmentType, Practitioner)
 # Columns no feed shows: changing only these leaves every feed as it was.
-NEUTRAL = frozenset({"reminder_sent_at", "confirmation_sent_at", "busy_ics_url", "active"})
+NEUTRAL = frozenset(
+    {
+        "reminder_sent_at",
+        "confirmation_sent_at",
+        "busy_ics_url",
+        "active",
+        # An event's stored feed text (scheduling/feed_parts.py): written by the feeds.
+        "feed_part",
+        "feed_part_key",
+    }
+)
 
 
 def _changes_feed(obj: Any, session: Session) -> bool:
@@ -44,13 +54,17 @@ def _bump(session: Session, client_ids: Any) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _collect(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
-    ids = {
-        obj.client_id
+    changed = [
+        obj
         for obj in (*session.new, *session.dirty, *session.deleted)
         if isinstance(obj, FEED_TABLES)
         and obj.client_id is not None
         and _changes_feed(obj, session)
-    }
+    ]
+    for obj in changed:
+        if isinstance(obj, Appointment) and obj in session.dirty:
+            obj.feed_part = None  # its stored feed text is stale: the next feed rebuilds it
+    ids = {obj.client_id for obj in changed}
     if ids:
         session.info.setdefault("feed_clients", set()).update(ids)
 
@@ -74,6 +88,10 @@ def _bulk(state: ORMExecuteState) -> None:
         keys = {getattr(c, "key", str(c)) for c in statement._values or {}}
         if keys and keys <= NEUTRAL:
             return
+        if entity is Appointment and keys:
+            # The rows' stored feed texts are stale (an update by primary key, with a
+            # list of parameters and no VALUES, relies on the parts' key instead).
+            state.statement = statement.values(feed_part=None)
     affected = select(entity.client_id)
     if statement.whereclause is not None:
         affected = affected.where(statement.whereclause)

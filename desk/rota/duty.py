@@ -7,10 +7,10 @@ secretary; partners who take the client's overflow come last.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -128,13 +128,16 @@ class Rota:
         client: RotaClient,
         start: datetime,
         end: datetime,
+        rows: Iterable[Any] | None = None,
     ) -> None:
+        """`rows`: the client's rows of `rota_rows` when already loaded (many clients at once)."""
         self.client = client
         self.start, self.end = start, end
         tz = ZoneInfo(client.timezone)
         first_day = local_date(start, tz) - timedelta(days=1)
         last_day = local_date(end, tz)
-        rows = rota_rows(connection_of(session), client.id, start, end, first_day, last_day)
+        if rows is None:
+            rows = rota_rows(connection_of(session), client.id, start, end, first_day, last_day)
         self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
         self.overrides: list[_Override] = []

@@ -32,7 +32,11 @@ def segments(session: Session, client: Client, start: datetime, end: datetime) -
     """Covered time in [start, end), cut wherever who is on duty changes."""
     tz = ZoneInfo(client.timezone)
     rules = CoverageRules.load(session, client, local_date(start, tz), local_date(end, tz))
-    rota = Rota(session, client, start, end)
+    return segments_of(rules, Rota(session, client, start, end), start, end)
+
+
+def segments_of(rules: CoverageRules, rota: Rota, start: datetime, end: datetime) -> list[Segment]:
+    """`segments` from rules and a rota already loaded (the Now page loads many at once)."""
     cuts = sorted({p for p in rota.change_points() if start < p < end})
     found: list[Segment] = []
     for s, e in rules.intervals(start, end):

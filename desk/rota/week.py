@@ -138,13 +138,21 @@ class NowAndNext:
 
 
 def now_and_next(session: Session, client: Client, at: datetime) -> NowAndNext:
-    blocks = _blocks(segments(session, client, at, at + timedelta(days=7)))
+    found = segments(session, client, at, at + timedelta(days=7))
+    return now_and_next_of(client, found, coverage(session, client, at).covered, at)
+
+
+def now_and_next_of(
+    client: Client, found: list[Segment], covered_now: bool, at: datetime
+) -> NowAndNext:
+    """`now_and_next` from the week's segments already computed (see desk/rota/boards.py)."""
+    blocks = _blocks(found)
     current = [d for d in blocks if d.start <= at < d.end]
     later = [d for d in blocks if d.start > at]
     first = min((d.start for d in later), default=None)
     return NowAndNext(
         client,
-        coverage(session, client, at).covered,
+        covered_now,
         current,
         [d for d in later if d.start == first],
     )

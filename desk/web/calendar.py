@@ -13,7 +13,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_menu
 from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import int_or_none, visible_client
@@ -23,8 +23,9 @@ from scheduling.week_view import FIRST_HOUR, LAST_HOUR, RANGE_MINUTES, week_view
 @bp.get("/calendar")
 @login_required
 def calendar() -> ResponseReturnValue:
-    clients = visible_clients(db_session(), current_user)
     client_id = int_or_none(request.args.get("client_id"))
+    # The menu searches (`client_q`) rather than listing every client.
+    clients = client_menu(db_session(), current_user, request.args.get("client_q", ""), client_id)
     if client_id is not None:
         client = visible_client(client_id)
     elif clients:

@@ -12,8 +12,9 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from desk.calls.log import CallFilters, search_calls
-from desk.clients.access import visible_clients
-from desk.models import Secretary, Training
+from desk.clients.access import visible_clients_query
+from desk.clients.listing import client_menu, clients_by_id
+from desk.models import Client, Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
 from desk.models.states import CallOutcome
 from desk.request_context import db_session
@@ -45,15 +46,19 @@ class CallFilterForm(FlaskForm):
 @login_required
 def calls() -> ResponseReturnValue:
     session = db_session()
-    clients = visible_clients(session, current_user)
     form = CallFilterForm(request.args)
-    form.client.choices = choices_with_all((str(c.id), c.name) for c in clients)
+    menu = client_menu(
+        session,
+        current_user,
+        request.args.get("client_q", ""),
+        int_or_none(request.args.get("client")),
+    )
+    form.client.choices = choices_with_all((str(c.id), c.name) for c in menu)
+    visible = visible_clients_query(current_user).with_only_columns(Client.id)
     secretaries = session.scalars(
         select(Secretary)
         .where(
-            Secretary.id.in_(
-                select(Training.secretary_id).where(Training.client_id.in_([c.id for c in clients]))
-            )
+            Secretary.id.in_(select(Training.secretary_id).where(Training.client_id.in_(visible)))
         )
         .order_by(Secretary.name)
     ).all()
@@ -68,7 +73,7 @@ def calls() -> ResponseReturnValue:
         day_to=form.day_to.data if valid else None,
     )
     rows = search_calls(session, current_user, filters)
-    names = {c.id: c for c in clients}
+    names = clients_by_id(session, current_user, (row.call.client_id for row in rows))
     return render_template(
         "desk/calls.html", form=form, rows=rows, clients=names, outcomes=OUTCOME_LABELS
     )

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from desk.base.errors import NotFound
 from desk.clients import edits as domain
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_page
 from desk.models import Client
 from desk.request_context import db_session
 from desk.web import bp
@@ -27,7 +27,13 @@ from desk.web.common import admin_required, apply_form, visible_client
 @bp.get("/clients/")
 @admin_required
 def clients() -> ResponseReturnValue:
-    return render_template("desk/clients.html", clients=visible_clients(db_session(), current_user))
+    listing = client_page(
+        db_session(),
+        current_user,
+        request.args.get("q", ""),
+        request.args.get("page", 1, type=int) or 1,
+    )
+    return render_template("desk/clients.html", clients=listing.clients, listing=listing)
 
 
 @bp.get("/clients/<int:client_id>")

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from desk.base.errors import NotFound
 from desk.base.words import say
 from desk.clients.access import call_for, visible_clients
+from desk.clients.listing import client_menu, clients_by_id
 from desk.messages.intake import InvalidMessage, take_message
 from desk.messages.log import MessageFilters, acknowledge, search_messages
 from desk.models import Client
@@ -80,9 +81,14 @@ def message_new() -> ResponseReturnValue:
 @bp.get("/messages/")
 @login_required
 def messages() -> ResponseReturnValue:
-    clients = visible_clients(db_session(), current_user)
     form = MessageFilterForm(request.args)
-    form.client.choices = choices_with_all((str(c.id), c.name) for c in clients)
+    menu = client_menu(
+        db_session(),
+        current_user,
+        request.args.get("client_q", ""),
+        int_or_none(request.args.get("client")),
+    )
+    form.client.choices = choices_with_all((str(c.id), c.name) for c in menu)
     form.urgency.choices = choices_with_all(URGENCY_LABELS.items())
     valid = form.validate()
     filters = MessageFilters(
@@ -96,7 +102,7 @@ def messages() -> ResponseReturnValue:
         "desk/messages.html",
         form=form,
         rows=rows,
-        clients={c.id: c for c in clients},
+        clients=clients_by_id(db_session(), current_user, (m.client_id for m in rows)),
         urgencies=URGENCY_LABELS,
         ack_form=AcknowledgeForm(),
         states=STATE_LABELS,

@@ -6,27 +6,35 @@ The page polls `now.json` every second; when the logged-in secretary accepts a c
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, url_for
+from flask import jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from desk.calls.live import accepted_call
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_page
 from desk.request_context import db_session
 from desk.request_context import now as clock_now
-from desk.rota.week import now_and_next
+from desk.rota.boards import now_boards
 from desk.web import bp
 from desk.web.common import staff_required
+
+NOW_PER_PAGE = 20  # each board computes a week of rota: a page of them stays quick
 
 
 @bp.get("/now")
 @staff_required
 def now() -> ResponseReturnValue:
     at = clock_now()
-    boards = [
-        now_and_next(db_session(), c, at) for c in visible_clients(db_session(), current_user)
-    ]
-    return render_template("desk/now.html", boards=boards, at=at)
+    listing = client_page(
+        db_session(),
+        current_user,
+        request.args.get("q", ""),
+        request.args.get("page", 1, type=int) or 1,
+        with_parts=False,
+        per_page=NOW_PER_PAGE,
+    )
+    boards = now_boards(db_session(), listing.clients, at)
+    return render_template("desk/now.html", boards=boards, at=at, listing=listing)
 
 
 @bp.get("/now.json")

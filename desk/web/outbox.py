@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_menu, clients_by_id
 from desk.models.states import Channel, OutboxState
 from desk.outbox.log import OutboxFilters, search_outbox
 from desk.request_context import db_session
@@ -41,9 +41,14 @@ class OutboxFilterForm(FlaskForm):
 @bp.get("/outbox/")
 @staff_required
 def outbox() -> ResponseReturnValue:
-    clients = visible_clients(db_session(), current_user)
     form = OutboxFilterForm(request.args)
-    form.client.choices = choices_with_all((str(c.id), c.name) for c in clients)
+    menu = client_menu(
+        db_session(),
+        current_user,
+        request.args.get("client_q", ""),
+        int_or_none(request.args.get("client")),
+    )
+    form.client.choices = choices_with_all((str(c.id), c.name) for c in menu)
     form.channel.choices = choices_with_all(CHANNEL_LABELS.items())
     form.state.choices = choices_with_all(STATE_LABELS.items())
     form.validate()
@@ -57,7 +62,7 @@ def outbox() -> ResponseReturnValue:
         "desk/outbox.html",
         form=form,
         rows=rows,
-        clients={c.id: c for c in clients},
+        clients=clients_by_id(db_session(), current_user, (o.client_id for o in rows)),
         states=STATE_LABELS,
         channels=CHANNEL_LABELS,
     )

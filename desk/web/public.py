@@ -23,7 +23,10 @@ def feed(token: str) -> Response:
     headers = {"Cache-Control": "private, max-age=300", "ETag": f'"{state.etag}"'}
     if request.if_none_match.contains(state.etag):
         return Response(status=304, headers=headers)
-    body = b"" if request.method == "HEAD" else build_feed(session, row, state)
+    body = b""
+    if request.method != "HEAD":
+        body = build_feed(session, row, state)
+        session.commit()  # the event texts it rebuilt, stored for every worker
     response = Response(body, mimetype="text/calendar", headers=headers)
     response.mimetype_params["charset"] = "utf-8"
     response.last_modified = state.last_modified

@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_menu
 from desk.models import Client, Secretary, Shift, Training
 from desk.request_context import db_session, now
 from desk.rota import edits as rota_edits
@@ -68,6 +69,7 @@ def _shifts(client: Client) -> list[Shift]:
     return list(
         db_session().scalars(
             select(Shift)
+            .options(joinedload(Shift.secretary))  # named in each label: no query per row
             .where(Shift.client_id == client.id)
             .order_by(Shift.weekdays, Shift.start_local, Shift.rank)
         )
@@ -83,8 +85,13 @@ def _shift_label(shift: Shift) -> str:
     )
 
 
+def _menu(selected: int | None) -> list[Client]:
+    """The client menu: searched (`client_q`) rather than listing every client."""
+    return client_menu(db_session(), current_user, request.args.get("client_q", ""), selected)
+
+
 def _page(client: Client | None, monday: date, forms: dict[str, Any], status: int = 200) -> Any:
-    clients = visible_clients(db_session(), current_user)
+    clients = _menu(client.id if client else None)
     return (
         render_template(
             "desk/rota.html",
@@ -107,8 +114,8 @@ def _page(client: Client | None, monday: date, forms: dict[str, Any], status: in
 @bp.get("/rota/")
 @staff_required
 def rota() -> ResponseReturnValue:
-    clients = visible_clients(db_session(), current_user)
     client_id = request.args.get("client", type=int)
+    clients = _menu(client_id)
     client = visible_client(client_id) if client_id else (clients[0] if clients else None)
     forms = _forms(client) if client and current_user.role == "admin" else {}
     return _page(client, _monday(request.args.get("week")), forms)

@@ -1,0 +1,119 @@
+"""Every desk page runs as many SQL statements for 100 clients as for 10.
+
+A page that loads a rota, a coverage or a secretary per row grows with the network
+(1,000 clients made the admin's Now page 2.5 s); counting the statements catches it on
+any machine, without timing anything. Same data shape as `make bench` (bench/network.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from bench.network import LUNCH, seed_network
+from desk.base.db import Database
+from desk.request_context import database_of
+from tests.conftest import AuthActions, _empty, pin_clock
+
+PAGES = {
+    "admin": [
+        "/desk/now",
+        "/desk/rota/",
+        "/desk/clients/",
+        "/desk/calendar",
+        "/desk/calls/",
+        "/desk/messages/",
+        "/desk/outbox/",
+    ],
+    # a secretary sees the clients she is trained for (more of them in a larger network)
+    "secretary": ["/desk/now", "/desk/rota/", "/desk/calendar", "/desk/calls/", "/desk/messages/"],
+}
+
+
+@pytest.fixture
+def count_statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    engine = database_of(app).engine  # the app's own engine, not the test's
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def _statements(
+    db: Database, app: Flask, client: FlaskClient, seen: list[str], clients: int, role: str
+) -> dict[str, int]:
+    _empty(db)
+    network = seed_network(db.engine, clients, calls_per_client=3, appointments_per_client=3)
+    pin_clock(app, LUNCH)
+    email, password = network.admin if role == "admin" else network.secretary
+    assert AuthActions(client).login(email, password).status_code == 302
+    counts = {}
+    for page in PAGES[role]:
+        client.get(page)  # first request of a kind may load lazily what later ones keep
+        seen.clear()
+        response = client.get(page)
+        assert response.status_code == 200, page
+        counts[page] = len(seen)
+    client.post("/desk/logout")
+    return counts
+
+
+@pytest.mark.parametrize("role", ["admin", "secretary"])
+def test_each_desk_page_runs_the_same_statements_for_10_and_100_clients(
+    db: Database, app: Flask, client: FlaskClient, count_statements: list[str], role: str
+) -> None:
+    small = _statements(db, app, client, count_statements, 10, role)
+    large = _statements(db, app, client, count_statements, 100, role)
+    grown = {page: (small[page], large[page]) for page in PAGES[role] if small[page] != large[page]}
+    assert grown == {}, f"statements per page (10 clients, 100 clients): {grown}"
+
+
+def test_the_clients_list_is_searched_and_paginated(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    network = seed_network(db.engine, 120, calls_per_client=1, appointments_per_client=1)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+    first = client.get("/desk/clients/").data.decode()
+    assert first.count("data-client=") == 50 and "Page 1 sur 3" in first
+    last = client.get("/desk/clients/?page=3").data.decode()
+    assert last.count("data-client=") == 20 and "Cabinet 0120" in last
+    found = client.get("/desk/clients/?q=cabinet 0105").data.decode()
+    assert found.count("data-client=") == 1 and "client-105" in found
+    nothing = client.get("/desk/clients/?q=nobody&page=9")
+    assert nothing.status_code == 200 and "Aucun client" in nothing.data.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        ("/desk/rota/", "client"),
+        ("/desk/calendar", "client_id"),
+        ("/desk/calls/", "client"),
+        ("/desk/messages/", "client"),
+        ("/desk/outbox/", "client"),
+    ],
+)
+def test_client_menus_search_instead_of_listing_every_client(
+    db: Database, app: Flask, client: FlaskClient, page: str, field: str
+) -> None:
+    network = seed_network(db.engine, 100, calls_per_client=1, appointments_per_client=1)
+    pin_clock(app, LUNCH)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+    listed = client.get(page).data.decode()
+    assert len(re.findall(r"<option[^>]*>Cabinet 0", listed)) == 30  # the menu's first ones
+    assert 'name="client_q"' in listed
+    found = client.get(f"{page}?client_q=cabinet 0077").data.decode()
+    assert re.findall(r"<option[^>]*>(Cabinet 0\d+)<", found) == ["Cabinet 0077"]
+    # A chosen client stays in the menu even when the search does not find it.
+    kept = client.get(f"{page}?client_q=0077&{field}=12").data.decode()
+    assert re.findall(r"<option[^>]*>(Cabinet 0\d+)<", kept) == ["Cabinet 0012", "Cabinet 0077"]
