@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from desk.base.config import ConfigError, Settings, database_url, load_settings
 from desk.base.db import Database
 
 
-@click.group()
+class _Group(click.Group):
+    """Turns a database that cannot be reached into one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise click.ClickException(
+                f"database: cannot reach it ({reason}); check database.url and that the server runs"
+            ) from None
+
+
+@click.group(cls=_Group)
 @click.option(
     "--config",
     "config_path",

@@ -25,7 +25,8 @@ def record_beat(session: Session, node: str) -> None:
     row.is_leader = True
 
 
-def beat() -> None:
+def beat() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
         record_beat(session, rt.node)
+    return {"beats": 1}

@@ -55,6 +55,12 @@ class Appointment(Base):
     confirmation_sent_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     cancel_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Optimistic concurrency: every ORM UPDATE says `WHERE version = <the one read>` and
+    # bumps it, so a write based on a stale read fails (StaleDataError) instead of
+    # silently overwriting; API clients send the version they saw (409 when stale).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class CalendarSource(Base):

@@ -62,6 +62,9 @@ class User(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped at logout and at a password change: a session cookie carries the value it
+    # was issued with, and the user loader refuses any other (server-side invalidation).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     secretary: Mapped[Secretary | None] = relationship()
 
@@ -79,4 +82,5 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # "id:session_version": an old cookie names an old version and loads no one.
+        return f"{self.id}:{self.session_version}"
