@@ -33,6 +33,16 @@ def N_(msgid: str) -> str:
 WORDS: dict[str, str] = {
     # --- base ---
     "not_found": N_("Not found."),
+    # --- hardening ---
+    "date_out_of_range": N_("Date out of range (years 1970 to 2200)."),
+    "integer_out_of_range": N_("Whole number expected (0 to %(high)s)."),
+    "appointment_changed": N_(
+        "This appointment was changed meanwhile (now version %(version)s): reload it and try again."
+    ),
+    "too_many_tries": N_("Too many tries: wait a few minutes, then try again."),
+    "url_not_allowed": N_("This address cannot be fetched (only public http/https servers)."),
+    "fetch_failed": N_("The calendar could not be fetched."),
+    "fetch_too_large": N_("The calendar is too large (%(limit)s bytes at most)."),
 }
 
 

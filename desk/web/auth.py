@@ -38,11 +38,14 @@ def login() -> ResponseReturnValue:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after login is a phishing gift.
+    # Only same-site paths: an open redirect after login is a phishing gift. Browsers
+    # read "/\\host" as "//host"; a CR or LF would break the Location header.
     if (
         target
         and target.startswith("/")
-        and not target.startswith("//")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+        and "\\" not in target
         and not urlsplit(target).netloc
     ):
         return target
