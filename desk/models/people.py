@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.models.base import Base, utcnow
@@ -84,3 +84,10 @@ class User(Base):
     def get_id(self) -> str:
         # "id:session_version": an old cookie names an old version and loads no one.
         return f"{self.id}:{self.session_version}"
+
+
+@event.listens_for(User.password_hash, "set")
+def _password_changed(user: User, new: str, old: object, _initiator: object) -> None:
+    """A new password ends every session of the user (the cookies carry the old version)."""
+    if isinstance(old, str) and old != new:
+        user.session_version = (user.session_version or 1) + 1

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from desk.web.filters import init_filters
 from desk.web.i18n import SUPPORTED_LOCALES, select_locale
+from desk.web.login_guard import init_login_guard
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 # ASCII digits only, bounded: `str.isdigit()` accepts "²" and int() of it fails.
@@ -27,6 +28,7 @@ def init_web(app: Flask) -> None:
     login_manager.login_view = "desk.login"
     login_manager.login_message = None  # the login page says it itself, translated
     login_manager.init_app(app)
+    init_login_guard(app, app.extensions["desk.settings"])
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_locale="fr")
     app.jinja_env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES
