@@ -43,6 +43,7 @@ WORDS: dict[str, str] = {
     "url_not_allowed": N_("This address cannot be fetched (only public http/https servers)."),
     "fetch_failed": N_("The calendar could not be fetched."),
     "fetch_too_large": N_("The calendar is too large (%(limit)s bytes at most)."),
+    "calendar_unreadable": N_("The calendar could not be read (not an iCalendar file)."),
 }
 
 
