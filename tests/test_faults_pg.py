@@ -135,3 +135,52 @@ def test_a_standby_whose_connections_died_still_takes_the_lead(
         standby.shutdown()
         for d in dbs:
             d.dispose()
+
+
+def test_a_database_refusing_connections_gives_503_then_recovers_without_restart(
+    pg: Database, tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from desk.app import create_app
+    from scheduling.tokens import create_api_key
+    from tests.appointments_helpers import NOW, make_practice
+    from tests.faults import SwitchableProxy
+    from tests.twilio import fixture, signed_post
+
+    with pg.session() as s:
+        practice = make_practice(s)
+        _, key = create_api_key(s, practice.client.id, "test", NOW)
+    url = make_url(pg.url)
+    proxy = SwitchableProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(False)
+        settings = load_settings(
+            environ={"DESK_CONFIG": str(tmp_path / "none.toml")},
+            overrides=test_overrides(through, tmp_path / "instance"),
+        )
+        app = create_app(settings)
+        client = app.test_client()
+        auth = {"Authorization": f"Bearer {key}"}
+        listing = "/api/v1/appointments?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z"
+        assert client.get(listing, headers=auth).status_code == 200
+
+        proxy.refuse()
+        down = client.get(listing, headers=auth)
+        assert down.status_code == 503
+        assert down.mimetype == "application/problem+json"
+        assert down.headers["Retry-After"]
+        sms = signed_post(client, "/webhooks/sms/incoming", fixture("sms-incoming"))
+        assert sms.status_code == 503 and sms.headers["Retry-After"]
+        voice = signed_post(client, "/webhooks/voice/incoming", fixture("voice-incoming-forwarded"))
+        assert voice.status_code == 200
+        assert ET.fromstring(voice.get_data(as_text=True)).find("Dial") is not None
+        assert client.get("/readyz").status_code == 503
+
+        proxy.accept_again()
+        # No restart: the pool drops its dead connections and opens new ones.
+        assert client.get(listing, headers=auth).status_code == 200
+        assert client.get("/readyz").status_code == 200
+        app.extensions["desk.db"].dispose()
+    finally:
+        proxy.close()
