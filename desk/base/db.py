@@ -29,6 +29,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
+            hide_parameters=not echo,
             connect_args={"check_same_thread": False, "timeout": STATEMENT_TIMEOUT_MS / 1000},
         )
         _configure_sqlite(engine)
@@ -40,6 +41,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(
         url,
         echo=echo,
+        # Errors in logs show the statement, not its values: they hold feed and cancel
+        # tokens, patients' names and numbers.
+        hide_parameters=not echo,
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,

@@ -262,6 +262,12 @@ def start_scheduler(settings: Settings, db: Database) -> DeskScheduler:
 
 
 def run_scheduler_forever(settings: Settings, db: Database) -> None:
+    # `desk scheduler` is its own process: without this its INFO lines (leader changes,
+    # every job run) went nowhere.
+    logging.basicConfig(
+        level=settings["server.log_level"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     scheduler = start_scheduler(settings, db)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -8,7 +8,13 @@ import re
 import secrets
 
 from flask import Flask, Response, g, json, request
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    InterfaceError,
+    InvalidatePoolError,
+    OperationalError,
+    PendingRollbackError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -145,8 +151,15 @@ def init_security(app: Flask) -> None:
     app.register_error_handler(HTTPException, _api_http_error)
     app.before_request(_refuse_nul_bytes)
     app.after_request(lambda response: _headers(app, response))
-    app.register_error_handler(OperationalError, _unavailable)
-    app.register_error_handler(PoolTimeout, _unavailable)
+    # Every way a lost or refused connection shows itself: a temporary failure (503).
+    for gone in (
+        OperationalError,
+        InterfaceError,
+        InvalidatePoolError,
+        PendingRollbackError,
+        PoolTimeout,
+    ):
+        app.register_error_handler(gone, _unavailable)
     app.register_error_handler(DataError, _refused_value)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     logging.getLogger("werkzeug").addFilter(RedactTokens())
