@@ -179,3 +179,30 @@ def test_login_never_redirects_off_site_nor_fails_on_a_crlf_next(
     assert response.status_code in (302, 303, 401)
     location = response.headers.get("Location", "")
     assert "evil" not in location and "\n" not in location and "Set-Cookie" not in location
+
+
+def test_a_booking_race_lost_to_a_deadlock_is_a_409_slot_taken(
+    db: Database, app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    practice, auth = _setup(db, app)
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real_flush = Session.flush
+    calls: list[int] = []
+
+    def flush(self: Session, *args: object, **kwargs: object) -> None:
+        if any(isinstance(o, Appointment) for o in self.new) and not calls:
+            calls.append(1)
+            raise OperationalError("INSERT INTO appointments", {}, Deadlock())
+        real_flush(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Session, "flush", flush)
+    response = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    assert response.status_code == 409
+    assert response.get_json()["field"] == "starts_at"
+    assert "next_slots" in response.get_json()
