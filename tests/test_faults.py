@@ -22,7 +22,8 @@ def test_a_database_that_accepts_and_never_answers_gets_the_fallback_within_5_se
             environ={"DESK_CONFIG": str(tmp_path / "none.toml")},
             overrides=test_overrides(url, tmp_path / "instance"),
         )
-        client = create_app(settings).test_client()
+        app = create_app(settings)
+        client = app.test_client()
         for path in ("/webhooks/voice/incoming", "/webhooks/voice/dial-result"):
             started = time.monotonic()
             response = signed_post(client, path, fixture("voice-incoming-forwarded"))
@@ -33,3 +34,4 @@ def test_a_database_that_accepts_and_never_answers_gets_the_fallback_within_5_se
             # The fallback dials the configured number, from settings alone.
             assert root.find("Dial/Number").text == "+33612000099"  # type: ignore[union-attr]
             assert took < 5.0, f"{path} answered after {took:.1f} s"
+        app.extensions["desk.db"].dispose()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -152,6 +153,7 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
         practice = make_practice(s)
         _, key = create_api_key(s, practice.client.id, "test", NOW)
     url = make_url(pg.url)
+    apps: list[Flask] = []
     proxy = SwitchableProxy(url.host or "127.0.0.1", url.port or 5432)
     try:
         through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(False)
@@ -160,6 +162,7 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
             overrides=test_overrides(through, tmp_path / "instance"),
         )
         app = create_app(settings)
+        apps.append(app)
         client = app.test_client()
         auth = {"Authorization": f"Bearer {key}"}
         listing = "/api/v1/appointments?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z"
@@ -181,6 +184,7 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
         # No restart: the pool drops its dead connections and opens new ones.
         assert client.get(listing, headers=auth).status_code == 200
         assert client.get("/readyz").status_code == 200
-        app.extensions["desk.db"].dispose()
     finally:
+        for made in apps:
+            made.extensions["desk.db"].dispose()
         proxy.close()

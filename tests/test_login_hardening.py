@@ -121,7 +121,11 @@ def test_with_redis_storage_two_workers_share_the_counts(
     two = AuthActions(second.test_client())
     one.client.environ_base["REMOTE_ADDR"] = address
     two.client.environ_base["REMOTE_ADDR"] = address
-    for _ in range(5):
-        one.login(email, "wrong")
-        two.login(email, "wrong")
-    assert two.login(email, "wrong").status_code == 429
+    try:
+        for _ in range(5):
+            one.login(email, "wrong")
+            two.login(email, "wrong")
+        assert two.login(email, "wrong").status_code == 429
+    finally:
+        for app in (first, second):
+            app.extensions["desk.db"].dispose()
