@@ -53,7 +53,7 @@ def test_ten_racing_reschedules_of_one_version_have_one_winner_and_nine_409s(
             # The loser sees the state it lost to, and words saying what to do.
             assert body["current"]["starts_at"] == winner["starts_at"]
             assert body["current"]["version"] == 2
-            assert "reload" in body["detail"]
+            assert "rechargez" in body["detail"]  # French by default
     with db.session() as s:
         row = s.get(Appointment, appt["id"])
         assert row is not None and row.sequence == 1 and row.version == 2

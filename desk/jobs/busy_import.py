@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from scheduling.busy_import import import_all
 
@@ -10,6 +9,6 @@ from scheduling.busy_import import import_all
 def run() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
-        results = import_all(session, system_now())
+        results = import_all(session, rt.clock())
     failed = sum(1 for blocks in results.values() if blocks is None)
     return {"sources": len(results), "failed": failed}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from desk.messages.digest import send_due_digests
 
@@ -10,5 +9,5 @@ from desk.messages.digest import send_due_digests
 def send_digests() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
-        queued = send_due_digests(session, system_now())
+        queued = send_due_digests(session, rt.clock())
     return {"queued": queued}

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
 from desk.jobs.runtime import runtime
 
 
 def gap_alerts() -> dict[str, int]:
-    with runtime().db.session() as session:
-        queued = alert_upcoming_gaps(session, system_now())
+    rt = runtime()
+    with rt.db.session() as session:
+        queued = alert_upcoming_gaps(session, rt.clock())
     return {"queued": queued}
 
 
 def purge() -> dict[str, int]:
-    with runtime().db.session() as session:
-        purged = purge_webhook_receipts(session, system_now())
+    rt = runtime()
+    with rt.db.session() as session:
+        purged = purge_webhook_receipts(session, rt.clock())
     return {"purged": purged}

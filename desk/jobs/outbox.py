@@ -8,7 +8,7 @@ from desk.outbox.dispatch import Dispatcher
 
 def dispatch() -> dict[str, int]:
     rt = runtime()
-    result = Dispatcher(rt.db, rt.settings, node=rt.node).run()
+    result = Dispatcher(rt.db, rt.settings, node=rt.node, clock=rt.clock).run()
     return {
         "sent": result.sent,
         "retried": result.retried,
