@@ -41,6 +41,10 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
                 session.rollback()
             session.close()
 
+    from desk.web.security import init_security
+
+    init_security(app)
+
     from desk.web import health
 
     app.register_blueprint(health.bp)

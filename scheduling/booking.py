@@ -16,8 +16,9 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from desk.base.db import begin_immediate
 from desk.base.errors import Conflict, DomainError, NotFound
@@ -34,6 +35,27 @@ from scheduling.availability import (
 )
 
 SLOT_TAKEN = "slot_taken"
+
+
+class StaleAppointment(Conflict):
+    """The caller's version is not the current one: someone changed it meanwhile.
+
+    Carries the appointment as it is now, so the caller can show it and try again.
+    """
+
+    def __init__(self, current: Appointment) -> None:
+        super().__init__("appointment_changed", "version", version=current.version)
+        self.current = current
+
+
+# PostgreSQL's answers to two writers colliding: a deadlock, a lock wait past
+# lock_timeout, a serialization failure. For a booking they all mean "someone else got
+# there first".
+LOST_RACE_SQLSTATES = frozenset({"40P01", "55P03", "40001"})
+
+
+def lost_race(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in LOST_RACE_SQLSTATES
 
 
 class SlotTaken(Conflict):
@@ -111,6 +133,11 @@ def _flush_guarded(session: Session, scope: Scope, starts_at: datetime, now: dat
         if "ex_appointments_no_overlap" not in str(exc.orig):
             raise
         raise SlotTaken(next_free_slots(session, scope, starts_at, now)) from None
+    except DBAPIError as exc:
+        if not lost_race(exc):
+            raise
+        session.rollback()
+        raise SlotTaken(next_free_slots(session, scope, starts_at, now)) from None
 
 
 def book(
@@ -170,8 +197,16 @@ def book(
     return appt
 
 
-def get_appointment(session: Session, appointment_id: int, client_id: int | None) -> Appointment:
-    appt = session.get(Appointment, appointment_id)
+def get_appointment(
+    session: Session, appointment_id: int, client_id: int | None, *, for_update: bool = False
+) -> Appointment:
+    """The appointment, fresh and row-locked (PostgreSQL) with `for_update`."""
+    if for_update:
+        # Forget what this session read before: another writer may have changed it.
+        known = session.identity_map.get(session.identity_key(Appointment, appointment_id))
+        if known is not None:
+            session.expire(known)
+    appt = session.get(Appointment, appointment_id, with_for_update=for_update)
     if appt is None or (client_id is not None and appt.client_id != client_id):
         raise NotFound("appointment_not_found", "id")
     return appt
@@ -185,12 +220,22 @@ def reschedule(
     now: datetime,
     client_id: int | None = None,
     actor: str = "system",
+    expected_version: int | None = None,
 ) -> Appointment:
-    """Move a booked appointment: same UID, SEQUENCE + 1, a new reminder."""
+    """Move a booked appointment: same UID, SEQUENCE + 1, a new reminder.
+
+    With `expected_version` (what the caller last saw), a change made meanwhile by
+    someone else raises StaleAppointment instead of being overwritten. Racing moves are
+    serialised (row lock, or SQLite's write lock): each sees the one before.
+    """
     begin_immediate(session)
-    appt = get_appointment(session, appointment_id, client_id)
+    appt = get_appointment(session, appointment_id, client_id, for_update=True)
+    if expected_version is not None and appt.version != expected_version:
+        raise StaleAppointment(appt)
     if appt.status == AppointmentStatus.CANCELLED:
         raise Conflict("appointment_cancelled", "id")
+    if appt.starts_at == starts_at:
+        return appt  # no change: no new SEQUENCE, no audit row
     scope = load_scope(session, appt.client_id, appt.practitioner_id, appt.type_id)
     _check_free(session, scope, starts_at, now, exclude_id=appt.id)
     previous = appt.starts_at
@@ -200,7 +245,11 @@ def reschedule(
     appt.sequence += 1
     appt.updated_at = now
     appt.reminder_sent_at = None
-    _flush_guarded(session, scope, starts_at, now)
+    try:
+        _flush_guarded(session, scope, starts_at, now)
+    except StaleDataError:
+        session.rollback()
+        raise StaleAppointment(get_appointment(session, appointment_id, client_id)) from None
     _audit(session, actor, "appointment.rescheduled", appt, previous=previous.isoformat())
     session.flush()
     return appt
@@ -214,9 +263,18 @@ def cancel(
     client_id: int | None = None,
     actor: str = "system",
     reason: str = "",
+    lock: bool = True,
 ) -> Appointment:
-    """Cancel (the row stays, status cancelled). Cancelling twice changes nothing."""
-    appt = get_appointment(session, appointment_id, client_id)
+    """Cancel (the row stays, status cancelled). Cancelling twice changes nothing.
+
+    Racing cancels (a link opened 20 times at once) are serialised by the row lock (or
+    SQLite's write lock): one cancels and writes the audit row, the others see it done.
+    `lock=False` when the caller's transaction has written already (it holds SQLite's
+    write lock; taking it anew would commit the caller's work half-way).
+    """
+    if lock:
+        begin_immediate(session)
+    appt = get_appointment(session, appointment_id, client_id, for_update=True)
     if appt.status == AppointmentStatus.CANCELLED:
         return appt
     appt.status = AppointmentStatus.CANCELLED
@@ -224,5 +282,12 @@ def cancel(
     appt.sequence += 1
     appt.updated_at = now
     _audit(session, actor, "appointment.cancelled", appt, reason=reason)
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        current = get_appointment(session, appointment_id, client_id, for_update=True)
+        if current.status == AppointmentStatus.CANCELLED:
+            return current
+        raise StaleAppointment(current) from None
     return appt

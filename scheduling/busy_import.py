@@ -11,7 +11,6 @@ last good import and records `last_error` (shown to the desk).
 from __future__ import annotations
 
 import logging
-import urllib.request
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,29 +23,32 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from desk.base.errors import DomainError
 from desk.models import BusyBlock, CalendarSource, Client, Practitioner
+from scheduling import safe_fetch
+from scheduling.safe_fetch import Network
 
 log = logging.getLogger(__name__)
 
 HORIZON = timedelta(days=180)
 MAX_BYTES = 5_000_000
-TIMEOUT_SECONDS = 20
+TIMEOUT_SECONDS = 20.0
 
 Fetch = Callable[[str], bytes]
 Interval = tuple[datetime, datetime, str]
 
 
+# Networks fetched although not public: none in production; tests serve calendars on
+# loopback and add it here.
+TRUSTED_NETWORKS: list[Network] = []
+
+
 def fetch_url(url: str) -> bytes:
-    """GET the calendar over http(s); never file:// (a URL typed in the desk must not read
-    the server's own files)."""
-    if not url.lower().startswith(("http://", "https://")):
-        raise ValueError("only http:// and https:// calendar URLs are fetched")
-    request = urllib.request.Request(url, headers={"User-Agent": "Permanence busy-time import"})
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-        data: bytes = response.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ValueError("calendar larger than 5 MB")
-    return data
+    """GET the calendar over http(s), public addresses only (see `scheduling.safe_fetch`):
+    never file://, never the server's own network."""
+    return safe_fetch.fetch(
+        url, max_bytes=MAX_BYTES, timeout=TIMEOUT_SECONDS, trusted=TRUSTED_NETWORKS
+    )
 
 
 def _aware(value: date | datetime, tz: ZoneInfo) -> datetime:
@@ -104,8 +106,11 @@ def import_source(
             data, ZoneInfo(client.timezone), now - timedelta(days=1), now + HORIZON
         )
     except Exception as exc:  # any failure: keep the last good import
-        log.warning("busy-time import of source %s failed: %s", source.id, exc)
-        source.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        # Our own words only: a parser's message may quote the body, a socket's tells
+        # open ports from closed ones.
+        error = exc if isinstance(exc, DomainError) else DomainError("calendar_unreadable")
+        log.warning("busy-time import of source %s failed: %s", source.id, error.code)
+        source.last_error = error.message
         session.commit()
         return None
     session.execute(delete(BusyBlock).where(BusyBlock.source_id == source.id))

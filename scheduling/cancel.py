@@ -114,5 +114,6 @@ def cancel_by_sms(
             f"Votre RDV du {view.when} est trop proche pour être annulé par SMS. "
             f"Merci d'appeler le cabinet{call}."
         )
-    cancel(session, appt.id, now=now, actor="patient:sms", reason="SMS ANNULER")
+    # The webhook's transaction has stored the SMS already: it holds the write lock.
+    cancel(session, appt.id, now=now, actor="patient:sms", reason="SMS ANNULER", lock=False)
     return f"{view.client.name} : votre RDV du {view.when} est annulé."

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
@@ -121,7 +122,7 @@ def test_the_openapi_document_describes_every_route(app: Flask, client: FlaskCli
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     routes = {
-        r.rule.removeprefix("/api/v1").replace("<int:appointment_id>", "{appointment_id}")
+        re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1"))
         for r in app.url_map.iter_rules()
         if r.rule.startswith("/api/v1/") and not r.rule.endswith("openapi.json")
     }

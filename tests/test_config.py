@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,84 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None
         assert f"[{section}]" in text
         for key in keys:
             assert f"{key} =" in text, f"{section}.{key} is not documented"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("server.log_level", "LOUD", "server.log_level: expected one of"),
+        ("server.port", 99999, "server.port: must be between 1 and 65535"),
+        ("server.workers", 0, "server.workers: must be between 1 and 64"),
+        ("server.default_locale", "xx", "server.default_locale: expected 'fr' or 'en'"),
+        ("scheduler.outbox_seconds", -5, "scheduler.outbox_seconds: must be between"),
+        ("scheduler.busy_import_minutes", 0, "scheduler.busy_import_minutes: must be between"),
+        ("server.rate_limit_storage", "mongodb://x", "server.rate_limit_storage"),
+    ],
+)
+def test_a_bad_value_stops_start_up_with_one_message_naming_it(
+    tmp_path: Path, key: str, value: object, words: str
+) -> None:
+    section, name = key.split(".")
+    overrides = {"server": {"instance_path": str(tmp_path / "i")}}
+    overrides.setdefault(section, {})[name] = value  # type: ignore[index]
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_settings(environ={"DESK_CONFIG": str(tmp_path / "none.toml")}, overrides=overrides)
+
+
+def test_a_lower_case_log_level_is_accepted(tmp_path: Path) -> None:
+    settings = load_settings(
+        environ={"DESK_CONFIG": str(tmp_path / "none.toml")},
+        overrides={"server": {"instance_path": str(tmp_path / "i"), "log_level": "debug"}},
+    )
+    assert settings["server.log_level"] == "DEBUG"
+
+
+def test_a_config_file_that_is_not_utf8_is_named_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes('[server]\nsecret_key = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings(path, environ={})
+
+
+def test_an_unwritable_instance_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigError, match=r"server\.instance_path: cannot create"):
+        load_settings(
+            environ={"DESK_CONFIG": str(tmp_path / "none.toml")},
+            overrides={"server": {"instance_path": str(blocker / "instance")}},
+        )
+
+
+def test_console_sms_ids_do_not_repeat_across_processes() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from desk.outbox.channels.sms import ConsoleSms;"
+        "print(ConsoleSms().send('+33612345678', 'x'))"
+    )
+    ids = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(ids) == 2
+
+
+def test_an_unreachable_database_is_one_line_from_the_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from desk.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[server]\ninstance_path = "{tmp_path / "i"}"\n'
+        '[database]\nurl = "postgresql+psycopg://nobody@127.0.0.1:1/none"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["--config", str(config), "init-db"])
+    assert result.exit_code == 1
+    assert "database: cannot reach it" in result.output
+    assert "Traceback" not in result.output

@@ -98,3 +98,17 @@ def test_a_new_leader_marks_the_old_one_as_no_longer_leading(
     first.shutdown()
     second.start()
     assert wait_for(lambda: beats() == {first.node: False, second.node: True})
+
+
+def test_the_scheduler_logs_leadership_and_every_job_run_with_its_counts(
+    schedulers: list[DeskScheduler], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="desk.jobs.runtime")
+    leader = schedulers[0].start()
+    assert wait_for(lambda: "job=heartbeat" in caplog.text)
+    leader.shutdown()
+    lines = [r.getMessage() for r in caplog.records if r.name == "desk.jobs.runtime"]
+    assert f"event=leader_acquired node={leader.node}" in lines
+    run = next(line for line in lines if line.startswith("event=job_run job=heartbeat"))
+    assert "status=ok" in run and "beats=1" in run
+    assert f"event=scheduler_stopped node={leader.node}" in lines

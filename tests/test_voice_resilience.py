@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -239,3 +240,28 @@ def test_without_fallback_numbers_the_fallback_records_a_message(
     assert tags(root) == ["Say", "Record"]
     assert root[1].attrib["action"] == f"{VOICE}/fallback?step=1"
     assert root[1].attrib["recordingStatusCallback"] == f"{VOICE}/recording"
+
+
+def test_a_callsid_known_on_one_clients_number_never_replays_it_on_another_number(
+    client: FlaskClient, at_lunch: datetime
+) -> None:
+    form = fixture("voice-incoming-forwarded")
+    first = signed_post(client, INCOMING, form)
+    assert "Cabinet dentaire du Parc" in first.get_data(as_text=True)
+    forged = signed_post(client, INCOMING, {**form, "To": "+33199009999"})
+    body = forged.get_data(as_text=True)
+    assert forged.status_code == 200 and forged.mimetype == "text/xml"
+    assert "Cabinet dentaire du Parc" not in body
+    assert "+336120000" not in body  # no secretary's number
+    # Twilio's own retry (same number) still gets the first answer.
+    assert signed_post(client, INCOMING, form).get_data(as_text=True) == first.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("step", ["²", "99999999999999999999", "-1", "x\r\ny"])
+def test_the_fallback_route_answers_twiml_whatever_the_step(client: FlaskClient, step: str) -> None:
+    path = f"/webhooks/voice/fallback?step={quote(step)}"
+    response = signed_post(client, path, fixture("voice-incoming-forwarded"))
+    assert response.status_code == 200
+    assert ET.fromstring(response.get_data(as_text=True)).tag == "Response"

@@ -63,7 +63,7 @@ def test_a_twin_with_the_same_key_wins_and_its_answer_is_replayed(
 ) -> None:
     pin_clock(app, LUNCH)
     form = fixture("voice-incoming-forwarded")
-    twin_wins_after_the_reads(app, monkeypatch, f"{INCOMING}#{form['CallSid']}")
+    twin_wins_after_the_reads(app, monkeypatch, f"{INCOMING}#{form['CallSid']}|{form['To']}")
     response = signed_post(client, INCOMING, form)
     assert response.data.decode() == TWIN_TWIML
     assert (count(session, Call), count(session, CallAttempt)) == (1, 1)

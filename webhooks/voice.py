@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk.base.db import begin_immediate, begin_read_first
+from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import routing
 from desk.request_context import db_session, now, settings
 from webhooks import bp, twiml
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 # Form parameter carrying the simulated time of `desk simulate --at`. Honoured only with
 # the console provider (never against real Twilio); the signature covers it.
 SIMULATED_TIME = "DeskSimulatedTime"
+# What the fallback answers if even building its TwiML failed.
+LAST_RESORT = '<?xml version="1.0" encoding="UTF-8"?><Response><Record maxLength="120"/></Response>'
 
 
 def _xml(body: str) -> Response:
@@ -39,15 +42,17 @@ def _cfg() -> twiml.VoiceConfig:
 def _at() -> datetime:
     simulated = request.form.get(SIMULATED_TIME)
     if simulated and settings()["twilio.provider"] == "console":
-        at = datetime.fromisoformat(simulated)
+        try:
+            at = datetime.fromisoformat(simulated)
+        except ValueError:
+            return now()
         if at.tzinfo is not None:
             return at
     return now()
 
 
 def _int(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.strip().lstrip("-").isdigit() else None
+    return int_in_range(request.form.get(name, ""), low=-INT32_MAX)
 
 
 def _handle(
@@ -123,7 +128,9 @@ def incoming() -> Response:
             log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
         return twiml.for_decision(decision, _cfg())
 
-    return _handle(("CallSid",), work, _caller_fallback, read_first=True)
+    # The number called is part of the key: a CallSid known for another client's number
+    # must not replay that client's answer (its name, its secretaries' numbers).
+    return _handle(("CallSid", "To"), work, _caller_fallback, read_first=True)
 
 
 @bp.post("/voice/screen")
@@ -177,7 +184,7 @@ def dial_result() -> Response:
         decision = routing.dial_result(
             session,
             call_sid=form["CallSid"],
-            step=int(step) if step.isdigit() else None,
+            step=int_in_range(step, high=100),
             dial_status=form.get("DialCallStatus", ""),
             bridged=form.get("DialBridged", "").lower() == "true",
             duration=_int("DialCallDuration"),
@@ -249,16 +256,21 @@ def status() -> Response:
 def fallback() -> Response:
     """Twilio's fallback URL (and the next turns of the fallback itself): settings only."""
     step = request.args.get("step", "0")
+    # %r: the values are the caller's to forge; a CRLF must not forge a log line.
     log.error(
-        "voice fallback step %s for CallSid=%s (ErrorCode=%s)",
-        step,
-        request.form.get("CallSid"),
-        request.form.get("ErrorCode"),
+        "voice fallback step %r for CallSid=%r (ErrorCode=%r)",
+        step[:20],
+        request.form.get("CallSid", "")[:64],
+        request.form.get("ErrorCode", "")[:20],
     )
-    return _xml(
-        twiml.fallback(
-            _cfg(),
-            int(step) if step.isdigit() else 0,
-            request.form.get("DialCallStatus", ""),
+    try:
+        return _xml(
+            twiml.fallback(
+                _cfg(),
+                int_in_range(step, high=100) or 0,
+                request.form.get("DialCallStatus", ""),
+            )
         )
-    )
+    except Exception:  # the last resort must not fail: a recording needs nothing
+        log.exception("voice fallback failed; answering with a bare recording")
+        return _xml(LAST_RESORT)

@@ -6,7 +6,7 @@ Handlers only parse input, call one domain function and render JSON.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -15,14 +15,20 @@ from sqlalchemy import select
 
 from desk.api import bp
 from desk.api.problems import problem
+from desk.api.serialize import appointment_json as _appointment
+from desk.api.serialize import slot_json as _slot
 from desk.base.errors import DomainError
+from desk.base.parse import INT32_MAX, int_in_range
 from desk.models import Appointment
 from desk.request_context import db_session, now, settings
-from scheduling.availability import Slot, availability
+from scheduling.availability import availability
 from scheduling.booking import book, cancel, get_appointment, reschedule
 from scheduling.tokens import client_for_api_key
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Years an appointment may fall in; beyond, arithmetic on the date overflows.
+EARLIEST, LATEST = 1970, 2200
+ID = f"int(max={INT32_MAX})"  # a larger id in a URL is a 404, not a database error
 
 
 def api_key_required(view: F) -> F:
@@ -53,16 +59,24 @@ def _when(value: Any, field: str) -> datetime:
         raise DomainError("api_datetime_invalid", field) from None
     if parsed.tzinfo is None:
         raise DomainError("api_datetime_needs_zone", field)
+    try:
+        # 9999-12-31T23:45-14:00 is year 10000 in UTC: Python cannot even convert it.
+        in_utc = parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise DomainError("date_out_of_range", field) from None
+    if not EARLIEST <= in_utc.year <= LATEST:
+        raise DomainError("date_out_of_range", field)
     return parsed
 
 
 def _int(value: Any, field: str) -> int:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | str):
         raise DomainError("api_integer_expected", field)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise DomainError("api_integer_expected", field) from None
+    number = int_in_range(value, low=-INT32_MAX)
+    if number is None:
+        # Not ASCII digits ("²"), or beyond the columns' 32-bit range.
+        raise DomainError("integer_out_of_range", field, high=INT32_MAX)
+    return number
 
 
 def _body() -> dict[str, Any]:
@@ -70,27 +84,6 @@ def _body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DomainError("api_json_object_expected", None)
     return data
-
-
-def _slot(s: Slot) -> dict[str, str]:
-    return {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
-
-
-def _appointment(a: Appointment) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "uid": a.uid,
-        "practitioner_id": a.practitioner_id,
-        "type_id": a.type_id,
-        "starts_at": a.starts_at.isoformat(),
-        "ends_at": a.ends_at.isoformat(),
-        "patient_name": a.patient_name,
-        "patient_phone": a.patient_phone,
-        "notes": a.notes,
-        "status": a.status,
-        "sequence": a.sequence,
-        "updated_at": a.updated_at.isoformat(),
-    }
 
 
 def _actor() -> str:
@@ -168,13 +161,13 @@ def list_appointments() -> Response:
     return jsonify({"appointments": [_appointment(a) for a in rows]})
 
 
-@bp.get("/appointments/<int:appointment_id>")
+@bp.get(f"/appointments/<{ID}:appointment_id>")
 @api_key_required
 def read_appointment(appointment_id: int) -> Response:
     return jsonify(_appointment(get_appointment(db_session(), appointment_id, g.api_client_id)))
 
 
-@bp.post("/appointments/<int:appointment_id>/reschedule")
+@bp.post(f"/appointments/<{ID}:appointment_id>/reschedule")
 @api_key_required
 def reschedule_appointment(appointment_id: int) -> Response:
     data = _body()
@@ -186,12 +179,21 @@ def reschedule_appointment(appointment_id: int) -> Response:
         now=now(),
         client_id=g.api_client_id,
         actor=_actor(),
+        expected_version=_expected_version(data),
     )
     session.commit()
     return jsonify(_appointment(appt))
 
 
-@bp.post("/appointments/<int:appointment_id>/cancel")
+def _expected_version(data: dict[str, Any]) -> int | None:
+    """The version the client last saw: `version` in the body, or an `If-Match` header."""
+    raw = data.get("version")
+    if raw is None and request.headers.get("If-Match"):
+        raw = request.headers["If-Match"].strip().strip('"').removeprefix("W/").strip('"')
+    return None if raw is None else _int(raw, "version")
+
+
+@bp.post(f"/appointments/<{ID}:appointment_id>/cancel")
 @api_key_required
 def cancel_appointment(appointment_id: int) -> Response:
     session = db_session()

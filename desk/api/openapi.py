@@ -22,7 +22,7 @@ PROBLEM = {
     "description": "Problem",
     "content": {"application/problem+json": {"schema": _ref("Problem")}},
 }
-ERRORS = {"401": PROBLEM, "404": PROBLEM, "422": PROBLEM}
+ERRORS = {"401": PROBLEM, "404": PROBLEM, "422": PROBLEM, "503": PROBLEM}
 ID = {"name": "appointment_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 FROM = {
     "name": "from",
@@ -134,7 +134,11 @@ DOCUMENT: dict[str, Any] = {
                             "schema": {
                                 "type": "object",
                                 "required": ["starts_at"],
-                                "properties": {"starts_at": DT},
+                                "properties": {
+                                    "starts_at": DT,
+                                    # The version last seen: 409 with `current` if stale.
+                                    "version": {"type": "integer"},
+                                },
                             }
                         }
                     },
@@ -180,6 +184,7 @@ DOCUMENT: dict[str, Any] = {
                     "notes": {"type": "string"},
                     "status": {"type": "string", "enum": list(AppointmentStatus)},
                     "sequence": {"type": "integer"},
+                    "version": {"type": "integer"},
                     "updated_at": DT,
                 },
             },
@@ -192,6 +197,7 @@ DOCUMENT: dict[str, Any] = {
                     "detail": {"type": "string"},
                     "field": {"type": ["string", "null"]},
                     "next_slots": {"type": "array", "items": _ref("Slot")},
+                    "current": _ref("Appointment"),
                 },
             },
         },

@@ -8,6 +8,7 @@ from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from desk.api import bp
+from desk.api.serialize import appointment_json
 from desk.base.errors import Conflict, DomainError, NotFound
 from desk.base.words import DEFAULT_LOCALE, SUPPORTED_LOCALES, gettext_for, say
 
@@ -17,6 +18,8 @@ TITLES = {
     404: "Not Found",
     409: "Conflict",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
+    503: "Service Unavailable",
 }
 
 
@@ -44,7 +47,10 @@ def _domain_error(exc: DomainError) -> Response:
         return problem(404, detail(exc), exc.field)
     if isinstance(exc, Conflict):
         slots = getattr(exc, "next_slots", None)
-        extra = {}
+        extra: dict[str, Any] = {}
+        current = getattr(exc, "current", None)
+        if current is not None:  # a stale write: the state it lost to
+            extra["current"] = appointment_json(current)
         if slots is not None:
             extra["next_slots"] = [
                 {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}

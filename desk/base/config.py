@@ -31,6 +31,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "instance_path": "instance",
         "default_locale": "fr",
         "log_level": "INFO",
+        # Where login throttling counts tries: "" = this process's memory (one worker),
+        # "redis://host:port/db" = shared by every worker (docs/decisions.md).
+        "rate_limit_storage": "",
     },
     "database": {
         "url": "",
@@ -141,6 +144,10 @@ def load_settings(
             data = tomllib.loads(file_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file_path}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{file_path}: not UTF-8 text (save it as UTF-8)") from None
+        except OSError as exc:
+            raise ConfigError(f"{file_path}: cannot read it: {exc.strerror}") from None
         _merge(values, data, source=str(file_path), from_env=False)
     elif path:
         raise ConfigError(f"config file {file_path} does not exist")
@@ -156,6 +163,8 @@ def load_settings(
                     text = secret_path.read_text(encoding="utf-8").strip()
                 except OSError as exc:
                     raise ConfigError(f"{var}_FILE: cannot read {secret_path}: {exc}") from None
+                except UnicodeDecodeError:
+                    raise ConfigError(f"{var}_FILE: {secret_path} is not UTF-8 text") from None
                 values[section][key] = _coerce(var, default, text, from_env=True)
     _reject_unknown_env(env)
 
@@ -197,7 +206,63 @@ def _reject_unknown_env(env: Mapping[str, str]) -> None:
             raise ConfigError(f"{var}: unknown setting (see config.example.toml)")
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOCALES = ("fr", "en")
+# Integer settings and their allowed ranges (inclusive): a period of 0 or less would
+# spin or never run, a port outside 1..65535 cannot be bound.
+RANGES: dict[str, tuple[int, int]] = {
+    "server.port": (1, 65535),
+    "server.workers": (1, 64),
+    "email.port": (1, 65535),
+    "twilio.ring_timeout": (5, 600),  # Twilio's own limits for <Dial timeout>
+    "scheduler.heartbeat_seconds": (1, 86400),
+    "scheduler.outbox_seconds": (1, 86400),
+    "scheduler.reminder_seconds": (1, 86400),
+    "scheduler.busy_import_minutes": (1, 10080),
+    "scheduler.outbox_max_attempts": (1, 100),
+    "scheduler.outbox_claim_timeout_seconds": (10, 86400),
+    "scheduler.digest_seconds": (1, 86400),
+}
+
+
+def _validate_values(values: dict[str, dict[str, Any]]) -> None:
+    for dotted, (low, high) in RANGES.items():
+        section, key = dotted.split(".")
+        value = values[section][key]
+        if not low <= value <= high:
+            raise ConfigError(f"{dotted}: must be between {low} and {high}, got {value}")
+    level = values["server"]["log_level"].strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"server.log_level: expected one of {', '.join(LOG_LEVELS)}, "
+            f"got {values['server']['log_level']!r}"
+        )
+    values["server"]["log_level"] = level
+    locale = values["server"]["default_locale"]
+    if locale not in LOCALES:
+        raise ConfigError(f"server.default_locale: expected 'fr' or 'en', got {locale!r}")
+    storage = values["server"]["rate_limit_storage"]
+    if storage and not storage.startswith(("redis://", "rediss://", "memory://")):
+        raise ConfigError(
+            f"server.rate_limit_storage: expected '' or a redis:// URL, got {storage!r}"
+        )
+    _check_instance_path(values["server"]["instance_path"])
+
+
+def _check_instance_path(folder: str) -> None:
+    path = Path(folder)
+    try:
+        path.resolve().mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"server.instance_path: cannot create {folder!r}: {exc.strerror}"
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"server.instance_path: {folder!r} is not writable")
+
+
 def _validate(values: dict[str, dict[str, Any]]) -> None:
+    _validate_values(values)
     provider = values["twilio"]["provider"]
     if provider not in ("console", "twilio"):
         raise ConfigError(f"twilio.provider: expected 'console' or 'twilio', got {provider!r}")

@@ -10,16 +10,46 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+# Time limits, sized for Twilio: a voice webhook must answer within 15 s whatever the
+# database does, and the caller hear the fallback within 5 s when it hangs
+# (docs/decisions.md). Connecting (TCP and the start-up exchange) gives up after
+# CONNECT_TIMEOUT; waiting for a pooled connection after POOL_TIMEOUT; one statement
+# (PostgreSQL) or the wait for SQLite's write lock after STATEMENT_TIMEOUT; a row lock
+# after LOCK_TIMEOUT. Pre-ping swaps a connection that died (server restart) for a new
+# one before use, so every user of the pool recovers by itself.
+CONNECT_TIMEOUT_SECONDS = 3
+POOL_TIMEOUT_SECONDS = 3
+STATEMENT_TIMEOUT_MS = 5000
+LOCK_TIMEOUT_MS = 3000
+
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine configured for the desk: foreign keys and WAL on SQLite, pre-ping on PostgreSQL."""
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            hide_parameters=not echo,
+            connect_args={"check_same_thread": False, "timeout": STATEMENT_TIMEOUT_MS / 1000},
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}",
+    }
+    return create_engine(
+        url,
+        echo=echo,
+        # Errors in logs show the statement, not its values: they hold feed and cancel
+        # tokens, patients' names and numbers.
+        hide_parameters=not echo,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args=connect_args,
+    )
 
 
 _BEGIN = {
@@ -43,7 +73,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # In WAL mode NORMAL syncs at checkpoints, not at every commit: a process crash
         # loses nothing, a power cut may lose the last commits (docs/decisions.md).
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

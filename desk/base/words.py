@@ -179,6 +179,17 @@ WORDS: dict[str, str] = {
     "report_date": N_("Dates are written YYYY-MM-DD."),
     "report_number": N_("A number is expected."),
     "what_if_window": N_("Pick at least one day, and an end after the start."),
+    # --- hardening ---
+    "date_out_of_range": N_("Date out of range (years 1970 to 2200)."),
+    "integer_out_of_range": N_("Whole number expected (0 to %(high)s)."),
+    "appointment_changed": N_(
+        "This appointment was changed meanwhile (now version %(version)s): reload it and try again."
+    ),
+    "too_many_tries": N_("Too many tries: wait a few minutes, then try again."),
+    "url_not_allowed": N_("This address cannot be fetched (only public http/https servers)."),
+    "fetch_failed": N_("The calendar could not be fetched."),
+    "fetch_too_large": N_("The calendar is too large (%(limit)s bytes at most)."),
+    "calendar_unreadable": N_("The calendar could not be read (not an iCalendar file)."),
 }
 
 

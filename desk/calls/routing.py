@@ -95,6 +95,12 @@ def start_call(
     if found.call_id is not None:
         call = session.get(Call, found.call_id)
         assert call is not None
+        if call.to_number != to:
+            # A CallSid is Twilio's, unique per call: the same one on another number is
+            # forged or broken. Never answer with the other client's call (its name, its
+            # secretaries' phones).
+            log.warning("call %s arrived on %s, known on another number: refused", call_sid, to)
+            return Decision(NOT_IN_SERVICE)
         return _replay(session, call)
     new: dict[str, Any] = dict(
         call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from desk.base.clock import Clock, system_now
 from desk.base.config import ConfigError, Settings, database_url, load_settings
@@ -11,7 +12,20 @@ from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
 
 
-@click.group()
+class _Group(click.Group):
+    """Turns a database that cannot be reached into one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise click.ClickException(
+                f"database: cannot reach it ({reason}); check database.url and that the server runs"
+            ) from None
+
+
+@click.group(cls=_Group)
 @click.option(
     "--config",
     "config_path",

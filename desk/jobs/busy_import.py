@@ -6,7 +6,9 @@ from desk.jobs.runtime import runtime
 from scheduling.busy_import import import_all
 
 
-def run() -> None:
+def run() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
-        import_all(session, rt.clock())
+        results = import_all(session, rt.clock())
+    failed = sum(1 for blocks in results.values() if blocks is None)
+    return {"sources": len(results), "failed": failed}

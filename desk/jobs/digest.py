@@ -6,7 +6,8 @@ from desk.jobs.runtime import runtime
 from desk.messages.digest import send_due_digests
 
 
-def send_digests() -> None:
+def send_digests() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
-        send_due_digests(session, rt.clock())
+        queued = send_due_digests(session, rt.clock())
+    return {"queued": queued}

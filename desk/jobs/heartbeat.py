@@ -26,7 +26,8 @@ def record_beat(session: Session, node: str, now: datetime) -> None:
     row.is_leader = True
 
 
-def beat() -> None:
+def beat() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
         record_beat(session, rt.node, rt.clock())
+    return {"beats": 1}

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-
 from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
 from desk.jobs.runtime import runtime
 
-log = logging.getLogger(__name__)
 
-
-def gap_alerts() -> None:
+def gap_alerts() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
         queued = alert_upcoming_gaps(session, rt.clock())
-    if queued:
-        log.info("rota gaps: %d alert(s) queued", queued)
+    return {"queued": queued}
 
 
-def purge() -> None:
+def purge() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
         purged = purge_webhook_receipts(session, rt.clock())
-    log.info("retention: %d webhook receipt(s) purged", purged)
+    return {"purged": purged}

@@ -6,6 +6,12 @@ from desk.jobs.runtime import runtime
 from desk.outbox.dispatch import Dispatcher
 
 
-def dispatch() -> None:
+def dispatch() -> dict[str, int]:
     rt = runtime()
-    Dispatcher(rt.db, rt.settings, node=rt.node, clock=rt.clock).run()
+    result = Dispatcher(rt.db, rt.settings, node=rt.node, clock=rt.clock).run()
+    return {
+        "sent": result.sent,
+        "retried": result.retried,
+        "failed": result.failed,
+        "skipped": result.skipped,
+    }

@@ -6,7 +6,8 @@ from desk.jobs.runtime import runtime
 from scheduling.reminders import send_due_reminders
 
 
-def sweep() -> None:
+def sweep() -> dict[str, int]:
     rt = runtime()
     with rt.db.session() as session:
-        send_due_reminders(session, rt.clock(), rt.settings["server.public_base_url"])
+        queued = send_due_reminders(session, rt.clock(), rt.settings["server.public_base_url"])
+    return {"queued": queued}

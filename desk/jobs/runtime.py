@@ -16,10 +16,11 @@ import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from filelock import FileLock, Timeout
@@ -41,6 +42,11 @@ logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 ADVISORY_LOCK_KEY = 0x5045524D  # "PERM"
 
 _instances = itertools.count(1)
+
+
+def fields(**values: object) -> str:
+    """`key=value` pairs, one log line a machine can parse (`event=job node=… sent=3`)."""
+    return " ".join(f"{key}={value}" for key, value in values.items())
 
 
 @dataclass
@@ -89,10 +95,20 @@ class LeaderLock:
             # A connection of its own, held while leading: the advisory lock lives
             # exactly as long as this database session.
             self._connection = self.db.engine.connect()
-        got = self._connection.execute(
-            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
-        ).scalar()
-        self._connection.commit()
+        try:
+            got = self._connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+            ).scalar()
+            self._connection.commit()
+        except Exception:
+            # A dead session (server restarted, backend terminated): never reuse it, or
+            # every later try fails the same way and this standby never takes the lead.
+            self._drop_connection()
+            raise
+        if not got:
+            # A standby does not keep an idle session open between tries: a fresh one
+            # from the (pre-pinged) pool each time survives server restarts.
+            self._drop_connection(keep=True)
         return bool(got)
 
     def still_held(self) -> bool:
@@ -126,10 +142,12 @@ class LeaderLock:
             finally:
                 self._drop_connection()
 
-    def _drop_connection(self) -> None:
+    def _drop_connection(self, keep: bool = False) -> None:
+        """Forget the lock's connection; `keep` returns a healthy one to the pool."""
         if self._connection is not None:
             try:
-                self._connection.invalidate()
+                if not keep:
+                    self._connection.invalidate()
                 self._connection.close()
             except Exception:  # pragma: no cover - closing a broken connection
                 pass
@@ -169,20 +187,25 @@ class DeskScheduler:
         while not self._stop.is_set():
             try:
                 self._step()
-            except Exception:  # keep trying: the database may come back
-                log.exception("scheduler %s: leader election failed", self.node)
+            except Exception as exc:  # keep trying: the database may come back
+                log.warning(
+                    "%s",
+                    fields(
+                        event="leader_election_failed", node=self.node, error=type(exc).__name__
+                    ),
+                )
             self._stop.wait(self.poll_seconds)
 
     def _step(self) -> None:
         if self.scheduler is None:
             if self.lock.acquire():
                 global _runtime
-                log.info("scheduler %s is the leader; starting jobs", self.node)
+                log.info("%s", fields(event="leader_acquired", node=self.node))
                 _runtime = Runtime(self.settings, self.db, self.node)
                 self.scheduler = self._start_jobs()
         elif not self.lock.still_held():
             # Another process may lead now: stop before it and we both run jobs.
-            log.warning("scheduler %s lost the leader lock; stopping jobs", self.node)
+            log.warning("%s", fields(event="leader_lost", node=self.node))
             self._stop_jobs()
 
     def _start_jobs(self) -> BackgroundScheduler:
@@ -206,8 +229,20 @@ class DeskScheduler:
                 # and /readyz sees a heartbeat without waiting a whole period.
                 next_run_time=started,
             )
+        scheduler.add_listener(self._log_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         scheduler.start()
         return scheduler
+
+    def _log_run(self, event: JobExecutionEvent) -> None:
+        """One line per job run: which, how long, what it did (its counts) or what failed."""
+        took = (datetime.now(UTC) - event.scheduled_run_time).total_seconds()
+        line = {"event": "job_run", "job": event.job_id, "node": self.node}
+        if event.exception is not None:
+            # APScheduler's executor logs the traceback; this is the line to grep for.
+            log.error("%s", fields(**line, status="error", error=type(event.exception).__name__))
+            return
+        counts = event.retval if isinstance(event.retval, dict) else {}
+        log.info("%s", fields(**line, status="ok", seconds=f"{took:.3f}", **counts))
 
     def _stop_jobs(self) -> None:
         if self.scheduler is not None:
@@ -221,7 +256,7 @@ class DeskScheduler:
             self._thread.join(timeout=max(30.0, self.poll_seconds * 2))
         self._stop_jobs()
         self.lock.release()
-        log.info("scheduler %s stopped", self.node)
+        log.info("%s", fields(event="scheduler_stopped", node=self.node))
 
 
 def start_scheduler(settings: Settings, db: Database) -> DeskScheduler:
@@ -229,6 +264,12 @@ def start_scheduler(settings: Settings, db: Database) -> DeskScheduler:
 
 
 def run_scheduler_forever(settings: Settings, db: Database) -> None:
+    # `desk scheduler` is its own process: without this its INFO lines (leader changes,
+    # every job run) went nowhere.
+    logging.basicConfig(
+        level=settings["server.log_level"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     scheduler = start_scheduler(settings, db)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -66,6 +66,12 @@ class Appointment(Base):
     # Deferred: only the feeds read it.
     feed_part: Mapped[str | None] = mapped_column(Text, deferred=True)
     feed_part_key: Mapped[str | None] = mapped_column(String(120), deferred=True)
+    # Optimistic concurrency: every ORM UPDATE says `WHERE version = <the one read>` and
+    # bumps it, so a write based on a stale read fails (StaleDataError) instead of
+    # silently overwriting; API clients send the version they saw (409 when stale).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class CalendarSource(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
@@ -63,6 +63,9 @@ class User(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=system_now)
+    # Bumped at logout and at a password change: a session cookie carries the value it
+    # was issued with, and the user loader refuses any other (server-side invalidation).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     secretary: Mapped[Secretary | None] = relationship()
 
@@ -80,4 +83,12 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # "id:session_version": an old cookie names an old version and loads no one.
+        return f"{self.id}:{self.session_version}"
+
+
+@event.listens_for(User.password_hash, "set")
+def _password_changed(user: User, new: str, old: object, _initiator: object) -> None:
+    """A new password ends every session of the user (the cookies carry the old version)."""
+    if isinstance(old, str) and old != new:
+        user.session_version = (user.session_version or 1) + 1

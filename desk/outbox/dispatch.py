@@ -19,11 +19,13 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -36,6 +38,8 @@ from desk.outbox.channels import ChannelError, EmailSender, SmsSender, email_sen
 from desk.outbox.queue import register_waker, unregister_waker
 
 log = logging.getLogger(__name__)
+# How long a sender keeps trying to record a send while the database restarts.
+SENT_RETRY_SECONDS = 30.0
 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
@@ -183,6 +187,25 @@ class Dispatcher:
             return is_opted_out(session, number)
 
     def _sent(self, claim: Claim, provider_id: str) -> None:
+        """Record the send, retrying while the database is briefly away (a restart).
+
+        The message is gone already: if this write were lost, the claim would expire
+        and the row be sent a second time.
+        """
+        delay = 0.5
+        deadline = time.monotonic() + SENT_RETRY_SECONDS
+        while True:
+            try:
+                self._mark_sent(claim, provider_id)
+                return
+            except (OperationalError, InterfaceError):
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("outbox %s: sent, recording it failed; retrying", claim.id)
+                time.sleep(delay)
+                delay = min(delay * 2, 4.0)
+
+    def _mark_sent(self, claim: Claim, provider_id: str) -> None:
         now = self.clock()
         with self.db.session() as session:
             done = session.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
@@ -9,8 +11,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from desk.web.filters import init_filters
 from desk.web.i18n import SUPPORTED_LOCALES, select_locale
+from desk.web.login_guard import init_login_guard
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+# ASCII digits only, bounded: `str.isdigit()` accepts "²" and int() of it fails.
+_SESSION_ID = re.compile(r"(?P<id>[0-9]{1,12}):(?P<version>[0-9]{1,9})", re.ASCII)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -23,6 +28,7 @@ def init_web(app: Flask) -> None:
     login_manager.login_view = "desk.login"
     login_manager.login_message = None  # the login page says it itself, translated
     login_manager.init_app(app)
+    init_login_guard(app, app.extensions["desk.settings"])
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_locale="fr")
     app.jinja_env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES
@@ -31,10 +37,15 @@ def init_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        # "id:session_version" (User.get_id): a cookie from before a logout or a
+        # password change names an old version and is refused.
+        found = _SESSION_ID.fullmatch(user_id)
+        if found is None:
             return None
-        user = db_session().get(User, int(user_id))
-        return user if user is not None and user.active else None
+        user = db_session().get(User, int(found["id"]))
+        if user is None or not user.active or user.session_version != int(found["version"]):
+            return None
+        return user
 
     @app.context_processor
     def _inject() -> dict[str, object]:

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.parse import int_in_range
 from desk.base.words import say
 from desk.clients.access import client_for
 from desk.models import Client
@@ -48,8 +49,7 @@ def staff_required(view: F) -> F:
 
 def int_or_none(value: object) -> int | None:
     """A query-string or form value as an id; None when it is empty or not a number."""
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
+    return int_in_range(value)
 
 
 def choices_with_all(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

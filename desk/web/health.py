@@ -32,8 +32,12 @@ def readyz() -> ResponseReturnValue:
                 select(SchedulerHeartbeat.ran_at).order_by(SchedulerHeartbeat.ran_at.desc())
             ).scalar()
     except Exception as exc:  # any failure to reach the database means not ready
+        # The driver's text names host, port and database: the log gets it, the
+        # (unauthenticated) answer does not.
         current_app.logger.warning("readyz: database unreachable: %s", exc)
-        return jsonify(status="unavailable", database="unreachable", error=str(exc)), 503
+        response = jsonify(status="unavailable", database="unreachable")
+        response.headers["Retry-After"] = "10"
+        return response, 503
     head = head_revision()
     body = {
         "database": "ok",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
+import uuid
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -61,12 +60,13 @@ class ConsoleSms(SmsSender):
     """
 
     sent: ClassVar[deque[ConsoleSmsRecord]] = deque(maxlen=200)
-    _ids: ClassVar[Iterator[int]] = itertools.count(1)
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def send(self, to: str, body: str, *, status_callback: str | None = None) -> str:
+        # Random, not a per-process counter: several workers and schedulers share the
+        # outbox, and a status callback must find the one row that owns its id.
+        sid = f"console-{uuid.uuid4().hex}"
         with self._lock:
-            sid = f"console-{next(self._ids)}"
             self.sent.append(ConsoleSmsRecord(sid, to, body, system_now()))
         log.info("SMS (console) to %s: %s", to, body)
         return sid
