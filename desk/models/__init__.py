@@ -4,19 +4,33 @@
 from desk.models import feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime, utcnow
+from desk.models.billing import (
+    BuyerIdentity,
+    Contract,
+    CoverageDecision,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceTracking,
+    Mission,
+    PartnerAgreement,
+    Payment,
+    PricePlan,
+    Quote,
+    SellerIdentity,
+)
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
     Client,
     Closure,
     Contact,
-    Contract,
     CoverageWindow,
     DeskNumber,
     OpeningHours,
     Practitioner,
 )
-from desk.models.messages import InboundSms, Message, OptOut, Outbox
+from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.rota import Absence, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
@@ -30,6 +44,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusyBlock",
+    "BuyerIdentity",
     "CalendarSource",
     "Call",
     "CallAttempt",
@@ -37,18 +52,30 @@ __all__ = [
     "Closure",
     "Contact",
     "Contract",
+    "CoverageDecision",
     "CoverageWindow",
     "DeskNumber",
     "FeedToken",
     "InboundSms",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "InvoiceTracking",
     "Message",
+    "Mission",
     "OpeningHours",
     "OptOut",
     "Outbox",
+    "OutboxAttachment",
     "Override",
+    "PartnerAgreement",
+    "Payment",
     "Practitioner",
+    "PricePlan",
+    "Quote",
     "SchedulerHeartbeat",
     "Secretary",
+    "SellerIdentity",
     "Shift",
     "Training",
     "UTCDateTime",

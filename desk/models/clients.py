@@ -38,6 +38,8 @@ class Client(Base):
     reminder_days_before: Mapped[int] = mapped_column(default=1)
     busy_ics_url: Mapped[str | None] = mapped_column(String(1000))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by the admin's decision for a bad payer (desk/billing): callers get the after-hours path.
+    coverage_suspended: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped with every change its calendar feeds show (desk/models/feed_version.py).
     feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -112,25 +114,6 @@ class Contact(Base):
     urgent_only: Mapped[bool] = mapped_column(default=False)
 
     client: Mapped[Client] = relationship(back_populates="contacts")
-
-
-class Contract(Base):
-    """What the client pays; prices in euro cents."""
-
-    __tablename__ = "contracts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), unique=True
-    )
-    monthly_fee_cents: Mapped[int] = mapped_column(default=0)
-    included_calls: Mapped[int] = mapped_column(default=0)
-    price_per_call_cents: Mapped[int] = mapped_column(default=0)
-    price_per_block_cents: Mapped[int] = mapped_column(default=0)
-    # Billing block in seconds: 60 bills per started minute.
-    block_seconds: Mapped[int] = mapped_column(default=60)
-    partner_share_percent: Mapped[int] = mapped_column(default=70)
-    valid_from: Mapped[date | None]
 
 
 class Practitioner(Base):

@@ -1,0 +1,192 @@
+"""The printed invoice, credit note and quote, drawn with ReportLab.
+
+ReportLab rather than WeasyPrint: it is pure Python with wheels (no Pango/Cairo system
+libraries to install on every machine), and it embeds the TrueType font it is given,
+which PDF/A-3 (Factur-X) requires. The font is Bitstream Vera, shipped inside ReportLab,
+so nothing depends on the fonts of the machine.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from desk.billing.document import Document, Party, legal_mentions
+from desk.billing.money import euros
+
+FONT, BOLD = "DeskSans", "DeskSans-Bold"
+ACCENT = colors.HexColor("#1f4e79")
+
+
+@cache
+def _fonts() -> None:
+    folder = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "VeraBd.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(
+    size: float = 9, bold: bool = False, right: bool = False, **kw: object
+) -> ParagraphStyle:
+    _fonts()
+    return ParagraphStyle(
+        "p",
+        fontName=BOLD if bold else FONT,
+        fontSize=size,
+        leading=size * 1.3,
+        alignment=TA_RIGHT if right else 0,
+        **kw,
+    )
+
+
+def _p(text: str, **style: object) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), _style(**style))  # type: ignore[arg-type]
+
+
+def _party(party: Party, heading: str) -> list[Paragraph]:
+    rows = [_p(heading, size=8, textColor=colors.grey), _p(party.name, bold=True, size=10)]
+    rows += [_p(line) for line in party.address_lines()]
+    if party.siren:
+        rows.append(_p(f"SIREN : {party.siren}"))
+    if party.vat_number:
+        rows.append(_p(f"N° TVA intracommunautaire : {party.vat_number}"))
+    if party.email:
+        rows.append(_p(party.email))
+    return rows
+
+
+def _header(doc: Document, extra: list[tuple[str, str]]) -> Table:
+    facts = [
+        _p(f"{doc.title.upper()} N° {doc.number}", bold=True, size=14, right=True),
+        _p(f"Date d'émission : {doc.issued_on:%d/%m/%Y}", right=True),
+    ]
+    facts += [_p(f"{name} : {value}", right=True) for name, value in extra]
+    table = Table([[_party(doc.seller, "Émetteur"), facts]], colWidths=[95 * mm, 80 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _lines_table(doc: Document) -> Table:
+    data: list[list[object]] = [
+        [_p(h, bold=True, right=i > 0) for i, h in enumerate(
+            ("Désignation", "Qté", "PU HT", "TVA", "Total HT")
+        )]
+    ]  # fmt: skip
+    for line in doc.lines:
+        vat = "—" if doc.totals.vat_note else f"{line.vat_rate_bp / 100:g} %".replace(".", ",")
+        data.append(
+            [
+                _p(line.label),
+                _p(str(line.quantity), right=True),
+                _p(euros(line.unit_cents), right=True),
+                _p(vat, right=True),
+                _p(euros(line.total_cents), right=True),
+            ]
+        )
+    table = Table(data, colWidths=[89 * mm, 14 * mm, 26 * mm, 16 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _totals_table(doc: Document, label_ttc: str) -> Table:
+    rows = [["Total HT", euros(doc.totals.ht_cents)]]
+    for rate, base, vat in doc.totals.breakdown:
+        if not doc.totals.vat_note:
+            pct = f"{rate / 100:g}".replace(".", ",")
+            rows.append([f"TVA {pct} % sur {euros(base)}", euros(vat)])
+    rows.append([label_ttc, euros(doc.totals.ttc_cents)])
+    data = [[_p(a, right=True, bold=i == len(rows) - 1), _p(b, right=True, bold=i == len(rows) - 1)]
+            for i, (a, b) in enumerate(rows)]  # fmt: skip
+    table = Table(data, colWidths=[60 * mm, 30 * mm], hAlign="RIGHT")
+    table.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT)]))
+    return table
+
+
+def _build(story: list[object], title: str, author: str) -> bytes:
+    _fonts()
+    out = io.BytesIO()
+    template = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author=author,
+        lang="fr-FR",
+    )
+    template.build(story)
+    return out.getvalue()
+
+
+def render_invoice(doc: Document) -> bytes:
+    extra = [("Échéance", f"{doc.due_on:%d/%m/%Y}")]
+    if doc.period:
+        extra.insert(0, ("Période", doc.period))
+    if doc.refers_to:
+        extra.append(("Avoir sur la facture", doc.refers_to))
+    story: list[object] = [
+        _header(doc, extra),
+        Spacer(1, 8 * mm),
+        Table([[None, _party(doc.buyer, "Client")]], colWidths=[95 * mm, 80 * mm]),
+        Spacer(1, 8 * mm),
+        _lines_table(doc),
+        Spacer(1, 4 * mm),
+        _totals_table(doc, "Net à payer TTC" if not doc.totals.vat_note else "Net à payer"),
+        Spacer(1, 10 * mm),
+    ]
+    story += [_p(note, size=8) for note in doc.notes]
+    story += [_p(text, size=8) for text in legal_mentions(doc)]
+    if doc.seller.iban:
+        story.append(_p(f"Règlement par virement — IBAN : {doc.seller.iban}", size=8))
+    return _build(story, f"{doc.title} {doc.number}", doc.seller.name)
+
+
+def render_quote(doc: Document, needs: list[str], valid_until: str) -> bytes:
+    story: list[object] = [
+        _header(doc, [("Valable jusqu'au", valid_until)]),
+        Spacer(1, 8 * mm),
+        Table([[None, _party(doc.buyer, "Pour")]], colWidths=[95 * mm, 80 * mm]),
+        Spacer(1, 6 * mm),
+        _p("Vos besoins", bold=True, size=10),
+        *[_p(f"• {need}") for need in needs],
+        Spacer(1, 6 * mm),
+        _p("Estimation mensuelle", bold=True, size=10),
+        _lines_table(doc),
+        Spacer(1, 4 * mm),
+        _totals_table(doc, "Estimation mensuelle TTC" if not doc.totals.vat_note else "Estimation"),
+        Spacer(1, 8 * mm),
+    ]
+    story += [_p(note, size=8) for note in doc.notes]
+    story += [
+        _p(
+            "La prestation commence après l'acceptation de ce devis. Pour l'accepter, suivez "
+            "le lien reçu par e-mail, tapez votre nom et cochez « Bon pour accord ».",
+            size=8,
+        ),
+        Spacer(1, 6 * mm),
+        _p("Bon pour accord (date, nom, signature) :", bold=True),
+    ]
+    return _build(story, f"Devis {doc.number}", doc.seller.name)
