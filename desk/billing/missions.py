@@ -57,9 +57,9 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
     zone = ZoneInfo(client.timezone)
     partners = set(session.scalars(select(Secretary.id).where(Secretary.is_partner)))
     user_secretary = dict(
-        session.execute(select(User.id, User.secretary_id).where(User.secretary_id.isnot(None)))
-        .tuples()
-        .all()
+        session.execute(
+            select(User.id, User.secretary_id).where(User.secretary_id.isnot(None))
+        ).all()
     )
     works: list[Work] = []
 
@@ -133,8 +133,9 @@ def price_month(session: Session, client: Client, month: str) -> list[Priced]:
     )
 
 
-def recompute(session: Session, client: Client, month: str, now: datetime) -> list[Mission]:
-    """Replace the month's mission rows of `client` with freshly derived ones."""
+def recompute(session: Session, client: Client, month: str, now: datetime) -> list[Priced]:
+    """Replace the month's mission rows of `client` with freshly derived ones (and return
+    them priced)."""
     priced = price_month(session, client, month)
     session.execute(delete(Mission).where(Mission.client_id == client.id, Mission.month == month))
     zone = ZoneInfo(client.timezone)
@@ -163,7 +164,7 @@ def recompute(session: Session, client: Client, month: str, now: datetime) -> li
     ]
     session.add_all(rows)
     session.flush()
-    return rows
+    return priced
 
 
 def recompute_all(session: Session, month: str, now: datetime) -> int:

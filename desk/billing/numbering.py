@@ -18,8 +18,8 @@ INVOICE_SERIES = "F"
 QUOTE_SERIES = "D"
 
 
-def next_number(session: Session, series: str, year: int) -> str:
-    """'F2026-0001', then 'F2026-0002', …"""
+def lock_counter(session: Session, series: str, year: int) -> InvoiceCounter:
+    """The counter row, locked until the transaction ends (made if it is the year's first)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             pg_insert(InvoiceCounter)
@@ -35,6 +35,15 @@ def next_number(session: Session, series: str, year: int) -> str:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    return counter
+
+
+def take_number(counter: InvoiceCounter, session: Session) -> str:
+    """'F2026-0001', then 'F2026-0002', … from a counter locked by `lock_counter`."""
     counter.last_number += 1
     session.flush()
-    return f"{series}{year}-{counter.last_number:04d}"
+    return f"{counter.series}{counter.year}-{counter.last_number:04d}"
+
+
+def next_number(session: Session, series: str, year: int) -> str:
+    return take_number(lock_counter(session, series, year), session)

@@ -206,7 +206,7 @@ def statement_lines(
         if rates.monthly_fee_cents and fee:
             label = "Forfait mensuel" if days == days_in_month else "Forfait mensuel au prorata"
             lines.append(Line(f"{label} ({span})", 1, fee, fee, vat))
-        mine = [p for p in priced if p.rates is rates]
+        mine = [p for p in priced if p.rates == rates]
         calls = [p for p in mine if p.work.kind == MissionKind.CALL]
         included = sum(1 for p in calls if p.included)
         if included:
