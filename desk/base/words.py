@@ -61,6 +61,7 @@ WORDS: dict[str, str] = {
     "billing_quote_name_required": N_("Type your full name to accept the quote."),
     "billing_quote_consent_required": N_('Tick "bon pour accord" to accept the quote.'),
     "billing_bad_email": N_("This e-mail address does not look right."),
+    "billing_confirm_required": N_("Tick the box to confirm this decision."),
 }
 
 

@@ -36,6 +36,7 @@ class CallClient:
     holiday_policy: str
     holiday_country: str
     ring_pair_together: bool
+    coverage_suspended: bool
 
 
 _CLIENT_COLUMNS = (
@@ -49,6 +50,7 @@ _CLIENT_COLUMNS = (
     Client.holiday_policy,
     Client.holiday_country,
     Client.ring_pair_together,
+    Client.coverage_suspended,
 )
 _WINDOW_COLUMNS = (
     CoverageWindow.weekdays,

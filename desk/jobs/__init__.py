@@ -32,4 +32,5 @@ JOBS: list[Job] = [
     ),
     Job("gap-alerts", "desk.jobs.housekeeping:gap_alerts", lambda s: 3600),
     Job("retention", "desk.jobs.housekeeping:purge", lambda s: 86400),
+    Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
 ]
