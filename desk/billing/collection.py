@@ -204,6 +204,10 @@ def overdue_client_ids(session: Session) -> set[int]:
     )
 
 
+def clients_by_name(session: Session) -> list[Client]:
+    return list(session.scalars(select(Client).order_by(Client.name)))
+
+
 def balance_of(session: Session, client_id: int) -> int:
     """What the client owes on its issued invoices (credit notes deducted), in cents."""
     billed = session.execute(

@@ -47,6 +47,7 @@ def init_web(app: Flask) -> None:
 
     from desk.web import (  # noqa: F401  (routes)
         auth,
+        billing,
         book,
         calendar,
         calls,
