@@ -196,21 +196,23 @@ def statement_lines(
     """The statement's lines: per contract version, its (prorated) fee then its missions."""
     days_in_month = calendar.monthrange(year, month)[1]
     lines: list[Line] = []
-    for rates, start, end in _period(versions, year, month):
+    periods = _period(versions, year, month)
+    for rates, start, end in periods:
         vat = rates.vat_bp
-        span = f"du {start:%d/%m} au {end:%d/%m/%Y}"
+        # The dates only when a price change splits the month (the header names the month).
+        span = f" (du {start:%d/%m} au {end:%d/%m/%Y})" if len(periods) > 1 else ""
         days = (end - start).days + 1
         fee = 0
         if rates.monthly_fee_cents:
             fee = round_cents(rates.monthly_fee_cents * days, days_in_month)
         if rates.monthly_fee_cents and fee:
             label = "Forfait mensuel" if days == days_in_month else "Forfait mensuel au prorata"
-            lines.append(Line(f"{label} ({span})", 1, fee, fee, vat))
+            lines.append(Line(f"{label}{span}", 1, fee, fee, vat))
         mine = [p for p in priced if p.rates == rates]
         calls = [p for p in mine if p.work.kind == MissionKind.CALL]
         included = sum(1 for p in calls if p.included)
         if included:
-            lines.append(Line(f"Appels inclus au forfait ({span})", included, 0, 0, vat))
+            lines.append(Line(f"Appels inclus au forfait{span}", included, 0, 0, vat))
         billed_calls = [p for p in calls if not p.included]
         counted = (
             ("Appels traités", len(billed_calls), rates.per_call_cents),
@@ -237,13 +239,13 @@ def statement_lines(
         )
         for label, quantity, unit in counted:
             if quantity and unit:
-                lines.append(Line(f"{label} ({span})", quantity, unit, quantity * unit, vat))
+                lines.append(Line(f"{label}{span}", quantity, unit, quantity * unit, vat))
         surcharge = sum(p.surcharge_cents for p in mine)
         if surcharge:
             lines.append(
                 Line(
                     f"Majoration hors horaires, samedi et jours fériés "
-                    f"({rates.surcharge_percent} %, {span})",
+                    f"({rates.surcharge_percent}\u00a0%){span}",
                     1,
                     surcharge,
                     surcharge,
