@@ -18,6 +18,9 @@ from desk.billing.pricing import Priced, Rates, Work, price_missions
 from desk.models import Appointment, Call, Client, Message, Mission, Outbox, Secretary, User
 from desk.models.billing import MissionKind
 
+# SMS sent on the client's behalf (to its contacts and patients); notices to our own
+# secretaries (voicemail summaries, missed calls, gap alerts) are the desk's cost.
+BILLABLE_SMS_KINDS = ("message", "digest", "confirmation", "reminder")
 # The working day; a mission outside it (or on a Saturday, Sunday, holiday) is surcharged.
 DAY_START, DAY_END = time(8), time(19)
 
@@ -113,7 +116,7 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
     sms = session.execute(
         select(Outbox.id, Outbox.created_at)
         .where(Outbox.client_id == client.id, Outbox.channel == "sms")
-        .where(Outbox.state.in_(("sent", "delivered")))
+        .where(Outbox.state.in_(("sent", "delivered")), Outbox.kind.in_(BILLABLE_SMS_KINDS))
         .where(Outbox.created_at >= start, Outbox.created_at < end)
     ).all()
     for outbox_id, created in sms:
