@@ -83,3 +83,34 @@ def test_an_overdue_client_wears_the_badge_where_secretaries_see_it(
     assert 'class="badge suspended"' in suspended.text
     with db.session() as session:
         assert session.get(Client, client_id).coverage_suspended  # type: ignore[union-attr]
+
+
+def test_the_admin_rewords_a_reminder_and_a_bad_placeholder_is_refused(
+    demo: str, db: Database, app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    pin_clock(app, NOW)
+    number = _issue(db)
+    auth.login("admin@permanence.test")
+    assert "Rappel : facture {number}" in client.get("/desk/billing/wording").text
+    bad = client.post(
+        "/desk/billing/wording",
+        data={"key": "reminder-7", "subject": "Facture {numero}", "body": "x",
+              "csrf_token": _csrf_token(client)},
+    )  # fmt: skip
+    assert bad.status_code == 422 and "{number}" in bad.text
+    client.post(
+        "/desk/billing/wording",
+        data={"key": "reminder-7", "subject": "Petit rappel {number}", "body": "Total {total}",
+              "csrf_token": _csrf_token(client)},
+    )  # fmt: skip
+    with db.session() as session:
+        due = invoice_by_number(session, number).due_on
+        send_due_reminders(session, due + timedelta(days=7), NOW)
+    with db.session() as session:
+        from desk.models import Outbox
+
+        mail = session.scalars(select(Outbox)).one()
+        assert (mail.subject, mail.body) == (
+            f"Petit rappel {number}",
+            "Total 119,09 €",
+        )

@@ -69,6 +69,7 @@ WORDS: dict[str, str] = {
     "billing_quote_consent_required": N_('Tick "bon pour accord" to accept the quote.'),
     "billing_bad_email": N_("This e-mail address does not look right."),
     "billing_confirm_required": N_("Tick the box to confirm this decision."),
+    "billing_bad_template": N_("Only these placeholders can be used: %(names)s."),
 }
 
 

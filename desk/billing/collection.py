@@ -20,6 +20,7 @@ from desk.base.errors import Conflict, DomainError, NotFound
 from desk.billing.document import RECOVERY_INDEMNITY_CENTS
 from desk.billing.money import euros, round_cents
 from desk.billing.parties import billing_email
+from desk.billing.wording import key_for, wording
 from desk.models import Client, CoverageDecision, Invoice, InvoiceTracking, Payment
 from desk.models.billing import InvoiceKind, InvoiceState
 from desk.outbox.queue import enqueue
@@ -29,27 +30,6 @@ REMINDER_COLUMNS: dict[int, Any] = {
     7: InvoiceTracking.reminder_7_at,
     15: InvoiceTracking.reminder_15_at,
     30: InvoiceTracking.reminder_30_at,
-}
-SUBJECTS = {
-    0: "Facture {number} — {seller}",
-    7: "Rappel : facture {number} échue le {due}",
-    15: "Deuxième rappel : facture {number} impayée",
-    30: "Mise en demeure : facture {number} impayée depuis 30 jours",
-}
-BODY = (
-    "Bonjour,\n\n{opening}\n\nFacture {number} du {issued}, montant TTC {total}, "
-    "échéance le {due}.{balance}\n\nLa facture est jointe (PDF Factur-X).\n\n"
-    "Cordialement,\n{seller}\n"
-)
-OPENINGS = {
-    0: "Veuillez trouver ci-joint notre facture.",
-    7: "Sauf erreur de notre part, la facture ci-dessous n'est pas encore réglée.",
-    15: "Malgré notre premier rappel, la facture ci-dessous reste impayée.",
-    30: (
-        "La facture ci-dessous est impayée depuis 30 jours après son échéance. Des pénalités "
-        "de retard et l'indemnité forfaitaire de 40 € sont exigibles ; sans règlement, la "
-        "permanence téléphonique pourra être suspendue."
-    ),
 }
 
 
@@ -65,15 +45,15 @@ def _mail(session: Session, invoice: Invoice, level: int, paid: int) -> None:
         "due": f"{invoice.due_on:%d/%m/%Y}",
         "issued": f"{invoice.issued_on:%d/%m/%Y}",
         "total": euros(invoice.total_ttc_cents),
-        "opening": OPENINGS[level],
         "balance": f" Reste à payer : {euros(invoice.total_ttc_cents - paid)}." if paid else "",
     }
+    words = wording(session, key_for(level))
     enqueue(
         session,
         channel="email",
         recipient=recipient,
-        subject=SUBJECTS[level].format(**values),
-        body=BODY.format(**values),
+        subject=words.subject.format(**values),
+        body=words.body.format(**values),
         kind="invoice" if level == 0 else "invoice-reminder",
         client_id=invoice.client_id,
         dedupe_key=f"invoice:{invoice.id}:{level}",

@@ -5,6 +5,7 @@ from desk.models import feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime, utcnow
 from desk.models.billing import (
+    BillingTemplate,
     BuyerIdentity,
     Contract,
     CoverageDecision,
@@ -43,6 +44,7 @@ __all__ = [
     "AppointmentType",
     "AuditEvent",
     "Base",
+    "BillingTemplate",
     "BusyBlock",
     "BuyerIdentity",
     "CalendarSource",

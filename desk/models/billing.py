@@ -302,3 +302,14 @@ class BuyerIdentity(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     vat_number: Mapped[str] = mapped_column(String(20), default="")
     billing_email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class BillingTemplate(Base):
+    """An admin's wording of an invoice e-mail or a reminder (defaults in the code)."""
+
+    __tablename__ = "billing_templates"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)  # invoice, reminder-7, …
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

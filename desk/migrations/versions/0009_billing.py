@@ -22,6 +22,14 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "billing_templates",
+        sa.Column("key", sa.String(length=16), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", desk.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_billing_templates")),
+    )
+    op.create_table(
         "billing_seller",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -331,6 +339,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("billing_templates")
     _drop_triggers()
 
     with op.batch_alter_table("clients", schema=None) as batch_op:
