@@ -72,3 +72,16 @@ def test_a_credit_note_is_a_factur_x_381_that_names_the_invoice(demo: str, db: D
     assert xml.find(".//{*}ExchangedDocument/{*}TypeCode").text == "381"  # type: ignore[union-attr]
     assert _amount(xml, "IssuerAssignedID") == issued.number
     assert "Avoir" in _text(note.pdf).split("\n")[0] or "AVOIR" in _text(note.pdf)
+
+
+def test_the_pdf_has_what_pdf_a_3_asks_embedded_fonts_an_output_intent_xmp(pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    [intent] = root["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFA1"
+    assert b"pdfaid:part" in root["/Metadata"].get_object().get_data()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()
+            assert "/FontDescriptor" in descendant, descendant["/BaseFont"]
+            assert "/FontFile2" in descendant["/FontDescriptor"]

@@ -114,3 +114,24 @@ def test_the_admin_rewords_a_reminder_and_a_bad_placeholder_is_refused(
             f"Petit rappel {number}",
             "Total 119,09 €",
         )
+
+
+def test_the_admin_starts_coverage_without_a_quote_only_with_a_written_reason(
+    demo: str, db: Database, app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    pin_clock(app, NOW)
+    auth.login("admin@permanence.test")
+    with db.session() as session:
+        client_id = session.scalars(select(Client.id)).first()
+    assert "Aucun devis accepté" in client.get("/desk/billing/").text
+    url = f"/desk/billing/clients/{client_id}/start"
+    refused = client.post(
+        url, data={"action": "start", "reason": " ", "csrf_token": _csrf_token(client)},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "sans devis accepté" in refused.text
+    reason = {"action": "start", "reason": "client historique"}
+    done = client.post(
+        url, data={**reason, "csrf_token": _csrf_token(client)}, follow_redirects=True
+    )
+    assert "Démarrée sans devis (administrateur)" in done.text

@@ -14,6 +14,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab
+from PIL import ImageCms
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -45,6 +55,7 @@ def _style(
     return ParagraphStyle(
         "p",
         fontName=BOLD if bold else FONT,
+        bulletFontName=FONT,
         fontSize=size,
         leading=size * 1.3,
         alignment=TA_RIGHT if right else 0,
@@ -54,6 +65,19 @@ def _style(
 
 def _p(text: str, **style: object) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), _style(**style))  # type: ignore[arg-type]
+
+
+def _table(
+    data: list[list[object]],
+    widths: list[float],
+    commands: list[tuple[object, ...]] | None = None,
+    **kw: object,
+) -> Table:
+    """A table in our font: ReportLab's default cell font (Helvetica) is not embedded,
+    and PDF/A wants every font embedded, even one only named."""
+    table = Table(data, colWidths=widths, **kw)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *(commands or [])]))
+    return table
 
 
 def _party(party: Party, heading: str) -> list[Paragraph]:
@@ -74,9 +98,11 @@ def _header(doc: Document, extra: list[tuple[str, str]]) -> Table:
         _p(f"Date d'émission : {doc.issued_on:%d/%m/%Y}", right=True),
     ]
     facts += [_p(f"{name} : {value}", right=True) for name, value in extra]
-    table = Table([[_party(doc.seller, "Émetteur"), facts]], colWidths=[95 * mm, 80 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return _table(
+        [[_party(doc.seller, "Émetteur"), facts]],
+        [95 * mm, 80 * mm],
+        [("VALIGN", (0, 0), (-1, -1), "TOP")],
+    )
 
 
 def _lines_table(doc: Document) -> Table:
@@ -96,17 +122,16 @@ def _lines_table(doc: Document) -> Table:
                 _p(euros(line.total_cents), right=True),
             ]
         )
-    table = Table(data, colWidths=[89 * mm, 14 * mm, 26 * mm, 16 * mm, 30 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
+    return _table(
+        data,
+        [89 * mm, 14 * mm, 26 * mm, 16 * mm, 30 * mm],
+        [
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ],
+        repeatRows=1,
     )
-    return table
 
 
 def _totals_table(doc: Document, label_ttc: str) -> Table:
@@ -118,9 +143,36 @@ def _totals_table(doc: Document, label_ttc: str) -> Table:
     rows.append([label_ttc, euros(doc.totals.ttc_cents)])
     data = [[_p(a, right=True, bold=i == len(rows) - 1), _p(b, right=True, bold=i == len(rows) - 1)]
             for i, (a, b) in enumerate(rows)]  # fmt: skip
-    table = Table(data, colWidths=[60 * mm, 30 * mm], hAlign="RIGHT")
-    table.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT)]))
-    return table
+    return _table(
+        data, [60 * mm, 30 * mm], [("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT)], hAlign="RIGHT"
+    )
+
+
+@cache
+def _srgb_profile() -> bytes:
+    """An sRGB ICC profile (made by Little CMS through Pillow), for the output intent."""
+    return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+
+
+def _with_output_intent(pdf: bytes) -> bytes:
+    """PDF/A wants the colour space of DeviceRGB named: an sRGB output intent."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    profile = StreamObject()
+    profile.set_data(_srgb_profile())
+    profile[NameObject("/N")] = NumberObject(3)
+    intent = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFA1"),
+            NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB IEC61966-2.1"),
+            NameObject("/Info"): TextStringObject("sRGB IEC61966-2.1"),
+            NameObject("/DestOutputProfile"): writer._add_object(profile),
+        }
+    )
+    writer._root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _build(story: list[object], title: str, author: str) -> bytes:
@@ -136,9 +188,12 @@ def _build(story: list[object], title: str, author: str) -> bytes:
         title=title,
         author=author,
         lang="fr-FR",
+        # Every font embedded (PDF/A): even the canvas's initial font is ours, not Helvetica.
+        initialFontName=FONT,
+        initialFontSize=9,
     )
     template.build(story)
-    return out.getvalue()
+    return _with_output_intent(out.getvalue())
 
 
 def render_invoice(doc: Document) -> bytes:
@@ -150,7 +205,7 @@ def render_invoice(doc: Document) -> bytes:
     story: list[object] = [
         _header(doc, extra),
         Spacer(1, 8 * mm),
-        Table([[None, _party(doc.buyer, "Client")]], colWidths=[95 * mm, 80 * mm]),
+        _table([[None, _party(doc.buyer, "Client")]], [95 * mm, 80 * mm]),
         Spacer(1, 8 * mm),
         _lines_table(doc),
         Spacer(1, 4 * mm),
@@ -168,7 +223,7 @@ def render_quote(doc: Document, needs: list[str], valid_until: str) -> bytes:
     story: list[object] = [
         _header(doc, [("Valable jusqu'au", valid_until)]),
         Spacer(1, 8 * mm),
-        Table([[None, _party(doc.buyer, "Pour")]], colWidths=[95 * mm, 80 * mm]),
+        _table([[None, _party(doc.buyer, "Pour")]], [95 * mm, 80 * mm]),
         Spacer(1, 6 * mm),
         _p("Vos besoins", bold=True, size=10),
         *[_p(f"• {need}") for need in needs],

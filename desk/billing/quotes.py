@@ -258,3 +258,21 @@ def start_coverage(
     session.add(decision)
     session.flush()
     return decision
+
+
+def coverage_basis(session: Session) -> dict[int, str]:
+    """Per client, on what its coverage rests: "quote" (accepted), "override" (an admin's
+    written reason); clients with neither are missing."""
+    basis: dict[int, str] = {}
+    for client_id in session.scalars(
+        select(Quote.client_id).where(
+            Quote.state == QuoteState.ACCEPTED, Quote.client_id.isnot(None)
+        )
+    ):
+        if client_id is not None:
+            basis[client_id] = "quote"
+    for client_id in session.scalars(
+        select(CoverageDecision.client_id).where(CoverageDecision.action == "override")
+    ):
+        basis.setdefault(client_id, "override")
+    return basis

@@ -26,6 +26,7 @@ from desk.billing.exports import statement_rows
 from desk.billing.invoices import invoice_by_number, issue_statements
 from desk.billing.money import euros
 from desk.billing.payouts import margins, payouts
+from desk.billing.quotes import coverage_basis, start_coverage
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.billing_forms import CoverageForm, IssueForm, PaymentForm, SendForm
@@ -92,6 +93,7 @@ def billing() -> ResponseReturnValue:
         clients=clients_by_name(session),
         overdue=overdue_client_ids(session),
         coverage_form=CoverageForm(),
+        basis=coverage_basis(session),
     )
 
 
@@ -174,6 +176,21 @@ def billing_coverage(client_id: int) -> ResponseReturnValue:
         else gettext("Coverage resumed.")
     )
     return _done(done, month)
+
+
+@bp.post("/billing/clients/<int:client_id>/start")
+@admin_required
+def billing_start(client_id: int) -> ResponseReturnValue:
+    """Start a client's coverage: on its accepted quote, or on the admin's written reason."""
+    month = request.args.get("month", "")
+    form = CoverageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        start_coverage(db_session(), client_id, current_user.id, form.reason.data or "")
+    except DomainError as error:
+        return _failed(error, month)
+    return _done(gettext("Coverage may start."), month)
 
 
 @bp.get("/payouts/")
