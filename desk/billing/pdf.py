@@ -100,7 +100,7 @@ def _header(doc: Document, extra: list[tuple[str, str]]) -> Table:
     facts += [_p(f"{name} : {value}", right=True) for name, value in extra]
     return _table(
         [[_party(doc.seller, "Émetteur"), facts]],
-        [95 * mm, 80 * mm],
+        [94 * mm, 80 * mm],
         [("VALIGN", (0, 0), (-1, -1), "TOP")],
     )
 
@@ -124,7 +124,7 @@ def _lines_table(doc: Document) -> Table:
         )
     return _table(
         data,
-        [89 * mm, 14 * mm, 26 * mm, 16 * mm, 30 * mm],
+        [88 * mm, 14 * mm, 26 * mm, 16 * mm, 30 * mm],
         [
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
@@ -205,7 +205,7 @@ def render_invoice(doc: Document) -> bytes:
     story: list[object] = [
         _header(doc, extra),
         Spacer(1, 8 * mm),
-        _table([[None, _party(doc.buyer, "Client")]], [95 * mm, 80 * mm]),
+        _table([[None, _party(doc.buyer, "Client")]], [94 * mm, 80 * mm]),
         Spacer(1, 8 * mm),
         _lines_table(doc),
         Spacer(1, 4 * mm),
@@ -223,7 +223,7 @@ def render_quote(doc: Document, needs: list[str], valid_until: str) -> bytes:
     story: list[object] = [
         _header(doc, [("Valable jusqu'au", valid_until)]),
         Spacer(1, 8 * mm),
-        _table([[None, _party(doc.buyer, "Pour")]], [95 * mm, 80 * mm]),
+        _table([[None, _party(doc.buyer, "Pour")]], [94 * mm, 80 * mm]),
         Spacer(1, 6 * mm),
         _p("Vos besoins", bold=True, size=10),
         *[_p(f"• {need}") for need in needs],
