@@ -41,7 +41,9 @@ def test_issue_list_export_pay_and_payouts(demo: str, db: Database, tmp_path: Pa
     pdf = tmp_path / "invoice.pdf"
     code, out = desk(db, tmp_path, "invoice", "export", number, "--output", str(pdf))
     assert code == 0 and facturx.get_xml_from_pdf(pdf.read_bytes())[0] == "factur-x.xml"
-    code, out = desk(db, tmp_path, "invoice", "pay", number, "--amount", "19.09")
+    code, out = desk(
+        db, tmp_path, "invoice", "pay", number, "--amount", "19.09", "--date", "2026-11-20"
+    )
     assert code == 0 and "19,09" in out
     code, out = desk(db, tmp_path, "payouts", "--month", "2026-10", "--json")
     [ines] = json.loads(out)
@@ -49,6 +51,9 @@ def test_issue_list_export_pay_and_payouts(demo: str, db: Database, tmp_path: Pa
     code, out = desk(db, tmp_path, "billing", "export", "invoices", "--month", "2026-10")
     assert out.splitlines()[1].startswith(f"{number};invoice;cabinet-du-parc;")
     assert ";99.24;19.85;119.09;issued;19.09" in out
+    code, out = desk(db, tmp_path, "billing", "export", "payments", "--month", "2026-11")
+    assert out.splitlines()[0] == "date;facture;montant;moyen;reference"
+    assert f";{number};19.09;virement;" in out.splitlines()[1]
     code, out = desk(db, tmp_path, "billing", "export", "payouts", "--month", "2026-10")
     assert out.splitlines()[1] == "Inès;2026-10;10;30;11.99"
 

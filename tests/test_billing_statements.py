@@ -81,6 +81,13 @@ def test_a_credit_note_corrects_an_invoice_with_the_next_number(issued: str, db:
     assert (number, kind, ttc) == ("F2026-0002", InvoiceKind.CREDIT_NOTE, 11909)
     with db.session() as session, pytest.raises(Exception, match="already"):
         credit_note(session, issued, "again", NOW)
+    # The month can then be billed again, once, with the next number.
+    with db.session() as session:
+        again = issue_statements(session, "2026-10", NOW)
+    with db.session() as session:
+        twice = issue_statements(session, "2026-10", NOW)
+    assert [(r.number, r.new) for r in again] == [("F2026-0003", True)]
+    assert [(r.number, r.new) for r in twice] == [("F2026-0003", False)]
 
 
 def test_a_month_not_started_is_refused(demo: str, session: Session) -> None:

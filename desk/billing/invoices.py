@@ -82,10 +82,22 @@ def issue_statements(
     return issued
 
 
-def _existing(session: Session, client_id: int, month: str) -> Invoice | None:
-    return session.scalar(
-        select(Invoice).where(Invoice.statement_key == statement_key(client_id, month))
-    )
+def _current(session: Session, client_id: int, month: str) -> tuple[Invoice | None, str]:
+    """The month's invoice still standing, or None and the key a new one takes.
+
+    An invoice cancelled by a credit note keeps its key (it is immutable): the corrected
+    one is issued under the next key ("12:2026-10:2"), so `issue` can bill the month again.
+    """
+    key, n = statement_key(client_id, month), 1
+    while True:
+        found = session.scalar(select(Invoice).where(Invoice.statement_key == key))
+        if found is None:
+            return None, key
+        credited = session.scalar(select(Invoice.id).where(Invoice.credited_invoice_id == found.id))
+        if credited is None:
+            return found, key
+        n += 1
+        key = f"{statement_key(client_id, month)}:{n}"
 
 
 def _issue_one(
@@ -94,7 +106,7 @@ def _issue_one(
     # The counter lock first: a second run waits here until the first commits, then
     # finds its invoice (and no two runs derive the same missions at once).
     counter = lock_counter(session, INVOICE_SERIES, today.year)
-    found = _existing(session, client.id, month)
+    found, key = _current(session, client.id, month)
     if found is not None:
         return Issued(found.number, client.slug, found.total_ttc_cents, False)
     versions = versions_of(session, client.id)
@@ -123,7 +135,7 @@ def _issue_one(
         penalty_rate_bp=DEFAULT_PENALTY_RATE_BP,
         payment_days=payment_days,
     )
-    invoice = _write(session, doc, client.id, month, statement_key(client.id, month), None)
+    invoice = _write(session, doc, client.id, month, key, None)
     return Issued(invoice.number, client.slug, invoice.total_ttc_cents, True)
 
 
@@ -219,7 +231,7 @@ def credit_note(session: Session, number: str, reason: str, now: datetime) -> In
         refers_to=original.number,
         notes=[f"Avoir annulant la facture {original.number} : {reason.strip()}"],
     )
-    # The statement key moves nowhere: the corrected month is issued again by hand.
+    # The next `issue` of the month bills it again, under the next statement key.
     return _write(session, doc, original.client_id, original.month, None, original.id)
 
 
