@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.billing.parties import set_buyer, set_seller
 from desk.billing.plans import create_plan, set_agreement, set_contract
 from desk.models import Contract, PartnerAgreement, PricePlan, Secretary, SellerIdentity
@@ -31,8 +30,7 @@ DEMO_PRICES = dict(
 INES_PERCENT = 60
 
 
-def load_billing_demo(session: Session, client_id: int, today: date | None = None) -> None:
-    today = today or system_now().date()
+def load_billing_demo(session: Session, client_id: int, today: date) -> None:
     if session.scalar(select(SellerIdentity.id).limit(1)) is None:
         set_seller(
             session,

@@ -9,10 +9,10 @@ import calendar
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from desk.base.public_holidays import holiday_name
 from desk.billing.plans import contracts_of, rates_of, shares_for
 from desk.billing.pricing import Priced, Rates, Work, price_missions
 from desk.models import Appointment, Call, Client, Message, Mission, Outbox, Secretary, User
@@ -49,7 +49,7 @@ def last_day(month: str) -> date:
 
 
 def is_off_hours(local: datetime, country: str) -> bool:
-    if local.weekday() >= 5 or local.date() in holidays.country_holidays(country, years=local.year):
+    if local.weekday() >= 5 or holiday_name(country, local.date()) is not None:
         return True
     return not DAY_START <= local.time() < DAY_END
 

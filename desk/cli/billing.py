@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
 from desk.billing.collection import record_payment, send_invoice
@@ -32,7 +31,7 @@ from desk.billing.invoices import check_month, credit_note, invoice_by_number, i
 from desk.billing.money import euros
 from desk.billing.payouts import refresh_month
 from desk.billing.quotes import Needs, create_quote
-from desk.cli.base import database_from, main, settings_from
+from desk.cli.base import clock_from, database_from, main, settings_from
 
 
 @contextmanager
@@ -48,7 +47,7 @@ def _session(ctx: click.Context) -> Iterator[Session]:
 
 def _month(ctx: click.Context, month: str) -> str:
     try:
-        check_month(month, system_now().astimezone(ZoneInfo("Europe/Paris")).date())
+        check_month(month, clock_from(ctx)().astimezone(ZoneInfo("Europe/Paris")).date())
     except DomainError as exc:
         locale = settings_from(ctx)["server.default_locale"]
         raise click.BadParameter(say(exc, gettext_for(locale)), param_hint="--month") from None
@@ -67,7 +66,7 @@ def statements() -> None:
 def statements_issue(ctx: click.Context, month: str, slug: str | None) -> None:
     """Issue the month's invoices (idempotent: a second run issues nothing new)."""
     with _session(ctx) as session:
-        results = issue_statements(session, _month(ctx, month), system_now(), slug)
+        results = issue_statements(session, _month(ctx, month), clock_from(ctx)(), slug)
     for result in results:
         state = "issued" if result.new else "already issued"
         click.echo(
@@ -118,7 +117,7 @@ def invoice_export(ctx: click.Context, number: str, output: Path) -> None:
 def invoice_send(ctx: click.Context, number: str) -> None:
     """E-mail the invoice with its PDF to the client (through the outbox, once)."""
     with _session(ctx) as session:
-        send_invoice(session, number, system_now())
+        send_invoice(session, number, clock_from(ctx)())
     click.echo(f"{number} queued for sending")
 
 
@@ -135,11 +134,11 @@ def invoice_pay(
     """Record a payment, full or partial."""
     try:
         cents = int(Decimal(amount.replace(",", ".")) * 100)
-        day = date.fromisoformat(received) if received else system_now().date()
+        day = date.fromisoformat(received) if received else clock_from(ctx)().date()
     except (InvalidOperation, ValueError):
         raise click.BadParameter("an amount like 119.09 and a date like 2026-11-25") from None
     with _session(ctx) as session:
-        tracking = record_payment(session, number, cents, day, system_now(), method, reference)
+        tracking = record_payment(session, number, cents, day, clock_from(ctx)(), method, reference)
         state, paid = tracking.state, tracking.paid_cents
     click.echo(f"{number}: {state}, {euros(paid)} paid")
 
@@ -151,7 +150,7 @@ def invoice_pay(
 def invoice_credit(ctx: click.Context, number: str, reason: str) -> None:
     """Issue a credit note cancelling invoice NUMBER."""
     with _session(ctx) as session:
-        note = credit_note(session, number, reason, system_now())
+        note = credit_note(session, number, reason, clock_from(ctx)())
         made = note.number
     click.echo(f"{made} credits {number}")
 
@@ -163,7 +162,7 @@ def invoice_credit(ctx: click.Context, number: str, reason: str) -> None:
 def payouts_command(ctx: click.Context, month: str, as_json: bool) -> None:
     """What each partner earned in the month (missions recomputed unless invoiced)."""
     with _session(ctx) as session:
-        refresh_month(session, _month(ctx, month), system_now())
+        refresh_month(session, _month(ctx, month), clock_from(ctx)())
         rows = payout_rows(session, month)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -209,7 +208,7 @@ def quote_create(
             prospect_email=email,
             plan_name=plan_name,
             needs=Needs(list(windows), calls_per_week, list(options)),
-            now=system_now(),
+            now=clock_from(ctx)(),
             base_url=base,
             siren=siren,
             address=address.replace("\\n", "\n"),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from desk.base.clock import system_now
 from desk.billing.collection import send_due_reminders
 from desk.jobs.runtime import runtime
 
 
 def reminders() -> None:
     rt = runtime()
-    now = system_now()
+    now = rt.clock()
     with rt.db.session() as session:
         send_due_reminders(session, now.astimezone(ZoneInfo("Europe/Paris")).date(), now)

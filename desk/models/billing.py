@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 
 # Tables whose rows the database refuses to UPDATE (an issued document is final).
 IMMUTABLE_TABLES = ("invoices", "invoice_lines")
@@ -87,7 +88,7 @@ class PricePlan(Prices, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class Contract(Prices, Base):
@@ -101,7 +102,7 @@ class Contract(Prices, Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("price_plans.id"))
     valid_from: Mapped[date]
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class PartnerAgreement(Base):
@@ -117,7 +118,7 @@ class PartnerAgreement(Base):
     mode: Mapped[str] = mapped_column(String(16), default=PartnerMode.PERCENT)
     percent: Mapped[int] = mapped_column(default=0)
     fixed_cents: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class Mission(Base):
@@ -145,7 +146,7 @@ class Mission(Base):
     billed_cents: Mapped[int] = mapped_column(default=0)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("partner_agreements.id"))
     partner_cents: Mapped[int] = mapped_column(default=0)
-    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class InvoiceCounter(Base):
@@ -185,7 +186,7 @@ class Invoice(Base):
     penalty_rate_bp: Mapped[int]
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     lines: Mapped[list[InvoiceLine]] = relationship(order_by="InvoiceLine.position")
 
@@ -230,7 +231,7 @@ class Payment(Base):
     received_on: Mapped[date]
     method: Mapped[str] = mapped_column(String(32), default="virement")
     reference: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class CoverageDecision(Base):
@@ -243,7 +244,7 @@ class CoverageDecision(Base):
     action: Mapped[str] = mapped_column(String(16))  # suspend, resume, override
     reason: Mapped[str] = mapped_column(Text, default="")
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class Quote(Base):
@@ -272,7 +273,7 @@ class Quote(Base):
     accepted_ip: Mapped[str | None] = mapped_column(String(64))
     accepted_sha256: Mapped[str | None] = mapped_column(String(64))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class SellerIdentity(Base):
@@ -312,4 +313,4 @@ class BillingTemplate(Base):
     key: Mapped[str] = mapped_column(String(16), primary_key=True)  # invoice, reminder-7, …
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=system_now)

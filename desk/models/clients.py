@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 
 
 class Client(Base):
@@ -40,7 +41,7 @@ class Client(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Set by the admin's decision for a bad payer (desk/billing): callers get the after-hours path.
     coverage_suspended: Mapped[bool] = mapped_column(default=False, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     # Bumped with every change its calendar feeds show (desk/models/feed_version.py).
     feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
     feed_changed_at: Mapped[datetime | None]

@@ -11,7 +11,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.billing.collection import (
@@ -27,7 +26,7 @@ from desk.billing.invoices import invoice_by_number, issue_statements
 from desk.billing.money import euros
 from desk.billing.payouts import margins, payouts
 from desk.billing.quotes import coverage_basis, start_coverage
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.billing_forms import CoverageForm, IssueForm, PaymentForm, SendForm
 from desk.web.common import admin_required

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
 from desk.billing.money import euros
 from desk.billing.quotes import accept_quote, quote_for_token
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import csrf
 
 bp = Blueprint("billing_public", __name__)

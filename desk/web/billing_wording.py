@@ -7,11 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.billing.wording import KEYS, PLACEHOLDERS, all_wordings, set_wording
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import admin_required
 
