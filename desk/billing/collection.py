@@ -23,6 +23,7 @@ from desk.billing.parties import billing_email
 from desk.billing.wording import key_for, wording
 from desk.models import Client, CoverageDecision, Invoice, InvoiceTracking, Payment
 from desk.models.billing import InvoiceKind, InvoiceState
+from desk.models.states import Channel
 from desk.outbox.queue import enqueue
 
 REMINDER_DAYS = (7, 15, 30)
@@ -50,7 +51,7 @@ def _mail(session: Session, invoice: Invoice, level: int, paid: int) -> None:
     words = wording(session, key_for(level))
     enqueue(
         session,
-        channel="email",
+        channel=Channel.EMAIL,
         recipient=recipient,
         subject=words.subject.format(**values),
         body=words.body.format(**values),

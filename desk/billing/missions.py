@@ -17,6 +17,7 @@ from desk.billing.plans import contracts_of, rates_of, shares_for
 from desk.billing.pricing import Priced, Rates, Work, price_missions
 from desk.models import Appointment, Call, Client, Message, Mission, Outbox, Secretary, User
 from desk.models.billing import MissionKind
+from desk.models.states import CallOutcome, Channel, MessageSource, OutboxState
 
 # SMS sent on the client's behalf (to its contacts and patients); notices to our own
 # secretaries (voicemail summaries, missed calls, gap alerts) are the desk's cost.
@@ -85,7 +86,7 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
         select(
             Call.id, Call.started_at, Call.answered_at, Call.duration_seconds, Call.handled_by_id
         )
-        .where(Call.client_id == client.id, Call.outcome == "answered")
+        .where(Call.client_id == client.id, Call.outcome == CallOutcome.ANSWERED)
         .where(Call.started_at >= start, Call.started_at < end)
     ).all()
     for call_id, started, answered, seconds, who in calls:
@@ -95,11 +96,12 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
             Message.id, Message.source, Message.created_at, Message.taken_by_id,
             Message.acknowledged_by_id,
         )
-        .where(Message.client_id == client.id, Message.source.in_(("secretary", "voicemail")))
+        .where(Message.client_id == client.id)
+        .where(Message.source.in_((MessageSource.SECRETARY, MessageSource.VOICEMAIL)))
         .where(Message.created_at >= start, Message.created_at < end)
     ).all()  # fmt: skip
     for message_id, source, created, taken_by, acknowledged_by in messages:
-        if source == "voicemail":
+        if source == MessageSource.VOICEMAIL:
             who = user_secretary.get(acknowledged_by) if acknowledged_by else None
             add(f"message:{message_id}", MissionKind.VOICEMAIL, created, who)
         else:
@@ -115,8 +117,11 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
         add(f"appointment:{appointment_id}", MissionKind.APPOINTMENT, created, who)
     sms = session.execute(
         select(Outbox.id, Outbox.created_at)
-        .where(Outbox.client_id == client.id, Outbox.channel == "sms")
-        .where(Outbox.state.in_(("sent", "delivered")), Outbox.kind.in_(BILLABLE_SMS_KINDS))
+        .where(Outbox.client_id == client.id, Outbox.channel == Channel.SMS)
+        .where(
+            Outbox.state.in_((OutboxState.SENT, OutboxState.DELIVERED)),
+            Outbox.kind.in_(BILLABLE_SMS_KINDS),
+        )
         .where(Outbox.created_at >= start, Outbox.created_at < end)
     ).all()
     for outbox_id, created in sms:

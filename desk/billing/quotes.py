@@ -30,6 +30,7 @@ from desk.billing.plans import plan_by_name, set_contract
 from desk.billing.pricing import Line, blocks_of, totals
 from desk.models import Client, Contact, CoverageDecision, PricePlan, Quote
 from desk.models.billing import QuoteState
+from desk.models.states import Channel
 from desk.outbox.queue import enqueue
 
 VALID_DAYS = 30
@@ -149,7 +150,7 @@ def create_quote(
     link = f"{base_url.rstrip('/')}/quote/{token}"
     enqueue(
         session,
-        channel="email",
+        channel=Channel.EMAIL,
         recipient=quote.prospect_email,
         subject=f"Devis {number} — {doc.seller.name}",
         body=(
