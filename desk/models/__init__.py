@@ -1,7 +1,7 @@
 """All models, importable from one place: `from desk.models import Client, Call`."""
 
-# Registers the listeners that keep clients.feed_version honest.
-from desk.models import feed_version  # noqa: F401
+# Registers the listeners that keep clients.feed_version honest, and the audit trail.
+from desk.models import audit_trail, feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime
 from desk.models.billing import (
@@ -23,6 +23,7 @@ from desk.models.billing import (
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
+    AppointmentTypePractitioner,
     Client,
     Closure,
     Contact,
@@ -31,6 +32,8 @@ from desk.models.clients import (
     OpeningHours,
     Practitioner,
 )
+from desk.models.desk_identity import DeskIdentity, VatStatus
+from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.rota import Absence, Override, Shift
@@ -42,6 +45,7 @@ __all__ = [
     "ApiKey",
     "Appointment",
     "AppointmentType",
+    "AppointmentTypePractitioner",
     "AuditEvent",
     "Base",
     "BillingTemplate",
@@ -56,9 +60,12 @@ __all__ = [
     "Contract",
     "CoverageDecision",
     "CoverageWindow",
+    "DeskIdentity",
     "DeskNumber",
     "FeedToken",
     "InboundSms",
+    "Invitation",
+    "InvitationPurpose",
     "Invoice",
     "InvoiceCounter",
     "InvoiceLine",
@@ -82,5 +89,6 @@ __all__ = [
     "Training",
     "UTCDateTime",
     "User",
+    "VatStatus",
     "WebhookReceipt",
 ]

@@ -2,7 +2,7 @@
 (immutable: the database refuses updates), payments, quotes, outbox attachments
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from desk.migrations.billing_0009 import (
 )
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
