@@ -57,7 +57,7 @@ def test_the_embedded_xml_validates_and_its_totals_are_the_pages(pdf: bytes) -> 
         e.text for e in xml.iter(f"{RAM}LineTotalAmount")
     ]  # the lines, then the header sum
     assert sum(int(t.replace(".", "")) for t in line_totals[:-1] if t) == 9924
-    assert re.search(r"SIREN : 912345675", text) and re.search(r"SIREN : 812345676", text)
+    assert re.search(r"SIREN : 732829320", text) and re.search(r"SIREN : 812345676", text)
     assert "40 €" in text and "12,00 %" in text
 
 

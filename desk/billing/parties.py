@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
 from desk.billing.document import Party
-from desk.models import BuyerIdentity, Client, Contact, SellerIdentity
+from desk.models import BuyerIdentity, Client, Contact, DeskIdentity, SellerIdentity
 
 # Late-payment penalty rate when the seller sets none: the ECB rate plus 10 points
 # (Code de commerce L441-10), rounded up to a round 12 % a year.
@@ -15,7 +15,19 @@ DEFAULT_PENALTY_RATE_BP = 1200
 
 
 def seller(session: Session) -> Party:
+    """The desk's identity from its set-up page (`DeskIdentity`), with the billing e-mail
+    and IBAN kept by billing; billing's own row when the set-up page was never filled."""
     row = session.scalar(select(SellerIdentity).order_by(SellerIdentity.id).limit(1))
+    desk = DeskIdentity.get(session)
+    if desk is not None:
+        return Party(
+            desk.legal_name,
+            desk.siret[:9],  # a SIRET starts with the SIREN
+            desk.address,
+            desk.vat_number or "",
+            row.email if row is not None else "",
+            row.iban if row is not None else "",
+        )
     if row is None:
         raise DomainError("billing_seller_missing")
     return Party(row.name, row.siren, row.address, row.vat_number, row.email, row.iban)
