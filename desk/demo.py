@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from desk.base.config import Settings
 from desk.base.passwords import hash_password
 from desk.base.phone import normalise
+from desk.billing.demo import load_billing_demo
 from desk.models import (
     AppointmentType,
     Client,
     Contact,
-    Contract,
     CoverageWindow,
     DeskIdentity,
     DeskNumber,
@@ -63,6 +63,8 @@ def load_demo(session: Session, settings: Settings, now: datetime) -> str:
             )
         )
         session.flush()
+    # Prices, the desk's identity and Inès's agreement (skipped when already there).
+    load_billing_demo(session, client.id, now.date())
     token = session.scalar(
         select(FeedToken.token).where(
             FeedToken.client_id == client.id,
@@ -120,16 +122,6 @@ def _create(session: Session, now: datetime) -> Client:
             name="Accueil du cabinet",
             phone=normalise("06 12 00 00 09"),
             email="accueil@cabinet-du-parc.test",
-        )
-    )
-    session.add(
-        Contract(
-            client_id=client.id,
-            monthly_fee_cents=8900,
-            included_calls=100,
-            price_per_call_cents=90,
-            price_per_block_cents=0,
-            partner_share_percent=70,
         )
     )
     martin = Practitioner(

@@ -110,7 +110,8 @@ def start_call(
         rows.insert_call(conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **new)
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
-    if not rules.at(at).covered:
+    # A client suspended for not paying (desk/billing) gets the after-hours path.
+    if client.coverage_suspended or not rules.at(at).covered:
         rows.insert_call(conn, client_id=client.id, outcome=CallOutcome.AFTER_HOURS, plan=[], **new)
         return _after_hours(client)
     steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)

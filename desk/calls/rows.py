@@ -37,6 +37,7 @@ class CallClient:
     holiday_policy: str
     holiday_country: str
     ring_pair_together: bool
+    coverage_suspended: bool
 
 
 _CLIENT_COLUMNS = (
@@ -50,6 +51,7 @@ _CLIENT_COLUMNS = (
     Client.holiday_policy,
     Client.holiday_country,
     Client.ring_pair_together,
+    Client.coverage_suspended,
 )
 _WINDOW_COLUMNS = (
     CoverageWindow.weekdays,

@@ -7,6 +7,7 @@ import click
 # Modules register their commands on `main` when imported.
 from desk.cli import (  # noqa: F401
     admin,
+    billing,
     clients,
     feeds,
     people,

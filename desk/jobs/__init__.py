@@ -35,4 +35,5 @@ JOBS: list[Job] = [
     Job("monthly-reports", "desk.jobs.reports:monthly", lambda s: 3600),
     Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
     Job("feed-parts", "desk.jobs.feed_parts:fill", lambda s: 300),
+    Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
 ]

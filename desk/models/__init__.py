@@ -4,6 +4,22 @@
 from desk.models import audit_trail, feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime
+from desk.models.billing import (
+    BillingTemplate,
+    BuyerIdentity,
+    Contract,
+    CoverageDecision,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceTracking,
+    Mission,
+    PartnerAgreement,
+    Payment,
+    PricePlan,
+    Quote,
+    SellerIdentity,
+)
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
@@ -11,7 +27,6 @@ from desk.models.clients import (
     Client,
     Closure,
     Contact,
-    Contract,
     CoverageWindow,
     DeskNumber,
     OpeningHours,
@@ -19,7 +34,7 @@ from desk.models.clients import (
 )
 from desk.models.desk_identity import DeskIdentity, VatStatus
 from desk.models.invitations import Invitation, InvitationPurpose
-from desk.models.messages import InboundSms, Message, OptOut, Outbox
+from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.reports import CallHour, MonthlyReport, RollupMark
 from desk.models.rota import Absence, Override, Shift
@@ -34,7 +49,9 @@ __all__ = [
     "AppointmentTypePractitioner",
     "AuditEvent",
     "Base",
+    "BillingTemplate",
     "BusyBlock",
+    "BuyerIdentity",
     "CalendarSource",
     "Call",
     "CallAttempt",
@@ -43,6 +60,7 @@ __all__ = [
     "Closure",
     "Contact",
     "Contract",
+    "CoverageDecision",
     "CoverageWindow",
     "DeskIdentity",
     "DeskNumber",
@@ -50,16 +68,27 @@ __all__ = [
     "InboundSms",
     "Invitation",
     "InvitationPurpose",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "InvoiceTracking",
     "Message",
+    "Mission",
     "MonthlyReport",
     "OpeningHours",
     "OptOut",
     "Outbox",
+    "OutboxAttachment",
     "Override",
+    "PartnerAgreement",
+    "Payment",
     "Practitioner",
+    "PricePlan",
+    "Quote",
     "RollupMark",
     "SchedulerHeartbeat",
     "Secretary",
+    "SellerIdentity",
     "Shift",
     "Training",
     "UTCDateTime",

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
+from desk.models.billing import Contract
 from desk.models.clients import (
     AppointmentType,
     AppointmentTypePractitioner,
     Client,
     Closure,
     Contact,
-    Contract,
     CoverageWindow,
     DeskNumber,
     OpeningHours,

@@ -40,6 +40,8 @@ class Client(Base):
     busy_ics_url: Mapped[str | None] = mapped_column(String(1000))
     # Archived clients are inactive (never routed) and keep their history; never deleted.
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by the admin's decision for a bad payer (desk/billing): callers get the after-hours path.
+    coverage_suspended: Mapped[bool] = mapped_column(default=False, server_default="0")
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=system_now)
     # Bumped with every change its calendar feeds show (desk/models/feed_version.py).
@@ -115,25 +117,6 @@ class Contact(Base):
     urgent_only: Mapped[bool] = mapped_column(default=False)
 
     client: Mapped[Client] = relationship(back_populates="contacts")
-
-
-class Contract(Base):
-    """What the client pays; prices in euro cents."""
-
-    __tablename__ = "contracts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), unique=True
-    )
-    monthly_fee_cents: Mapped[int] = mapped_column(default=0)
-    included_calls: Mapped[int] = mapped_column(default=0)
-    price_per_call_cents: Mapped[int] = mapped_column(default=0)
-    price_per_block_cents: Mapped[int] = mapped_column(default=0)
-    # Billing block in seconds: 60 bills per started minute.
-    block_seconds: Mapped[int] = mapped_column(default=60)
-    partner_share_percent: Mapped[int] = mapped_column(default=70)
-    valid_from: Mapped[date | None]
 
 
 class Practitioner(Base):

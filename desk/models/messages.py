@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
@@ -74,6 +74,19 @@ class Outbox(Base):
     delivered_at: Mapped[datetime | None]
 
     message: Mapped[Message | None] = relationship(back_populates="deliveries")
+    attachments: Mapped[list[OutboxAttachment]] = relationship(order_by="OutboxAttachment.id")
+
+
+class OutboxAttachment(Base):
+    """A file sent with an e-mail of the outbox (an invoice PDF)."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class OptOut(Base):

@@ -32,9 +32,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from desk.base.clock import system_now
 from desk.base.config import Settings
 from desk.base.db import Database, begin_immediate
-from desk.models import OptOut, Outbox
+from desk.models import OptOut, Outbox, OutboxAttachment
 from desk.models.states import Channel, OutboxState
-from desk.outbox.channels import ChannelError, EmailSender, SmsSender, email_sender, sms_sender
+from desk.outbox.channels import (
+    Attachment,
+    ChannelError,
+    EmailSender,
+    SmsSender,
+    email_sender,
+    sms_sender,
+)
 from desk.outbox.queue import register_waker, unregister_waker
 
 log = logging.getLogger(__name__)
@@ -180,7 +187,21 @@ class Dispatcher:
             return self.sms.send(
                 claim.recipient, claim.body, status_callback=f"{self.status_callback}{claim.id}"
             )
-        return self.email.send(claim.recipient, claim.subject, claim.body, claim.html_body)
+        return self.email.send(
+            claim.recipient, claim.subject, claim.body, claim.html_body, self._attachments(claim)
+        )
+
+    def _attachments(self, claim: Claim) -> list[Attachment]:
+        """The files of an e-mail (an invoice PDF), read when it is sent, not when claimed."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(
+                    OutboxAttachment.filename, OutboxAttachment.content_type, OutboxAttachment.data
+                )
+                .where(OutboxAttachment.outbox_id == claim.id)
+                .order_by(OutboxAttachment.id)
+            ).all()
+        return [Attachment(name, kind, data) for name, kind, data in rows]
 
     def _opted_out(self, number: str) -> bool:
         with self.db.session() as session:

@@ -16,7 +16,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.models import Outbox
+from desk.models import Outbox, OutboxAttachment
 from desk.models.states import Channel, OutboxState
 
 CHANNELS = tuple(Channel)
@@ -38,12 +38,14 @@ def enqueue(
     message_id: int | None = None,
     appointment_id: int | None = None,
     dedupe_key: str | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
 ) -> Outbox:
     """Add one SMS (`channel="sms"`, recipient E.164) or e-mail to send after commit.
 
     With `dedupe_key` (e.g. `f"reminder:{appointment.id}"`), enqueueing the same key
     twice returns the first row instead of adding a second: one send per key, even when
-    two processes race (the key is unique in the database).
+    two processes race (the key is unique in the database). `attachments` are
+    (filename, content type, bytes) sent with an e-mail.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -65,6 +67,10 @@ def enqueue(
         appointment_id=appointment_id,
         dedupe_key=dedupe_key,
     )
+    row.attachments = [
+        OutboxAttachment(filename=name, content_type=kind, data=data)
+        for name, kind, data in attachments or ()
+    ]
     if dedupe_key is None:
         session.add(row)
     else:

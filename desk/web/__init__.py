@@ -58,6 +58,8 @@ def init_web(app: Flask) -> None:
 
     from desk.web import (  # noqa: F401  (routes)
         auth,
+        billing,
+        billing_wording,
         book,
         calendar,
         calls,

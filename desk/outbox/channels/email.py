@@ -7,6 +7,8 @@ import smtplib
 import ssl
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import ClassVar
@@ -17,14 +19,33 @@ from desk.outbox.channels.base import ChannelError
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
 class EmailSender(ABC):
     @abstractmethod
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> str:
         """Send one e-mail; return its Message-ID, or raise ChannelError."""
 
 
 def build_message(
-    from_address: str, to: str, subject: str, text: str, html: str | None
+    from_address: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = from_address
@@ -34,6 +55,11 @@ def build_message(
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    for item in attachments:
+        maintype, _, subtype = item.content_type.partition("/")
+        message.add_attachment(
+            item.data, maintype=maintype, subtype=subtype or "octet-stream", filename=item.filename
+        )
     return message
 
 
@@ -45,8 +71,15 @@ class ConsoleEmail(EmailSender):
     def __init__(self, from_address: str = "permanence@localhost") -> None:
         self.from_address = from_address
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
-        message = build_message(self.from_address, to, subject, text, html)
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> str:
+        message = build_message(self.from_address, to, subject, text, html, attachments)
         self.sent.append(message)
         log.info("E-mail (console) to %s: %s", to, subject)
         return str(message["Message-ID"])
@@ -63,8 +96,15 @@ class SmtpEmail(EmailSender):
         self.from_address: str = email["from_address"]
         self.timeout = timeout
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
-        message = build_message(self.from_address, to, subject, text, html)
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> str:
+        message = build_message(self.from_address, to, subject, text, html, attachments)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.use_tls:

@@ -1,0 +1,233 @@
+"""After an invoice is issued: sending it, payments, reminders, late penalties, and the
+admin's decision to suspend a bad payer's coverage.
+
+Every e-mail goes through the outbox with the invoice's PDF attached. A reminder level is
+claimed with a compare-and-set (`UPDATE … SET reminder_7_at = now WHERE reminder_7_at IS
+NULL`) in the transaction that enqueues it, with a dedupe key as a second lock: two sweeps
+at once, or a sweep rerun after a crash, never send one twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from desk.base.errors import Conflict, DomainError, NotFound
+from desk.billing.document import RECOVERY_INDEMNITY_CENTS
+from desk.billing.money import euros, round_cents
+from desk.billing.parties import billing_email
+from desk.billing.wording import key_for, wording
+from desk.models import Client, CoverageDecision, Invoice, InvoiceTracking, Payment
+from desk.models.billing import InvoiceKind, InvoiceState
+from desk.models.states import Channel
+from desk.outbox.queue import enqueue
+
+REMINDER_DAYS = (7, 15, 30)
+REMINDER_COLUMNS: dict[int, Any] = {
+    7: InvoiceTracking.reminder_7_at,
+    15: InvoiceTracking.reminder_15_at,
+    30: InvoiceTracking.reminder_30_at,
+}
+
+
+def _mail(session: Session, invoice: Invoice, level: int, paid: int) -> None:
+    client = session.get(Client, invoice.client_id)
+    assert client is not None
+    recipient = invoice.buyer.get("email") or billing_email(session, client)
+    if not recipient:
+        raise DomainError("billing_bad_email", field="email")
+    values = {
+        "number": invoice.number,
+        "seller": invoice.seller.get("name", ""),
+        "due": f"{invoice.due_on:%d/%m/%Y}",
+        "issued": f"{invoice.issued_on:%d/%m/%Y}",
+        "total": euros(invoice.total_ttc_cents),
+        "balance": f" Reste à payer : {euros(invoice.total_ttc_cents - paid)}." if paid else "",
+    }
+    words = wording(session, key_for(level))
+    enqueue(
+        session,
+        channel=Channel.EMAIL,
+        recipient=recipient,
+        subject=words.subject.format(**values),
+        body=words.body.format(**values),
+        kind="invoice" if level == 0 else "invoice-reminder",
+        client_id=invoice.client_id,
+        dedupe_key=f"invoice:{invoice.id}:{level}",
+        attachments=[(f"{invoice.number}.pdf", "application/pdf", invoice.pdf)],
+    )
+
+
+def send_invoice(session: Session, number: str, now: datetime) -> Invoice:
+    """E-mail an issued invoice to the client (once; a second call changes nothing)."""
+    invoice = session.scalar(select(Invoice).where(Invoice.number == number))
+    if invoice is None:
+        raise NotFound("billing_invoice_unknown", number=number)
+    tracking = session.get(InvoiceTracking, invoice.id)
+    assert tracking is not None
+    _mail(session, invoice, 0, tracking.paid_cents)
+    if tracking.state == InvoiceState.ISSUED:
+        tracking.state, tracking.sent_at = InvoiceState.SENT, now
+    session.flush()
+    return invoice
+
+
+def record_payment(
+    session: Session,
+    number: str,
+    amount_cents: int,
+    received_on: date,
+    now: datetime,
+    method: str = "virement",
+    reference: str = "",
+) -> InvoiceTracking:
+    """A full or partial payment; the invoice is paid when nothing is left."""
+    invoice = session.scalar(select(Invoice).where(Invoice.number == number))
+    if invoice is None or invoice.kind != InvoiceKind.INVOICE:
+        raise NotFound("billing_invoice_unknown", number=number)
+    if amount_cents <= 0:
+        raise DomainError("billing_bad_amount", field="amount")
+    tracking = session.get(InvoiceTracking, invoice.id, with_for_update=True)
+    assert tracking is not None
+    left = invoice.total_ttc_cents - tracking.paid_cents
+    if amount_cents > left:
+        raise Conflict("billing_overpaid", field="amount", left=euros(left))
+    session.add(
+        Payment(
+            invoice_id=invoice.id,
+            amount_cents=amount_cents,
+            received_on=received_on,
+            method=method,
+            reference=reference,
+        )
+    )
+    tracking.paid_cents += amount_cents
+    if tracking.paid_cents == invoice.total_ttc_cents:
+        tracking.state, tracking.paid_at = InvoiceState.PAID, now
+    session.flush()
+    return tracking
+
+
+@dataclass(frozen=True)
+class Penalty:
+    days_late: int
+    unpaid_cents: int
+    interest_cents: int
+    indemnity_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.interest_cents + self.indemnity_cents
+
+
+def late_penalty(invoice: Invoice, paid_cents: int, today: date) -> Penalty:
+    """Interest at the invoice's annual rate on what is unpaid, per day late, plus the 40 €
+    fixed indemnity (owed once the due date is passed)."""
+    days = max(0, (today - invoice.due_on).days)
+    unpaid = max(0, invoice.total_ttc_cents - paid_cents)
+    if not days or not unpaid:
+        return Penalty(days, unpaid, 0, 0)
+    interest = round_cents(unpaid * invoice.penalty_rate_bp * days, 10_000 * 365)
+    return Penalty(days, unpaid, interest, RECOVERY_INDEMNITY_CENTS)
+
+
+def send_due_reminders(session: Session, today: date, now: datetime) -> list[tuple[str, int]]:
+    """Mark unpaid invoices past due as overdue and e-mail each reminder level once.
+
+    When a sweep finds several levels due (the scheduler was down), only the highest is
+    sent; the lower ones are claimed too, so they never go out late.
+    """
+    sent: list[tuple[str, int]] = []
+    rows = session.execute(
+        select(Invoice, InvoiceTracking)
+        .join(InvoiceTracking, InvoiceTracking.invoice_id == Invoice.id)
+        .where(Invoice.kind == InvoiceKind.INVOICE, InvoiceTracking.state != InvoiceState.PAID)
+        .where(Invoice.due_on < today)
+        .order_by(Invoice.id)
+    ).all()
+    for invoice, tracking in rows:
+        session.execute(
+            update(InvoiceTracking)
+            .where(InvoiceTracking.invoice_id == invoice.id)
+            .where(InvoiceTracking.state.in_((InvoiceState.ISSUED, InvoiceState.SENT)))
+            .values(state=InvoiceState.OVERDUE)
+        )
+        due_levels = [d for d in REMINDER_DAYS if invoice.due_on + timedelta(days=d) <= today]
+        claimed = []
+        for level in due_levels:
+            column = REMINDER_COLUMNS[level]
+            won = session.execute(
+                update(InvoiceTracking)
+                .where(InvoiceTracking.invoice_id == invoice.id, column.is_(None))
+                .values({column.key: now})
+                .execution_options(synchronize_session=False)
+            )
+            if won.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(level)
+        if claimed:
+            _mail(session, invoice, max(claimed), tracking.paid_cents)
+            sent.append((invoice.number, max(claimed)))
+    return sent
+
+
+def overdue_client_ids(session: Session) -> set[int]:
+    """Clients with an invoice overdue: the badge secretaries see."""
+    return set(
+        session.scalars(
+            select(Invoice.client_id)
+            .join(InvoiceTracking, InvoiceTracking.invoice_id == Invoice.id)
+            .where(InvoiceTracking.state == InvoiceState.OVERDUE)
+        )
+    )
+
+
+def clients_by_name(session: Session) -> list[Client]:
+    return list(session.scalars(select(Client).order_by(Client.name)))
+
+
+def balance_of(session: Session, client_id: int) -> int:
+    """What the client owes on its issued invoices (credit notes deducted), in cents."""
+    billed = session.execute(
+        select(Invoice.kind, func.sum(Invoice.total_ttc_cents))
+        .where(Invoice.client_id == client_id)
+        .group_by(Invoice.kind)
+    ).all()
+    paid = session.scalar(
+        select(func.coalesce(func.sum(Payment.amount_cents), 0))
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .where(Invoice.client_id == client_id)
+    )
+    total = sum(amount if kind == InvoiceKind.INVOICE else -amount for kind, amount in billed)
+    return int(total) - int(paid or 0)
+
+
+def decide_coverage(
+    session: Session,
+    client_id: int,
+    action: str,
+    reason: str,
+    by_user_id: int | None,
+    confirmed: bool,
+) -> CoverageDecision:
+    """The admin suspends or resumes a client's coverage. Suspended, its callers get the
+    after-hours path. Nothing happens without the explicit confirmation."""
+    if action not in ("suspend", "resume"):
+        raise ValueError(f"unknown action {action!r}")
+    if not confirmed:
+        raise DomainError("billing_confirm_required", field="confirm")
+    if action == "suspend" and not reason.strip():
+        raise DomainError("billing_reason_required", field="reason")
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound("not_found")
+    client.coverage_suspended = action == "suspend"
+    decision = CoverageDecision(
+        client_id=client_id, action=action, reason=reason.strip(), by_user_id=by_user_id
+    )
+    session.add(decision)
+    session.flush()
+    return decision
