@@ -33,6 +33,14 @@ def N_(msgid: str) -> str:
 WORDS: dict[str, str] = {
     # --- base ---
     "not_found": N_("Not found."),
+    # --- rota changes and the working day ---
+    "rota_replacement_inactive": N_("%(name)s is inactive: she cannot replace anyone."),
+    "rota_replacement_absent": N_("%(name)s is absent during that time."),
+    "rota_not_trained": N_("This secretary does not work for this client."),
+    "rota_same_secretary": N_("She cannot replace herself."),
+    "rota_end_before_start": N_("The end must come after the start."),
+    "rota_last_day_before_first": N_("The last day comes before the first."),
+    "rota_absence_kind": N_("Unknown kind of absence."),
 }
 
 
