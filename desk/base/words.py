@@ -41,6 +41,11 @@ WORDS: dict[str, str] = {
     "rota_end_before_start": N_("The end must come after the start."),
     "rota_last_day_before_first": N_("The last day comes before the first."),
     "rota_absence_kind": N_("Unknown kind of absence."),
+    "rota_unknown_secretary": N_("No secretary with the e-mail %(email)s."),
+    "rota_unknown_client": N_("No client %(slug)s."),
+    "rota_unknown_absence": N_("No absence %(id)s."),
+    "rota_unknown_override": N_("No replacement %(id)s."),
+    "rota_bad_instant": N_("%(value)s is not a date and time (ISO 8601, e.g. 2027-03-04T12:00)."),
 }
 
 

@@ -48,6 +48,8 @@ class Override(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Limits a whole-duty override (no shift) to one client's duty; null: all her clients.
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     original_secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))
     replacement_secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))

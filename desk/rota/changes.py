@@ -24,6 +24,7 @@ ABSENCE_KINDS = ("leave", "sick", "other")
 @dataclass(frozen=True)
 class Replacement:
     id: int
+    client_id: int | None
     shift_id: int | None
     original_id: int
     original: str
@@ -89,7 +90,9 @@ def replacements(
         .where(
             or_(
                 Shift.client_id == client.id,
-                Override.shift_id.is_(None) & Override.original_secretary_id.in_(_people(client)),
+                Override.shift_id.is_(None)
+                & or_(Override.client_id.is_(None), Override.client_id == client.id)
+                & Override.original_secretary_id.in_(_people(client)),
             ),
             Override.starts_at < end,
             Override.ends_at > start,
@@ -99,6 +102,7 @@ def replacements(
     return [
         Replacement(
             o.id,
+            o.client_id,
             o.shift_id,
             o.original_secretary_id,
             orig,
@@ -130,8 +134,7 @@ def absences(session: Session, client: Client, start: datetime, end: datetime) -
             a.id,
             a.secretary_id,
             name,
-            local_date(a.starts_at, tz),
-            local_date(a.ends_at - timedelta(microseconds=1), tz),
+            *local_days(a.starts_at, a.ends_at, tz),
             a.starts_at,
             a.ends_at,
             a.kind,
@@ -150,7 +153,9 @@ def client_override(session: Session, client: Client, override_id: int) -> Overr
         shift = session.get(Shift, override.shift_id)
         mine = shift is not None and shift.client_id == client.id
     else:
-        mine = override.original_secretary_id in set(session.scalars(_people(client)))
+        mine = override.client_id in (None, client.id) and override.original_secretary_id in set(
+            session.scalars(_people(client))
+        )
     if not mine:
         raise NotFound("not_found")
     return override
@@ -194,6 +199,7 @@ def add_override(
     _period(starts_at, ends_at, "ends_at")
     check_available(session, replacement_id, starts_at, ends_at, "replacement")
     override = Override(
+        client_id=client.id,
         original_secretary_id=original_id,
         replacement_secretary_id=replacement_id,
         starts_at=starts_at,
@@ -232,11 +238,15 @@ def remove_override(session: Session, client: Client, override_id: int) -> None:
     session.flush()
 
 
-def days_to_utc(client: Client, first_day: date, last_day: date) -> tuple[datetime, datetime]:
+def local_days(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> tuple[date, date]:
+    """The first and last local days (inclusive) of a UTC period."""
+    return local_date(starts_at, tz), local_date(ends_at - timedelta(microseconds=1), tz)
+
+
+def days_to_utc(tz: ZoneInfo, first_day: date, last_day: date) -> tuple[datetime, datetime]:
     """Whole local days, inclusive, as a UTC period."""
     if last_day < first_day:
         raise DomainError("rota_last_day_before_first", field="last_day")
-    tz = ZoneInfo(client.timezone)
     return local_to_utc(first_day, time(0), tz), local_to_utc(
         last_day + timedelta(days=1), time(0), tz
     )
@@ -256,7 +266,7 @@ def add_absence(
     _trained(session, client, secretary_id, "secretary")
     if kind not in ABSENCE_KINDS:
         raise DomainError("rota_absence_kind", field="kind")
-    starts_at, ends_at = days_to_utc(client, first_day, last_day)
+    starts_at, ends_at = days_to_utc(ZoneInfo(client.timezone), first_day, last_day)
     absence = Absence(
         secretary_id=secretary_id, starts_at=starts_at, ends_at=ends_at, kind=kind, note=note
     )
@@ -278,7 +288,7 @@ def edit_absence(
     absence = client_absence(session, client, absence_id)
     if kind not in ABSENCE_KINDS:
         raise DomainError("rota_absence_kind", field="kind")
-    absence.starts_at, absence.ends_at = days_to_utc(client, first_day, last_day)
+    absence.starts_at, absence.ends_at = days_to_utc(ZoneInfo(client.timezone), first_day, last_day)
     absence.kind, absence.note = kind, note
     session.flush()
     return absence
