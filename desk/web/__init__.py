@@ -52,6 +52,7 @@ def init_web(app: Flask) -> None:
         calls,
         clients,
         feeds,
+        live,
         messages,
         now,
         outbox,
