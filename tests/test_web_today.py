@@ -47,8 +47,12 @@ def test_an_admin_sees_the_gaps_of_the_coming_days(
     pin_clock(app, AT)
     with db.session() as s:
         for name in ("Claire", "Sophie"):
-            s.add(Absence(secretary_id=secretary(s, name).id,
-                          starts_at=paris(2026, 3, 4, 0), ends_at=paris(2026, 3, 5, 0)))  # fmt: skip
+            who = secretary(s, name).id
+            s.add(
+                Absence(
+                    secretary_id=who, starts_at=paris(2026, 3, 4, 0), ends_at=paris(2026, 3, 5, 0)
+                )
+            )
     auth.login(LOGINS["admin"])
     gaps = _section(client.get("/desk/").get_data(as_text=True), "coming-gaps")
     assert "04/03 12:00–14:00" in gaps
