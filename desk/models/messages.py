@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from desk.base.search import fold
 from desk.models.base import Base, utcnow
 
 
@@ -24,6 +25,8 @@ class Message(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     urgency: Mapped[str] = mapped_column(String(8), default="normal")
     body: Mapped[str] = mapped_column(Text, default="")
+    # fold(caller name, reason, body), kept by the listener below: accent-blind search.
+    search: Mapped[str] = mapped_column(Text, default="", server_default="")
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None]
     transcription: Mapped[str | None] = mapped_column(Text)
@@ -100,3 +103,11 @@ class InboundSms(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@event.listens_for(Message, "before_insert")
+@event.listens_for(Message, "before_update")
+def _fold_message(_mapper: object, _conn: object, message: Message) -> None:
+    message.search = fold(
+        " ".join((message.caller_name or "", message.reason or "", message.body or ""))
+    )

@@ -1,10 +1,12 @@
-"""the working day: overrides limited to a client
+"""the working day: overrides limited to a client, accent-blind search columns
 
 Revision ID: 0008
 Revises: 0005
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
@@ -13,6 +15,15 @@ revision = "0008"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+
+def _fold(text: str | None) -> str:
+    # A copy of desk.base.search.fold as it was when this migration was written.
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
 
 
 def upgrade() -> None:
@@ -25,9 +36,37 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
+    with op.batch_alter_table("appointments", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("patient_search", sa.String(length=200), server_default="", nullable=False)
+        )
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("search", sa.Text(), server_default="", nullable=False))
+    conn = op.get_bind()
+    appointments = sa.table("appointments", sa.column("id"), sa.column("patient_name"),
+                            sa.column("patient_search"))  # fmt: skip
+    for row in conn.execute(sa.select(appointments.c.id, appointments.c.patient_name)).all():
+        conn.execute(
+            appointments.update()
+            .where(appointments.c.id == row.id)
+            .values(patient_search=_fold(row.patient_name)[:200])
+        )
+    messages = sa.table("messages", sa.column("id"), sa.column("caller_name"),
+                        sa.column("reason"), sa.column("body"), sa.column("search"))  # fmt: skip
+    for message_id, name, reason, body in conn.execute(
+        sa.select(messages.c.id, messages.c.caller_name, messages.c.reason, messages.c.body)
+    ).all():
+        text = " ".join((name or "", reason or "", body or ""))
+        conn.execute(
+            messages.update().where(messages.c.id == message_id).values(search=_fold(text))
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_column("search")
+    with op.batch_alter_table("appointments", schema=None) as batch_op:
+        batch_op.drop_column("patient_search")
     with op.batch_alter_table("overrides", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_overrides_client_id_clients"), type_="foreignkey")
         batch_op.drop_column("client_id")
