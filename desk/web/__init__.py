@@ -7,6 +7,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from desk.web.errors import init_error_pages
 from desk.web.filters import init_filters
 from desk.web.i18n import SUPPORTED_LOCALES, select_locale
 
@@ -28,6 +29,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
     init_filters(app)
+    init_error_pages(app)
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
