@@ -48,6 +48,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "voice": "Polly.Lea",
         "language": "fr-FR",
         "ring_timeout": 20,
+        # Keep a copy of each recording played in the desk (under the instance folder).
+        "cache_recordings": False,
     },
     "email": {
         "backend": "console",

@@ -52,6 +52,7 @@ WORDS: dict[str, str] = {
     "rota_unknown_client": N_("No client %(slug)s."),
     "rota_unknown_absence": N_("No absence %(id)s."),
     "rota_unknown_override": N_("No replacement %(id)s."),
+    "recording_unavailable": N_("The recording cannot be fetched from Twilio (%(error)s)."),
     "rota_bad_instant": N_("%(value)s is not a date and time (ISO 8601, e.g. 2027-03-04T12:00)."),
 }
 

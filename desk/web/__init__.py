@@ -59,6 +59,7 @@ def init_web(app: Flask) -> None:
         now,
         outbox,
         pages,
+        recordings,
         rota,
         simulator,
     )
