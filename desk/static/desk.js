@@ -111,6 +111,27 @@
     });
   }
 
+  // --- the calendar: a click on an empty time opens Book on that slot ---
+  var cal = document.querySelector(".cal[data-book]");
+  if (cal) {
+    var offsets = (cal.dataset.tzOffset || "").split(",");
+    cal.addEventListener("click", function (e) {
+      var day = e.target.closest(".cal-day");
+      if (!day || e.target.closest(".cal-item")) { return; }
+      var box = day.getBoundingClientRect();
+      var range = Number(cal.dataset.range);
+      var minutes = Number(cal.dataset.firstHour) * 60 + ((e.clientY - box.top) / box.height) * range;
+      minutes = Math.floor(minutes / 15) * 15;
+      var index = Array.prototype.indexOf.call(cal.querySelectorAll(".cal-day"), day);
+      var hh = String(Math.floor(minutes / 60)).padStart(2, "0");
+      var mm = String(minutes % 60).padStart(2, "0");
+      var at = new Date(day.dataset.day + "T" + hh + ":" + mm + ":00" + (offsets[index] || "Z"));
+      var iso = at.toISOString().replace(".000Z", "+00:00");
+      window.location.href = cal.dataset.book + "&week=" + day.dataset.day +
+        "&starts_at=" + encodeURIComponent(iso);
+    });
+  }
+
   // --- keyboard shortcuts: m = take a message, b = book, / = search, Esc = close fiche ---
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }

@@ -119,6 +119,8 @@ def book() -> ResponseReturnValue:
             "week": week.isoformat(),
             "call_id": call_id or "",
             "patient_phone": phone,
+            # A click on an empty slot of the calendar chooses it here.
+            "starts_at": args.get("starts_at", ""),
         }
     )
     slots = None
