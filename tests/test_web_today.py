@@ -64,3 +64,15 @@ def test_a_clients_login_still_lands_on_its_client_list(
     auth.login(LOGINS["client"])
     page = client.get("/desk/").get_data(as_text=True)
     assert 'id="on-duty"' not in page
+
+
+def test_claire_chooses_e_mail_for_her_duty_notices(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    from tests.web_support import post
+
+    auth.login(LOGINS["secretary"])
+    assert 'id="my-notices"' in client.get("/desk/").get_data(as_text=True)
+    assert post(client, "/desk/me/notices", {"notify_by": "email"}).status_code == 302
+    with db.session() as s:
+        assert secretary(s, "Claire").notify_by == "email"

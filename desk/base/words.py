@@ -52,6 +52,12 @@ WORDS: dict[str, str] = {
     "rota_unknown_client": N_("No client %(slug)s."),
     "rota_unknown_absence": N_("No absence %(id)s."),
     "rota_unknown_override": N_("No replacement %(id)s."),
+    "notice_duty_start": N_("Permanence: your duty for %(client)s starts now, %(start)s-%(end)s."),
+    "notice_replacement": N_(
+        "Permanence: you replace %(name)s for %(client)s from %(start)s to %(end)s."
+    ),
+    "notice_bad_channel": N_("Choose SMS, e-mail or nothing."),
+    "notice_no_email": N_("Your profile has no e-mail address: choose SMS."),
     "recording_unavailable": N_("The recording cannot be fetched from Twilio (%(error)s)."),
     "rota_bad_instant": N_("%(value)s is not a date and time (ISO 8601, e.g. 2027-03-04T12:00)."),
 }

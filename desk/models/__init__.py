@@ -18,7 +18,7 @@ from desk.models.clients import (
 )
 from desk.models.messages import InboundSms, Message, OptOut, Outbox
 from desk.models.people import ROLES, Secretary, Training, User
-from desk.models.rota import Absence, Override, Shift
+from desk.models.rota import Absence, DutyNotice, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Contract",
     "CoverageWindow",
     "DeskNumber",
+    "DutyNotice",
     "FeedToken",
     "InboundSms",
     "Message",

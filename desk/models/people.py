@@ -23,6 +23,8 @@ class Secretary(Base):
     # A partner is an independent from the network, paid per mission.
     is_partner: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # How she hears that her duty starts or that she replaces someone: sms, email, none.
+    notify_by: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     trainings: Mapped[list[Training]] = relationship(back_populates="secretary")

@@ -163,3 +163,8 @@ def now_and_next(session: Session, client: Client, at: datetime) -> NowAndNext:
         current,
         [d for d in later if d.start == first],
     )
+
+
+def duty_blocks(found: list[Segment]) -> list[Duty]:
+    """Segments merged into one block per secretary while she stays on duty."""
+    return _blocks(found)

@@ -1,4 +1,4 @@
-"""the working day: overrides limited to a client, accent-blind search columns
+"""the working day: overrides limited to a client, accent-blind search, duty notices
 
 Revision ID: 0008
 Revises: 0005
@@ -10,6 +10,8 @@ import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
+
+import desk.models.base
 
 revision = "0008"
 down_revision = "0005"
@@ -42,6 +44,26 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("search", sa.Text(), server_default="", nullable=False))
+    with op.batch_alter_table("secretaries", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("notify_by", sa.String(length=8), server_default="sms", nullable=False)
+        )
+    op.create_table(
+        "duty_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("secretary_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("created_at", desk.models.base.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", desk.models.base.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["secretary_id"],
+            ["secretaries.id"],
+            name=op.f("fk_duty_notices_secretary_id_secretaries"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_notices")),
+        sa.UniqueConstraint("secretary_id", "key", name=op.f("uq_duty_notices_secretary_id")),
+    )
     conn = op.get_bind()
     appointments = sa.table("appointments", sa.column("id"), sa.column("patient_name"),
                             sa.column("patient_search"))  # fmt: skip
@@ -63,6 +85,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("duty_notices")
+    with op.batch_alter_table("secretaries", schema=None) as batch_op:
+        batch_op.drop_column("notify_by")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_column("search")
     with op.batch_alter_table("appointments", schema=None) as batch_op:
