@@ -48,7 +48,7 @@ def test_the_fiche_names_a_known_caller_with_appointments_and_past_calls(
     assert "06 12 34 56 78" in fiche
     assert "Hélène Dupré" in fiche
     assert "09/03/2026 09:00" in fiche
-    assert "27/02/2026" in fiche  # the call three days before
+    assert "27/02 12:30" in fiche  # the call three days before
     assert "Prendre un message" in fiche
     auth.logout()
     auth.login("sophie@permanence.test")

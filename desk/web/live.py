@@ -21,6 +21,7 @@ from desk.calls.live import LiveCall, accepted_call, call_for_secretary, caller_
 from desk.models import Client
 from desk.request_context import database_of, db_session
 from desk.web import bp
+from desk.web.calls import OUTCOME_LABELS
 from desk.web.common import staff_required
 
 POLL = 0.2  # seconds between two looks at the calls table
@@ -89,5 +90,10 @@ def live_fiche(call_id: int) -> ResponseReturnValue:
     card = caller_card(session, client.id, call.caller, call.id)
     accepted = call.answered_at or call.started_at
     return render_template(
-        "desk/_live_call.html", call=call, client=client, card=card, accepted_at=accepted
+        "desk/_live_call.html",
+        call=call,
+        client=client,
+        card=card,
+        accepted_at=accepted,
+        outcomes=OUTCOME_LABELS,
     )

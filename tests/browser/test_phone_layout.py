@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from desk.models import Message
 from tests.browser.conftest import LiveServer, log_in
 from tests.web_support import demo_call, demo_id
 
@@ -85,6 +86,16 @@ def test_screenshots_of_the_desktop_pages(browser: Any, live_server: LiveServer)
     tab.screenshot(path=str(shots / "error-404.png"), full_page=True)
     tab.goto("/desk/calls/")
     now = datetime.now(UTC)
+    with live_server.db.session() as s:
+        s.add(
+            Message(
+                client_id=demo_id(s),
+                caller_name="Hélène Dupré",
+                caller_number="+33612345678",
+                reason="Rappeler pour un devis",
+                created_at=now - timedelta(days=3),
+            )
+        )
     demo_call(live_server.db, sid="CA-shot-old", at=now - timedelta(days=20), caller="+33612345678")
     demo_call(live_server.db, sid="CA-shot", at=now, caller="+33612345678",
               accepted_by="Claire", accepted_at=now)  # fmt: skip
