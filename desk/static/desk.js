@@ -132,7 +132,8 @@
     });
   }
 
-  // --- keyboard shortcuts: m = take a message, b = book, / = search, Esc = close fiche ---
+  // --- keyboard shortcuts: m = take a message, b = book (for the call in front of her when
+  // there is one), / = search, Esc = close the fiche ---
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
     var t = e.target;
@@ -147,6 +148,9 @@
       return;
     }
     if (e.key === "Escape" && box && !box.hidden) { close(); return; }
-    if (link) { e.preventDefault(); link.click(); }
+    if (link) { e.preventDefault(); link.click(); return; }
+    // No call in front of her: the same keys open a blank message or the Book page.
+    var url = box && { m: box.dataset.messageUrl, b: box.dataset.bookUrl }[e.key];
+    if (url) { e.preventDefault(); window.location.href = url; }
   });
 })();

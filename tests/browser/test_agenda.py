@@ -66,3 +66,19 @@ def test_on_a_phone_the_agenda_shows_one_day_and_its_events_read_well(
     visible = [d for d in tab.locator(".cal-day").all() if d.is_visible()]
     assert [d.get_attribute("data-day") for d in visible] == ["2026-03-10"]
     context.close()
+
+
+def test_keyboard_b_opens_book_m_a_message_and_tab_first_reaches_the_skip_link(
+    page: Page, live_server: LiveServer
+) -> None:
+    log_in(page, "claire@permanence.test")
+    page.goto("/desk/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    page.keyboard.press("Escape")
+    page.locator("h1").click()
+    page.keyboard.press("b")
+    page.wait_for_url(re.compile(r"/desk/book$"))
+    page.locator("h1").click()
+    page.keyboard.press("m")
+    page.wait_for_url(re.compile(r"/desk/messages/new$"))
