@@ -70,14 +70,15 @@ def test_every_page_fits_a_phone_screen_and_the_menu_folds(
     context.close()
 
 
-@pytest.mark.skipif(not SHOTS, reason="screenshots only when DESK_SCREENSHOTS names a folder")
-def test_screenshots_of_the_desktop_pages(browser: Any, live_server: LiveServer) -> None:
+def test_screenshots_of_the_desktop_pages(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1366, "height": 900}
     )
     tab = context.new_page()
     log_in(tab, "claire@permanence.test")
-    shots = Path(str(SHOTS))
+    shots = Path(SHOTS) if SHOTS else tmp_path
     tab.goto("/desk/")
     tab.screenshot(path=str(shots / "today.png"), full_page=True)
     tab.goto("/desk/calendar")
@@ -102,4 +103,6 @@ def test_screenshots_of_the_desktop_pages(browser: Any, live_server: LiveServer)
     tab.wait_for_function("() => window.deskFicheShownAt > 0", timeout=5000)
     tab.wait_for_timeout(1500)
     tab.screenshot(path=str(shots / "fiche.png"))
+    fiche = tab.locator("#live-call").inner_text()
+    assert "Hélène Dupré" in fiche and "Rappeler pour un devis" in fiche
     context.close()
