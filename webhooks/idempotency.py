@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desk.base.db import connection_of, lock_for_writing
 from desk.base.driver_sql import DriverStatement
 from desk.models import WebhookReceipt
-from desk.models.base import utcnow
+from desk.request_context import now
 
 TOKEN_HEADER = "I-Twilio-Idempotency-Token"
 _MAX_KEY = 200
@@ -50,7 +50,7 @@ def replay(session: Session, key: str) -> str | None:
 
 def remember(session: Session, key: str, response: str) -> None:
     """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
-    params = {"key": key, "response": response, "created_at": utcnow()}
+    params = {"key": key, "response": response, "created_at": now()}
     conn = connection_of(session)
     lock_for_writing(conn)
     _INSERT.run(conn, params)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.models import Appointment, Call, CallAttempt, Contact, Message
+from desk.models.states import AttemptOutcome
 
 # A call accepted longer ago than this is no longer "the call in progress" for the page,
 # even if Twilio's final status callback has not arrived (it can be late or lost).
@@ -37,17 +38,17 @@ def accepted_call(session: Session, secretary_id: int, at: datetime) -> LiveCall
             Call.id,
             Call.client_id,
             Call.caller,
-            func.coalesce(CallAttempt.accepted_at, CallAttempt.started_at),
+            CallAttempt.accepted_at,
             Call.ended_at,
         )
         .join(CallAttempt, CallAttempt.call_id == Call.id)
         .where(
             CallAttempt.secretary_id == secretary_id,
-            CallAttempt.outcome == "accepted",
-            CallAttempt.started_at >= at - RECENT,
+            CallAttempt.outcome == AttemptOutcome.ACCEPTED,
+            CallAttempt.accepted_at >= at - RECENT,
             Call.client_id.is_not(None),
         )
-        .order_by(CallAttempt.started_at.desc(), CallAttempt.id.desc())
+        .order_by(CallAttempt.accepted_at.desc(), CallAttempt.id.desc())
         .limit(1)
     ).first()
     if row is None:
@@ -55,7 +56,7 @@ def accepted_call(session: Session, secretary_id: int, at: datetime) -> LiveCall
     call_id, client_id, caller, accepted_at, ended_at = row
     if ended_at is not None:
         return None
-    assert client_id is not None  # filtered above
+    assert client_id is not None and accepted_at is not None  # filtered above
     return LiveCall(call_id, client_id, caller, accepted_at)
 
 
@@ -69,7 +70,7 @@ def call_for_secretary(session: Session, call_id: int, secretary_id: int | None)
         .where(
             Call.id == call_id,
             CallAttempt.secretary_id == secretary_id,
-            CallAttempt.outcome == "accepted",
+            CallAttempt.outcome == AttemptOutcome.ACCEPTED,
         )
     )
 

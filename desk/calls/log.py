@@ -14,6 +14,7 @@ from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.base.search import fold
 from desk.clients.access import visible_calls_query
 from desk.models import Appointment, Call, CallAttempt, Message, Secretary, User
+from desk.models.states import AttemptOutcome
 
 LOG_LIMIT = 200
 
@@ -81,7 +82,11 @@ def _row(call: Call, names: dict[int, str]) -> CallRow:
     taker = call.handled_by_id
     if taker is None:
         taker = next(
-            (a.secretary_id for a in call.attempts if a.outcome in ("accepted", "completed")),
+            (
+                a.secretary_id
+                for a in call.attempts
+                if a.outcome in (AttemptOutcome.ACCEPTED, AttemptOutcome.COMPLETED)
+            ),
             None,
         )
     return CallRow(

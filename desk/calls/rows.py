@@ -19,6 +19,7 @@ from desk.base.db import lock_for_writing
 from desk.base.driver_sql import DriverStatement
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
+from desk.models.states import AttemptOutcome
 from desk.rota.coverage import CoverageRules
 
 
@@ -194,7 +195,7 @@ def insert_attempts(
                 "secretary_id": secretary_id,
                 "number": number,
                 "started_at": at,
-                "outcome": "ringing",
+                "outcome": AttemptOutcome.RINGING,
             }
             for secretary_id, number in numbers.items()
         ],

@@ -14,10 +14,8 @@ from datetime import date, datetime
 import click
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.base.errors import DomainError
-from desk.base.words import gettext_for, say
-from desk.cli.base import database_from, settings_from
+from desk.cli.base import clock_from, database_from, domain_failure
 from desk.cli.rota import rota
 from desk.rota import by_email
 
@@ -30,8 +28,7 @@ def _session(ctx: click.Context) -> Iterator[Session]:
         with db.session() as session:
             yield session
     except DomainError as exc:
-        locale = str(settings_from(ctx)["server.default_locale"])
-        raise click.ClickException(say(exc, gettext_for(locale))) from None
+        raise domain_failure(ctx, exc) from None
     finally:
         db.dispose()
 
@@ -46,8 +43,8 @@ def _print(rows: list[by_email.Listed], as_json: bool) -> None:
         click.echo("none")
 
 
-def _since(everything: bool) -> datetime:
-    return by_email.EPOCH if everything else system_now()
+def _since(ctx: click.Context, everything: bool) -> datetime:
+    return by_email.EPOCH if everything else clock_from(ctx)()
 
 
 @rota.group("absence")
@@ -79,7 +76,7 @@ def absence_add(
 def absence_list(ctx: click.Context, email: str | None, everything: bool, as_json: bool) -> None:
     """Absences not over yet (or all of them)."""
     with _session(ctx) as session:
-        rows = by_email.list_absences(session, email, _since(everything))
+        rows = by_email.list_absences(session, email, _since(ctx, everything))
     _print(rows, as_json)
 
 
@@ -122,7 +119,7 @@ def override_add(
 def override_list(ctx: click.Context, slug: str | None, everything: bool, as_json: bool) -> None:
     """Replacements not over yet (or all of them)."""
     with _session(ctx) as session:
-        rows = by_email.list_overrides(session, slug, _since(everything))
+        rows = by_email.list_overrides(session, slug, _since(ctx, everything))
     _print(rows, as_json)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from scheduling.busy_import import import_all
 
@@ -10,4 +9,4 @@ from scheduling.busy_import import import_all
 def run() -> None:
     rt = runtime()
     with rt.db.session() as session:
-        import_all(session, system_now())
+        import_all(session, rt.clock())

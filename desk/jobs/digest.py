@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from desk.messages.digest import send_due_digests
 
@@ -10,4 +9,4 @@ from desk.messages.digest import send_due_digests
 def send_digests() -> None:
     rt = runtime()
     with rt.db.session() as session:
-        send_due_digests(session, system_now())
+        send_due_digests(session, rt.clock())

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from desk.models import SchedulerHeartbeat
 
 
-def record_beat(session: Session, node: str) -> None:
+def record_beat(session: Session, node: str, now: datetime) -> None:
     """Write this node's beat and mark it the only leader (a previous one has stepped down)."""
     session.execute(
         update(SchedulerHeartbeat)
@@ -21,11 +22,11 @@ def record_beat(session: Session, node: str) -> None:
     if row is None:
         row = SchedulerHeartbeat(node=node)
         session.add(row)
-    row.ran_at = system_now()
+    row.ran_at = now
     row.is_leader = True
 
 
 def beat() -> None:
     rt = runtime()
     with rt.db.session() as session:
-        record_beat(session, rt.node)
+        record_beat(session, rt.node, rt.clock())

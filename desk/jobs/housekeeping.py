@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from desk.base.clock import system_now
 from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
 from desk.jobs.runtime import runtime
 
@@ -12,13 +11,15 @@ log = logging.getLogger(__name__)
 
 
 def gap_alerts() -> None:
-    with runtime().db.session() as session:
-        queued = alert_upcoming_gaps(session, system_now())
+    rt = runtime()
+    with rt.db.session() as session:
+        queued = alert_upcoming_gaps(session, rt.clock())
     if queued:
         log.info("rota gaps: %d alert(s) queued", queued)
 
 
 def purge() -> None:
-    with runtime().db.session() as session:
-        purged = purge_webhook_receipts(session, system_now())
+    rt = runtime()
+    with rt.db.session() as session:
+        purged = purge_webhook_receipts(session, rt.clock())
     log.info("retention: %d webhook receipt(s) purged", purged)

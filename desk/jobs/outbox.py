@@ -8,4 +8,4 @@ from desk.outbox.dispatch import Dispatcher
 
 def dispatch() -> None:
     rt = runtime()
-    Dispatcher(rt.db, rt.settings, node=rt.node).run()
+    Dispatcher(rt.db, rt.settings, node=rt.node, clock=rt.clock).run()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
 from desk.jobs.runtime import runtime
 from scheduling.reminders import send_due_reminders
 
@@ -10,4 +9,4 @@ from scheduling.reminders import send_due_reminders
 def sweep() -> None:
     rt = runtime()
     with rt.db.session() as session:
-        send_due_reminders(session, system_now(), rt.settings["server.public_base_url"])
+        send_due_reminders(session, rt.clock(), rt.settings["server.public_base_url"])

@@ -16,7 +16,7 @@ import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desk.base.clock import Clock, system_now
 from desk.base.config import Settings, instance_dir
 from desk.base.db import Database
 
@@ -47,6 +48,7 @@ class Runtime:
     settings: Settings
     db: Database
     node: str
+    clock: Clock = system_now  # what jobs pass down as `now`
 
 
 _runtime: Runtime | None = None
@@ -191,7 +193,7 @@ class DeskScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
         )
-        started = datetime.now(UTC)
+        started = system_now()
         for job in JOBS if self.jobs is None else self.jobs:
             scheduler.add_job(
                 job.ref,

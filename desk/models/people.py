@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 
 ROLES = ("admin", "secretary", "client")
 
@@ -25,7 +26,7 @@ class Secretary(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # How she hears that her duty starts or that she replaces someone: sms, email, none.
     notify_by: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     trainings: Mapped[list[Training]] = relationship(back_populates="secretary")
 
@@ -63,7 +64,7 @@ class User(Base):
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     secretary: Mapped[Secretary | None] = relationship()
 

@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 from desk.models.people import Secretary
 
 
@@ -85,5 +86,5 @@ class DutyNotice(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))  # "start:<client>:<iso>", "override:<id>"
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     sent_at: Mapped[datetime | None]

@@ -246,7 +246,7 @@ def local_days(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> tuple[da
 def days_to_utc(tz: ZoneInfo, first_day: date, last_day: date) -> tuple[datetime, datetime]:
     """Whole local days, inclusive, as a UTC period."""
     if last_day < first_day:
-        raise DomainError("rota_last_day_before_first", field="last_day")
+        raise DomainError("last_day_before_first", field="last_day")
     return local_to_utc(first_day, time(0), tz), local_to_utc(
         last_day + timedelta(days=1), time(0), tz
     )

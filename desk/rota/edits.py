@@ -26,7 +26,7 @@ def _trained(session: Session, client: Client, secretary_id: int, field: str) ->
         )
     )
     if secretary is None or trained is None:
-        raise DomainError("cette secrétaire n'est pas formée pour ce client", field=field)
+        raise DomainError("secretary_not_trained", field=field)
     return secretary
 
 
@@ -44,9 +44,9 @@ def add_shift(
 ) -> Shift:
     _trained(session, client, secretary_id, "secretary")
     if not weekdays:
-        raise DomainError("choisissez au moins un jour", field="weekdays")
+        raise DomainError("weekdays_required", field="weekdays")
     if start == end:
-        raise DomainError("la fin doit différer du début", field="end")
+        raise DomainError("end_equals_start", field="end")
     shift = Shift(
         secretary_id=secretary_id,
         client_id=client.id,
@@ -65,7 +65,7 @@ def add_shift(
 def client_shift(session: Session, client: Client, shift_id: int) -> Shift:
     shift = session.get(Shift, shift_id)
     if shift is None or shift.client_id != client.id:
-        raise NotFound("shift not found")
+        raise NotFound("shift_not_found")
     return shift
 
 
@@ -86,10 +86,10 @@ def take_shift(
     """`replacement` takes the shift's occurrence on local `day`."""
     shift = client_shift(session, client, shift_id)
     if day.weekday() not in parse_weekdays(shift.weekdays):
-        raise DomainError("ce créneau n'a pas lieu ce jour-là", field="day")
+        raise DomainError("shift_not_on_day", field="day")
     _trained(session, client, replacement_id, "replacement")
     if replacement_id == shift.secretary_id:
-        raise DomainError("c'est déjà son créneau", field="replacement")
+        raise DomainError("already_her_shift", field="replacement")
     tz = ZoneInfo(client.timezone)
     end_day = day if shift.end_local > shift.start_local else day + timedelta(days=1)
     starts_at = local_to_utc(day, shift.start_local, tz)

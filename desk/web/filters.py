@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from flask import Flask
 
-from desk.base.clock import now
 from desk.base.phone import display
+from desk.request_context import now
 
 
 def localtime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = "%d/%m %H:%M") -> str:

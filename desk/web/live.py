@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from desk.calls.live import LiveCall, accepted_call, call_for_secretary, caller_card
 from desk.models import Client
-from desk.request_context import database_of, db_session
+from desk.request_context import clock_of, database_of, db_session
 from desk.web import bp
 from desk.web.calls import OUTCOME_LABELS
 from desk.web.common import staff_required
@@ -47,7 +47,7 @@ def _call_data(live: LiveCall) -> dict[str, object]:
 def live() -> ResponseReturnValue:
     secretary_id = current_user.secretary_id
     db = database_of(current_app)
-    clock = current_app.extensions["desk.clock"]
+    clock = clock_of(current_app)
 
     def current() -> LiveCall | None:
         if secretary_id is None:

@@ -10,11 +10,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.clients.access import visible_clients
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.rota.notices import set_notify_by
 from desk.today.board import today
 from desk.web import bp
