@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.phone import display, is_mobile
 from desk.models import Appointment, Client, Practitioner
+from desk.models.states import AppointmentStatus, Channel
 from desk.outbox.queue import enqueue
 from desk.outbox.sms_text import clean
 from scheduling.booking import cancel, reschedule
@@ -40,7 +41,7 @@ def _queue(
         return False
     row = enqueue(
         session,
-        channel="sms",
+        channel=Channel.SMS,
         recipient=appt.patient_phone or "",
         body=clean(body),
         kind=kind,
@@ -104,7 +105,7 @@ def cancel_by_desk(
 
     Cancelling twice sends nothing more; a past appointment's patient is not told."""
     before = session.get(Appointment, appointment_id)
-    was_booked = before is not None and before.status == "booked"
+    was_booked = before is not None and before.status == AppointmentStatus.BOOKED
     appt = cancel(session, appointment_id, now=now, client_id=client_id, actor=actor, reason=reason)
     if was_booked and appt.starts_at > now:
         client = session.get(Client, appt.client_id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError, NotFound
 from desk.models import Absence, Client, Override, Secretary, Training
+from desk.models.states import AbsenceKind
 from desk.rota import changes
 
 DEFAULT_TZ = "Europe/Paris"
@@ -76,7 +77,11 @@ def add_absence(
     secretary = secretary_by_email(session, email)
     starts_at, ends_at = changes.days_to_utc(_tz_of(session, secretary), first_day, last_day)
     absence = Absence(
-        secretary_id=secretary.id, starts_at=starts_at, ends_at=ends_at, kind="leave", note=reason
+        secretary_id=secretary.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        kind=AbsenceKind.LEAVE,
+        note=reason,
     )
     session.add(absence)
     session.flush()

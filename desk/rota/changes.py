@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, aliased
 from desk.base.errors import DomainError, NotFound
 from desk.base.wall_time import local_date, local_to_utc
 from desk.models import Absence, Client, Override, Secretary, Shift, Training
+from desk.models.states import AbsenceKind
 
-ABSENCE_KINDS = ("leave", "sick", "other")
+ABSENCE_KINDS = tuple(AbsenceKind)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def add_absence(
     secretary_id: int,
     first_day: date,
     last_day: date,
-    kind: str = "leave",
+    kind: str = AbsenceKind.LEAVE,
     note: str = "",
 ) -> Absence:
     """Whole local days, inclusive, in the client's time zone."""
@@ -282,7 +283,7 @@ def edit_absence(
     *,
     first_day: date,
     last_day: date,
-    kind: str = "leave",
+    kind: str = AbsenceKind.LEAVE,
     note: str = "",
 ) -> Absence:
     absence = client_absence(session, client, absence_id)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desk.base.errors import DomainError, NotFound
 from desk.base.words import WORDS, gettext_for
 from desk.models import Client, DutyNotice, Override, Secretary, Shift
+from desk.models.states import Channel, NoticeChannel
 from desk.outbox.queue import enqueue
 from desk.outbox.sms_text import clean
 from desk.rota.gaps import segments
@@ -52,19 +53,23 @@ def _claim(session: Session, secretary_id: int, key: str, now: datetime) -> bool
 def _send(session: Session, secretary: Secretary, code: str, **params: object) -> bool:
     locale = (secretary.languages or "fr").split(",")[0].strip() or "fr"
     text = gettext_for(locale)(WORDS[code]) % params
-    if secretary.notify_by == "email" and secretary.email:
+    if secretary.notify_by == NoticeChannel.EMAIL and secretary.email:
         enqueue(
             session,
-            channel="email",
+            channel=Channel.EMAIL,
             recipient=secretary.email,
             subject=text[:120],
             body=text,
             kind="duty-notice",
         )
         return True
-    if secretary.notify_by == "sms" and secretary.phone:
+    if secretary.notify_by == NoticeChannel.SMS and secretary.phone:
         enqueue(
-            session, channel="sms", recipient=secretary.phone, body=clean(text), kind="duty-notice"
+            session,
+            channel=Channel.SMS,
+            recipient=secretary.phone,
+            body=clean(text),
+            kind="duty-notice",
         )
         return True
     return False
@@ -125,7 +130,7 @@ def _replacement_notices(session: Session, now: datetime) -> int:
     return sent
 
 
-NOTIFY_CHANNELS = ("sms", "email", "none")
+NOTIFY_CHANNELS = tuple(NoticeChannel)
 
 
 def set_notify_by(session: Session, secretary_id: int, channel: str) -> Secretary:
@@ -135,7 +140,7 @@ def set_notify_by(session: Session, secretary_id: int, channel: str) -> Secretar
         raise NotFound("not_found")
     if channel not in NOTIFY_CHANNELS:
         raise DomainError("notice_bad_channel", field="notify_by")
-    if channel == "email" and not secretary.email:
+    if channel == NoticeChannel.EMAIL and not secretary.email:
         raise DomainError("notice_no_email", field="notify_by")
     secretary.notify_by = channel
     session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desk.base.wall_time import local_date, local_to_utc
 from desk.clients.access import visible_clients
 from desk.models import Appointment, Call, CallAttempt, Client, Message, User
+from desk.models.states import AttemptOutcome, Urgency
 from desk.rota.gaps import Segment, gaps
 from desk.rota.week import NowAndNext, now_and_next
 
@@ -61,7 +62,7 @@ def today(session: Session, user: User, at: datetime) -> Today:
                 .join(CallAttempt, CallAttempt.call_id == Call.id)
                 .where(
                     CallAttempt.secretary_id == user.secretary_id,
-                    CallAttempt.outcome == "accepted",
+                    CallAttempt.outcome == AttemptOutcome.ACCEPTED,
                     Call.started_at >= since,
                     ~exists().where(Message.call_id == Call.id),
                     ~exists().where(Appointment.call_id == Call.id),
@@ -75,7 +76,7 @@ def today(session: Session, user: User, at: datetime) -> Today:
     unread_all = list(
         session.scalars(
             unread_query.order_by(
-                case((Message.urgency == "urgent", 0), else_=1), Message.created_at.desc()
+                case((Message.urgency == Urgency.URGENT, 0), else_=1), Message.created_at.desc()
             )
         )
     )
@@ -98,7 +99,7 @@ def today(session: Session, user: User, at: datetime) -> Today:
         calls_without_message=calls,
         unread=unread_all[:UNREAD_SHOWN],
         unread_count=len(unread_all),
-        urgent_count=sum(1 for m in unread_all if m.urgency == "urgent"),
+        urgent_count=sum(1 for m in unread_all if m.urgency == Urgency.URGENT),
         booked_today=booked,
         gaps=found_gaps,
         clients={c.id: c for c in clients},

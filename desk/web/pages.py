@@ -13,6 +13,7 @@ from wtforms import SelectChoice, SelectField
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.clients.access import visible_clients
+from desk.models.states import NoticeChannel
 from desk.request_context import db_session, now
 from desk.rota.notices import set_notify_by
 from desk.today.board import today
@@ -36,9 +37,9 @@ class NoticeForm(FlaskForm):
     notify_by = SelectField(
         _l("Tell me when my duty starts or when I replace someone"),
         choices=[
-            SelectChoice("sms", _l("By SMS")),
-            SelectChoice("email", _l("By e-mail")),
-            SelectChoice("none", _l("Do not tell me")),
+            SelectChoice(NoticeChannel.SMS, _l("By SMS")),
+            SelectChoice(NoticeChannel.EMAIL, _l("By e-mail")),
+            SelectChoice(NoticeChannel.NONE, _l("Do not tell me")),
         ],
     )
 
