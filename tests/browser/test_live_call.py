@@ -23,6 +23,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from desk.base.clock import system_now
 from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import CoverageWindow, Secretary, Shift
@@ -89,7 +90,7 @@ def gunicorn(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
         environ={"DESK_CONFIG": str(tmp_path / "none.toml")}, overrides=overrides
     )
     with db.session() as s:
-        load_demo(s, settings)
+        load_demo(s, settings, system_now())
         client_id = demo_id(s)
         claire = s.query(Secretary).filter_by(name="Claire").one()
         s.add(
