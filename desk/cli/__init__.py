@@ -5,7 +5,16 @@ from __future__ import annotations
 import click
 
 # Modules register their commands on `main` when imported.
-from desk.cli import admin, feeds, processes, rota, rota_changes, simulate  # noqa: F401  # noqa: E402,F401
+from desk.cli import (  # noqa: F401
+    admin,
+    clients,
+    feeds,
+    people,
+    processes,
+    rota,
+    rota_changes,
+    simulate,
+)
 from desk.cli.base import main
 
 __all__ = ["main"]

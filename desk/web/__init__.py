@@ -52,6 +52,7 @@ def init_web(app: Flask) -> None:
         book,
         calendar,
         calls,
+        client_admin,
         clients,
         feeds,
         live,
@@ -59,11 +60,16 @@ def init_web(app: Flask) -> None:
         now,
         outbox,
         pages,
+        people,
+        portal,
+        privacy,
         recordings,
         rota,
+        setup,
         simulator,
     )
 
+    setup.init_setup(app)
     app.register_blueprint(bp)
 
 

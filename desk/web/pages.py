@@ -23,7 +23,9 @@ from desk.web import bp
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """Aujourd'hui for the desk's staff; the list of clients for a client's login."""
+    """Aujourd'hui for the desk's staff; the practice's portal for a client's login."""
+    if current_user.role == "client":
+        return redirect(url_for("desk.portal_home"))  # the practice's own home
     if current_user.role in ("admin", "secretary"):
         secretary = current_user.secretary
         notices = NoticeForm(data={"notify_by": secretary.notify_by}) if secretary else None

@@ -1,7 +1,7 @@
 """the working day: overrides limited to a client, accent-blind search, duty notices
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import desk.models.base
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
