@@ -5,10 +5,11 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.base.search import fold
 from desk.models import Appointment
 from desk.models.states import AppointmentStatus
 
@@ -26,7 +27,8 @@ def find_appointments(
     text = " ".join(query.split())
     if not text or not client_ids:
         return []
-    conditions = [func.lower(Appointment.patient_name).contains(text.lower(), autoescape=True)]
+    # Accent- and case-blind: "helene" finds "Hélène" (desk.base.search).
+    conditions = [Appointment.patient_search.contains(fold(text), autoescape=True)]
     # Not a phone number: the name alone is searched.
     with suppress(InvalidPhoneNumber):
         conditions.append(Appointment.patient_phone == normalise(text))

@@ -157,7 +157,7 @@ def test_claire_moves_an_appointment_then_cancels_it(
     )
     assert response.status_code == 302
     assert "09/03/2026 09:30" in client.get(f"/desk/book/{appt_id}").get_data(as_text=True)
-    response = post(client, f"/desk/book/{appt_id}/cancel")
+    response = post(client, f"/desk/book/{appt_id}/cancel", {"reason": "patient malade"})
     assert response.status_code == 302
     page = client.get(f"/desk/book/{appt_id}").get_data(as_text=True)
     assert "Le rendez-vous est annulé." in page

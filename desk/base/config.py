@@ -28,6 +28,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "host": "127.0.0.1",
         "port": 5000,
         "workers": 2,
+        # Threads per gunicorn worker: each open live-call stream (SSE) holds one.
+        "threads": 16,
         "instance_path": "instance",
         "default_locale": "fr",
         "log_level": "INFO",
@@ -49,6 +51,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "voice": "Polly.Lea",
         "language": "fr-FR",
         "ring_timeout": 20,
+        # Keep a copy of each recording played in the desk (under the instance folder).
+        "cache_recordings": False,
     },
     "email": {
         "backend": "console",

@@ -220,6 +220,25 @@ WORDS: dict[str, str] = {
     "billing_bad_email": N_("This e-mail address does not look right."),
     "billing_confirm_required": N_("Tick the box to confirm this decision."),
     "billing_bad_template": N_("Only these placeholders can be used: %(names)s."),
+    # --- rota changes and the working day ---
+    "rota_replacement_inactive": N_("%(name)s is inactive: she cannot replace anyone."),
+    "rota_replacement_absent": N_("%(name)s is absent during that time."),
+    "rota_not_trained": N_("This secretary does not work for this client."),
+    "rota_same_secretary": N_("She cannot replace herself."),
+    "rota_end_before_start": N_("The end must come after the start."),
+    "rota_absence_kind": N_("Unknown kind of absence."),
+    "rota_unknown_secretary": N_("No secretary with the e-mail %(email)s."),
+    "rota_unknown_client": N_("No client %(slug)s."),
+    "rota_unknown_absence": N_("No absence %(id)s."),
+    "rota_unknown_override": N_("No replacement %(id)s."),
+    "notice_duty_start": N_("Permanence: your duty for %(client)s starts now, %(start)s-%(end)s."),
+    "notice_replacement": N_(
+        "Permanence: you replace %(name)s for %(client)s from %(start)s to %(end)s."
+    ),
+    "notice_bad_channel": N_("Choose SMS, e-mail or nothing."),
+    "notice_no_email": N_("Your profile has no e-mail address: choose SMS."),
+    "recording_unavailable": N_("The recording cannot be fetched from Twilio (%(error)s)."),
+    "rota_bad_instant": N_("%(value)s is not a date and time (ISO 8601, e.g. 2027-03-04T12:00)."),
 }
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.base.search import fold
 from desk.clients.access import visible_calls_query
-from desk.models import Call, CallAttempt, Secretary, User
+from desk.models import Appointment, Call, CallAttempt, Message, Secretary, User
 from desk.models.states import AttemptOutcome
 
 LOG_LIMIT = 200
@@ -24,6 +27,7 @@ class CallFilters:
     day_from: date | None = None
     day_to: date | None = None  # inclusive
     timezone: str = "Europe/Paris"  # the desk's dates are local dates
+    text: str = ""  # a phone number, or words of a message or appointment taken on the call
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ def search_calls(session: Session, user: User, filters: CallFilters) -> list[Cal
         query = query.where((Call.handled_by_id == filters.secretary_id) | Call.id.in_(rung))
     if filters.outcome:
         query = query.where(Call.outcome == filters.outcome)
+    if filters.text.strip():
+        query = query.where(_text_matches(filters.text))
     if filters.day_from is not None:
         query = query.where(Call.started_at >= datetime.combine(filters.day_from, time(), tz))
     if filters.day_to is not None:
@@ -53,6 +59,23 @@ def search_calls(session: Session, user: User, filters: CallFilters) -> list[Cal
     calls = list(session.scalars(query))
     names = {sid: name for sid, name in session.execute(select(Secretary.id, Secretary.name))}
     return [_row(call, names) for call in calls]
+
+
+def _text_matches(text: str) -> ColumnElement[bool]:
+    """The caller's number, or a name or word of the message or appointment taken on the call
+    (accent- and case-blind)."""
+    words = fold(text)
+    conditions: list[ColumnElement[bool]] = [
+        Call.id.in_(select(Message.call_id).where(Message.search.contains(words, autoescape=True))),
+        Call.id.in_(
+            select(Appointment.call_id).where(
+                Appointment.patient_search.contains(words, autoescape=True)
+            )
+        ),
+    ]
+    with suppress(InvalidPhoneNumber):
+        conditions.append(Call.caller == normalise(text))
+    return or_(*conditions)
 
 
 def _row(call: Call, names: dict[int, str]) -> CallRow:

@@ -14,6 +14,7 @@ from desk.cli import (  # noqa: F401
     processes,
     reports,
     rota,
+    rota_changes,
     simulate,
 )
 from desk.cli.base import main

@@ -56,6 +56,9 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", bind or f"{settings['server.host']}:{settings['server.port']}")
             self.cfg.set("workers", workers or settings["server.workers"])
+            # Threaded workers: an open live-call stream (SSE) holds a thread, not a worker.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", settings["server.threads"])
             self.cfg.set("accesslog", "-")
 
         def load(self) -> object:

@@ -12,7 +12,7 @@ from desk.base.db import Database
 from desk.base.wall_time import local_date
 from desk.cli.base import database_from, main
 from desk.models import Client
-from desk.rota import CoverageRules, Rota, iso_week, segments
+from desk.rota import CoverageRules, Rota, changes, iso_week, segments
 from desk.rota.coverage import CLOSURE, HOLIDAY_CLOSED, HOLIDAY_COVERED
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -72,6 +72,14 @@ def _show(db: Database, slug: str, week: str) -> None:
                 click.echo(f"{label}  {_hm(seg.start, tz)}–{_hm(seg.end, tz)}  {who}{extra}")
                 label = " " * len(label)
             day += timedelta(days=1)
+        for r in changes.replacements(session, client, start, end):
+            click.echo(
+                f"Replacement {r.id}: {r.replacement} replaces {r.original} "
+                f"{r.starts_at.astimezone(tz):%a %d/%m %H:%M} → "
+                f"{r.ends_at.astimezone(tz):%a %d/%m %H:%M}"
+            )
+        for a in changes.absences(session, client, start, end):
+            click.echo(f"Absence {a.id}: {a.secretary} {a.first_day:%d/%m} → {a.last_day:%d/%m}")
         holes = [s for s in found if not s.on_duty]
         if not holes:
             click.echo("Gaps: none")

@@ -25,6 +25,7 @@ JOBS: list[Job] = [
     Job("outbox", "desk.jobs.outbox:dispatch", lambda s: s["scheduler.outbox_seconds"]),
     Job("digest", "desk.jobs.digest:send_digests", lambda s: s["scheduler.digest_seconds"]),
     Job("reminders", "desk.jobs.reminders:sweep", lambda s: s["scheduler.reminder_seconds"]),
+    Job("duty-notices", "desk.jobs.duty_notices:sweep", lambda s: 60),
     Job(
         "busy-import",
         "desk.jobs.busy_import:run",

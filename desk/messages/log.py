@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from desk.base.errors import NotFound
+from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.base.search import fold
 from desk.clients.access import visible_clients_query
 from desk.models import Client, Message, User
 
@@ -23,11 +26,20 @@ class MessageFilters:
     acknowledged: bool | None = None
     day: date | None = None  # a local date of the desk
     timezone: str = "Europe/Paris"
+    text: str = ""  # words of the caller's name, reason or body, or a phone number
 
 
 def visible_messages_query(user: User) -> Select[Message]:
     visible = visible_clients_query(user).with_only_columns(Client.id)
     return select(Message).where(Message.client_id.in_(visible))
+
+
+def text_matches(text: str) -> ColumnElement[bool]:
+    """Messages whose folded words contain `text` folded, or from that phone number."""
+    conditions = [Message.search.contains(fold(text), autoescape=True)]
+    with suppress(InvalidPhoneNumber):
+        conditions.append(Message.caller_number == normalise(text))
+    return or_(*conditions)
 
 
 def search_messages(session: Session, user: User, filters: MessageFilters) -> list[Message]:
@@ -41,6 +53,8 @@ def search_messages(session: Session, user: User, filters: MessageFilters) -> li
         query = query.where(Message.acknowledged_at.is_not(None))
     elif filters.acknowledged is False:
         query = query.where(Message.acknowledged_at.is_(None))
+    if filters.text.strip():
+        query = query.where(text_matches(filters.text))
     if filters.day is not None:
         tz = ZoneInfo(filters.timezone)
         start = datetime.combine(filters.day, time(), tz)

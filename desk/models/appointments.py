@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column, text
+from sqlalchemy import ForeignKey, Index, String, Text, event, func, literal_column, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
+from desk.base.search import fold
 from desk.models.base import Base
 from desk.models.states import AppointmentStatus
 
@@ -48,6 +49,8 @@ class Appointment(Base):
     # End of the time the practitioner is taken, buffer included: what overlaps must not.
     blocked_until: Mapped[datetime]
     patient_name: Mapped[str] = mapped_column(String(200))
+    # fold(patient_name), kept by the listener below: accent- and case-blind search.
+    patient_search: Mapped[str] = mapped_column(String(200), default="", server_default="")
     patient_phone: Mapped[str | None] = mapped_column(String(32))
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED)
@@ -136,3 +139,9 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=system_now)
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+@event.listens_for(Appointment, "before_insert")
+@event.listens_for(Appointment, "before_update")
+def _fold_patient(_mapper: object, _conn: object, appt: Appointment) -> None:
+    appt.patient_search = fold(appt.patient_name)[:200]

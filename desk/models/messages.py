@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
+from desk.base.search import fold
 from desk.models.base import Base
 from desk.models.states import MessageSource, OutboxState, Urgency
 
@@ -25,6 +26,8 @@ class Message(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     urgency: Mapped[str] = mapped_column(String(8), default=Urgency.NORMAL)
     body: Mapped[str] = mapped_column(Text, default="")
+    # fold(caller name, reason, body), kept by the listener below: accent-blind search.
+    search: Mapped[str] = mapped_column(Text, default="", server_default="")
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None]
     transcription: Mapped[str | None] = mapped_column(Text)
@@ -112,3 +115,11 @@ class InboundSms(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=system_now)
+
+
+@event.listens_for(Message, "before_insert")
+@event.listens_for(Message, "before_update")
+def _fold_message(_mapper: object, _conn: object, message: Message) -> None:
+    message.search = fold(
+        " ".join((message.caller_name or "", message.reason or "", message.body or ""))
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
 from desk.models.base import Base
+from desk.models.states import NoticeChannel
 
 ROLES = ("admin", "secretary", "client")
 
@@ -24,6 +25,10 @@ class Secretary(Base):
     # A partner is an independent from the network, paid per mission.
     is_partner: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # How she hears that her duty starts or that she replaces someone: sms, email, none.
+    notify_by: Mapped[str] = mapped_column(
+        String(8), default=NoticeChannel.SMS, server_default=NoticeChannel.SMS.value
+    )
     created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     trainings: Mapped[list[Training]] = relationship(back_populates="secretary")

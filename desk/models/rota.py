@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from desk.base.clock import system_now
 from desk.models.base import Base
 from desk.models.people import Secretary
 
@@ -48,6 +49,8 @@ class Override(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Limits a whole-duty override (no shift) to one client's duty; null: all her clients.
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     original_secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))
     replacement_secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))
@@ -68,3 +71,20 @@ class Absence(Base):
     ends_at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(16), default="leave")
     note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class DutyNotice(Base):
+    """One notice to a secretary: her duty starts, or she is asked to replace someone.
+
+    The unique key makes "exactly once": the job inserts the row, then claims it by
+    compare-and-set on `sent_at` in the transaction that queues the SMS or e-mail.
+    """
+
+    __tablename__ = "duty_notices"
+    __table_args__ = (UniqueConstraint("secretary_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))  # "start:<client>:<iso>", "override:<id>"
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
+    sent_at: Mapped[datetime | None]

@@ -68,3 +68,17 @@ class Channel(StrEnum):
 class AppointmentStatus(StrEnum):
     BOOKED = "booked"
     CANCELLED = "cancelled"
+
+
+class AbsenceKind(StrEnum):
+    LEAVE = "leave"
+    SICK = "sick"
+    OTHER = "other"
+
+
+class NoticeChannel(StrEnum):
+    """How a secretary hears that her duty starts or that she replaces someone."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    NONE = "none"

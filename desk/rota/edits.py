@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError, NotFound
 from desk.base.wall_time import format_weekdays, local_to_utc, parse_weekdays
-from desk.models import Absence, Client, Override, Secretary, Shift, Training
+from desk.models import Client, Override, Secretary, Shift, Training
+from desk.rota.changes import add_absence, check_available, remove_absence, remove_override
 
 
 def _trained(session: Session, client: Client, secretary_id: int, field: str) -> Secretary:
@@ -91,12 +92,15 @@ def take_shift(
         raise DomainError("already_her_shift", field="replacement")
     tz = ZoneInfo(client.timezone)
     end_day = day if shift.end_local > shift.start_local else day + timedelta(days=1)
+    starts_at = local_to_utc(day, shift.start_local, tz)
+    ends_at = local_to_utc(end_day, shift.end_local, tz)
+    check_available(session, replacement_id, starts_at, ends_at, "replacement")
     override = Override(
         shift_id=shift.id,
         original_secretary_id=shift.secretary_id,
         replacement_secretary_id=replacement_id,
-        starts_at=local_to_utc(day, shift.start_local, tz),
-        ends_at=local_to_utc(end_day, shift.end_local, tz),
+        starts_at=starts_at,
+        ends_at=ends_at,
         note=note,
     )
     session.add(override)
@@ -104,49 +108,12 @@ def take_shift(
     return override
 
 
-def add_absence(
-    session: Session,
-    client: Client,
-    *,
-    secretary_id: int,
-    first_day: date,
-    last_day: date,
-    kind: str = "leave",
-    note: str = "",
-) -> Absence:
-    """Whole local days, inclusive, in the client's time zone."""
-    _trained(session, client, secretary_id, "secretary")
-    if last_day < first_day:
-        raise DomainError("last_day_before_first", field="last_day")
-    tz = ZoneInfo(client.timezone)
-    absence = Absence(
-        secretary_id=secretary_id,
-        starts_at=local_to_utc(first_day, time(0), tz),
-        ends_at=local_to_utc(last_day + timedelta(days=1), time(0), tz),
-        kind=kind,
-        note=note,
-    )
-    session.add(absence)
-    session.flush()
-    return absence
-
-
-def remove_override(session: Session, client: Client, override_id: int) -> None:
-    override = session.get(Override, override_id)
-    if override is None or override.shift_id is None:
-        raise NotFound("override_not_found")
-    client_shift(session, client, override.shift_id)  # 404 unless the client's
-    session.delete(override)
-    session.flush()
-
-
-def remove_absence(session: Session, client: Client, absence_id: int) -> None:
-    absence = session.get(Absence, absence_id)
-    if absence is None:
-        raise NotFound("absence_not_found")
-    try:
-        _trained(session, client, absence.secretary_id, "secretary")
-    except DomainError:
-        raise NotFound("absence_not_found") from None
-    session.delete(absence)
-    session.flush()
+__all__ = [
+    "add_absence",
+    "add_shift",
+    "client_shift",
+    "remove_absence",
+    "remove_override",
+    "remove_shift",
+    "take_shift",
+]

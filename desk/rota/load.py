@@ -91,6 +91,7 @@ _TRAINED = select(Training.secretary_id).where(Training.client_id == _CLIENT)
 _PEOPLE = union(_SHIFT_PEOPLE, _TRAINED)
 _OVERRIDES_OF_PEOPLE = and_(
     Override.original_secretary_id.in_(_PEOPLE),
+    or_(Override.client_id.is_(None), Override.client_id == _CLIENT),
     Override.starts_at < _END,
     Override.ends_at > _START,
 )

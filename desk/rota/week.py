@@ -8,8 +8,9 @@ overrides that put someone there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_to_utc
 from desk.models import Client, Override, Secretary
-from desk.rota import Segment, coverage, segments
+from desk.rota import Rota, Segment, coverage, segments
 
 Interval = tuple[datetime, datetime]
 
@@ -39,6 +40,7 @@ class Day:
     coverage: list[Interval]
     duties: list[Duty]
     gaps: list[Interval]  # covered time with nobody on duty
+    overflow: list[Duty] = field(default_factory=list)  # partners rung after those on duty
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:
@@ -49,6 +51,18 @@ def _merge(intervals: list[Interval]) -> list[Interval]:
         else:
             merged.append((s, e))
     return merged
+
+
+def _overflow(rota: Rota, found: list[Segment]) -> list[Segment]:
+    """The partners rung after those on duty, cut wherever they change (an absence)."""
+    cuts = sorted(set(rota.change_points()))
+    result: list[Segment] = []
+    for seg in found:
+        bounds = [seg.start, *[p for p in cuts if seg.start < p < seg.end], seg.end]
+        for a, b in pairwise(bounds):
+            partners = tuple(r for step in rota.plan(a) for r in step if r.partner)
+            result.append(Segment(a, b, partners))
+    return result
 
 
 def _blocks(found: list[Segment]) -> list[Duty]:
@@ -124,6 +138,7 @@ def week(session: Session, client: Client, monday: date) -> list[Day]:
                 _merge([(s.start, s.end) for s in found]),
                 _with_overrides(session, _blocks(found)),
                 _merge([(s.start, s.end) for s in found if not s.on_duty]),
+                _blocks(_overflow(Rota(session, client, start, end), found)),
             )
         )
     return days
@@ -156,3 +171,8 @@ def now_and_next_of(
         current,
         [d for d in later if d.start == first],
     )
+
+
+def duty_blocks(found: list[Segment]) -> list[Duty]:
+    """Segments merged into one block per secretary while she stays on duty."""
+    return _blocks(found)

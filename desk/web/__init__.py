@@ -9,6 +9,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from desk.web.errors import init_error_pages
 from desk.web.filters import init_filters
 from desk.web.i18n import SUPPORTED_LOCALES, select_locale
 from desk.web.login_guard import init_login_guard
@@ -34,6 +35,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
     init_filters(app)
+    init_error_pages(app)
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
@@ -66,6 +68,7 @@ def init_web(app: Flask) -> None:
         client_admin,
         clients,
         feeds,
+        live,
         messages,
         now,
         outbox,
@@ -73,6 +76,7 @@ def init_web(app: Flask) -> None:
         people,
         portal,
         privacy,
+        recordings,
         reports,
         reports_rota,
         rota,

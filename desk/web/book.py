@@ -24,10 +24,9 @@ from desk.models import Appointment, AppointmentType, Client, Practitioner
 from desk.models.states import AppointmentStatus
 from desk.request_context import db_session, now, settings
 from desk.web import bp
-from desk.web.book_forms import BookForm, FindForm, RescheduleForm, SlotQueryForm
-from desk.web.client_forms import RemoveForm
+from desk.web.book_forms import BookForm, CancelForm, FindForm, RescheduleForm, SlotQueryForm
 from desk.web.common import error_to_form, int_or_none, staff_required, visible_client
-from scheduling import booking
+from scheduling import booking, change_notices
 from scheduling.appointment_search import find_appointments
 from scheduling.availability import Slot
 from scheduling.booking import SlotTaken
@@ -120,6 +119,8 @@ def book() -> ResponseReturnValue:
             "week": week.isoformat(),
             "call_id": call_id or "",
             "patient_phone": phone,
+            # A click on an empty slot of the calendar chooses it here.
+            "starts_at": args.get("starts_at", ""),
         }
     )
     slots = None
@@ -212,7 +213,12 @@ def _visible_appointment(appointment_id: int) -> tuple[Appointment, Client]:
 
 
 def _appointment_page(
-    appt: Appointment, client: Client, form: RescheduleForm, slots: list[Slot], week: date
+    appt: Appointment,
+    client: Client,
+    form: RescheduleForm,
+    slots: list[Slot],
+    week: date,
+    cancel_form: CancelForm | None = None,
 ) -> str:
     form.starts_at.choices = [(s.starts_at.isoformat(), "") for s in slots]
     return render_template(
@@ -221,7 +227,7 @@ def _appointment_page(
         client=client,
         practitioner=db_session().get(Practitioner, appt.practitioner_id),
         appointment_type=db_session().get(AppointmentType, appt.type_id),
-        cancel_form=RemoveForm(),
+        cancel_form=cancel_form or CancelForm(),
         form=form,
         days=_days(slots, client.timezone),
         tz=client.timezone,
@@ -252,12 +258,13 @@ def appointment_reschedule(appointment_id: int) -> ResponseReturnValue:
     week = _week(request.args.get("week"), client)
     if form.validate_on_submit():
         try:
-            booking.reschedule(
+            change_notices.move_by_desk(
                 session,
                 appt.id,
                 starts_at=datetime.fromisoformat(form.starts_at.data),
                 now=now(),
                 actor=f"user:{current_user.id}",
+                public_base_url=settings()["server.public_base_url"],
             )
         except SlotTaken as exc:
             session.rollback()
@@ -281,10 +288,18 @@ def appointment_reschedule(appointment_id: int) -> ResponseReturnValue:
 @bp.post("/book/<int:appointment_id>/cancel")
 @staff_required
 def appointment_cancel(appointment_id: int) -> ResponseReturnValue:
-    appt, _client = _visible_appointment(appointment_id)
-    if not RemoveForm().validate_on_submit():
-        abort(400)
-    booking.cancel(db_session(), appt.id, now=now(), actor=f"user:{current_user.id}")
+    appt, client = _visible_appointment(appointment_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        week = _week(None, client)
+        return _appointment_page(appt, client, RescheduleForm(), [], week, form), 400
+    change_notices.cancel_by_desk(
+        db_session(),
+        appt.id,
+        now=now(),
+        actor=f"user:{current_user.id}",
+        reason=form.reason.data or "",
+    )
     db_session().commit()
     flash(_("The appointment is cancelled."))
     return redirect(url_for("desk.appointment", appointment_id=appt.id))

@@ -51,3 +51,10 @@ class FindForm(FlaskForm):
         csrf = False  # a GET search
 
     q = SearchField(_l("Patient's name or phone"), validators=[DataRequired(), Length(max=100)])
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(
+        _l("Why is it cancelled?"),
+        validators=[DataRequired(message=_l("Give a reason.")), Length(max=200)],
+    )

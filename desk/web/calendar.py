@@ -6,7 +6,7 @@ nobody edits here: booking, moving and cancelling are the Book page's.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, render_template, request
@@ -40,8 +40,17 @@ def calendar() -> ResponseReturnValue:
     view = week_view(db_session(), client, practitioner_id, day)
     if practitioner_id is not None and all(p.id != practitioner_id for p in view.practitioners):
         abort(404)
+    local_today = now().astimezone(ZoneInfo(client.timezone)).date()
+    try:
+        shown = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        shown = local_today
+    if not view.monday <= shown < view.monday + timedelta(days=7):
+        shown = view.monday
     return render_template(
         "desk/calendar.html",
+        shown_day=shown,
+        tz_offsets=_offsets(view.monday, client.timezone),
         clients=clients,
         client=client,
         view=view,
@@ -49,5 +58,15 @@ def calendar() -> ResponseReturnValue:
         hours=range(FIRST_HOUR, LAST_HOUR),
         first_hour=FIRST_HOUR,
         range_minutes=RANGE_MINUTES,
-        today=now().astimezone(ZoneInfo(client.timezone)).date(),
+        today=local_today,
     )
+
+
+def _offsets(monday: date, tz: str) -> str:
+    """Each day's UTC offset at noon ("+01:00,…"), so a click becomes an ISO instant."""
+    zone = ZoneInfo(tz)
+    found = []
+    for n in range(7):
+        at = datetime.combine(monday + timedelta(days=n), time(12), zone)
+        found.append(at.isoformat()[-6:])
+    return ",".join(found)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField
+from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Optional
 
 from desk.calls.log import CallFilters, search_calls
@@ -35,6 +35,7 @@ class CallFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
+    q = SearchField(_l("Search"), validators=[Optional()])
     client = SelectField(_l("Client"), validators=[Optional()])
     secretary = SelectField(_l("Secretary"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), validators=[Optional()])
@@ -71,6 +72,7 @@ def calls() -> ResponseReturnValue:
         outcome=form.outcome.data or None,
         day_from=form.day_from.data if valid else None,
         day_to=form.day_to.data if valid else None,
+        text=(form.q.data or "")[:100],
     )
     rows = search_calls(session, current_user, filters)
     names = clients_by_id(session, current_user, (row.call.client_id for row in rows))

@@ -5,17 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from flask import Flask
 
 from desk.base.phone import display
+from desk.request_context import now
 
 
 def localtime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = "%d/%m %H:%M") -> str:
+    """A UTC instant in `tz`; a day and month without a year get it when not this year."""
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(tz)).strftime(fmt)
+    local = value.astimezone(ZoneInfo(tz))
+    if "%d/%m" in fmt and "%Y" not in fmt and local.year != now().astimezone(local.tzinfo).year:
+        fmt = fmt.replace("%d/%m", "%d/%m/%Y")
+    return local.strftime(fmt)
+
+
+def phone(value: str | None) -> str:
+    """French numbers as the French write them (06 12 34 56 78), others in E.164."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code == 33:
+        return display(value)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def init_filters(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
-    app.jinja_env.filters["phone"] = lambda v: display(v) if v else ""
+    app.jinja_env.filters["phone"] = phone

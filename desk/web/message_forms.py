@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
+    SearchField,
     SelectChoice,
     SelectField,
     StringField,
@@ -37,6 +38,7 @@ class MessageFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
+    q = SearchField(_l("Search"), validators=[Optional()])
     client = SelectField(_l("Client"), validators=[Optional()])
     urgency = SelectField(_l("Urgency"), validators=[Optional()])
     seen = SelectField(

@@ -96,6 +96,7 @@ def messages() -> ResponseReturnValue:
         urgency=form.urgency.data or None,
         acknowledged={"yes": True, "no": False}.get(form.seen.data or ""),
         day=form.day.data if valid else None,
+        text=(form.q.data or "")[:100],
     )
     rows = search_messages(db_session(), current_user, filters)
     return render_template(

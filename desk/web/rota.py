@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -22,6 +23,7 @@ from desk.base.errors import NotFound
 from desk.clients.listing import client_menu
 from desk.models import Client, Secretary, Shift, Training
 from desk.request_context import db_session, now
+from desk.rota import changes
 from desk.rota import edits as rota_edits
 from desk.rota.week import week
 from desk.web import bp
@@ -32,6 +34,7 @@ from desk.web.common import (
     staff_required,
     visible_client,
 )
+from desk.web.rota_changes import EditForms, changes_context, edit_form, utc
 from desk.web.rota_forms import AbsenceForm, ShiftForm, TakeShiftForm
 
 
@@ -43,15 +46,22 @@ def _monday(raw: str | None) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _people(client: Client) -> list[SelectChoice]:
+    trained = (
+        db_session()
+        .scalars(
+            select(Secretary)
+            .join(Training, Training.secretary_id == Secretary.id)
+            .where(Training.client_id == client.id)
+            .order_by(Secretary.name)
+        )
+        .all()
+    )
+    return [SelectChoice(s.id, s.name) for s in trained]
+
+
 def _forms(client: Client) -> dict[str, FlaskForm]:
-    session = db_session()
-    trained = session.scalars(
-        select(Secretary)
-        .join(Training, Training.secretary_id == Secretary.id)
-        .where(Training.client_id == client.id)
-        .order_by(Secretary.name)
-    ).all()
-    people = [SelectChoice(s.id, s.name) for s in trained]
+    people = _people(client)
     shifts = _shifts(client)
     forms: dict[str, FlaskForm] = {
         "shift_form": ShiftForm(prefix="shift"),
@@ -90,8 +100,16 @@ def _menu(selected: int | None) -> list[Client]:
     return client_menu(db_session(), current_user, request.args.get("client_q", ""), selected)
 
 
-def _page(client: Client | None, monday: date, forms: dict[str, Any], status: int = 200) -> Any:
+def _page(
+    client: Client | None,
+    monday: date,
+    forms: dict[str, Any],
+    status: int = 200,
+    failed: EditForms | None = None,
+) -> Any:
     clients = _menu(client.id if client else None)
+    if client is not None:
+        forms = {**forms, **changes_context(client, monday, _people(client), failed)}
     return (
         render_template(
             "desk/rota.html",
@@ -183,6 +201,57 @@ def rota_add_absence(client_id: int) -> ResponseReturnValue:
         )
 
     return _edit(client_id, "absence_form", apply, _("Absence recorded."))
+
+
+def _edit_change(
+    client_id: int, kind: str, item_id: int, apply: Callable[[Client, Any], object]
+) -> ResponseReturnValue:
+    client = visible_client(client_id)
+    finder = changes.client_override if kind == "override" else changes.client_absence
+    try:
+        finder(db_session(), client, item_id)
+    except NotFound:
+        abort(404)
+    monday = _monday(request.args.get("week"))
+    form = edit_form(kind, item_id, _people(client))
+    if apply_form(form, lambda: apply(client, form), _("Saved.")):
+        return redirect(url_for("desk.rota", client=client.id, week=monday.isoformat()))
+    return _page(client, monday, _forms(client), 400, {(kind, item_id): form})
+
+
+@bp.post("/rota/<int:client_id>/overrides/<int:item_id>")
+@admin_required
+def rota_edit_override(client_id: int, item_id: int) -> ResponseReturnValue:
+    def apply(client: Client, form: Any) -> object:
+        tz = ZoneInfo(client.timezone)
+        return changes.edit_override(
+            db_session(),
+            client,
+            item_id,
+            replacement_id=form.replacement.data,
+            starts_at=utc(form.starts_at.data, tz),
+            ends_at=utc(form.ends_at.data, tz),
+            note=form.note.data or "",
+        )
+
+    return _edit_change(client_id, "override", item_id, apply)
+
+
+@bp.post("/rota/<int:client_id>/absences/<int:item_id>")
+@admin_required
+def rota_edit_absence(client_id: int, item_id: int) -> ResponseReturnValue:
+    def apply(client: Client, form: Any) -> object:
+        return changes.edit_absence(
+            db_session(),
+            client,
+            item_id,
+            first_day=form.first_day.data,
+            last_day=form.last_day.data,
+            kind=form.kind.data,
+            note=form.note.data or "",
+        )
+
+    return _edit_change(client_id, "absence", item_id, apply)
 
 
 REMOVERS = {

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TimeField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from desk.web.client_forms import MultiCheckboxField, weekday_choices
@@ -41,4 +49,25 @@ class AbsenceForm(FlaskForm):
             SelectChoice("other", _l("Other")),
         ],
     )
+    note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+ABSENCE_KIND_CHOICES = [
+    SelectChoice("leave", _l("Leave")),
+    SelectChoice("sick", _l("Sickness")),
+    SelectChoice("other", _l("Other")),
+]
+
+
+class EditOverrideForm(FlaskForm):
+    replacement = SelectField(_l("Taken by"), coerce=int)
+    starts_at = DateTimeLocalField(_l("From"), validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("To"), validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+class EditAbsenceForm(FlaskForm):
+    first_day = DateField(_l("First day"), validators=[DataRequired()])
+    last_day = DateField(_l("Last day"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=ABSENCE_KIND_CHOICES)
     note = StringField(_l("Note"), validators=[Length(max=500)])

@@ -19,7 +19,7 @@ from desk.migrations.billing_0009 import (
 )
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,180 @@
+"""The call in front of her, pushed: two secretaries logged in at once against `desk serve`
+(gunicorn, 2 workers); a call Claire accepts pops the fiche on her screen only, whatever
+desk page she is on, and the fiche closes when the call ends.
+
+Prints the press-1 → fiche-painted latency over 20 calls (median, worst): a figure for
+the record, never an assertion on speed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import time as wall
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+from desk.base.clock import system_now
+from desk.base.config import load_settings
+from desk.base.db import Database
+from desk.models import CoverageWindow, Secretary, Shift
+from tests.browser.conftest import free_port, log_in
+from tests.conftest import TWILIO_AUTH_TOKEN, demo_id, test_overrides
+
+pytestmark = pytest.mark.browser
+
+DESK_NUMBER = "+33199001234"
+CLAIRE_PHONE = "+33612000001"
+CALLER = "+33611223344"
+
+
+class Gunicorn:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+
+    def webhook(self, path: str, params: dict[str, str]) -> str:
+        signature = RequestValidator(TWILIO_AUTH_TOKEN).compute_signature(
+            f"{self.url}{path}", params
+        )
+        response = self.http.post(
+            f"{self.url}{path}",
+            data=params,
+            headers={"X-Twilio-Signature": signature},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return response.text
+
+    def call_accepted(self, n: int) -> str:
+        """A call rings Claire and she presses 1: the webhooks Twilio would send."""
+        sid = f"CAlive{n:04d}{int(time.time() * 1000) % 10**9:09d}"
+        common = {"AccountSid": "AC0", "ApiVersion": "2010-04-01"}
+        self.webhook(
+            "/webhooks/voice/incoming",
+            {**common, "CallSid": sid, "From": CALLER, "To": DESK_NUMBER, "CallStatus": "ringing"},
+        )
+        leg = f"CAleg{sid[6:]}"
+        self.webhook(
+            "/webhooks/voice/screen-result",
+            {**common, "CallSid": leg, "ParentCallSid": sid, "To": CLAIRE_PHONE, "Digits": "1"},
+        )
+        return sid
+
+    def call_ended(self, sid: str) -> None:
+        self.webhook(
+            "/webhooks/voice/status",
+            {"AccountSid": "AC0", "CallSid": sid, "CallStatus": "completed", "CallDuration": "30",
+             "SequenceNumber": "9", "From": CALLER, "To": DESK_NUMBER},
+        )  # fmt: skip
+
+
+@pytest.fixture
+def gunicorn(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
+    """`desk serve --workers 2` on a free port, the demo loaded and covered all day."""
+    from desk.demo import load_demo
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    overrides = test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url})
+    settings = load_settings(
+        environ={"DESK_CONFIG": str(tmp_path / "none.toml")}, overrides=overrides
+    )
+    with db.session() as s:
+        load_demo(s, settings, system_now())
+        client_id = demo_id(s)
+        claire = s.query(Secretary).filter_by(name="Claire").one()
+        s.add(
+            CoverageWindow(
+                client_id=client_id, weekdays="0123456", start_local=wall(0), end_local=wall(0)
+            )
+        )
+        s.add(Shift(secretary_id=claire.id, client_id=client_id, weekdays="0123456",
+                    start_local=wall(0), end_local=wall(0), rank=1))  # fmt: skip
+    env = {
+        **os.environ,
+        "DESK_CONFIG": str(tmp_path / "none.toml"),
+        "DESK_DATABASE_URL": db.url,
+        "DESK_SERVER_SECRET_KEY": "test-secret-key",
+        "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
+        "DESK_SERVER_PUBLIC_BASE_URL": url,
+        "DESK_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "DESK_SCHEDULER_ENABLED": "false",
+    }
+    desk = Path(sys.executable).parent / "desk"
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [str(desk), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        yield Gunicorn(url)
+    finally:
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: streams may be open
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def _secretary(browser: Any, url: str, email: str, path: str) -> Any:
+    context = browser.new_context(
+        base_url=url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(5000)
+    tab = context.new_page()
+    log_in(tab, email)
+    tab.goto(path)
+    return tab
+
+
+def test_a_call_claire_accepts_pops_on_her_screen_only_and_closes_when_it_ends(
+    browser: Any, gunicorn: Gunicorn, tmp_path: Path
+) -> None:
+    claire = _secretary(browser, gunicorn.url, "claire@permanence.test", "/desk/rota/")
+    sophie = _secretary(browser, gunicorn.url, "sophie@permanence.test", "/desk/messages")
+    fiche = claire.locator("#live-call")
+    latencies = []
+    for n in range(20):
+        if n == 10:  # another page halfway: the stream follows her
+            claire.goto("/desk/calendar")
+        claire.wait_for_function("() => !!document.getElementById('live-call')")
+        claire.evaluate("() => { window.deskFicheShownAt = 0; }")
+        pressed = time.time() * 1000
+        sid = gunicorn.call_accepted(n)
+        claire.wait_for_function("() => window.deskFicheShownAt > 0", timeout=5000)
+        latencies.append(claire.evaluate("() => window.deskFicheShownAt") - pressed)
+        assert fiche.is_visible()
+        assert "06 11 22 33 44" in fiche.inner_text()
+        assert "Cabinet" in fiche.inner_text()
+        assert sophie.locator("#live-call").is_hidden()
+        gunicorn.call_ended(sid)
+        fiche.wait_for(state="hidden", timeout=5000)
+    assert sophie.locator("#live-call").is_hidden()
+    claire.context.close()
+    sophie.context.close()
+    median, worst = statistics.median(latencies), max(latencies)
+    print(f"\npress 1 -> fiche painted over 20 calls: median {median:.0f} ms, worst {worst:.0f} ms")

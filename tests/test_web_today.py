@@ -1,0 +1,78 @@
+"""Aujourd'hui: the secretary's home page says what her day holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from desk.base.db import Database
+from desk.models import Absence, Message
+from tests.conftest import AuthActions, pin_clock
+from tests.routing_helpers import paris, secretary
+from tests.web_support import LOGINS, demo_call, demo_id
+
+AT = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris
+
+
+def _section(page: str, anchor: str) -> str:
+    start = page.index(f'id="{anchor}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_claires_today_shows_duty_the_call_without_message_and_unread_messages(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    pin_clock(app, AT)
+    waiting = demo_call(db, sid="CA-wait", at=AT - timedelta(minutes=5), accepted_by="Claire")
+    with db.session() as s:
+        s.add(Message(client_id=demo_id(s), caller_name="M. Urgent", urgency="urgent",
+                      reason="Douleur", created_at=AT))  # fmt: skip
+    auth.login(LOGINS["secretary"])
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Aujourd'hui" in page
+    duty = _section(page, "on-duty")
+    assert "Claire" in duty and "Sophie" in duty and "14:00" in duty
+    calls = _section(page, "waiting-calls")
+    assert f'data-call="{waiting}"' in calls and "06 12 34 56 78" in calls
+    unread = _section(page, "unread")
+    assert "M. Urgent" in unread and "1 urgent" in unread
+    assert 'id="coming-gaps"' not in page  # an admin's section
+
+
+def test_an_admin_sees_the_gaps_of_the_coming_days(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    pin_clock(app, AT)
+    with db.session() as s:
+        for name in ("Claire", "Sophie"):
+            who = secretary(s, name).id
+            s.add(
+                Absence(
+                    secretary_id=who, starts_at=paris(2026, 3, 4, 0), ends_at=paris(2026, 3, 5, 0)
+                )
+            )
+    auth.login(LOGINS["admin"])
+    gaps = _section(client.get("/desk/").get_data(as_text=True), "coming-gaps")
+    assert "04/03 12:00–14:00" in gaps
+
+
+def test_a_clients_login_still_lands_on_its_client_list(
+    client: FlaskClient, auth: AuthActions, demo: str
+) -> None:
+    auth.login(LOGINS["client"])
+    page = client.get("/desk/").get_data(as_text=True)
+    assert 'id="on-duty"' not in page
+
+
+def test_claire_chooses_e_mail_for_her_duty_notices(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    from tests.web_support import post
+
+    auth.login(LOGINS["secretary"])
+    assert 'id="my-notices"' in client.get("/desk/").get_data(as_text=True)
+    assert post(client, "/desk/me/notices", {"notify_by": "email"}).status_code == 302
+    with db.session() as s:
+        assert secretary(s, "Claire").notify_by == "email"
