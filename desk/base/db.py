@@ -17,9 +17,12 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
         )
+        _configure(engine)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    _configure(engine)
+    return engine
 
 
 _BEGIN = {
@@ -28,6 +31,19 @@ _BEGIN = {
     "IMMEDIATE": "BEGIN IMMEDIATE",
     "EXCLUSIVE": "BEGIN EXCLUSIVE",
 }
+# Keys of `Connection.info`, reset at every BEGIN: what this transaction is and did.
+_WROTE = "desk.wrote"  # a statement of it inserted, updated or deleted
+_WRITE_UNIT = "desk.write_unit"  # begun by `begin_immediate`: holds SQLite's write lock
+_READ_FIRST = "desk.read_first"  # begun by `begin_read_first`: locks at its first write
+_CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
+
+
+class UnitOfWorkError(RuntimeError):
+    """A unit of work was asked to start inside another one that has written already.
+
+    The owner of that transaction (a view, a job, a command) must commit or roll it back
+    first: starting afresh would commit or drop its work behind its back.
+    """
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -47,59 +63,125 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
+        dbapi_connection: Any = conn.connection.dbapi_connection
         # Straight to the driver: through exec_driver_sql this one word cost as much as
         # a query (every webhook begins this way).
-        conn.connection.dbapi_connection.execute(_BEGIN[mode])
+        dbapi_connection.execute(_BEGIN[mode])
+        conn.info[_CHANGES] = dbapi_connection.total_changes
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(
+        conn: Connection, _cursor: Any, sql: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        # A transaction begun by `begin_read_first` takes the write lock just before its
+        # first write, whoever writes (see `begin_read_first`).
+        if _READ_FIRST in conn.info and _is_write(context, sql):
+            _take_write_lock(conn)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _is_write(context: Any, sql: str) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return sql.lstrip()[:7].upper().startswith(_WRITES)  # text() and driver SQL
+
+
+def _configure(engine: Engine) -> None:
+    """Every backend: note what each transaction is and whether it wrote (`begin_immediate`)."""
+
+    @event.listens_for(engine, "begin")
+    def _reset(conn: Connection) -> None:
+        conn.info.pop(_WRITE_UNIT, None)
+        conn.info.pop(_READ_FIRST, None)
+        conn.info[_WROTE] = False
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _note_write(
+        conn: Connection, _cursor: Any, sql: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        if not conn.info.get(_WROTE) and _is_write(context, sql):
+            conn.info[_WROTE] = True
+
+
+def _take_write_lock(conn: Connection) -> None:
+    """End a read-only SQLite transaction and begin again holding the write lock."""
+    conn.info.pop(_READ_FIRST, None)
+    conn.info[_WRITE_UNIT] = True
+    dbapi_connection: Any = conn.connection.dbapi_connection
+    if dbapi_connection.total_changes != conn.info.get(_CHANGES):
+        # Cannot happen through SQLAlchemy (the first write lands here): say so loudly
+        # rather than commit a write made behind our back.
+        raise UnitOfWorkError("a read-first transaction wrote before taking the lock")
+    # Nothing was written yet: ending the read snapshot loses nothing. A read snapshot
+    # cannot become a write one after another worker's commit.
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def _has_written(session: Session) -> bool:
+    """Whether the session's open transaction holds work: pending changes, or writes."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    return bool(session.connection().info.get(_WROTE))
+
+
+def _fresh(session: Session) -> bool:
+    """Make way for a new unit of work; False when the session's own one may go on.
+
+    No transaction: go ahead. A unit begun by `begin_immediate`: it holds the lock
+    already, go on in it (a view began it, the domain function asks again). A transaction
+    that only read: rolled back (nothing is lost). One that wrote: `UnitOfWorkError`,
+    on every backend alike, never a silent commit.
+    """
+    if not session.in_transaction():
+        return True
+    if session.connection().info.get(_WRITE_UNIT):
+        return False
+    if _has_written(session):
+        raise UnitOfWorkError(
+            "a unit of work is starting inside a transaction that has written: "
+            "its owner must commit or roll back first"
+        )
+    session.rollback()
+    return True
 
 
 def begin_immediate(session: Session) -> None:
-    """Start the session's transaction holding SQLite's write lock (no-op elsewhere).
+    """Start the session's unit of work for writing, holding SQLite's write lock.
 
     Call it first thing in a unit of work that reads then writes and must not race
-    (booking a slot). On PostgreSQL the constraints do that job.
+    (booking a slot, every webhook). On PostgreSQL the constraints do that job; the rules
+    about an already open transaction are the same on both (`_fresh`).
     """
+    if not _fresh(session):
+        return
     if session.get_bind().dialect.name == "sqlite":
-        if session.in_transaction():
-            session.commit()
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
-_READ_FIRST = "desk.read_first"
+        conn = session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    else:
+        conn = session.connection()
+    conn.info[_WRITE_UNIT] = True
 
 
 def begin_read_first(session: Session) -> None:
     """Start a unit of work that reads, decides, then writes (routing a new call).
 
     On SQLite the reads run without the write lock, so another worker's writes are not
-    held up meanwhile; `lock_for_writing` takes the lock just before the first write, in
-    a fresh transaction (a read snapshot cannot become a write one after another
-    worker's commit). What was read may then be a moment old: the unique keys catch a
-    twin that wrote in between (the caller falls back to the locked path). Elsewhere, a
-    plain transaction.
+    held up meanwhile; the first write (any INSERT, UPDATE or DELETE, ORM or Core) ends
+    that read snapshot and begins again with `BEGIN IMMEDIATE` (a read snapshot cannot
+    become a write one after another worker's commit). What was read may then be a
+    moment old: use it only where unique keys catch a twin that wrote in between (the
+    caller then rolls back and does it again with `begin_immediate`). Elsewhere, a
+    plain transaction. The rules about an already open transaction are `_fresh`'s.
     """
-    if session.in_transaction():
-        session.commit()
+    if not _fresh(session):
+        return
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        conn.info[_READ_FIRST] = conn.get_transaction()
-
-
-def lock_for_writing(conn: Connection) -> None:
-    """Take SQLite's write lock if this transaction began with `begin_read_first`.
-
-    A no-op otherwise (already locked by `begin_immediate`, another backend, or a
-    caller's own transaction, whose earlier writes must not be committed here).
-    """
-    began = conn.info.pop(_READ_FIRST, None)
-    if began is None or began is not conn.get_transaction():
-        return
-    # Nothing was written yet: end the read snapshot, start again holding the lock.
-    dbapi_connection = conn.connection.dbapi_connection
-    assert dbapi_connection is not None
-    dbapi_connection.execute("COMMIT")
-    dbapi_connection.execute("BEGIN IMMEDIATE")
+        conn.info[_READ_FIRST] = True
 
 
 def connection_of(source: Session | Connection) -> Connection:

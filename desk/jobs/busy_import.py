@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
-from desk.jobs.runtime import runtime
-from scheduling.busy_import import import_all
+from desk.jobs import JobContext
+from desk.models import CalendarSource
+from scheduling.busy_import import import_source, sync_sources
 
 
-def run() -> None:
-    rt = runtime()
-    with rt.db.session() as session:
-        import_all(session, system_now())
+def run(context: JobContext) -> None:
+    with context.db.session() as session:
+        source_ids = [source.id for source in sync_sources(session)]
+    # One unit of work per source: a slow or failing calendar does not hold up the others.
+    for source_id in source_ids:
+        with context.db.session() as session:
+            source = session.get(CalendarSource, source_id)
+            if source is not None:
+                import_source(session, source, context.clock())

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.messages.digest import send_due_digests
 
 
-def send_digests() -> None:
-    rt = runtime()
-    with rt.db.session() as session:
-        send_due_digests(session, system_now())
+def send_digests(context: JobContext) -> None:
+    with context.db.session() as session:
+        send_due_digests(session, context.clock())

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.models import SchedulerHeartbeat
 
 
-def record_beat(session: Session, node: str) -> None:
+def record_beat(session: Session, node: str, at: datetime) -> None:
     """Write this node's beat and mark it the only leader (a previous one has stepped down)."""
     session.execute(
         update(SchedulerHeartbeat)
@@ -21,11 +22,10 @@ def record_beat(session: Session, node: str) -> None:
     if row is None:
         row = SchedulerHeartbeat(node=node)
         session.add(row)
-    row.ran_at = system_now()
+    row.ran_at = at
     row.is_leader = True
 
 
-def beat() -> None:
-    rt = runtime()
-    with rt.db.session() as session:
-        record_beat(session, rt.node)
+def beat(context: JobContext) -> None:
+    with context.db.session() as session:
+        record_beat(session, context.node, context.clock())

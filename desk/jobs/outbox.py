@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.outbox.dispatch import Dispatcher
 
 
-def dispatch() -> None:
-    rt = runtime()
-    Dispatcher(rt.db, rt.settings, node=rt.node).run()
+def dispatch(context: JobContext) -> None:
+    Dispatcher(context.db, context.settings, node=context.node).run()

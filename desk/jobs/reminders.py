@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from scheduling.reminders import send_due_reminders
 
 
-def sweep() -> None:
-    rt = runtime()
-    with rt.db.session() as session:
-        send_due_reminders(session, system_now(), rt.settings["server.public_base_url"])
+def sweep(context: JobContext) -> None:
+    with context.db.session() as session:
+        send_due_reminders(session, context.clock(), context.settings["server.public_base_url"])

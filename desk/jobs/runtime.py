@@ -14,23 +14,20 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.util import ref_to_obj
 from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from desk.base.config import Settings, instance_dir
 from desk.base.db import Database
-
-if TYPE_CHECKING:
-    from desk.jobs import Job
+from desk.jobs import JOBS, Job, JobContext
 
 log = logging.getLogger(__name__)
 # APScheduler logs every run of every job at INFO (the outbox every 15 s): keep errors only.
@@ -42,24 +39,21 @@ ADVISORY_LOCK_KEY = 0x5045524D  # "PERM"
 _instances = itertools.count(1)
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    db: Database
-    node: str
+# The context of each scheduler of this process that leads, by node. The job store keeps
+# only references and plain arguments, so a stored job names its leader's node and
+# `run_job` hands the job that leader's context.
+_leading: dict[str, JobContext] = {}
 
 
-_runtime: Runtime | None = None
-
-
-def runtime() -> Runtime:
-    """What a job needs: jobs are stored by reference and take no arguments.
-
-    Set when a scheduler of this process becomes the leader; only the leader runs jobs.
-    """
-    if _runtime is None:
-        raise RuntimeError("the scheduler runtime is not started")
-    return _runtime
+def run_job(ref: str, node: str) -> None:
+    """What the job store keeps for every job: run job `ref` ("module:function") with the
+    context of the leader `node` (nothing when that scheduler no longer leads)."""
+    context = _leading.get(node)
+    if context is None:
+        log.warning("job %s: scheduler %s does not lead here; skipped", ref, node)
+        return
+    job: Callable[[JobContext], None] = ref_to_obj(ref)
+    job(context)
 
 
 class LeaderLock:
@@ -135,7 +129,7 @@ class LeaderLock:
 
 
 class DeskScheduler:
-    """Waits for leadership, then runs every job of `jobs` (default `scheduling.jobs.JOBS`)."""
+    """Waits for leadership, then runs every job of `jobs` (default `desk.jobs.JOBS`)."""
 
     def __init__(
         self,
@@ -174,9 +168,8 @@ class DeskScheduler:
     def _step(self) -> None:
         if self.scheduler is None:
             if self.lock.acquire():
-                global _runtime
                 log.info("scheduler %s is the leader; starting jobs", self.node)
-                _runtime = Runtime(self.settings, self.db, self.node)
+                _leading[self.node] = JobContext(self.settings, self.db, self.node)
                 self.scheduler = self._start_jobs()
         elif not self.lock.still_held():
             # Another process may lead now: stop before it and we both run jobs.
@@ -184,8 +177,6 @@ class DeskScheduler:
             self._stop_jobs()
 
     def _start_jobs(self) -> BackgroundScheduler:
-        from desk.jobs import JOBS
-
         scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -194,11 +185,14 @@ class DeskScheduler:
         started = datetime.now(UTC)
         for job in JOBS if self.jobs is None else self.jobs:
             scheduler.add_job(
-                job.ref,
+                run_job,
                 "interval",
+                args=(job.ref, self.node),
                 seconds=job.seconds(self.settings),
                 id=job.id,
                 name=job.id,
+                # Replaces what an earlier version stored under this id (another
+                # function reference, such as `scheduling.jobs:beat`, or another node).
                 replace_existing=True,
                 # Sweeps are safe to repeat: run each at once, so a new leader catches up
                 # and /readyz sees a heartbeat without waiting a whole period.
@@ -211,6 +205,7 @@ class DeskScheduler:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
+        _leading.pop(self.node, None)
 
     def shutdown(self) -> None:
         self._stop.set()

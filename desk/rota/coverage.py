@@ -10,7 +10,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.base.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
-from desk.models import Closure, CoverageWindow
+from desk.models import Client, Closure, CoverageWindow
 
 Interval = tuple[datetime, datetime]
 
@@ -29,19 +28,6 @@ HOLIDAY_COVERED = "holiday-covered"
 HOLIDAY_CLOSED = "holiday-closed"
 CLOSURE = "closure"
 OUTSIDE_HOURS = "outside-hours"
-
-
-class CoverageClient(Protocol):
-    """What coverage needs of a client: an ORM `Client` or the routing's plain row."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def holiday_policy(self) -> str: ...
-    @property
-    def holiday_country(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +77,7 @@ class CoverageRules:
 
     @classmethod
     def load(
-        cls, session: Session | Connection, client: CoverageClient, start: date, end: date
+        cls, session: Session | Connection, client: Client, start: date, end: date
     ) -> CoverageRules:
         """Rules touching local days [start, end] (closures are filtered by date)."""
         conn = connection_of(session)
@@ -104,7 +90,7 @@ class CoverageRules:
     @classmethod
     def of(
         cls,
-        client: CoverageClient,
+        client: Client,
         windows: Iterable[tuple[str, time, time, date | None, date | None]],
         closures: Iterable[tuple[date, date]],
     ) -> CoverageRules:
@@ -162,7 +148,7 @@ class CoverageRules:
         return Coverage(False, OUTSIDE_HOURS, name)
 
 
-def coverage(session: Session | Connection, client: CoverageClient, at: datetime) -> Coverage:
+def coverage(session: Session | Connection, client: Client, at: datetime) -> Coverage:
     """Is `client` covered by the desk at instant `at`, and why."""
     tz = ZoneInfo(client.timezone)
     day = local_date(at, tz)

@@ -1,0 +1,151 @@
+"""The statements of a call's first webhook: few, indexed, built once.
+
+`incoming` runs on every call, so its statements are module-level constants with bound
+parameters (SQLAlchemy's compiled cache then serves every call without compiling again)
+and as few as the decision allows: the client with its coverage (and the CallSid's
+Call, if any) in one statement, the rota in another (`desk.rota.load.ROTA`), then the
+inserts. The client comes back as an ORM `Client`; the inserts are Core statements on
+the session's connection (no unit-of-work flush for rows nobody edits in this request).
+Later webhooks (screen, dial-result, status) use the ORM throughout; they edit rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
+from desk.rota.coverage import CoverageRules
+
+_CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
+# The client, its coverage windows and its practice closures near the day (and the id
+# of a Call with this CallSid, if any) in one statement: a row per (window, closure)
+# pair; a client has a handful of windows and rarely a closure. Outer joins, so a
+# client with neither still comes back.
+_CLIENT_BY_NUMBER = (
+    select(
+        Client,
+        CoverageWindow.weekdays,
+        CoverageWindow.start_local,
+        CoverageWindow.end_local,
+        CoverageWindow.valid_from,
+        CoverageWindow.valid_until,
+        Closure.starts_on,
+        Closure.ends_on,
+        # Is this CallSid known already (a repeated first webhook)? Asked in passing.
+        _CALL_ID_BY_SID.scalar_subquery().label("known_call_id"),
+    )
+    .select_from(DeskNumber)
+    .join(Client, DeskNumber.client_id == Client.id)
+    .outerjoin(CoverageWindow, CoverageWindow.client_id == Client.id)
+    .outerjoin(
+        Closure,
+        and_(
+            Closure.client_id == Client.id,
+            Closure.practitioner_id.is_(None),
+            Closure.starts_on <= bindparam("last_day"),
+            Closure.ends_on >= bindparam("first_day"),
+        ),
+    )
+    .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
+)
+_INSERT_CALL = insert(Call).returning(Call.id)
+_INSERT_ATTEMPT = insert(CallAttempt)
+
+
+def call_id(conn: Connection, call_sid: str) -> int | None:
+    return conn.execute(_CALL_ID_BY_SID, {"sid": call_sid}).scalar()
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the first webhook of a call finds: a Call with its CallSid, or its client."""
+
+    call_id: int | None
+    client: Client | None = None
+    rules: CoverageRules | None = None
+
+
+def lookup(session: Session, call_sid: str, to: str, at: datetime) -> Lookup:
+    """A Call with `call_sid`, else the active client on desk number `to` and its coverage
+    rules near `at` (client None: nobody answers on that number)."""
+    # Whatever the client's time zone, its local days around `at` lie within two days
+    # of the UTC date; closures outside them are loaded for nothing, never missed.
+    day = at.astimezone(UTC).date()
+    params = {
+        "sid": call_sid,
+        "first_day": day - timedelta(days=2),
+        "last_day": day + timedelta(days=2),
+    }
+    # Twilio sends E.164 already: look it up as is, and parse only what is not found.
+    rows: Sequence[Any] = session.execute(_CLIENT_BY_NUMBER, {"number": to, **params}).all()
+    if not rows:
+        try:
+            number = normalise(to)
+        except InvalidPhoneNumber:
+            number = to
+        if number != to:
+            rows = session.execute(_CLIENT_BY_NUMBER, {"number": number, **params}).all()
+        if not rows:
+            return Lookup(call_id(session.connection(), call_sid))
+    if rows[0].known_call_id is not None:
+        return Lookup(rows[0].known_call_id)
+    client: Client = rows[0][0]
+    windows = {tuple(row[1:6]) for row in rows if row.weekdays is not None}
+    closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
+    return Lookup(None, client, CoverageRules.of(client, windows, closures))
+
+
+def insert_call(
+    conn: Connection,
+    *,
+    call_sid: str,
+    client_id: int | None,
+    to: str,
+    caller: str,
+    forwarded_from: str | None,
+    at: datetime,
+    outcome: str,
+    plan: list[Any],
+) -> int:
+    """One Call row (the CallSid is unique: a concurrent twin fails here); its id.
+
+    The call's first write: on SQLite it takes the write lock if the reads ran without
+    it (`desk.base.db.begin_read_first`)."""
+    params = {
+        "call_sid": call_sid,
+        "client_id": client_id,
+        "to_number": to[:32],
+        "caller": (caller or "anonymous")[:32],
+        "forwarded_from": forwarded_from or None,
+        "started_at": at,
+        "outcome": outcome,
+        "plan": plan,
+    }
+    return int(conn.execute(_INSERT_CALL, params).scalar_one())
+
+
+def insert_attempts(
+    conn: Connection, call_id: int, position: int, numbers: dict[int, str], at: datetime
+) -> None:
+    """One CallAttempt per secretary rung at step `position` (`numbers`: id -> phone)."""
+    conn.execute(
+        _INSERT_ATTEMPT,
+        [
+            {
+                "call_id": call_id,
+                "position": position,
+                "secretary_id": secretary_id,
+                "number": number,
+                "started_at": at,
+                "outcome": "ringing",
+            }
+            for secretary_id, number in numbers.items()
+        ],
+    )
