@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, select, update
 
 from desk.base.config import Settings
 from desk.base.db import Database
@@ -98,3 +101,30 @@ def test_a_new_leader_marks_the_old_one_as_no_longer_leading(
     first.shutdown()
     second.start()
     assert wait_for(lambda: beats() == {first.node: False, second.node: True})
+
+
+def test_a_job_store_left_by_an_older_version_is_taken_over(
+    schedulers: list[DeskScheduler], db: Database
+) -> None:
+    """Older versions stored other references (`scheduling.jobs:beat`, no arguments)."""
+    old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=db.engine)})
+    old.start(paused=True)
+    old.add_job("desk.jobs.heartbeat:beat", "interval", args=(None,), seconds=3600, id="heartbeat")
+    old.shutdown(wait=False)
+    table = Table("apscheduler_jobs", MetaData(), autoload_with=db.engine)
+    with db.engine.begin() as conn:
+        state = pickle.loads(conn.execute(select(table.c.job_state)).scalar_one())
+        state.update(func="scheduling.jobs:beat", args=())
+        conn.execute(update(table).values(job_state=pickle.dumps(state)))
+
+    leader = schedulers[0].start()
+
+    def beat_recorded() -> bool:
+        with db.session() as s:
+            return s.get(SchedulerHeartbeat, leader.node) is not None
+
+    assert wait_for(beat_recorded)
+    with db.engine.connect() as conn:
+        state = pickle.loads(conn.execute(select(table.c.job_state)).scalar_one())
+    assert state["func"] == "desk.jobs.runtime:run_job"
+    assert state["args"] == ("desk.jobs.heartbeat:beat", leader.node)

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from desk.calls import incoming as routing_incoming
@@ -41,9 +41,9 @@ def twin_wins_after_the_reads(
     db = app.extensions["desk.db"]
 
     def stale_lookup(
-        session: Session, call_sid: str, to: str, at: datetime
+        conn: Connection, call_sid: str, to: str, at: datetime
     ) -> routing_incoming.Lookup:
-        found = lookup(session, call_sid, to, at)
+        found = lookup(conn, call_sid, to, at)
         monkeypatch.setattr(routing_incoming, "lookup", lookup)
         with db.session() as other:
             routing.start_call(

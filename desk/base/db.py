@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,8 +31,7 @@ _BEGIN = {
     "IMMEDIATE": "BEGIN IMMEDIATE",
     "EXCLUSIVE": "BEGIN EXCLUSIVE",
 }
-# Keys of `Connection.info`, reset at every BEGIN: what this transaction is and did.
-_WROTE = "desk.wrote"  # a statement of it inserted, updated or deleted
+# Keys of `Connection.info`, reset at every BEGIN: what this transaction is.
 _WRITE_UNIT = "desk.write_unit"  # begun by `begin_immediate`: holds SQLite's write lock
 _READ_FIRST = "desk.read_first"  # begun by `begin_read_first`: locks at its first write
 _CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
@@ -91,20 +90,10 @@ def _is_write(context: Any, sql: str) -> bool:
 
 
 def _configure(engine: Engine) -> None:
-    """Every backend: note what each transaction is and whether it wrote (`begin_immediate`)."""
-
     @event.listens_for(engine, "begin")
     def _reset(conn: Connection) -> None:
         conn.info.pop(_WRITE_UNIT, None)
         conn.info.pop(_READ_FIRST, None)
-        conn.info[_WROTE] = False
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def _note_write(
-        conn: Connection, _cursor: Any, sql: str, _params: Any, context: Any, _many: bool
-    ) -> None:
-        if not conn.info.get(_WROTE) and _is_write(context, sql):
-            conn.info[_WROTE] = True
 
 
 def _take_write_lock(conn: Connection) -> None:
@@ -122,11 +111,22 @@ def _take_write_lock(conn: Connection) -> None:
     dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+_PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+
+
 def _has_written(session: Session) -> bool:
-    """Whether the session's open transaction holds work: pending changes, or writes."""
+    """Whether the session's open transaction holds work: pending changes, or writes
+    (ORM, Core or plain SQL alike, as the database itself counts them)."""
     if session.new or session.dirty or session.deleted:
         return True
-    return bool(session.connection().info.get(_WROTE))
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        dbapi_connection: Any = conn.connection.dbapi_connection
+        return bool(dbapi_connection.total_changes != conn.info.get(_CHANGES))
+    if conn.dialect.name == "postgresql":
+        # A transaction gets an id at its first write (PostgreSQL 13 and later).
+        return bool(conn.execute(_PG_WROTE).scalar())
+    return True  # no way to tell: assume it did
 
 
 def _fresh(session: Session) -> bool:

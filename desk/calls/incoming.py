@@ -4,33 +4,47 @@
 parameters (SQLAlchemy's compiled cache then serves every call without compiling again)
 and as few as the decision allows: the client with its coverage (and the CallSid's
 Call, if any) in one statement, the rota in another (`desk.rota.load.ROTA`), then the
-inserts. The client comes back as an ORM `Client`; the inserts are Core statements on
-the session's connection (no unit-of-work flush for rows nobody edits in this request).
-Later webhooks (screen, dial-result, status) use the ORM throughout; they edit rows.
+inserts, all Core statements on the session's connection. Loading ORM entities and
+flushing a unit of work cost more than the queries themselves, and nothing here edits a
+row later in the request. The client comes back as a detached `Client` holding only the
+columns routing reads (`_client`). Later webhooks (screen, dial-result, status) use the
+ORM throughout; they edit rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import make_transient_to_detached
 
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
 from desk.rota.coverage import CoverageRules
 
 _CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
+# What routing reads of a client (`desk.rota`, the greeting, the after-hours message).
+_CLIENT_COLUMNS = (
+    Client.id,
+    Client.name,
+    Client.timezone,
+    Client.locale,
+    Client.greeting,
+    Client.after_hours_mode,
+    Client.after_hours_message,
+    Client.holiday_policy,
+    Client.holiday_country,
+    Client.ring_pair_together,
+)
 # The client, its coverage windows and its practice closures near the day (and the id
 # of a Call with this CallSid, if any) in one statement: a row per (window, closure)
 # pair; a client has a handful of windows and rarely a closure. Outer joins, so a
 # client with neither still comes back.
 _CLIENT_BY_NUMBER = (
     select(
-        Client,
+        *_CLIENT_COLUMNS,
         CoverageWindow.weekdays,
         CoverageWindow.start_local,
         CoverageWindow.end_local,
@@ -72,7 +86,15 @@ class Lookup:
     rules: CoverageRules | None = None
 
 
-def lookup(session: Session, call_sid: str, to: str, at: datetime) -> Lookup:
+def _client(row: Any) -> Client:
+    """A detached Client of the columns `_CLIENT_COLUMNS` read: a snapshot, never added to
+    the session (reading another column raises DetachedInstanceError; merge it in first)."""
+    client = Client(**{column.key: row[i] for i, column in enumerate(_CLIENT_COLUMNS)})
+    make_transient_to_detached(client)
+    return client
+
+
+def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
     """A Call with `call_sid`, else the active client on desk number `to` and its coverage
     rules near `at` (client None: nobody answers on that number)."""
     # Whatever the client's time zone, its local days around `at` lie within two days
@@ -84,20 +106,24 @@ def lookup(session: Session, call_sid: str, to: str, at: datetime) -> Lookup:
         "last_day": day + timedelta(days=2),
     }
     # Twilio sends E.164 already: look it up as is, and parse only what is not found.
-    rows: Sequence[Any] = session.execute(_CLIENT_BY_NUMBER, {"number": to, **params}).all()
+    rows = conn.execute(_CLIENT_BY_NUMBER, {"number": to, **params}).all()
     if not rows:
         try:
             number = normalise(to)
         except InvalidPhoneNumber:
             number = to
         if number != to:
-            rows = session.execute(_CLIENT_BY_NUMBER, {"number": number, **params}).all()
+            rows = conn.execute(_CLIENT_BY_NUMBER, {"number": number, **params}).all()
         if not rows:
-            return Lookup(call_id(session.connection(), call_sid))
+            return Lookup(call_id(conn, call_sid))
     if rows[0].known_call_id is not None:
         return Lookup(rows[0].known_call_id)
-    client: Client = rows[0][0]
-    windows = {tuple(row[1:6]) for row in rows if row.weekdays is not None}
+    client = _client(rows[0])
+    windows = {
+        (row.weekdays, row.start_local, row.end_local, row.valid_from, row.valid_until)
+        for row in rows
+        if row.weekdays is not None
+    }
     closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
     return Lookup(None, client, CoverageRules.of(client, windows, closures))
 

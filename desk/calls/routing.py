@@ -76,7 +76,8 @@ def start_call(
 
     Few statements, Core inserts (`desk.calls.incoming`): this runs on every call.
     """
-    found = incoming.lookup(session, call_sid, to, at)
+    conn = connection_of(session)
+    found = incoming.lookup(conn, call_sid, to, at)
     if found.call_id is not None:
         call = session.get(Call, found.call_id)
         assert call is not None
@@ -85,7 +86,6 @@ def start_call(
         call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
     )
     client, rules = found.client, found.rules
-    conn = connection_of(session)
     if client is None or rules is None:
         incoming.insert_call(conn, client_id=None, outcome=NOT_IN_SERVICE, plan=[], **new)
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
