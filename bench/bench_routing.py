@@ -264,8 +264,8 @@ def through_gunicorn(
                 break
             except OSError:
                 clock.sleep(0.1)
-        for form, signature in requests_[:20]:  # warm both workers
-            requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=10)
+        for form, signature in requests_[:20]:  # warm both workers (slow to boot when busy)
+            requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=120)
         work = requests_[20:]
         stop = clock.monotonic() + LOAD_SECONDS
 
