@@ -8,6 +8,8 @@ sentences: the web desk, the API, the CLI and TwiML translate the code through B
 
 from __future__ import annotations
 
+from desk.base.words import say
+
 
 class DomainError(Exception):
     """Something the user can act on."""
@@ -21,8 +23,6 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         """The words in English (logs); users get `desk.base.words.say(error, gettext)`."""
-        from desk.base.words import say
-
         return say(self, lambda msgid: msgid)
 
     def __str__(self) -> str:

@@ -11,18 +11,25 @@ Each area adds its codes in its own section, in the order the area is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from babel.support import NullTranslations, Translations
 
-if TYPE_CHECKING:
-    from desk.base.errors import DomainError
-
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 Gettext = Callable[[str], str]
+
+
+class Worded(Protocol):
+    """What `say` needs of an error: `desk.base.errors.DomainError` is one."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, object]: ...
 
 
 def N_(msgid: str) -> str:
@@ -36,7 +43,7 @@ WORDS: dict[str, str] = {
 }
 
 
-def say(error: DomainError, gettext: Gettext) -> str:
+def say(error: Worded, gettext: Gettext) -> str:
     """The error's words through `gettext`, its params filled in."""
     template = WORDS.get(error.code)
     if template is None:  # an unregistered code is shown as it is (tests forbid it)
