@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -14,7 +15,8 @@ from sqlalchemy import MetaData, Table, select, update
 
 from desk.base.config import Settings
 from desk.base.db import Database
-from desk.jobs import JOBS
+from desk.jobs import JOBS, JobContext
+from desk.jobs.heartbeat import beat
 from desk.jobs.runtime import DeskScheduler
 from desk.models import SchedulerHeartbeat
 
@@ -128,3 +130,11 @@ def test_a_job_store_left_by_an_older_version_is_taken_over(
         state = pickle.loads(conn.execute(select(table.c.job_state)).scalar_one())
     assert state["func"] == "desk.jobs.runtime:run_job"
     assert state["args"] == ("desk.jobs.heartbeat:beat", leader.node)
+
+
+def test_a_job_runs_with_the_context_it_is_given(settings: Settings, db: Database) -> None:
+    at = datetime(2027, 3, 30, 10, 41, tzinfo=UTC)
+    beat(JobContext(settings, db, "node-a", clock=lambda: at))
+    with db.session() as s:
+        row = s.get(SchedulerHeartbeat, "node-a")
+        assert row is not None and row.ran_at == at and row.is_leader

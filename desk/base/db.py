@@ -1,4 +1,12 @@
-"""Engines and sessions. No Flask here: the CLI, the scheduler and tests use it too."""
+"""Engines, sessions and the unit of work. No Flask here: the CLI, the scheduler and
+tests use it too.
+
+Whoever starts a unit of work owns it: a view, a job or a command commits or rolls back
+(`Database.session()` does both); domain functions flush at most. SQLite's write lock is
+handled here and only here: `begin_immediate` (take it first) and `begin_read_first`
+(take it at the first write) follow the same rule on every backend, and never commit
+someone else's work (`_fresh`).
+"""
 
 from __future__ import annotations
 
