@@ -26,8 +26,7 @@ def book_demo_appointments(session: Session, client: Client) -> int:
     """Book a handful of appointments for `client` over the coming week, reschedule one
     and cancel one; returns how many were booked. Called once, when the demo is created.
 
-    Runs in the caller's unit of work, which must hold the write lock already
-    (`begin_immediate`) if it has written: booking never commits the caller's work.
+    Runs in the caller's unit of work: booking goes on in it, never commits it.
     """
     now = system_now()
     practitioners = list(

@@ -4,8 +4,8 @@ tests use it too.
 Whoever starts a unit of work owns it: a view, a job or a command commits or rolls back
 (`Database.session()` does both); domain functions flush at most. SQLite's write lock is
 handled here and only here: `begin_immediate` (take it first) and `begin_read_first`
-(take it at the first write) follow the same rule on every backend, and never commit
-someone else's work (`_fresh`).
+(take it at the first write) treat an open transaction the same way on every backend,
+and never commit someone else's work (`_fresh`).
 """
 
 from __future__ import annotations
@@ -46,11 +46,7 @@ _CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
 
 
 class UnitOfWorkError(RuntimeError):
-    """A unit of work was asked to start inside another one that has written already.
-
-    The owner of that transaction (a view, a job, a command) must commit or roll it back
-    first: starting afresh would commit or drop its work behind its back.
-    """
+    """SQLite's write lock was to be taken over a transaction that wrote behind our back."""
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -122,12 +118,9 @@ def _take_write_lock(conn: Connection) -> None:
 _PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
 
 
-def _has_written(session: Session) -> bool:
-    """Whether the session's open transaction holds work: pending changes, or writes
-    (ORM, Core or plain SQL alike, as the database itself counts them)."""
-    if session.new or session.dirty or session.deleted:
-        return True
-    conn = session.connection()
+def _has_written(conn: Connection) -> bool:
+    """Whether the open transaction changed rows, as the database itself counts them
+    (ORM, Core or plain SQL alike)."""
     if conn.dialect.name == "sqlite":
         dbapi_connection: Any = conn.connection.dbapi_connection
         return bool(dbapi_connection.total_changes != conn.info.get(_CHANGES))
@@ -138,22 +131,23 @@ def _has_written(session: Session) -> bool:
 
 
 def _fresh(session: Session) -> bool:
-    """Make way for a new unit of work; False when the session's own one may go on.
+    """Make way for a new unit of work: True to begin one, False to go on in the open one.
 
-    No transaction: go ahead. A unit begun by `begin_immediate`: it holds the lock
-    already, go on in it (a view began it, the domain function asks again). A transaction
-    that only read: rolled back (nothing is lost). One that wrote: `UnitOfWorkError`,
-    on every backend alike, never a silent commit.
+    The same on every backend, and never a commit:
+    - no transaction: begin one;
+    - a transaction that has work (pending changes are flushed: they are its owner's) or
+      began with `begin_immediate`: it holds SQLite's write lock already (a transaction
+      keeps it from its first write to its end, and no one else can commit meanwhile,
+      so its reads are current): go on in it, its owner commits it;
+    - a transaction that only read: rolled back, nothing is lost (on SQLite its read
+      snapshot may be stale and could not take the write lock).
     """
     if not session.in_transaction():
         return True
-    if session.connection().info.get(_WRITE_UNIT):
+    session.flush()
+    conn = session.connection()
+    if conn.info.get(_WRITE_UNIT) or _has_written(conn):
         return False
-    if _has_written(session):
-        raise UnitOfWorkError(
-            "a unit of work is starting inside a transaction that has written: "
-            "its owner must commit or roll back first"
-        )
     session.rollback()
     return True
 
@@ -162,10 +156,11 @@ def begin_immediate(session: Session) -> None:
     """Start the session's unit of work for writing, holding SQLite's write lock.
 
     Call it first thing in a unit of work that reads then writes and must not race
-    (booking a slot, every webhook). On PostgreSQL the constraints do that job; the rules
-    about an already open transaction are the same on both (`_fresh`).
+    (booking a slot, every webhook). On PostgreSQL the constraints do that job; what
+    happens to an already open transaction is the same on both (`_fresh`).
     """
     if not _fresh(session):
+        session.connection().info[_WRITE_UNIT] = True
         return
     if session.get_bind().dialect.name == "sqlite":
         conn = session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
@@ -183,7 +178,7 @@ def begin_read_first(session: Session) -> None:
     become a write one after another worker's commit). What was read may then be a
     moment old: use it only where unique keys catch a twin that wrote in between (the
     caller then rolls back and does it again with `begin_immediate`). Elsewhere, a
-    plain transaction. The rules about an already open transaction are `_fresh`'s.
+    plain transaction. What happens to an already open transaction is `_fresh`'s.
     """
     if not _fresh(session):
         return
