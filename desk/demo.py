@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.base.config import Settings
-from desk.base.db import begin_immediate
 from desk.base.passwords import hash_password
 from desk.base.phone import normalise
 from desk.models import (
@@ -44,8 +43,6 @@ LOGINS = (
 
 def load_demo(session: Session, settings: Settings) -> str:
     """Create the demo desk unless it exists; return what to print (logins, feed URL)."""
-    # Reads, then writes (and books): one unit holding the write lock from the start.
-    begin_immediate(session)
     client = session.scalar(select(Client).where(Client.slug == DEMO_SLUG))
     if client is None:
         client = _create(session)
