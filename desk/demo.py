@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import time
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,11 +41,12 @@ LOGINS = (
 )
 
 
-def load_demo(session: Session, settings: Settings) -> str:
-    """Create the demo desk unless it exists; return what to print (logins, feed URL)."""
+def load_demo(session: Session, settings: Settings, now: datetime) -> str:
+    """Create the demo desk unless it exists (its bookings around `now`); return what to
+    print (logins, feed URL)."""
     client = session.scalar(select(Client).where(Client.slug == DEMO_SLUG))
     if client is None:
-        client = _create(session)
+        client = _create(session, now)
     token = session.scalar(
         select(FeedToken.token).where(
             FeedToken.client_id == client.id,
@@ -64,7 +65,7 @@ def load_demo(session: Session, settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def _create(session: Session) -> Client:
+def _create(session: Session, now: datetime) -> Client:
     client = Client(
         slug=DEMO_SLUG,
         name="Cabinet dentaire du Parc",
@@ -224,5 +225,5 @@ def _create(session: Session) -> Client:
 
     from scheduling.demo import book_demo_appointments
 
-    book_demo_appointments(session, client)
+    book_demo_appointments(session, client, now)
     return client

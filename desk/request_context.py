@@ -6,10 +6,12 @@ at teardown, so a handler that raises leaves nothing half-written.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from desk.base.clock import Clock
+from desk.base.clock import Clock, system_now
 from desk.base.config import Settings
 from desk.base.db import Database
 
@@ -34,6 +36,16 @@ def settings_of(app: Flask) -> Settings:
 def database_of(app: Flask) -> Database:
     db: Database = app.extensions["desk.db"]
     return db
+
+
+def now() -> datetime:
+    """The request's now: the app's clock (the system's unless pinned by `set_clock`)."""
+    return clock_of(current_app)()
+
+
+def clock_of(app: Flask) -> Clock:
+    clock: Clock = app.extensions.get("desk.clock", system_now)
+    return clock
 
 
 def set_clock(app: Flask, clock: Clock) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Appointment
+from desk.models.states import AppointmentStatus
 
 
 def find_appointments(
@@ -33,7 +34,7 @@ def find_appointments(
         select(Appointment)
         .where(
             Appointment.client_id.in_(client_ids),
-            Appointment.status == "booked",
+            Appointment.status == AppointmentStatus.BOOKED,
             Appointment.starts_at >= now - timedelta(days=1),
             or_(*conditions),
         )

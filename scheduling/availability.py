@@ -12,14 +12,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.public_holidays import holiday_dates
 from desk.base.wall_time import WeeklyRule, local_date, occurrences
 from desk.models import (
     Appointment,
@@ -30,6 +29,7 @@ from desk.models import (
     OpeningHours,
     Practitioner,
 )
+from desk.models.states import AppointmentStatus
 
 Interval = tuple[datetime, datetime]
 MAX_RANGE = timedelta(days=93)
@@ -66,21 +66,16 @@ def load_scope(session: Session, client_id: int, practitioner_id: int, type_id: 
     """The client, practitioner and type, checked to belong together."""
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFound("Client inconnu.", "client_id")
+        raise NotFound("client_not_found", "client_id")
     practitioner = session.get(Practitioner, practitioner_id)
     if practitioner is None or practitioner.client_id != client_id or not practitioner.active:
-        raise NotFound("Praticien inconnu.", "practitioner_id")
+        raise NotFound("practitioner_not_found", "practitioner_id")
     appointment_type = session.get(AppointmentType, type_id)
     if appointment_type is None or appointment_type.client_id != client_id:
-        raise NotFound("Type de rendez-vous inconnu.", "type_id")
+        raise NotFound("appointment_type_not_found", "type_id")
     if not appointment_type.active:
-        raise DomainError("Ce type de rendez-vous n'est plus proposé.", "type_id")
+        raise DomainError("appointment_type_inactive", "type_id")
     return Scope(client, practitioner, appointment_type)
-
-
-@lru_cache(maxsize=64)
-def _holidays(country: str, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays(country, years=[year]).keys())
 
 
 class Calendar:
@@ -130,8 +125,7 @@ class Calendar:
                 day += timedelta(days=1)
         # Practices close on public holidays (DESIGN §5); the desk's holiday_policy only
         # decides whether the desk answers the phone on those days.
-        for year in range(first.year, last.year + 1):
-            closed |= _holidays(scope.client.holiday_country, year)
+        closed |= holiday_dates(scope.client.holiday_country, first, last)
         return closed
 
     def _opening(self, session: Session) -> list[Interval]:
@@ -157,7 +151,7 @@ class Calendar:
     def _appointments(self, session: Session, exclude_id: int | None) -> list[Interval]:
         query = select(Appointment.starts_at, Appointment.blocked_until).where(
             Appointment.practitioner_id == self.scope.practitioner.id,
-            Appointment.status != "cancelled",
+            Appointment.status != AppointmentStatus.CANCELLED,
             Appointment.starts_at < self.end,
             Appointment.blocked_until > self.start - timedelta(days=1),
         )
@@ -227,15 +221,15 @@ def availability(
 ) -> list[Slot]:
     """Free slots starting in [start, end), in order; none before now + the client's notice."""
     if start.tzinfo is None or end.tzinfo is None:
-        raise DomainError("Dates sans fuseau horaire.", "from")
+        raise DomainError("datetime_without_zone", "from")
     if end <= start:
-        raise DomainError("La fin doit suivre le début.", "to")
+        raise DomainError("range_end_before_start", "to")
     if end - start > MAX_RANGE:
-        raise DomainError("Période trop longue (93 jours au plus).", "to")
+        raise DomainError("range_too_long", "to", days=MAX_RANGE.days)
     scope = load_scope(session, client_id, practitioner_id, type_id)
     step = timedelta(minutes=step_minutes or scope.type.duration_minutes)
     if step <= timedelta(0):
-        raise DomainError("Pas invalide.", "step_minutes")
+        raise DomainError("step_invalid", "step_minutes")
     slots = Calendar(session, scope, start, end).slots(earliest_start(scope.client, now), step)
     return slots[:limit] if limit is not None else slots
 

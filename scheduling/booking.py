@@ -25,6 +25,7 @@ from desk.base.db import begin_immediate
 from desk.base.errors import Conflict, DomainError, NotFound
 from desk.base.phone import normalise
 from desk.models import Appointment, AuditEvent
+from desk.models.states import AppointmentStatus
 from scheduling.availability import (
     Calendar,
     Scope,
@@ -34,7 +35,7 @@ from scheduling.availability import (
     next_free_slots,
 )
 
-SLOT_TAKEN = "Ce créneau vient d'être pris (créneau déjà pris)."
+SLOT_TAKEN = "slot_taken"
 
 
 class SlotTaken(Conflict):
@@ -62,9 +63,9 @@ def _clean_name(name: str) -> str:
     # them anyway, but the desk and SMS would show them too.
     cleaned = " ".join("".join(c if c.isprintable() else " " for c in name).split())
     if not cleaned:
-        raise DomainError("Le nom du patient est obligatoire.", "patient_name")
+        raise DomainError("patient_name_required", "patient_name")
     if len(cleaned) > 200:
-        raise DomainError("Nom du patient trop long (200 caractères au plus).", "patient_name")
+        raise DomainError("patient_name_too_long", "patient_name", max=200)
     return cleaned
 
 
@@ -74,7 +75,7 @@ def _clean_phone(phone: str | None) -> str | None:
     try:
         return normalise(phone)
     except ValueError as exc:
-        raise DomainError("Numéro de téléphone invalide.", "patient_phone") from exc
+        raise DomainError("patient_phone_invalid", "patient_phone") from exc
 
 
 def _check_free(
@@ -85,7 +86,7 @@ def _check_free(
     exclude_id: int | None = None,
 ) -> None:
     if starts_at.tzinfo is None:
-        raise DomainError("Date sans fuseau horaire.", "starts_at")
+        raise DomainError("datetime_without_zone", "starts_at")
     window_end = starts_at + scope.blocked + timedelta(minutes=1)
     calendar = Calendar(
         session, scope, starts_at - timedelta(days=1), window_end, exclude_appointment_id=exclude_id
@@ -93,10 +94,10 @@ def _check_free(
     if calendar.fits(starts_at, earliest_start(scope.client, now)):
         return
     if starts_at < earliest_start(scope.client, now):
-        raise DomainError("Ce créneau est trop proche ou déjà passé.", "starts_at")
+        raise DomainError("slot_too_soon", "starts_at")
     if calendar.is_busy(starts_at, starts_at + scope.blocked):
         raise SlotTaken(next_free_slots(session, scope, starts_at, now))
-    raise DomainError("Ce créneau est hors des heures d'ouverture.", "starts_at")
+    raise DomainError("slot_outside_opening", "starts_at")
 
 
 @contextmanager
@@ -154,7 +155,7 @@ def book(
         patient_name=name,
         patient_phone=phone,
         notes=notes.strip(),
-        status="booked",
+        status=AppointmentStatus.BOOKED,
         source=source,
         booked_by_id=booked_by_id,
         call_id=call_id,
@@ -177,7 +178,7 @@ def book(
 def get_appointment(session: Session, appointment_id: int, client_id: int | None) -> Appointment:
     appt = session.get(Appointment, appointment_id)
     if appt is None or (client_id is not None and appt.client_id != client_id):
-        raise NotFound("Rendez-vous introuvable.", "id")
+        raise NotFound("appointment_not_found", "id")
     return appt
 
 
@@ -193,8 +194,8 @@ def reschedule(
     """Move a booked appointment: same UID, SEQUENCE + 1, a new reminder."""
     begin_immediate(session)
     appt = get_appointment(session, appointment_id, client_id)
-    if appt.status == "cancelled":
-        raise Conflict("Ce rendez-vous est annulé.", "id")
+    if appt.status == AppointmentStatus.CANCELLED:
+        raise Conflict("appointment_cancelled", "id")
     scope = load_scope(session, appt.client_id, appt.practitioner_id, appt.type_id)
     _check_free(session, scope, starts_at, now, exclude_id=appt.id)
     previous = appt.starts_at
@@ -221,9 +222,9 @@ def cancel(
 ) -> Appointment:
     """Cancel (the row stays, status cancelled). Cancelling twice changes nothing."""
     appt = get_appointment(session, appointment_id, client_id)
-    if appt.status == "cancelled":
+    if appt.status == AppointmentStatus.CANCELLED:
         return appt
-    appt.status = "cancelled"
+    appt.status = AppointmentStatus.CANCELLED
     appt.cancelled_at = now
     appt.sequence += 1
     appt.updated_at = now

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desk.base.errors import NotFound
 from desk.base.phone import InvalidPhoneNumber, display, normalise
 from desk.models import Appointment, Client, DeskNumber, Practitioner
+from desk.models.states import AppointmentStatus
 from scheduling.booking import cancel
 from scheduling.reminders import when_fr
 
@@ -36,7 +37,7 @@ class CancelView:
 
 
 def _state(appt: Appointment, client: Client, now: datetime) -> str:
-    if appt.status == "cancelled":
+    if appt.status == AppointmentStatus.CANCELLED:
         return "cancelled"
     if appt.starts_at <= now:
         return "past"
@@ -62,7 +63,7 @@ def _view(session: Session, appt: Appointment, now: datetime) -> CancelView:
 def view_by_token(session: Session, token: str, now: datetime) -> CancelView:
     appt = session.scalar(select(Appointment).where(Appointment.cancel_token == token))
     if appt is None or not token:
-        raise NotFound("Lien d'annulation inconnu.", "token")
+        raise NotFound("cancel_link_unknown", "token")
     return _view(session, appt, now)
 
 
@@ -94,7 +95,7 @@ def cancel_by_sms(
         select(Appointment)
         .where(
             Appointment.patient_phone == sender,
-            Appointment.status == "booked",
+            Appointment.status == AppointmentStatus.BOOKED,
             Appointment.starts_at > now,
         )
         .order_by(Appointment.starts_at)

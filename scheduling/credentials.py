@@ -39,7 +39,7 @@ def live_api_keys(session: Session, client_id: int) -> list[ApiKey]:
 def _feed_token(session: Session, client_id: int, token_id: int) -> FeedToken:
     row = session.get(FeedToken, token_id)
     if row is None or row.client_id != client_id:
-        raise NotFound("Jeton inconnu.", "token")
+        raise NotFound("feed_token_not_found", "token")
     return row
 
 
@@ -61,9 +61,9 @@ def revoke_feed(session: Session, client_id: int, token_id: int, now: datetime) 
 def revoke_api_key(session: Session, client_id: int, key_id: int, now: datetime) -> ApiKey:
     row = session.get(ApiKey, key_id)
     if row is None or row.client_id != client_id:
-        raise NotFound("Clé inconnue.", "key")
+        raise NotFound("api_key_not_found", "key")
     if row.revoked_at is not None:
-        raise DomainError("Cette clé est déjà révoquée.", "key")
+        raise DomainError("api_key_revoked", "key")
     row.revoked_at = now
     session.flush()
     return row

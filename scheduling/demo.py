@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.models import AppointmentType, Client, Practitioner
 from scheduling.availability import availability
 from scheduling.booking import book, cancel, reschedule
@@ -22,13 +21,12 @@ PATIENTS = (
 )
 
 
-def book_demo_appointments(session: Session, client: Client) -> int:
+def book_demo_appointments(session: Session, client: Client, now: datetime) -> int:
     """Book a handful of appointments for `client` over the coming week, reschedule one
     and cancel one; returns how many were booked. Called once, when the demo is created.
 
     Runs in the caller's unit of work: booking goes on in it, never commits it.
     """
-    now = system_now()
     practitioners = list(
         session.scalars(
             select(Practitioner)

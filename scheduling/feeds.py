@@ -27,6 +27,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desk.models import Appointment, AppointmentType, Client, FeedToken, Practitioner
+from desk.models.states import AppointmentStatus
 
 FORMAT_VERSION = "1"  # bump when the event text changes shape: every ETag changes with it
 PAST_DAYS = 92  # the feed shows appointments from about three months back onwards
@@ -231,7 +232,7 @@ def _variant(
 
 def _live(token: FeedToken, window_start: datetime) -> object:
     q = _scope(select(Appointment), token, window_start)
-    return q.where(Appointment.status != "cancelled").order_by(  # type: ignore[attr-defined]
+    return q.where(Appointment.status != AppointmentStatus.CANCELLED).order_by(  # type: ignore[attr-defined]
         Appointment.starts_at, Appointment.id
     )
 
@@ -254,7 +255,7 @@ def build_feed(session: Session, token: FeedToken, state: FeedState) -> bytes:
         token,
         state.window_start,
     )
-    keys_q = keys_q.where(Appointment.status != "cancelled").order_by(  # type: ignore[attr-defined]
+    keys_q = keys_q.where(Appointment.status != AppointmentStatus.CANCELLED).order_by(  # type: ignore[attr-defined]
         Appointment.starts_at, Appointment.id
     )
     rows = session.execute(keys_q).all()

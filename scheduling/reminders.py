@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.phone import is_mobile
 from desk.models import Appointment, Client, Practitioner
+from desk.models.states import AppointmentStatus, Channel
 from desk.outbox.queue import enqueue
 
 # Booked further ahead than this, the reminder goes one day earlier.
@@ -69,7 +70,7 @@ def queue_confirmation(
     )
     enqueue(
         session,
-        channel="sms",
+        channel=Channel.SMS,
         recipient=appt.patient_phone or "",
         body=body,
         kind="confirmation",
@@ -97,7 +98,7 @@ def send_due_reminders(session: Session, now: datetime, public_base_url: str) ->
         select(Appointment, Client)
         .join(Client, Client.id == Appointment.client_id)
         .where(
-            Appointment.status == "booked",
+            Appointment.status == AppointmentStatus.BOOKED,
             Appointment.reminder_sent_at.is_(None),
             Appointment.patient_phone.is_not(None),
             Appointment.starts_at > now,
@@ -121,7 +122,7 @@ def send_due_reminders(session: Session, now: datetime, public_base_url: str) ->
         tz = ZoneInfo(client.timezone)
         enqueue(
             session,
-            channel="sms",
+            channel=Channel.SMS,
             recipient=appt.patient_phone or "",
             body=(
                 f"{client.name} : rappel de votre RDV {when_fr(appt.starts_at, tz)}. "

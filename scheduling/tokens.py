@@ -23,7 +23,7 @@ API_KEY_PREFIX = "pk_"
 def client_by_slug(session: Session, slug: str) -> Client:
     client = session.scalar(select(Client).where(Client.slug == slug))
     if client is None:
-        raise NotFound(f"Client inconnu : {slug}", "client")
+        raise NotFound("client_slug_not_found", "client", slug=slug)
     return client
 
 
@@ -33,7 +33,7 @@ def create_feed_token(
     if practitioner_id is not None:
         practitioner = session.get(Practitioner, practitioner_id)
         if practitioner is None or practitioner.client_id != client_id:
-            raise NotFound("Praticien inconnu pour ce client.", "practitioner")
+            raise NotFound("practitioner_not_of_client", "practitioner")
     row = FeedToken(
         client_id=client_id,
         practitioner_id=practitioner_id,
@@ -48,9 +48,9 @@ def create_feed_token(
 def _live_token(session: Session, token: str) -> FeedToken:
     row = session.scalar(select(FeedToken).where(FeedToken.token == token))
     if row is None:
-        raise NotFound("Jeton inconnu.", "token")
+        raise NotFound("feed_token_not_found", "token")
     if row.revoked_at is not None:
-        raise DomainError("Ce jeton est déjà révoqué.", "token")
+        raise DomainError("feed_token_revoked", "token")
     return row
 
 

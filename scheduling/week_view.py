@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_to_utc
 from desk.models import Appointment, AppointmentType, BusyBlock, Client, Practitioner
+from desk.models.states import AppointmentStatus
 from scheduling.availability import Slot, availability
 
 FIRST_HOUR = 7
@@ -89,7 +90,7 @@ def week_view(
     )
     appointments = appointments.where(
         Appointment.client_id == client.id,
-        Appointment.status == "booked",
+        Appointment.status == AppointmentStatus.BOOKED,
         Appointment.starts_at < end,
         Appointment.ends_at > start,
     )

@@ -141,10 +141,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def demo(db: Database, settings: Settings) -> str:
     """Load the demo desk; returns what `desk demo` prints."""
+    from desk.base.clock import system_now
     from desk.demo import load_demo
 
     with db.session() as s:
-        return load_demo(s, settings)
+        return load_demo(s, settings, system_now())
 
 
 def demo_id(session: Session) -> int:

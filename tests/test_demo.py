@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk.base.clock import system_now
 from desk.base.config import Settings
 from desk.base.db import Database
 from desk.demo import load_demo
@@ -16,11 +17,11 @@ def _counts(session: Session) -> dict[str, int]:
 
 def test_demo_twice_gives_the_same_rows(db: Database, settings: Settings) -> None:
     with db.session() as s:
-        first_output = load_demo(s, settings)
+        first_output = load_demo(s, settings, system_now())
     with db.session() as s:
         first = _counts(s)
     with db.session() as s:
-        second_output = load_demo(s, settings)
+        second_output = load_demo(s, settings, system_now())
     with db.session() as s:
         assert _counts(s) == first
     assert first_output == second_output

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from desk.base.db import Database
 from desk.messages.digest import send_due_digests
 from desk.messages.intake import take_message
-from desk.models import Message, Outbox
+from desk.models import Closure, Message, Outbox
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.dispatch import Dispatcher
 from tests.local_servers import SmtpServer, smtp_overrides
@@ -104,3 +104,37 @@ def test_urgent_only_contacts_get_no_digest(session: Session) -> None:
     )
     take_message(session, client_id=client.id, body="Devis", now=TUESDAY_NOON)
     assert send_due_digests(session, WINDOW_END + timedelta(minutes=1)) == 0
+
+
+def test_no_digest_for_a_window_the_practice_is_closed_its_messages_wait_for_the_next(
+    session: Session,
+) -> None:
+    client = make_client(session, delivery="digest")
+    session.add(
+        Closure(client_id=client.id, starts_on=date(2025, 1, 14), ends_on=date(2025, 1, 14))
+    )
+    take_message(session, client_id=client.id, body="Pendant la fermeture", now=TUESDAY_NOON)
+    assert send_due_digests(session, WINDOW_END + timedelta(minutes=5)) == 0
+    assert send_due_digests(session, WINDOW_END + timedelta(days=1, minutes=5)) == 2
+    assert "Pendant la fermeture" in rows(session)[0].body
+
+
+# Easter Monday 21 April 2025, a French public holiday; Paris = UTC+2, so 14:00 is 12:00 UTC.
+EASTER_MONDAY_END = datetime(2025, 4, 21, 12, 0, tzinfo=UTC)
+
+
+def test_no_digest_on_a_public_holiday_the_desk_does_not_cover(session: Session) -> None:
+    client = make_client(session, delivery="digest")
+    take_message(session, client_id=client.id, body="Lundi de Pâques", now=EASTER_MONDAY_END)
+    assert send_due_digests(session, EASTER_MONDAY_END + timedelta(minutes=5)) == 0
+    assert send_due_digests(session, EASTER_MONDAY_END + timedelta(days=1, minutes=5)) == 2
+
+
+def test_a_covered_public_holiday_gets_one_digest_at_midnight(session: Session) -> None:
+    client = make_client(session, delivery="digest")
+    client.holiday_policy = "covered"
+    take_message(session, client_id=client.id, body="Lundi de Pâques", now=EASTER_MONDAY_END)
+    assert send_due_digests(session, EASTER_MONDAY_END + timedelta(minutes=5)) == 0
+    midnight = datetime(2025, 4, 21, 22, 0, tzinfo=UTC)  # 00:00 in Paris
+    assert send_due_digests(session, midnight + timedelta(minutes=5)) == 2
+    assert "21/04 00:00-00:00" in rows(session)[0].body

@@ -85,7 +85,8 @@ def test_every_fault_of_a_message_is_reported_by_field(session: Session) -> None
             now=TUESDAY_NOON,
         )
     assert set(caught.value.errors) == {"body", "caller_number", "urgency", "reason"}
-    assert "vide" in caught.value.errors["body"]
+    assert caught.value.errors["body"].code == "message_empty"
+    assert "empty" in caught.value.errors["body"].message
     assert session.scalars(select(Message)).all() == []
 
 

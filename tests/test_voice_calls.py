@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from desk.calls.routing import accepted_call
+from desk.calls.live import accepted_call
 from desk.models import Call, CallAttempt, Message
 from tests.conftest import pin_clock
 from tests.routing_helpers import (
@@ -135,10 +135,12 @@ def test_pressing_1_bridges_her_and_pops_the_call_on_her_desk(
     root = twiml(press(client, CLAIRE, "1"))
     assert list(root) == []  # an empty response bridges the legs
     claire = secretary(session, "Claire")
-    call = accepted_call(session, claire.id, since=LUNCH)
+    live = accepted_call(session, claire.id, at=LUNCH)
+    assert live is not None and live.accepted_at == LUNCH
+    call = session.get(Call, live.call_id)
     assert call is not None and call.call_sid == SID
     assert (call.handled_by_id, call.answered_at, call.outcome) == (claire.id, LUNCH, "answered")
-    assert accepted_call(session, secretary(session, "Sophie").id, since=LUNCH) is None
+    assert accepted_call(session, secretary(session, "Sophie").id, at=LUNCH) is None
 
     root = twiml(dial_result(client, 0, "completed", bridged=True))
     assert tags(root) == ["Hangup"]

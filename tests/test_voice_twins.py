@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
+from desk.base.clock import system_now
 from desk.calls import incoming as routing_incoming
 from desk.calls import routing
 from desk.models import Call, CallAttempt, WebhookReceipt
-from desk.models.base import utcnow
 from tests.conftest import pin_clock
 from tests.routing_helpers import CLAIRE, dialled, paris, twiml
 from tests.twilio import fixture, signed_post
@@ -52,7 +52,7 @@ def twin_wins_after_the_reads(
             if receipt_key is not None:
                 other.connection().execute(
                     insert(WebhookReceipt),
-                    {"key": receipt_key, "response": TWIN_TWIML, "created_at": utcnow()},
+                    {"key": receipt_key, "response": TWIN_TWIML, "created_at": system_now()},
                 )
         return found
 

@@ -20,6 +20,7 @@ from desk.models import (
     Shift,
     Training,
 )
+from desk.models.states import AttemptOutcome
 from tests.conftest import _csrf_token
 from tests.conftest import demo_id as demo_id  # re-exported for the web tests
 
@@ -95,7 +96,8 @@ def demo_call(
                     secretary_id=secretary.id,
                     number=secretary.phone,
                     started_at=accepted_at or at,
-                    outcome="accepted",
+                    accepted_at=accepted_at or at,
+                    outcome=AttemptOutcome.ACCEPTED,
                 )
             )
         return call.id

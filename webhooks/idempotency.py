@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.models import WebhookReceipt
-from desk.models.base import utcnow
+from desk.request_context import now
 
 TOKEN_HEADER = "I-Twilio-Idempotency-Token"
 _MAX_KEY = 200
@@ -42,5 +42,5 @@ def replay(session: Session, key: str) -> str | None:
 
 def remember(session: Session, key: str, response: str) -> None:
     """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
-    params = {"key": key, "response": response, "created_at": utcnow()}
+    params = {"key": key, "response": response, "created_at": now()}
     connection_of(session).execute(_INSERT, params)

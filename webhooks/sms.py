@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from desk.base.clock import now
 from desk.messages.inbound_sms import handle_inbound
 from desk.outbox.queue import record_status
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from webhooks import bp
 from webhooks.signature import twilio_signed
 

@@ -12,6 +12,7 @@ from typing import Any
 from twilio.twiml.voice_response import VoiceResponse
 
 from desk.base.config import Settings
+from desk.base.words import gettext_for, word
 from desk.calls.routing import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 
 VOICE_PATH = "/webhooks/voice"
@@ -20,21 +21,8 @@ MAX_VOICEMAIL_SECONDS = 180
 SCREEN_SECONDS = 6
 
 _LANGUAGES = {"fr": "fr-FR", "en": "en-GB", "de": "de-DE", "es": "es-ES", "it": "it-IT"}
-_PHRASES: dict[str, dict[str, str]] = {
-    "fr": {
-        "voicemail": "Nos secrétaires sont toutes en ligne. Laissez votre message après le bip.",
-        "thanks": "Merci, votre message a bien été enregistré. Au revoir.",
-        "not_in_service": "Le numéro que vous avez composé n'est pas en service. Au revoir.",
-    },
-    "en": {
-        "voicemail": "All our secretaries are busy. Please leave a message after the tone.",
-        "thanks": "Thank you, your message has been recorded. Goodbye.",
-        "not_in_service": "The number you have dialled is not in service. Goodbye.",
-    },
-}
-# Said to the secretary, whose desk works in French.
-SCREEN_PROMPT = "Appel pour {client}. Appuyez sur 1 pour prendre l'appel."
-SCREEN_PROMPT_UNKNOWN = "Appel entrant. Appuyez sur 1 pour prendre l'appel."
+# The secretary's desk works in French: the screening prompt is said in it.
+SECRETARY_LOCALE = "fr"
 
 
 @dataclass(frozen=True)
@@ -71,8 +59,9 @@ class VoiceConfig:
         response.say(text, voice=voice, language=language)
 
 
-def _phrase(locale: str, key: str) -> str:
-    return _PHRASES.get(locale, _PHRASES["fr"])[key]
+def _phrase(locale: str, code: str, **params: object) -> str:
+    """Spoken words from the catalogue (`desk.base.words`), French for other languages."""
+    return word(code, gettext_for(locale), **params)
 
 
 def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
@@ -91,12 +80,12 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
         if decision.greeting:
             cfg.say(response, decision.greeting, decision.locale)
         if decision.action == VOICEMAIL:
-            cfg.say(response, _phrase(decision.locale, "voicemail"), decision.locale)
+            cfg.say(response, _phrase(decision.locale, "say_voicemail"), decision.locale)
         elif decision.message:
             cfg.say(response, decision.message, decision.locale)
         _record(response, cfg, cfg.url("voicemail"))
     elif decision.action == NOT_IN_SERVICE:
-        cfg.say(response, _phrase("fr", "not_in_service"), "fr")
+        cfg.say(response, _phrase("fr", "say_not_in_service"), "fr")
         response.hangup()
     elif decision.action == HANGUP:
         response.hangup()
@@ -125,8 +114,12 @@ def screen_prompt(client_name: str, cfg: VoiceConfig) -> str:
         action=cfg.url("screen-result"),
         action_on_empty_result=True,
     )
-    text = SCREEN_PROMPT.format(client=client_name) if client_name else SCREEN_PROMPT_UNKNOWN
-    cfg.say(gather, text, "fr")
+    text = (
+        _phrase(SECRETARY_LOCALE, "say_screen_prompt", client=client_name)
+        if client_name
+        else _phrase(SECRETARY_LOCALE, "say_screen_prompt_unknown")
+    )
+    cfg.say(gather, text, SECRETARY_LOCALE)
     response.hangup()
     return str(response)
 
@@ -144,7 +137,7 @@ def hangup() -> str:
 
 def voicemail_saved(locale: str, cfg: VoiceConfig) -> str:
     response = VoiceResponse()
-    cfg.say(response, _phrase(locale, "thanks"), locale)
+    cfg.say(response, _phrase(locale, "say_thanks"), locale)
     response.hangup()
     return str(response)
 

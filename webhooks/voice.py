@@ -14,10 +14,9 @@ from flask import Response, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.base.clock import now
 from desk.base.db import begin_immediate, begin_read_first
 from desk.calls import routing
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
 from webhooks.signature import twilio_signed

@@ -15,10 +15,9 @@ from sqlalchemy import select
 
 from desk.api import bp
 from desk.api.problems import problem
-from desk.base.clock import now
 from desk.base.errors import DomainError
 from desk.models import Appointment
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from scheduling.availability import Slot, availability
 from scheduling.booking import book, cancel, get_appointment, reschedule
 from scheduling.tokens import client_for_api_key
@@ -47,29 +46,29 @@ def api_key_required(view: F) -> F:
 
 def _when(value: Any, field: str) -> datetime:
     if not isinstance(value, str):
-        raise DomainError("Date attendue (ISO 8601 avec fuseau).", field)
+        raise DomainError("api_datetime_expected", field)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise DomainError("Date invalide (ISO 8601 avec fuseau).", field) from None
+        raise DomainError("api_datetime_invalid", field) from None
     if parsed.tzinfo is None:
-        raise DomainError("La date doit porter son fuseau (Z ou +01:00).", field)
+        raise DomainError("api_datetime_needs_zone", field)
     return parsed
 
 
 def _int(value: Any, field: str) -> int:
     if isinstance(value, bool):
-        raise DomainError("Nombre entier attendu.", field)
+        raise DomainError("api_integer_expected", field)
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise DomainError("Nombre entier attendu.", field) from None
+        raise DomainError("api_integer_expected", field) from None
 
 
 def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise DomainError("Corps JSON (objet) attendu.", None)
+        raise DomainError("api_json_object_expected", None)
     return data
 
 
@@ -123,11 +122,11 @@ def create_appointment() -> tuple[Response, int]:
     phone = data.get("patient_phone")
     notes = data.get("notes", "")
     if not isinstance(name, str):
-        raise DomainError("Nom du patient attendu.", "patient_name")
+        raise DomainError("api_patient_name_expected", "patient_name")
     if phone is not None and not isinstance(phone, str):
-        raise DomainError("Numéro attendu en texte.", "patient_phone")
+        raise DomainError("api_phone_text_expected", "patient_phone")
     if not isinstance(notes, str):
-        raise DomainError("Texte attendu.", "notes")
+        raise DomainError("api_text_expected", "notes")
     appt = book(
         session,
         client_id=g.api_client_id,

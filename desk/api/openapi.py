@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from desk.api import bp
+from desk.models.states import AppointmentStatus
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -177,7 +178,7 @@ DOCUMENT: dict[str, Any] = {
                     "patient_name": {"type": "string"},
                     "patient_phone": {"type": ["string", "null"]},
                     "notes": {"type": "string"},
-                    "status": {"type": "string", "enum": ["booked", "cancelled"]},
+                    "status": {"type": "string", "enum": list(AppointmentStatus)},
                     "sequence": {"type": "integer"},
                     "updated_at": DT,
                 },

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, json
+from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from desk.api import bp
 from desk.base.errors import Conflict, DomainError, NotFound
+from desk.base.words import DEFAULT_LOCALE, SUPPORTED_LOCALES, gettext_for, say
 
 TITLES = {
     400: "Bad Request",
@@ -31,10 +32,16 @@ def problem(status: int, detail: str, field: str | None = None, **extra: Any) ->
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 
+def detail(error: DomainError) -> str:
+    """The error's words in the API caller's language (Accept-Language; French by default)."""
+    locale = request.accept_languages.best_match(SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+    return say(error, gettext_for(locale or DEFAULT_LOCALE))
+
+
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError) -> Response:
     if isinstance(exc, NotFound):
-        return problem(404, exc.message, exc.field)
+        return problem(404, detail(exc), exc.field)
     if isinstance(exc, Conflict):
         slots = getattr(exc, "next_slots", None)
         extra = {}
@@ -43,8 +50,8 @@ def _domain_error(exc: DomainError) -> Response:
                 {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
                 for s in slots
             ]
-        return problem(409, exc.message, exc.field, **extra)
-    return problem(422, exc.message, exc.field)
+        return problem(409, detail(exc), exc.field, **extra)
+    return problem(422, detail(exc), exc.field)
 
 
 @bp.errorhandler(HTTPException)

@@ -1,4 +1,10 @@
-"""The current time, replaceable per app so tests and the simulator can pin it."""
+"""The one clock: aware UTC now, and the type of anything that tells the time.
+
+Domain functions never read the clock: they take `now`/`at` as an argument. The edges
+own a `Clock` and pass its reading down: a request reads the app's pinned clock
+(`desk.request_context.now`, pinned by tests and the simulator with `set_clock`), a job
+reads its runtime's, a command its context's (`desk.cli.base.clock_from`).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,5 @@ Clock = Callable[[], datetime]
 
 
 def system_now() -> datetime:
+    """The system's aware UTC now: the default clock everywhere."""
     return datetime.now(UTC)
-
-
-def now() -> datetime:
-    """Aware UTC now: the app's clock inside a Flask app context, the system's otherwise."""
-    try:
-        from flask import current_app
-
-        clock: Clock = current_app.extensions.get("desk.clock", system_now)
-    except RuntimeError:  # no app context: CLI, scheduler, plain domain code
-        return system_now()
-    return clock()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import phonenumbers
 
+from desk.base.errors import DomainError
+
 # French overseas departments and territories share the +33 trunk habits (0692…, 0690…)
 # but have their own country codes; a number that is not valid in metropolitan France
 # is retried against each of them.
 OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF", "NC", "PF", "WF")
 
 
-class InvalidPhoneNumber(ValueError):
-    """The input is not a phone number we can dial; the message says why, in French."""
+class InvalidPhoneNumber(DomainError, ValueError):
+    """The input is not a phone number we can dial; the code says why (`raw` quotes it)."""
 
 
 def normalise(raw: str, region: str = "FR") -> str:
@@ -21,7 +23,7 @@ def normalise(raw: str, region: str = "FR") -> str:
     """
     text = (raw or "").strip()
     if not text:
-        raise InvalidPhoneNumber("numéro vide")
+        raise InvalidPhoneNumber("phone_empty")
     # "+33 (0)6 12…": the national trunk prefix in brackets must go, or it is read as a digit.
     text = text.replace("(0)", "")
     if text.startswith("00"):
@@ -30,12 +32,12 @@ def normalise(raw: str, region: str = "FR") -> str:
         try:
             number = phonenumbers.parse(text, candidate_region)
         except phonenumbers.NumberParseException:
-            raise InvalidPhoneNumber(f"« {raw} » n'est pas un numéro de téléphone") from None
+            raise InvalidPhoneNumber("phone_not_a_number", raw=raw) from None
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if text.startswith("+"):
             break  # an international number is what it is; other regions will not help
-    raise InvalidPhoneNumber(f"« {raw} » n'est pas un numéro valide")
+    raise InvalidPhoneNumber("phone_invalid", raw=raw)
 
 
 def is_mobile(e164: str) -> bool:

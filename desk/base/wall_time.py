@@ -71,7 +71,9 @@ def occurrences(
             if s < end:
                 end_day = day if rule.end > rule.start else day + timedelta(days=1)
                 e = local_to_utc(end_day, rule.end, tz)
-                if e > start:
+                # s == e when the whole occurrence falls in a spring-forward gap (02:30 to
+                # 03:30 on the day 02:00 jumps to 03:00): it never happens, skip it.
+                if e > start and e > s:
                     yield s, e
         day += timedelta(days=1)
 

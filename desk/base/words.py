@@ -3,7 +3,7 @@
 Babel extracts every `N_("…")` below (see `babel.cfg`); `desk/translations/{fr,en}`
 hold the French and English strings, and `tests/test_translations.py` fails when one
 is missing. Domain code names a code; the edges (web, API, CLI, TwiML) translate it
-with the gettext of the reader's locale: Flask-Babel's in a request, `translator(locale)`
+with the gettext of the reader's locale: Flask-Babel's in a request, `gettext_for(locale)`
 elsewhere.
 
 Each area adds its codes in its own section, in the order the area is read.
@@ -37,19 +37,99 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+SUPPORTED_LOCALES = ("fr", "en")
+DEFAULT_LOCALE = "fr"
+
 WORDS: dict[str, str] = {
     # --- base ---
     "not_found": N_("Not found."),
+    "phone_empty": N_("The number is empty."),
+    "phone_not_a_number": N_("“%(raw)s” is not a phone number."),
+    "phone_invalid": N_("“%(raw)s” is not a valid number."),
+    # --- clients ---
+    "client_not_found": N_("Unknown client."),
+    "client_slug_not_found": N_("Unknown client: %(slug)s."),
+    "call_not_found": N_("Unknown call."),
+    "client_part_not_found": N_("This item no longer exists."),
+    "desk_number_taken": N_("This number is already assigned to a client."),
+    "contact_needs_phone_or_email": N_("A phone number or an e-mail address is needed."),
+    "validity_ends_before_start": N_("The end of validity comes before its start."),
+    # --- rota ---
+    "secretary_not_trained": N_("This secretary is not trained for this client."),
+    "weekdays_required": N_("Choose at least one day."),
+    "end_equals_start": N_("The end must differ from the start."),
+    "shift_not_found": N_("Unknown shift."),
+    "shift_not_on_day": N_("This shift does not take place on that day."),
+    "already_her_shift": N_("It is already her shift."),
+    "last_day_before_first": N_("The last day comes before the first."),
+    "override_not_found": N_("Unknown replacement."),
+    "absence_not_found": N_("Unknown absence."),
+    # --- calls ---
+    "say_voicemail": N_("All our secretaries are busy. Please leave a message after the tone."),
+    "say_thanks": N_("Thank you, your message has been recorded. Goodbye."),
+    "say_not_in_service": N_("The number you have dialled is not in service. Goodbye."),
+    "say_screen_prompt": N_("Call for %(client)s. Press 1 to take the call."),
+    "say_screen_prompt_unknown": N_("Incoming call. Press 1 to take the call."),
+    # --- messages ---
+    "message_not_found": N_("Unknown message."),
+    "message_empty": N_("The message is empty: write what the caller asked."),
+    "message_too_long": N_("The message is too long (%(length)s characters, %(max)s at most)."),
+    "caller_name_too_long": N_("The name is too long (%(max)s characters at most)."),
+    "reason_too_long": N_("The reason is too long (%(max)s characters at most)."),
+    "urgency_invalid": N_("Urgency: “normal” or “urgent”."),
+    "caller_number_invalid": N_("The caller's number is not a valid phone number."),
+    "call_not_of_client": N_("This call is not a call of this client."),
+    # --- appointments ---
+    "practitioner_not_found": N_("Unknown practitioner."),
+    "practitioner_not_of_client": N_("Unknown practitioner for this client."),
+    "appointment_type_not_found": N_("Unknown appointment type."),
+    "appointment_type_inactive": N_("This appointment type is no longer offered."),
+    "appointment_not_found": N_("Appointment not found."),
+    "appointment_cancelled": N_("This appointment is cancelled."),
+    "patient_name_required": N_("The patient's name is required."),
+    "patient_name_too_long": N_("The patient's name is too long (%(max)s characters at most)."),
+    "patient_phone_invalid": N_("Invalid phone number."),
+    "datetime_without_zone": N_("A date without a time zone."),
+    "slot_too_soon": N_("This slot is too soon or already past."),
+    "slot_outside_opening": N_("This slot is outside opening hours."),
+    "slot_taken": N_("This slot has just been taken (slot already taken)."),
+    "range_end_before_start": N_("The end must come after the start."),
+    "range_too_long": N_("The period is too long (%(days)s days at most)."),
+    "step_invalid": N_("Invalid step."),
+    "cancel_link_unknown": N_("Unknown cancellation link."),
+    "feed_token_not_found": N_("Unknown token."),
+    "feed_token_revoked": N_("This token is already revoked."),
+    "api_key_not_found": N_("Unknown key."),
+    "api_key_revoked": N_("This key is already revoked."),
+    # --- api ---
+    "api_datetime_expected": N_("A date is expected (ISO 8601 with a time zone)."),
+    "api_datetime_invalid": N_("Invalid date (ISO 8601 with a time zone)."),
+    "api_datetime_needs_zone": N_("The date must carry its time zone (Z or +01:00)."),
+    "api_integer_expected": N_("A whole number is expected."),
+    "api_json_object_expected": N_("A JSON body (an object) is expected."),
+    "api_patient_name_expected": N_("The patient's name is expected."),
+    "api_phone_text_expected": N_("The number is expected as text."),
+    "api_text_expected": N_("Text is expected."),
 }
+
+
+def word(code: str, gettext: Gettext, **params: object) -> str:
+    """The words of `code` through `gettext`, its params filled in."""
+    template = WORDS.get(code)
+    if template is None:  # an unregistered code is shown as it is (tests forbid it)
+        return code
+    text = gettext(template)
+    return text % params if params else text
 
 
 def say(error: Worded, gettext: Gettext) -> str:
     """The error's words through `gettext`, its params filled in."""
-    template = WORDS.get(error.code)
-    if template is None:  # an unregistered code is shown as it is (tests forbid it)
-        return error.code
-    text = gettext(template)
-    return text % error.params if error.params else text
+    return word(error.code, gettext, **error.params)
+
+
+def supported(locale: str | None) -> str:
+    """`locale` if the desk speaks it, else French (the default)."""
+    return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
 
 
 @cache
@@ -59,4 +139,5 @@ def translator(locale: str) -> NullTranslations:
 
 
 def gettext_for(locale: str) -> Gettext:
-    return translator(locale).gettext
+    """Gettext of `locale` (French for a language the desk does not speak)."""
+    return translator(supported(locale)).gettext

@@ -22,6 +22,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
+from desk.models.states import AttemptOutcome
 from desk.rota.coverage import CoverageRules
 
 _CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
@@ -170,7 +171,7 @@ def insert_attempts(
                 "secretary_id": secretary_id,
                 "number": number,
                 "started_at": at,
-                "outcome": "ringing",
+                "outcome": AttemptOutcome.RINGING,
             }
             for secretary_id, number in numbers.items()
         ],

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desk.clients.access import visible_calls_query
 from desk.models import Call, CallAttempt, Secretary, User
+from desk.models.states import AttemptOutcome
 
 LOG_LIMIT = 200
 
@@ -58,7 +59,11 @@ def _row(call: Call, names: dict[int, str]) -> CallRow:
     taker = call.handled_by_id
     if taker is None:
         taker = next(
-            (a.secretary_id for a in call.attempts if a.outcome in ("accepted", "completed")),
+            (
+                a.secretary_id
+                for a in call.attempts
+                if a.outcome in (AttemptOutcome.ACCEPTED, AttemptOutcome.COMPLETED)
+            ),
             None,
         )
     return CallRow(

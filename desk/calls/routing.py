@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
@@ -21,25 +22,38 @@ from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.calls import incoming
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
+from desk.models.states import AttemptOutcome, CallOutcome
 from desk.rota import Rota
 
 log = logging.getLogger(__name__)
 
-DIAL = "dial"
-VOICEMAIL = "voicemail"
-AFTER_HOURS = "after-hours"
-NOT_IN_SERVICE = "not-in-service"
-HANGUP = "hangup"
+
+class Action(StrEnum):
+    """What a Decision tells the webhooks to do with the caller."""
+
+    DIAL = "dial"
+    VOICEMAIL = "voicemail"
+    AFTER_HOURS = "after-hours"
+    NOT_IN_SERVICE = "not-in-service"
+    HANGUP = "hangup"
+
+
+# Module names the webhooks import.
+DIAL = Action.DIAL
+VOICEMAIL = Action.VOICEMAIL
+AFTER_HOURS = Action.AFTER_HOURS
+NOT_IN_SERVICE = Action.NOT_IN_SERVICE
+HANGUP = Action.HANGUP
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 # What Twilio's DialCallStatus says about the legs of a step nobody accepted. "completed"
 # without a bridge means a leg answered but nobody pressed 1 (a carrier voicemail).
 _LEG_OUTCOMES = {
-    "no-answer": "no-answer",
-    "busy": "busy",
-    "failed": "failed",
-    "canceled": "no-answer",
-    "completed": "no-key",
+    "no-answer": AttemptOutcome.NO_ANSWER,
+    "busy": AttemptOutcome.BUSY,
+    "failed": AttemptOutcome.FAILED,
+    "canceled": AttemptOutcome.NO_ANSWER,
+    "completed": AttemptOutcome.NO_KEY,
 }
 
 
@@ -47,7 +61,7 @@ _LEG_OUTCOMES = {
 class Decision:
     """What to do with the caller now; the webhooks turn it into TwiML."""
 
-    action: str
+    action: Action
     client_name: str = ""
     greeting: str = ""
     locale: str = "fr"
@@ -87,16 +101,20 @@ def start_call(
     )
     client, rules = found.client, found.rules
     if client is None or rules is None:
-        incoming.insert_call(conn, client_id=None, outcome=NOT_IN_SERVICE, plan=[], **new)
+        incoming.insert_call(
+            conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **new
+        )
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
     if not rules.at(at).covered:
-        incoming.insert_call(conn, client_id=client.id, outcome=AFTER_HOURS, plan=[], **new)
+        incoming.insert_call(
+            conn, client_id=client.id, outcome=CallOutcome.AFTER_HOURS, plan=[], **new
+        )
         return _after_hours(client)
     steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)
     plan = [[r.secretary_id for r in step] for step in steps]
     call_id = incoming.insert_call(
-        conn, client_id=client.id, outcome="in-progress", plan=plan, **new
+        conn, client_id=client.id, outcome=CallOutcome.IN_PROGRESS, plan=plan, **new
     )
     phones = {r.secretary_id: r.phone for step in steps for r in step}
     return _ring(conn, call_id, plan, client, 0, at, greet=True, phones=phones)
@@ -153,7 +171,7 @@ def _replay(session: Session, call: Call) -> Decision:
     client = session.get(Client, call.client_id) if call.client_id else None
     if client is None:
         return Decision(NOT_IN_SERVICE)
-    if call.outcome == AFTER_HOURS:
+    if call.outcome == CallOutcome.AFTER_HOURS:
         return _after_hours(client)
     position = _current_position(session, call) or 0
     attempts = session.scalars(
@@ -214,16 +232,16 @@ def screen_result(
         return False
     attempt.leg_sid = attempt.leg_sid or leg_sid
     if digits.strip() != "1":
-        attempt.outcome = "no-key" if not digits.strip() else "declined"
+        attempt.outcome = AttemptOutcome.NO_KEY if not digits.strip() else AttemptOutcome.DECLINED
         return False
     if call.handled_by_id is not None and call.handled_by_id != attempt.secretary_id:
-        attempt.outcome = "declined"  # her pair partner was quicker
+        attempt.outcome = AttemptOutcome.DECLINED  # her pair partner was quicker
         return False
-    attempt.outcome = "accepted"
+    attempt.outcome = AttemptOutcome.ACCEPTED
     attempt.accepted_at = at
     call.handled_by_id = attempt.secretary_id
     call.answered_at = at
-    call.outcome = "answered"
+    call.outcome = CallOutcome.ANSWERED
     return True
 
 
@@ -251,19 +269,19 @@ def dial_result(
     attempts = session.scalars(
         select(CallAttempt).where(CallAttempt.call_id == call.id, CallAttempt.position == position)
     ).all()
-    accepted = [a for a in attempts if a.outcome == "accepted"]
+    accepted = [a for a in attempts if a.outcome == AttemptOutcome.ACCEPTED]
     if accepted and (bridged or dial_status == "completed"):
         accepted[0].duration_seconds = duration
         for attempt in attempts:
-            if attempt.outcome == "ringing":
-                attempt.outcome = "no-answer"
+            if attempt.outcome == AttemptOutcome.RINGING:
+                attempt.outcome = AttemptOutcome.NO_ANSWER
         return Decision(HANGUP, client.name, locale=client.locale)
     for attempt in attempts:
-        if attempt.outcome in ("ringing", "accepted"):
+        if attempt.outcome in (AttemptOutcome.RINGING, AttemptOutcome.ACCEPTED):
             # An accepted leg whose bridge failed (she hung up first) counts as a miss.
-            attempt.outcome = _LEG_OUTCOMES.get(dial_status, "no-answer")
+            attempt.outcome = _LEG_OUTCOMES.get(dial_status, AttemptOutcome.NO_ANSWER)
     if call.handled_by_id is not None and accepted:
-        call.handled_by_id, call.answered_at, call.outcome = None, None, "in-progress"
+        call.handled_by_id, call.answered_at, call.outcome = None, None, CallOutcome.IN_PROGRESS
     return _ring(session, call.id, call.plan, client, position + 1, at, greet=False)
 
 
@@ -285,8 +303,8 @@ def save_voicemail(
     call.recording_url = recording_url
     call.recording_sid = recording_sid or call.recording_sid
     call.recording_duration = duration
-    if call.outcome in ("in-progress", "missed"):
-        call.outcome = VOICEMAIL
+    if call.outcome in (CallOutcome.IN_PROGRESS, CallOutcome.MISSED):
+        call.outcome = CallOutcome.VOICEMAIL
     return record_voicemail(
         session,
         call,
@@ -324,23 +342,12 @@ def close_call(
         return call
     call.ended_at = at
     call.duration_seconds = duration
-    if call.outcome == "in-progress":
+    if call.outcome == CallOutcome.IN_PROGRESS:
         if call.handled_by_id is not None:
-            call.outcome = "answered"
+            call.outcome = CallOutcome.ANSWERED
         elif call.recording_url:
-            call.outcome = VOICEMAIL
+            call.outcome = CallOutcome.VOICEMAIL
         else:
-            call.outcome = "missed"
+            call.outcome = CallOutcome.MISSED
             notify_missed_call(session, call)
     return call
-
-
-def accepted_call(session: Session, secretary_id: int, since: datetime) -> Call | None:
-    """The latest call `secretary_id` accepted since `since` (the web desk pops its fiche)."""
-    return session.scalar(
-        select(Call)
-        .join(CallAttempt, CallAttempt.call_id == Call.id)
-        .where(CallAttempt.secretary_id == secretary_id, CallAttempt.accepted_at >= since)
-        .order_by(CallAttempt.accepted_at.desc())
-        .limit(1)
-    )

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from twilio.request_validator import RequestValidator
 
-from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.base.phone import normalise
 
 ANSWERS = ("accept", "decline", "no-answer")
 MAX_TURNS = 25
@@ -86,10 +86,7 @@ def e164(number: str, *, withheld_ok: bool = False) -> str:
     """The number as Twilio would send it (E.164), typed in any French form."""
     if withheld_ok and number.strip().lower() in WITHHELD:
         return number.strip().lower()
-    try:
-        return normalise(number)
-    except InvalidPhoneNumber as exc:
-        raise SimulationError(str(exc)) from None
+    return normalise(number)  # InvalidPhoneNumber is a DomainError: the edges translate it
 
 
 def call_params(call_sid: str, to: str, caller: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from desk.cli.base import database_from, main, settings_from
+from desk.cli.base import clock_from, database_from, main, settings_from
 from desk.migrations import upgrade
 
 
@@ -26,5 +26,5 @@ def demo(ctx: click.Context) -> None:
     db = database_from(ctx)
     upgrade(db.engine)
     with db.session() as session:
-        summary = load_demo(session, settings_from(ctx))
+        summary = load_demo(session, settings_from(ctx), clock_from(ctx)())
     click.echo(summary)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
+from desk.base.clock import Clock, system_now
 from desk.base.config import ConfigError, Settings, database_url, load_settings
 from desk.base.db import Database
+from desk.base.errors import DomainError
+from desk.base.words import gettext_for, say
 
 
 @click.group()
@@ -35,3 +38,16 @@ def database_from(ctx: click.Context) -> Database:
     db = Database(database_url(settings_from(ctx)))
     ctx.find_root().call_on_close(db.dispose)
     return db
+
+
+def clock_from(ctx: click.Context) -> Clock:
+    """The command's clock: the system's, unless a caller put another in the root's meta."""
+    clock: Clock = ctx.find_root().meta.setdefault("desk.clock", system_now)
+    return clock
+
+
+def domain_failure(ctx: click.Context, error: DomainError) -> click.ClickException:
+    """A domain error as the command's error message, in the desk's language
+    (`server.default_locale`, French unless configured)."""
+    locale = settings_from(ctx)["server.default_locale"]
+    return click.ClickException(say(error, gettext_for(locale)))

@@ -8,9 +8,8 @@ from contextlib import contextmanager
 import click
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.base.errors import DomainError
-from desk.cli.base import database_from, main, settings_from
+from desk.cli.base import clock_from, database_from, domain_failure, main, settings_from
 from scheduling.feeds import feed_url
 from scheduling.tokens import (
     client_by_slug,
@@ -30,7 +29,7 @@ def _session(ctx: click.Context) -> Iterator[Session]:
         with db.session() as session:
             yield session
     except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+        raise domain_failure(ctx, exc) from None
     finally:
         db.dispose()
 
@@ -49,7 +48,7 @@ def feed_create(ctx: click.Context, slug: str, practitioner_id: int | None) -> N
     base = settings_from(ctx)["server.public_base_url"]
     with _session(ctx) as session:
         client = client_by_slug(session, slug)
-        row = create_feed_token(session, client.id, practitioner_id, system_now())
+        row = create_feed_token(session, client.id, practitioner_id, clock_from(ctx)())
         token = row.token
     click.echo(feed_url(base, token))
 
@@ -61,7 +60,7 @@ def feed_rotate(ctx: click.Context, token: str) -> None:
     """Revoke a token and print the URL of its replacement."""
     base = settings_from(ctx)["server.public_base_url"]
     with _session(ctx) as session:
-        new = rotate_feed_token(session, token, system_now()).token
+        new = rotate_feed_token(session, token, clock_from(ctx)()).token
     click.echo(feed_url(base, new))
 
 
@@ -71,7 +70,7 @@ def feed_rotate(ctx: click.Context, token: str) -> None:
 def feed_revoke(ctx: click.Context, token: str) -> None:
     """Revoke a token: its URL answers 404 at once."""
     with _session(ctx) as session:
-        revoke_feed_token(session, token, system_now())
+        revoke_feed_token(session, token, clock_from(ctx)())
     click.echo("revoked")
 
 
@@ -88,5 +87,5 @@ def apikey_create(ctx: click.Context, slug: str, label: str) -> None:
     """Create a key and print it (once: only its hash is kept)."""
     with _session(ctx) as session:
         client = client_by_slug(session, slug)
-        _, key = create_api_key(session, client.id, label, system_now())
+        _, key = create_api_key(session, client.id, label, clock_from(ctx)())
     click.echo(key)

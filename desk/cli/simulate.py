@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import click
 import requests
 
+from desk.base.errors import DomainError
 from desk.calls.simulation import ANSWERS, SimulationError, Simulator, Step, Transport, run_call
-from desk.cli.base import main, settings_from
+from desk.cli.base import domain_failure, main, settings_from
 
 
 def _http(target: str) -> Transport:
@@ -85,4 +86,6 @@ def call(
         raise click.ClickException(f"cannot reach the desk: {exc}") from None
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from None
+    except DomainError as exc:  # a number that is not one
+        raise domain_failure(ctx, exc) from None
     click.secho(f"call ended: {outcome}", bold=True)

@@ -29,7 +29,7 @@ def client_for(session: Session, user: User, client_id: int) -> Client:
     """The client if `user` may see it; NotFound otherwise (another tenant's object is 404)."""
     client = session.scalar(visible_clients_query(user).where(Client.id == client_id))
     if client is None:
-        raise NotFound("client not found")
+        raise NotFound("client_not_found")
     return client
 
 
@@ -45,5 +45,5 @@ def visible_calls_query(user: User) -> Select[Call]:
 def call_for(session: Session, user: User, call_id: int) -> Call:
     call = session.scalar(visible_calls_query(user).where(Call.id == call_id))
     if call is None:
-        raise NotFound("call not found")
+        raise NotFound("call_not_found")
     return call

@@ -36,12 +36,12 @@ FICHE_FIELDS = (
 def _phone(raw: str | None, field: str, *, required: bool) -> str | None:
     if not (raw or "").strip():
         if required:
-            raise DomainError("numéro vide", field=field)
+            raise DomainError("phone_empty", field=field)
         return None
     try:
         return normalise(raw or "")
     except InvalidPhoneNumber as exc:
-        raise DomainError(str(exc), field=field) from None
+        raise DomainError(exc.code, field=field, **exc.params) from None
 
 
 def update_fiche(client: Client, values: dict[str, Any]) -> Client:
@@ -66,7 +66,7 @@ def add_desk_number(session: Session, client: Client, number: str, label: str = 
     e164 = _phone(number, "number", required=True)
     taken = session.scalar(select(DeskNumber).where(DeskNumber.number == e164))
     if taken is not None:
-        raise DomainError("ce numéro est déjà attribué à un client", field="number")
+        raise DomainError("desk_number_taken", field="number")
     row = DeskNumber(client_id=client.id, number=e164, label=label.strip())
     session.add(row)
     session.flush()
@@ -87,7 +87,7 @@ def add_contact(session: Session, client: Client, data: ContactInput) -> Contact
     phone = _phone(data.phone, "phone", required=False)
     email = (data.email or "").strip() or None
     if phone is None and email is None:
-        raise DomainError("un téléphone ou un e-mail est nécessaire", field="phone")
+        raise DomainError("contact_needs_phone_or_email", field="phone")
     row = Contact(
         client_id=client.id,
         name=data.name.strip(),
@@ -112,11 +112,11 @@ def add_coverage(
     valid_until: date | None = None,
 ) -> CoverageWindow:
     if not weekdays:
-        raise DomainError("choisissez au moins un jour", field="weekdays")
+        raise DomainError("weekdays_required", field="weekdays")
     if start == end:
-        raise DomainError("la fin doit différer du début", field="end")
+        raise DomainError("end_equals_start", field="end")
     if valid_from and valid_until and valid_until < valid_from:
-        raise DomainError("la fin de validité précède le début", field="valid_until")
+        raise DomainError("validity_ends_before_start", field="valid_until")
     row = CoverageWindow(
         client_id=client.id,
         weekdays=format_weekdays(weekdays),
@@ -142,6 +142,6 @@ def remove_part(session: Session, client: Client, kind: str, part_id: int) -> No
     model = PARTS.get(kind)
     row = session.get(model, part_id) if model is not None else None
     if row is None or getattr(row, "client_id", None) != client.id:
-        raise NotFound(f"{kind} not found")
+        raise NotFound("client_part_not_found", kind=kind)
     session.delete(row)
     session.flush()

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from desk.base.clock import system_now
+from desk.base.clock import Clock, system_now
 from desk.base.config import Settings
 from desk.base.db import Database
 
@@ -24,7 +23,7 @@ class JobContext:
     settings: Settings
     db: Database
     node: str  # the scheduler that runs the job (host:pid:instance)
-    clock: Callable[[], datetime] = field(default=system_now)
+    clock: Clock = field(default=system_now)
 
 
 @dataclass(frozen=True)

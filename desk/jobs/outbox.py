@@ -7,4 +7,4 @@ from desk.outbox.dispatch import Dispatcher
 
 
 def dispatch(context: JobContext) -> None:
-    Dispatcher(context.db, context.settings, node=context.node).run()
+    Dispatcher(context.db, context.settings, node=context.node, clock=context.clock).run()

@@ -15,7 +15,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desk.base.clock import system_now
 from desk.base.config import Settings, instance_dir
 from desk.base.db import Database
 from desk.jobs import JOBS, Job, JobContext
@@ -182,7 +183,7 @@ class DeskScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
         )
-        started = datetime.now(UTC)
+        started = system_now()
         for job in JOBS if self.jobs is None else self.jobs:
             scheduler.add_job(
                 run_job,

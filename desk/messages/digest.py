@@ -1,7 +1,7 @@
 """The end-of-coverage digest: one SMS and one e-mail per client and coverage window,
 listing the messages taken and the bookings made (nothing when there is nothing to say).
 
-Windows come from `desk.wall_time` (the same expansion as coverage). A digest is claimed
+Windows come from `desk.rota.coverage` (the same expansion as routing). A digest is claimed
 by the outbox's unique `dedupe_key` (`digest:<client>:<window end>:…`), and its messages
 by `digested_at` (compare-and-set), so a second scheduler or a rerun sends nothing twice.
 A message taken outside any window (an evening voicemail) goes in the next digest.
@@ -18,10 +18,12 @@ from markupsafe import escape
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desk.base.wall_time import WeeklyRule, occurrences, parse_weekdays
+from desk.base.wall_time import local_date
 from desk.messages.notify import caller_label, enqueue_for_contacts, local_time
-from desk.models import Appointment, Client, CoverageWindow, Message, Outbox, Practitioner
+from desk.models import Appointment, Client, Message, Outbox, Practitioner
+from desk.models.states import AppointmentStatus, MessageSource, Urgency
 from desk.outbox.sms_text import clean, shorten
+from desk.rota.coverage import CoverageRules
 
 LOOKBACK = timedelta(days=2)  # windows that ended while the scheduler was down
 OLDEST_MESSAGE = timedelta(days=7)
@@ -38,23 +40,17 @@ class Booking:
 def ended_windows(
     session: Session, client: Client, now: datetime
 ) -> list[tuple[datetime, datetime]]:
-    """UTC (start, end) of the client's coverage windows that ended in (now - LOOKBACK, now]."""
+    """UTC (start, end) of the client's covered stretches that ended in (now - LOOKBACK, now].
+
+    The same expansion as routing and the rota page (`CoverageRules.intervals`), so a
+    closure or a closed public holiday sends no digest and a covered holiday sends one.
+    """
     tz = ZoneInfo(client.timezone)
-    found: set[tuple[datetime, datetime]] = set()
-    for window in session.scalars(
-        select(CoverageWindow).where(CoverageWindow.client_id == client.id)
-    ):
-        rule = WeeklyRule(
-            parse_weekdays(window.weekdays),
-            window.start_local,
-            window.end_local,
-            window.valid_from,
-            window.valid_until,
-        )
-        for start, end in occurrences(rule, tz, now - LOOKBACK - timedelta(days=1), now):
-            if now - LOOKBACK < end <= now:
-                found.add((start, end))
-    return sorted(found, key=lambda w: w[1])
+    since = now - LOOKBACK
+    # Wide enough that a stretch ending in the lookback is seen whole, not clipped.
+    start, end = since - timedelta(days=2), now + timedelta(days=2)
+    rules = CoverageRules.load(session, client, local_date(start, tz), local_date(end, tz))
+    return [(s, e) for s, e in rules.intervals(start, end) if since < e <= now]
 
 
 def send_due_digests(session: Session, now: datetime) -> int:
@@ -79,7 +75,7 @@ def digest_window(
         session.scalars(
             select(Message)
             .where(Message.client_id == client.id, Message.digested_at.is_(None))
-            .where(Message.source != "sms")  # the client's own replies
+            .where(Message.source != MessageSource.SMS)  # the client's own replies
             .where(Message.created_at < end, Message.created_at >= end - OLDEST_MESSAGE)
             .order_by(Message.created_at)
         )
@@ -89,7 +85,9 @@ def digest_window(
         for a, p in session.execute(
             select(Appointment, Practitioner)
             .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-            .where(Appointment.client_id == client.id, Appointment.status == "booked")
+            .where(
+                Appointment.client_id == client.id, Appointment.status == AppointmentStatus.BOOKED
+            )
             .where(Appointment.created_at >= start, Appointment.created_at < end)
             .order_by(Appointment.starts_at)
         )
@@ -154,7 +152,7 @@ def digest_email(
         (
             _hm(client, m.created_at),
             caller_label(m),
-            "URGENT" if m.urgency == "urgent" else "",
+            "URGENT" if m.urgency == Urgency.URGENT else "",
             " - ".join(p for p in (m.reason, m.body, m.transcription or "") if p),
         )
         for m in messages

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Contact, DeskNumber, InboundSms, Message, OptOut, Outbox
+from desk.models.states import Channel, MessageSource
 from desk.outbox.dispatch import remember_opt_out
 
 # (session, from_number, to_number, body, now) -> the reply text, or None for no reply.
@@ -89,7 +90,7 @@ def client_for(session: Session, from_number: str, to_number: str) -> int | None
     the client owning the desk number it was sent to."""
     last = session.scalar(
         select(Outbox.client_id)
-        .where(Outbox.channel == "sms", Outbox.recipient == from_number)
+        .where(Outbox.channel == Channel.SMS, Outbox.recipient == from_number)
         .where(Outbox.client_id.is_not(None))
         .order_by(Outbox.id.desc())
         .limit(1)
@@ -144,7 +145,7 @@ def handle_inbound(
         session.add(
             Message(
                 client_id=client_id,
-                source="sms",
+                source=MessageSource.SMS,
                 caller_number=sender,
                 reason="Réponse SMS",
                 body=body.strip(),

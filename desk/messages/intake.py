@@ -15,19 +15,20 @@ from desk.base.errors import DomainError, NotFound
 from desk.base.phone import InvalidPhoneNumber, display, normalise
 from desk.messages.notify import local_time, notify_contacts, notify_secretary
 from desk.models import Call, Client, Message
+from desk.models.states import MessageSource, Urgency
 
-URGENCIES = ("normal", "urgent")
+URGENCIES = tuple(Urgency)
 NAME_MAX = 200
 REASON_MAX = 200
 BODY_MAX = 4000
 
 
 class InvalidMessage(DomainError):
-    """One or more fields are wrong; `errors` maps each field to what to fix (French)."""
+    """One or more fields are wrong; `errors` maps each field to its own error (a code)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        field, message = next(iter(errors.items()))
-        super().__init__(message, field)
+    def __init__(self, errors: dict[str, DomainError]) -> None:
+        field, first = next(iter(errors.items()))
+        super().__init__(first.code, field, **first.params)
         self.errors = errors
 
 
@@ -39,7 +40,7 @@ def take_message(
     caller_name: str = "",
     caller_number: str | None = None,
     reason: str = "",
-    urgency: str = "normal",
+    urgency: str = Urgency.NORMAL,
     call_id: int | None = None,
     taken_by_id: int | None = None,
     now: datetime,
@@ -50,37 +51,37 @@ def take_message(
     """
     client = session.get(Client, client_id)
     if client is None or not client.active:
-        raise NotFound("client inconnu", "client_id")
-    errors: dict[str, str] = {}
+        raise NotFound("client_not_found", "client_id")
+    errors: dict[str, DomainError] = {}
     body = (body or "").strip()
     caller_name = " ".join((caller_name or "").split())
     reason = " ".join((reason or "").split())
     if not body:
-        errors["body"] = "Le message est vide : écrivez ce que l'appelant a demandé."
+        errors["body"] = DomainError("message_empty", "body")
     elif len(body) > BODY_MAX:
-        errors["body"] = f"Le message est trop long ({len(body)} caractères, {BODY_MAX} au plus)."
+        errors["body"] = DomainError("message_too_long", "body", length=len(body), max=BODY_MAX)
     if len(caller_name) > NAME_MAX:
-        errors["caller_name"] = f"Le nom est trop long ({NAME_MAX} caractères au plus)."
+        errors["caller_name"] = DomainError("caller_name_too_long", "caller_name", max=NAME_MAX)
     if len(reason) > REASON_MAX:
-        errors["reason"] = f"Le motif est trop long ({REASON_MAX} caractères au plus)."
+        errors["reason"] = DomainError("reason_too_long", "reason", max=REASON_MAX)
     if urgency not in URGENCIES:
-        errors["urgency"] = "Urgence : « normal » ou « urgent »."
+        errors["urgency"] = DomainError("urgency_invalid", "urgency")
     number: str | None = None
     if caller_number and caller_number.strip():
         try:
             number = normalise(caller_number)
-        except InvalidPhoneNumber as exc:
-            errors["caller_number"] = f"Numéro de l'appelant : {exc}."
+        except InvalidPhoneNumber:
+            errors["caller_number"] = DomainError("caller_number_invalid", "caller_number")
     if call_id is not None:
         call = session.get(Call, call_id)
         if call is None or call.client_id != client_id:
-            errors["call_id"] = "Cet appel n'est pas un appel de ce client."
+            errors["call_id"] = DomainError("call_not_of_client", "call_id")
     if errors:
         raise InvalidMessage(errors)
     message = Message(
         client_id=client_id,
         call_id=call_id,
-        source="secretary",
+        source=MessageSource.SECRETARY,
         caller_name=caller_name,
         caller_number=number,
         reason=reason,
@@ -111,7 +112,7 @@ def record_voicemail(
     fills the Message in without notifying again.
     """
     existing = session.scalar(
-        select(Message).where(Message.call_id == call.id, Message.source == "voicemail")
+        select(Message).where(Message.call_id == call.id, Message.source == MessageSource.VOICEMAIL)
     )
     if existing is not None:
         if transcription and not existing.transcription:
@@ -121,11 +122,11 @@ def record_voicemail(
         raise ValueError("a voicemail needs a client")
     client = session.get(Client, call.client_id)
     if client is None:
-        raise NotFound("client inconnu")
+        raise NotFound("client_not_found")
     message = Message(
         client_id=call.client_id,
         call_id=call.id,
-        source="voicemail",
+        source=MessageSource.VOICEMAIL,
         caller_number=call.caller or None,
         reason="Message vocal",
         body="",

@@ -55,7 +55,7 @@ def acknowledge(session: Session, user: User, message_id: int, now: datetime) ->
     """Mark a message seen (once: the first acknowledgement is kept). NotFound if not visible."""
     message = session.scalar(visible_messages_query(user).where(Message.id == message_id))
     if message is None:
-        raise NotFound("message not found")
+        raise NotFound("message_not_found")
     if message.acknowledged_at is None:
         message.acknowledged_at = now
         message.acknowledged_by_id = user.id

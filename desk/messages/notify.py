@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.phone import display
 from desk.models import Call, Client, Contact, Message, Outbox, Secretary
+from desk.models.states import Channel, MessageSource, Urgency
 from desk.outbox.queue import enqueue
 from desk.outbox.sms_text import clean, shorten
 
@@ -38,8 +39,8 @@ def caller_label(message: Message) -> str:
 
 def message_sms(client: Client, message: Message) -> str:
     """The SMS a client's contact gets for one message."""
-    head = "URGENT " if message.urgency == "urgent" else ""
-    if message.source == "voicemail":
+    head = "URGENT " if message.urgency == Urgency.URGENT else ""
+    if message.source == MessageSource.VOICEMAIL:
         seconds = f" ({message.recording_duration} s)" if message.recording_duration else ""
         text = f"{head}{client.name} : message vocal de {caller_label(message)}{seconds}"
         detail = message.transcription or ""
@@ -54,8 +55,8 @@ def message_sms(client: Client, message: Message) -> str:
 
 def message_email(client: Client, message: Message) -> tuple[str, str, str]:
     """(subject, plain text, HTML) for one message. User text is escaped in the HTML."""
-    kind = "Message vocal" if message.source == "voicemail" else "Message"
-    urgent = "URGENT - " if message.urgency == "urgent" else ""
+    kind = "Message vocal" if message.source == MessageSource.VOICEMAIL else "Message"
+    urgent = "URGENT - " if message.urgency == Urgency.URGENT else ""
     subject = f"{urgent}{kind} pour {client.name} : {caller_label(message)}"
     rows = [
         ("Appelant", caller_label(message)),
@@ -80,7 +81,7 @@ def message_email(client: Client, message: Message) -> tuple[str, str, str]:
 
 def contacts_for(client: Client, message: Message) -> list[Contact]:
     """Contacts to tell now; empty for a normal message of a digest client."""
-    urgent = message.urgency == "urgent"
+    urgent = message.urgency == Urgency.URGENT
     if not urgent and client.message_delivery == "digest":
         return []
     return [c for c in client.contacts if urgent or not c.urgent_only]
@@ -123,7 +124,7 @@ def enqueue_for_contacts(
             rows.append(
                 enqueue(
                     session,
-                    channel="sms",
+                    channel=Channel.SMS,
                     recipient=contact.phone,
                     body=sms,
                     kind=kind,
@@ -172,7 +173,7 @@ def notify_secretary(
         return None
     return enqueue(
         session,
-        channel="sms",
+        channel=Channel.SMS,
         recipient=secretary.phone,
         body=clean(text),
         kind=kind,

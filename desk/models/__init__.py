@@ -3,7 +3,7 @@
 # Registers the listeners that keep clients.feed_version honest.
 from desk.models import feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
-from desk.models.base import Base, UTCDateTime, utcnow
+from desk.models.base import Base, UTCDateTime
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
@@ -54,5 +54,4 @@ __all__ = [
     "UTCDateTime",
     "User",
     "WebhookReceipt",
-    "utcnow",
 ]

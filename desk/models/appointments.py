@@ -8,7 +8,9 @@ from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column, te
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
+from desk.models.states import AppointmentStatus
 
 
 class Appointment(Base):
@@ -44,13 +46,13 @@ class Appointment(Base):
     patient_name: Mapped[str] = mapped_column(String(200))
     patient_phone: Mapped[str | None] = mapped_column(String(32))
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked, cancelled
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED)
     source: Mapped[str] = mapped_column(String(16), default="desk")  # desk, api, demo
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
     sequence: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
+    updated_at: Mapped[datetime] = mapped_column(default=system_now)
     cancelled_at: Mapped[datetime | None]
     confirmation_sent_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
@@ -87,7 +89,7 @@ class BusyBlock(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     summary: Mapped[str] = mapped_column(String(300), default="")
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class FeedToken(Base):
@@ -99,7 +101,7 @@ class FeedToken(Base):
     practitioner_id: Mapped[int | None] = mapped_column(
         ForeignKey("practitioners.id", ondelete="CASCADE")
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     revoked_at: Mapped[datetime | None]
 
 
@@ -113,6 +115,6 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), index=True)
     key_hash: Mapped[str] = mapped_column(String(128), unique=True)
     label: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

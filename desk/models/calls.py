@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
+from desk.models.states import AttemptOutcome, CallOutcome
 
-CALL_OUTCOMES = ("in-progress", "answered", "voicemail", "missed", "after-hours", "not-in-service")
+CALL_OUTCOMES = tuple(CallOutcome)
 
 
 class Call(Base):
@@ -23,11 +25,11 @@ class Call(Base):
     to_number: Mapped[str] = mapped_column(String(32))
     caller: Mapped[str] = mapped_column(String(32))
     forwarded_from: Mapped[str | None] = mapped_column(String(32))
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=system_now)
     answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     duration_seconds: Mapped[int | None]
-    outcome: Mapped[str] = mapped_column(String(16), default="in-progress")
+    outcome: Mapped[str] = mapped_column(String(16), default=CallOutcome.IN_PROGRESS)
     twilio_status: Mapped[str | None] = mapped_column(String(16))
     last_sequence: Mapped[int | None]
     # The ordered responder plan decided at `incoming` (secretary ids), so later
@@ -59,9 +61,8 @@ class CallAttempt(Base):
     secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))
     number: Mapped[str] = mapped_column(String(32))
     leg_sid: Mapped[str | None] = mapped_column(String(64), index=True)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # ringing, accepted, declined, no-key, no-answer, busy, failed, completed
-    outcome: Mapped[str] = mapped_column(String(16), default="ringing")
+    started_at: Mapped[datetime] = mapped_column(default=system_now)
+    outcome: Mapped[str] = mapped_column(String(16), default=AttemptOutcome.RINGING)
     accepted_at: Mapped[datetime | None]
     duration_seconds: Mapped[int | None]
 
@@ -76,4 +77,4 @@ class WebhookReceipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     response: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=system_now, index=True)

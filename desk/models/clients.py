@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 
 
 class Client(Base):
@@ -38,7 +39,7 @@ class Client(Base):
     reminder_days_before: Mapped[int] = mapped_column(default=1)
     busy_ics_url: Mapped[str | None] = mapped_column(String(1000))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     # Bumped with every change its calendar feeds show (desk/models/feed_version.py).
     feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
     feed_changed_at: Mapped[datetime | None]

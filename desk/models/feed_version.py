@@ -8,12 +8,12 @@ rather than in each domain function, means no code path can forget it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from desk.base.clock import system_now
 from desk.models.appointments import Appointment
 from desk.models.clients import AppointmentType, Client, Practitioner
 
@@ -38,7 +38,7 @@ def _bump(session: Session, client_ids: Any) -> None:
     session.connection().execute(
         update(clients)
         .where(clients.c.id.in_(client_ids))
-        .values(feed_version=clients.c.feed_version + 1, feed_changed_at=datetime.now(UTC))
+        .values(feed_version=clients.c.feed_version + 1, feed_changed_at=system_now())
     )
 
 

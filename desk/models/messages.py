@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
+from desk.models.states import MessageSource, OutboxState, Urgency
 
 
 class Message(Base):
@@ -17,18 +19,17 @@ class Message(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
-    # "secretary" (taken on the desk), "voicemail", "sms" (a reply received by SMS)
-    source: Mapped[str] = mapped_column(String(16), default="secretary")
+    source: Mapped[str] = mapped_column(String(16), default=MessageSource.SECRETARY)
     caller_name: Mapped[str] = mapped_column(String(200), default="")
     caller_number: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(200), default="")
-    urgency: Mapped[str] = mapped_column(String(8), default="normal")
+    urgency: Mapped[str] = mapped_column(String(8), default=Urgency.NORMAL)
     body: Mapped[str] = mapped_column(Text, default="")
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None]
     transcription: Mapped[str | None] = mapped_column(Text)
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     digested_at: Mapped[datetime | None]
@@ -43,7 +44,7 @@ class Outbox(Base):
     __table_args__ = (Index("ix_outbox_state_next", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(8))  # sms, email
+    channel: Mapped[str] = mapped_column(String(8))  # a Channel
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text)
@@ -57,11 +58,9 @@ class Outbox(Base):
     appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="SET NULL")
     )
-    # pending -> sending -> sent -> delivered | undelivered; failed (permanent or out of tries);
-    # skipped (recipient opted out)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[str] = mapped_column(String(16), default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=system_now)
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -70,7 +69,7 @@ class Outbox(Base):
     # a reminder per appointment): a second insert fails on the unique constraint.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     permanent_error: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
 
@@ -85,7 +84,7 @@ class OptOut(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     keyword: Mapped[str] = mapped_column(String(32), default="STOP")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
 
 class InboundSms(Base):
@@ -99,4 +98,4 @@ class InboundSms(Base):
     to_number: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text, default="")
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=system_now)

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desk.models.base import Base, utcnow
+from desk.base.clock import system_now
+from desk.models.base import Base
 
 ROLES = ("admin", "secretary", "client")
 
@@ -23,7 +24,7 @@ class Secretary(Base):
     # A partner is an independent from the network, paid per mission.
     is_partner: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     trainings: Mapped[list[Training]] = relationship(back_populates="secretary")
 
@@ -61,7 +62,7 @@ class User(Base):
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     secretary: Mapped[Secretary | None] = relationship()
 

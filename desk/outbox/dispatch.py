@@ -31,6 +31,7 @@ from desk.base.clock import system_now
 from desk.base.config import Settings
 from desk.base.db import Database, begin_immediate
 from desk.models import OptOut, Outbox
+from desk.models.states import Channel, OutboxState
 from desk.outbox.channels import ChannelError, EmailSender, SmsSender, email_sender, sms_sender
 from desk.outbox.queue import register_waker, unregister_waker
 
@@ -108,8 +109,8 @@ class Dispatcher:
 
     def _claimable(self, now: datetime) -> ColumnElement[bool]:
         return or_(
-            and_(Outbox.state == "pending", Outbox.next_attempt_at <= now),
-            and_(Outbox.state == "sending", Outbox.claimed_at < now - self.claim_timeout),
+            and_(Outbox.state == OutboxState.PENDING, Outbox.next_attempt_at <= now),
+            and_(Outbox.state == OutboxState.SENDING, Outbox.claimed_at < now - self.claim_timeout),
         )
 
     def claim_one(self) -> Claim | None:
@@ -128,7 +129,7 @@ class Dispatcher:
                 ).first()
                 if row is None:
                     return None
-                row.state, row.claimed_by, row.claimed_at = "sending", self.node, now
+                row.state, row.claimed_by, row.claimed_at = OutboxState.SENDING, self.node, now
                 row.attempts += 1
                 return _claim_of(row)
             begin_immediate(session)
@@ -138,7 +139,7 @@ class Dispatcher:
                     update(Outbox)
                     .where(Outbox.id == row_id, due)
                     .values(
-                        state="sending",
+                        state=OutboxState.SENDING,
                         claimed_by=self.node,
                         claimed_at=now,
                         attempts=Outbox.attempts + 1,
@@ -154,8 +155,8 @@ class Dispatcher:
     def deliver(self, claim: Claim, result: DispatchResult) -> None:
         """Send one claimed row and record what happened."""
         result.ids.append(claim.id)
-        if claim.channel == "sms" and self._opted_out(claim.recipient):
-            self._finish(claim, state="skipped", last_error="opted out (STOP)")
+        if claim.channel == Channel.SMS and self._opted_out(claim.recipient):
+            self._finish(claim, state=OutboxState.SKIPPED, last_error="opted out (STOP)")
             result.skipped += 1
             return
         try:
@@ -171,7 +172,7 @@ class Dispatcher:
         result.sent += 1
 
     def _send(self, claim: Claim) -> str:
-        if claim.channel == "sms":
+        if claim.channel == Channel.SMS:
             return self.sms.send(
                 claim.recipient, claim.body, status_callback=f"{self.status_callback}{claim.id}"
             )
@@ -186,10 +187,10 @@ class Dispatcher:
         with self.db.session() as session:
             done = session.execute(
                 update(Outbox)
-                .where(Outbox.id == claim.id, Outbox.state == "sending")
+                .where(Outbox.id == claim.id, Outbox.state == OutboxState.SENDING)
                 .where(Outbox.claimed_by == self.node)
                 .values(
-                    state="sent",
+                    state=OutboxState.SENT,
                     provider_id=provider_id[:64],
                     sent_at=now,
                     last_error=None,
@@ -216,7 +217,9 @@ class Dispatcher:
             claim.attempts,
         )
         if give_up:
-            self._finish(claim, state="failed", last_error=error.message, permanent=error.permanent)
+            self._finish(
+                claim, state=OutboxState.FAILED, last_error=error.message, permanent=error.permanent
+            )
             if error.code == TWILIO_UNSUBSCRIBED:
                 with self.db.session() as session:
                     remember_opt_out(session, claim.recipient, "TWILIO-21610", self.clock())
@@ -224,7 +227,7 @@ class Dispatcher:
             return
         self._finish(
             claim,
-            state="pending",
+            state=OutboxState.PENDING,
             last_error=error.message,
             next_attempt_at=self.clock() + backoff(claim.attempts),
         )
@@ -251,7 +254,7 @@ class Dispatcher:
             session.execute(
                 update(Outbox)
                 .where(Outbox.id == claim.id, Outbox.claimed_by == self.node)
-                .where(Outbox.state == "sending")
+                .where(Outbox.state == OutboxState.SENDING)
                 .values(**values)
             )
 

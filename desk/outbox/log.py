@@ -13,16 +13,17 @@ from sqlalchemy.orm import Session
 
 from desk.clients.access import visible_clients_query
 from desk.models import Client, Outbox, User
+from desk.models.states import OutboxState
 
 LOG_LIMIT = 200
 # The states a row waits in, before it is sent or given up.
-WAITING = ("pending", "sending")
+WAITING = (OutboxState.PENDING, OutboxState.SENDING)
 
 
 @dataclass(frozen=True)
 class OutboxFilters:
     client_id: int | None = None
-    channel: str | None = None  # "sms", "email"
+    channel: str | None = None  # a Channel
     state: str | None = None
 
 

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk.models import Outbox
+from desk.models.states import Channel, OutboxState
 
-CHANNELS = ("sms", "email")
+CHANNELS = tuple(Channel)
 _KICK_FLAG = "desk.outbox.enqueued"
 _wakers: list[threading.Event] = []
 _wakers_lock = threading.Lock()
@@ -115,19 +116,21 @@ def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
 # Twilio's message statuses, as our states. Their order is the order of a message's life,
 # so a callback that arrives late (sent after delivered) never moves a row backwards.
 TWILIO_STATES = {
-    "accepted": "sent",
-    "scheduled": "sent",
-    "queued": "sent",
-    "sending": "sent",
-    "sent": "sent",
-    "delivered": "delivered",
-    "read": "delivered",
-    "undelivered": "undelivered",
-    "failed": "failed",
-    "canceled": "failed",
+    "accepted": OutboxState.SENT,
+    "scheduled": OutboxState.SENT,
+    "queued": OutboxState.SENT,
+    "sending": OutboxState.SENT,
+    "sent": OutboxState.SENT,
+    "delivered": OutboxState.DELIVERED,
+    "read": OutboxState.DELIVERED,
+    "undelivered": OutboxState.UNDELIVERED,
+    "failed": OutboxState.FAILED,
+    "canceled": OutboxState.FAILED,
 }
-_RANK = {"pending": 0, "sending": 1, "sent": 2}
-TERMINAL = frozenset({"delivered", "undelivered", "failed", "skipped"})
+_RANK: dict[str, int] = {OutboxState.PENDING: 0, OutboxState.SENDING: 1, OutboxState.SENT: 2}
+TERMINAL = frozenset(
+    {OutboxState.DELIVERED, OutboxState.UNDELIVERED, OutboxState.FAILED, OutboxState.SKIPPED}
+)
 
 
 def record_status(
@@ -159,9 +162,9 @@ def record_status(
     if row.state in TERMINAL or _RANK.get(state, 3) <= _RANK.get(row.state, 0):
         return row
     row.state = state
-    if state == "delivered":
+    if state == OutboxState.DELIVERED:
         row.delivered_at = now
-    elif state in ("undelivered", "failed"):
+    elif state in (OutboxState.UNDELIVERED, OutboxState.FAILED):
         row.last_error = f"Twilio {status}" + (f" (erreur {error_code})" if error_code else "")
     if row.sent_at is None:
         row.sent_at = now

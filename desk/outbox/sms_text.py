@@ -64,17 +64,25 @@ def count(text: str) -> SmsCount:
     """How the text is encoded and how many segments it takes.
 
     One segment holds 160 septets or 70 UCS-2 units; a longer text is split in parts
-    carrying a header, so each holds 153 septets or 67 units.
+    carrying a header, so each holds 153 septets or 67 units. A part never ends in the
+    middle of a character: an extension character's escape septet stays with its own,
+    an emoji's two UTF-16 units stay together, so a part may hold one unit less.
     """
     if is_gsm7(text):
-        units = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
+        costs = [2 if ch in GSM7_EXTENDED else 1 for ch in text]
         single, multi, encoding = 160, 153, "GSM-7"
     else:
-        units = len(text.encode("utf-16-le")) // 2  # emoji take two units
+        costs = [len(ch.encode("utf-16-le")) // 2 for ch in text]  # emoji take two units
         single, multi, encoding = 70, 67, "UCS-2"
+    units = sum(costs)
     if units <= single:
         return SmsCount(encoding, units, 1 if units else 0, single)
-    return SmsCount(encoding, units, -(-units // multi), multi)
+    segments, used = 1, 0
+    for cost in costs:
+        if used + cost > multi:
+            segments, used = segments + 1, 0
+        used += cost
+    return SmsCount(encoding, units, segments, multi)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -9,15 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
-from desk.base.wall_time import WeeklyRule, local_date, local_to_utc, parse_weekdays
+from desk.base.public_holidays import holiday_name
+from desk.base.wall_time import (
+    WeeklyRule,
+    local_date,
+    local_to_utc,
+    occurrences,
+    parse_weekdays,
+)
 from desk.models import Client, Closure, CoverageWindow
 
 Interval = tuple[datetime, datetime]
@@ -35,19 +40,6 @@ class Coverage:
     covered: bool
     reason: str
     holiday: str | None = None
-
-
-@lru_cache(maxsize=64)
-def _holidays(country: str, year: int) -> holidays.HolidayBase:
-    # Building a country's calendar costs far more than a routing decision: keep it.
-    return holidays.country_holidays(country, years=year)
-
-
-def holiday_name(country: str, day: date) -> str | None:
-    if not country:
-        return None
-    name = _holidays(country, day.year).get(day)
-    return str(name) if name else None
 
 
 _WINDOWS = select(
@@ -117,25 +109,23 @@ class CoverageRules:
     def intervals(self, start: datetime, end: datetime) -> list[Interval]:
         """Covered UTC intervals overlapping [start, end), merged and in order.
 
+        The one expansion of coverage, used by routing, the rota page, gaps and digests.
         A window belongs to the local day it starts on: a closure or holiday on that
         day removes it; a covered holiday is covered from midnight to midnight.
         """
         found: list[Interval] = []
         for day in _days(local_date(start, self.tz) - timedelta(days=1), local_date(end, self.tz)):
-            state, _ = self.day_state(day)
-            if state in (CLOSURE, HOLIDAY_CLOSED):
-                continue
-            if state == HOLIDAY_COVERED:
+            if self.day_state(day)[0] == HOLIDAY_COVERED:
                 found.append(
                     (
                         local_to_utc(day, time(0), self.tz),
                         local_to_utc(day + timedelta(days=1), time(0), self.tz),
                     )
                 )
-                continue
-            for rule in self.windows:
-                if rule.applies_on(day):
-                    found.append(rule.interval_on(day, self.tz))
+        for rule in self.windows:
+            for s, e in occurrences(rule, self.tz, start, end):
+                if self.day_state(local_date(s, self.tz))[0] is None:
+                    found.append((s, e))
         return _merge([(max(s, start), min(e, end)) for s, e in found if s < end and e > start])
 
     def at(self, at: datetime) -> Coverage:

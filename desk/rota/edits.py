@@ -25,7 +25,7 @@ def _trained(session: Session, client: Client, secretary_id: int, field: str) ->
         )
     )
     if secretary is None or trained is None:
-        raise DomainError("cette secrétaire n'est pas formée pour ce client", field=field)
+        raise DomainError("secretary_not_trained", field=field)
     return secretary
 
 
@@ -43,9 +43,9 @@ def add_shift(
 ) -> Shift:
     _trained(session, client, secretary_id, "secretary")
     if not weekdays:
-        raise DomainError("choisissez au moins un jour", field="weekdays")
+        raise DomainError("weekdays_required", field="weekdays")
     if start == end:
-        raise DomainError("la fin doit différer du début", field="end")
+        raise DomainError("end_equals_start", field="end")
     shift = Shift(
         secretary_id=secretary_id,
         client_id=client.id,
@@ -64,7 +64,7 @@ def add_shift(
 def client_shift(session: Session, client: Client, shift_id: int) -> Shift:
     shift = session.get(Shift, shift_id)
     if shift is None or shift.client_id != client.id:
-        raise NotFound("shift not found")
+        raise NotFound("shift_not_found")
     return shift
 
 
@@ -85,10 +85,10 @@ def take_shift(
     """`replacement` takes the shift's occurrence on local `day`."""
     shift = client_shift(session, client, shift_id)
     if day.weekday() not in parse_weekdays(shift.weekdays):
-        raise DomainError("ce créneau n'a pas lieu ce jour-là", field="day")
+        raise DomainError("shift_not_on_day", field="day")
     _trained(session, client, replacement_id, "replacement")
     if replacement_id == shift.secretary_id:
-        raise DomainError("c'est déjà son créneau", field="replacement")
+        raise DomainError("already_her_shift", field="replacement")
     tz = ZoneInfo(client.timezone)
     end_day = day if shift.end_local > shift.start_local else day + timedelta(days=1)
     override = Override(
@@ -117,7 +117,7 @@ def add_absence(
     """Whole local days, inclusive, in the client's time zone."""
     _trained(session, client, secretary_id, "secretary")
     if last_day < first_day:
-        raise DomainError("le dernier jour précède le premier", field="last_day")
+        raise DomainError("last_day_before_first", field="last_day")
     tz = ZoneInfo(client.timezone)
     absence = Absence(
         secretary_id=secretary_id,
@@ -134,7 +134,7 @@ def add_absence(
 def remove_override(session: Session, client: Client, override_id: int) -> None:
     override = session.get(Override, override_id)
     if override is None or override.shift_id is None:
-        raise NotFound("override not found")
+        raise NotFound("override_not_found")
     client_shift(session, client, override.shift_id)  # 404 unless the client's
     session.delete(override)
     session.flush()
@@ -143,10 +143,10 @@ def remove_override(session: Session, client: Client, override_id: int) -> None:
 def remove_absence(session: Session, client: Client, absence_id: int) -> None:
     absence = session.get(Absence, absence_id)
     if absence is None:
-        raise NotFound("absence not found")
+        raise NotFound("absence_not_found")
     try:
         _trained(session, client, absence.secretary_id, "secretary")
     except DomainError:
-        raise NotFound("absence not found") from None
+        raise NotFound("absence_not_found") from None
     session.delete(absence)
     session.flush()

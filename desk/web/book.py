@@ -18,11 +18,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from desk.base.clock import now
 from desk.base.errors import DomainError, NotFound
 from desk.clients.access import call_for, visible_clients
 from desk.models import Appointment, AppointmentType, Client, Practitioner
-from desk.request_context import db_session, settings
+from desk.models.states import AppointmentStatus
+from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.book_forms import BookForm, FindForm, RescheduleForm, SlotQueryForm
 from desk.web.client_forms import RemoveForm
@@ -238,7 +238,7 @@ def appointment(appointment_id: int) -> ResponseReturnValue:
     tz = ZoneInfo(client.timezone)
     week = _week(request.args.get("week") or appt.starts_at.astimezone(tz).date(), client)
     slots = []
-    if appt.status == "booked":
+    if appt.status == AppointmentStatus.BOOKED:
         slots = week_slots(db_session(), client, appt.practitioner_id, appt.type_id, week, now())
     return _appointment_page(appt, client, RescheduleForm(), slots, week)
 

@@ -13,9 +13,8 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from desk.base.clock import now
 from desk.clients.access import visible_clients
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import int_or_none, visible_client
 from scheduling.week_view import FIRST_HOUR, LAST_HOUR, RANGE_MINUTES, week_view

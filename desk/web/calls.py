@@ -15,17 +15,18 @@ from desk.calls.log import CallFilters, search_calls
 from desk.clients.access import visible_clients
 from desk.models import Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
+from desk.models.states import CallOutcome
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.common import choices_with_all, int_or_none
 
 OUTCOME_LABELS = {
-    "in-progress": _l("In progress"),
-    "answered": _l("Answered"),
-    "voicemail": _l("Voicemail"),
-    "missed": _l("Missed"),
-    "after-hours": _l("After hours"),
-    "not-in-service": _l("Not in service"),
+    CallOutcome.IN_PROGRESS: _l("In progress"),
+    CallOutcome.ANSWERED: _l("Answered"),
+    CallOutcome.VOICEMAIL: _l("Voicemail"),
+    CallOutcome.MISSED: _l("Missed"),
+    CallOutcome.AFTER_HOURS: _l("After hours"),
+    CallOutcome.NOT_IN_SERVICE: _l("Not in service"),
 }
 
 

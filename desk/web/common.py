@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import abort, flash
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.words import say
 from desk.clients.access import client_for
 from desk.models import Client
 from desk.request_context import db_session
@@ -66,7 +68,7 @@ def visible_client(client_id: int) -> Client:
 def error_to_form(form: FlaskForm, error: DomainError, default_field: str) -> None:
     """Show a domain error next to the field it names (or `default_field`)."""
     name = error.field if error.field and error.field in form else default_field
-    form[name].errors = [*form[name].errors, error.message]
+    form[name].errors = [*form[name].errors, say(error, gettext)]
 
 
 def apply_form(form: FlaskForm, apply: Callable[[], object], done: str) -> bool:

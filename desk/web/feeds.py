@@ -11,10 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from desk.base.clock import now
 from desk.base.errors import DomainError, NotFound
 from desk.models import Client
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.client_page import ApiKeyForm, render_client
 from desk.web.common import admin_required, int_or_none, visible_client

@@ -8,10 +8,9 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select, text
 
-from desk.base.clock import now
 from desk.migrations import current_revision, head_revision
 from desk.models import SchedulerHeartbeat
-from desk.request_context import database_of
+from desk.request_context import database_of, now
 
 bp = Blueprint("health", __name__)
 

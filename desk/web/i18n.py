@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import request, session
 from flask_login import current_user
 
-SUPPORTED_LOCALES = ("fr", "en")
+from desk.base.words import SUPPORTED_LOCALES
+
+__all__ = ["SUPPORTED_LOCALES", "select_locale"]
 
 
 def select_locale() -> str:

@@ -15,7 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent")}
+from desk.models.states import Urgency
+
+URGENCY_LABELS = {Urgency.NORMAL: _l("Normal"), Urgency.URGENT: _l("Urgent")}
 
 
 class MessageForm(FlaskForm):

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from desk.base.clock import now
 from desk.base.errors import NotFound
+from desk.base.words import say
 from desk.clients.access import call_for, visible_clients
 from desk.messages.intake import InvalidMessage, take_message
 from desk.messages.log import MessageFilters, acknowledge, search_messages
 from desk.models import Client
-from desk.request_context import db_session
+from desk.models.states import Urgency
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import choices_with_all, int_or_none, staff_required, visible_client
 from desk.web.message_forms import URGENCY_LABELS, AcknowledgeForm, MessageFilterForm, MessageForm
@@ -61,7 +62,7 @@ def message_new() -> ResponseReturnValue:
             caller_name=form.caller_name.data or "",
             caller_number=form.caller_number.data or None,
             reason=form.reason.data or "",
-            urgency=form.urgency.data or "normal",
+            urgency=form.urgency.data or Urgency.NORMAL,
             call_id=int_or_none(form.call.data),
             taken_by_id=current_user.secretary_id,
             now=now(),
@@ -69,7 +70,7 @@ def message_new() -> ResponseReturnValue:
     except InvalidMessage as exc:
         db_session().rollback()
         for name, error in exc.errors.items():
-            form[FORM_FIELDS.get(name, name)].errors.append(error)
+            form[FORM_FIELDS.get(name, name)].errors.append(say(error, _))
         return render_template("desk/message_new.html", form=form), 400
     db_session().commit()
     flash(_("Message recorded; the client's contacts are notified."))

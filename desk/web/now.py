@@ -10,10 +10,10 @@ from flask import jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from desk.base.clock import now as clock_now
 from desk.calls.live import accepted_call
 from desk.clients.access import visible_clients
 from desk.request_context import db_session
+from desk.request_context import now as clock_now
 from desk.rota.week import now_and_next
 from desk.web import bp
 from desk.web.common import staff_required

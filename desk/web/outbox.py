@@ -11,21 +11,22 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from desk.clients.access import visible_clients
+from desk.models.states import Channel, OutboxState
 from desk.outbox.log import OutboxFilters, search_outbox
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.common import choices_with_all, int_or_none, staff_required
 
 STATE_LABELS = {
-    "pending": _l("Waiting"),
-    "sending": _l("Sending"),
-    "sent": _l("Sent"),
-    "delivered": _l("Delivered"),
-    "undelivered": _l("Not delivered"),
-    "failed": _l("Failed"),
-    "skipped": _l("Skipped (opted out)"),
+    OutboxState.PENDING: _l("Waiting"),
+    OutboxState.SENDING: _l("Sending"),
+    OutboxState.SENT: _l("Sent"),
+    OutboxState.DELIVERED: _l("Delivered"),
+    OutboxState.UNDELIVERED: _l("Not delivered"),
+    OutboxState.FAILED: _l("Failed"),
+    OutboxState.SKIPPED: _l("Skipped (opted out)"),
 }
-CHANNEL_LABELS = {"sms": _l("SMS"), "email": _l("E-mail")}
+CHANNEL_LABELS = {Channel.SMS: _l("SMS"), Channel.EMAIL: _l("E-mail")}
 
 
 class OutboxFilterForm(FlaskForm):

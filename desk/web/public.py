@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from desk.base.clock import now
 from desk.base.errors import NotFound
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.web import csrf
 from scheduling.cancel import cancel_by_token, view_by_token
 from scheduling.feeds import build_feed, feed_state, resolve_token

@@ -17,11 +17,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from desk.base.clock import now
 from desk.base.errors import NotFound
 from desk.clients.access import visible_clients
 from desk.models import Client, Secretary, Shift, Training
-from desk.request_context import db_session
+from desk.request_context import db_session, now
 from desk.rota import edits as rota_edits
 from desk.rota.week import week
 from desk.web import bp

@@ -12,8 +12,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
+from desk.base.errors import DomainError
+from desk.base.words import say
 from desk.calls.simulation import (
     SimulationError,
     Simulator,
@@ -24,6 +27,7 @@ from desk.calls.simulation import (
 )
 from desk.clients.access import visible_calls_query, visible_clients
 from desk.models import Call
+from desk.models.states import CallOutcome
 from desk.request_context import db_session, settings
 from desk.web import bp
 from desk.web.common import staff_required
@@ -78,6 +82,9 @@ def simulator() -> ResponseReturnValue:
             hang_up=False,
             call_sid=call_sid,
         )
+    except DomainError as exc:  # a number that is not one
+        form.number.errors.append(say(exc, gettext))
+        return render_template("desk/simulator.html", form=form), 400
     except SimulationError as exc:
         form.number.errors.append(str(exc))
         return render_template("desk/simulator.html", form=form), 400
@@ -87,7 +94,7 @@ def simulator() -> ResponseReturnValue:
         form=form,
         steps=readable_steps(db_session(), sim.steps),
         outcome=outcome,
-        hang_up=hang_up if outcome == "answered" else None,
+        hang_up=hang_up if outcome == CallOutcome.ANSWERED else None,
     )
 
 

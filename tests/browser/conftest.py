@@ -48,9 +48,12 @@ def _chromium_or_skip() -> str:
     path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
     if path:
         return path
-    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    message = (
+        f"Chromium not found at {CHROMIUM}: install it (`sudo apt-get install chromium`) "
+        "or point DESK_TEST_CHROMIUM at a Chromium binary"
+    )
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message)
+        pytest.fail(message + " (CI must run the browser tests)", pytrace=False)
     pytest.skip(message)
 
 
@@ -74,6 +77,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port>, demo desk loaded (runs once per backend)."""
+    from desk.base.clock import system_now
     from desk.demo import load_demo
 
     port = free_port()
@@ -83,7 +87,7 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
         overrides=test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url}),
     )
     with db.session() as s:
-        load_demo(s, settings)
+        load_demo(s, settings, system_now())
     app = create_app(settings)
     server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

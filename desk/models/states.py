@@ -1,0 +1,70 @@
+"""The states rows go through, as `StrEnum`s stored as the strings they always were.
+
+Columns stay `String`: a member *is* its string (`CallOutcome.ANSWERED == "answered"`),
+so rows written before the enums read back unchanged and no data migration is needed.
+Code names members, never the loose strings.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CallOutcome(StrEnum):
+    """How a call ended (`Call.outcome`)."""
+
+    IN_PROGRESS = "in-progress"
+    ANSWERED = "answered"
+    VOICEMAIL = "voicemail"
+    MISSED = "missed"
+    AFTER_HOURS = "after-hours"
+    NOT_IN_SERVICE = "not-in-service"
+
+
+class AttemptOutcome(StrEnum):
+    """What one secretary's leg did (`CallAttempt.outcome`)."""
+
+    RINGING = "ringing"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    NO_KEY = "no-key"  # picked up (or her voicemail did) but pressed nothing
+    NO_ANSWER = "no-answer"
+    BUSY = "busy"
+    FAILED = "failed"
+    COMPLETED = "completed"
+
+
+class MessageSource(StrEnum):
+    """Where a message came from (`Message.source`)."""
+
+    SECRETARY = "secretary"  # taken on the desk
+    VOICEMAIL = "voicemail"
+    SMS = "sms"  # a reply received by SMS
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class OutboxState(StrEnum):
+    """pending -> sending -> sent -> delivered | undelivered; failed (permanent or out of
+    tries); skipped (recipient opted out)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
