@@ -12,9 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# DESK_DEMO=0 make run: no demo; an empty desk opens on its set-up page.
+DESK_DEMO ?= 1
+
 run: $(STAMP)
 	$(BIN)/desk init-db
-	$(BIN)/desk demo
+	if [ "$(DESK_DEMO)" != "0" ]; then $(BIN)/desk demo; fi
 	$(BIN)/desk run
 
 test: $(STAMP)

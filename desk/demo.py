@@ -17,6 +17,7 @@ from desk.models import (
     Contact,
     Contract,
     CoverageWindow,
+    DeskIdentity,
     DeskNumber,
     FeedToken,
     OpeningHours,
@@ -25,6 +26,7 @@ from desk.models import (
     Shift,
     Training,
     User,
+    VatStatus,
 )
 
 DEMO_SLUG = "cabinet-du-parc"
@@ -47,6 +49,20 @@ def load_demo(session: Session, settings: Settings, now: datetime) -> str:
     client = session.scalar(select(Client).where(Client.slug == DEMO_SLUG))
     if client is None:
         client = _create(session, now)
+    if DeskIdentity.get(session) is None:
+        # What the set-up page asks a real desk; quotes and invoices read it.
+        session.add(
+            DeskIdentity(
+                desk_name="Permanence (démo)",
+                legal_name="Permanence Démo SAS",
+                siret="73282932000074",
+                address="1 place de la Comédie\n34000 Montpellier",
+                vat_status=VatStatus.SUBJECT,
+                vat_number="FR44732829320",
+                timezone="Europe/Paris",
+            )
+        )
+        session.flush()
     token = session.scalar(
         select(FeedToken.token).where(
             FeedToken.client_id == client.id,

@@ -75,6 +75,9 @@ def load_scope(session: Session, client_id: int, practitioner_id: int, type_id: 
         raise NotFound("appointment_type_not_found", "type_id")
     if not appointment_type.active:
         raise DomainError("appointment_type_inactive", "type_id")
+    offered_by = appointment_type.practitioners
+    if offered_by and practitioner not in offered_by:
+        raise DomainError("type_not_offered", "type_id", practitioner=practitioner.name)
     return Scope(client, practitioner, appointment_type)
 
 

@@ -38,7 +38,7 @@ def wait_until_answering(url: str, process: subprocess.Popen[str], seconds: floa
 
 
 @pytest.mark.slow
-def test_desk_run_serves_the_login_page_and_readyz_on_a_fresh_sqlite_database(
+def test_desk_run_serves_the_set_up_page_and_readyz_on_a_fresh_sqlite_database(
     tmp_path: Path,
 ) -> None:
     port = free_port()
@@ -60,9 +60,10 @@ def test_desk_run_serves_the_login_page_and_readyz_on_a_fresh_sqlite_database(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(f"{base}/healthz", process, seconds=60)
-        login = requests.get(f"{base}/desk/login", timeout=5)
-        assert login.status_code == 200
-        assert "Se connecter" in login.text
+        # An empty desk: every page leads to the set-up page (no demo, no login yet).
+        setup = requests.get(f"{base}/desk/login", timeout=5)
+        assert setup.status_code == 200 and setup.url.endswith("/desk/setup")
+        assert "Créez votre secrétariat" in setup.text
         assert requests.get(f"{base}/desk/", timeout=5, allow_redirects=False).status_code == 302
 
         ready: dict[str, object] = {}

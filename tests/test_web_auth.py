@@ -3,7 +3,7 @@ from flask.testing import FlaskClient
 from tests.conftest import AuthActions
 
 
-def test_desk_pages_redirect_to_login(client: FlaskClient) -> None:
+def test_desk_pages_redirect_to_login(client: FlaskClient, demo: str) -> None:
     response = client.get("/desk/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/desk/login")
@@ -35,7 +35,7 @@ def test_login_form_without_csrf_token_is_refused(client: FlaskClient, demo: str
     assert client.get("/desk/").status_code == 302
 
 
-def test_english_from_the_browser_language(client: FlaskClient) -> None:
+def test_english_from_the_browser_language(client: FlaskClient, demo: str) -> None:
     page = client.get("/desk/login", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert "Log in" in page.get_data(as_text=True)
     page = client.get("/desk/login", headers={"Accept-Language": "fr-FR"})

@@ -110,6 +110,61 @@ WORDS: dict[str, str] = {
     "api_patient_name_expected": N_("The patient's name is expected."),
     "api_phone_text_expected": N_("The number is expected as text."),
     "api_text_expected": N_("Text is expected."),
+    # --- real desk: set-up, clients, people, portal, imports, privacy ---
+    "required": N_("This field is required."),
+    "too_long": N_("At most %(max)s characters."),
+    "siret_invalid": N_("A SIRET is 14 digits with a valid check digit (Luhn)."),
+    "vat_status_unknown": N_("Choose a VAT status."),
+    "vat_number_invalid": N_("%(value)s is not a French VAT number (FR and 11 characters)."),
+    "timezone_unknown": N_("Unknown time zone %(value)s."),
+    "already_set_up": N_("The desk is already set up: log in."),
+    "email_invalid": N_("%(value)s is not an e-mail address."),
+    "email_taken": N_("%(value)s already has a login."),
+    "password_too_short": N_("A password has at least %(min)s characters."),
+    "passwords_differ": N_("The two passwords differ."),
+    "invitation_invalid": N_("This link is unknown, already used or expired: ask for a new one."),
+    "role_unknown": N_("Unknown role %(value)s."),
+    "phone_required": N_("A phone number is required."),
+    "contact_needs_channel": N_("A mobile or an e-mail is needed."),
+    "window_empty": N_("The end must differ from the start."),
+    "window_reversed": N_(
+        "The end is before the start. For a window across midnight, tick Overnight."
+    ),
+    "overnight_not_reversed": N_(
+        "An overnight window ends the next morning: its end must be before its start."
+    ),
+    "hours_reversed": N_("The end must be after the start."),
+    "validity_reversed": N_("The end of validity is before its start."),
+    "dates_reversed": N_("The last day is before the first."),
+    "slug_taken": N_("Another client already uses the short name %(value)s."),
+    "slug_invalid": N_("A short name has only lowercase letters, digits and dashes."),
+    "client_unknown": N_("Unknown client %(value)s."),
+    "client_archived": N_("This client is archived."),
+    "practitioner_unknown": N_("Unknown practitioner %(value)s."),
+    "practitioner_required": N_("Pick at least one practitioner."),
+    "type_taken": N_("This client already has an appointment type named %(value)s."),
+    "minutes_invalid": N_("Between %(min)s and %(max)s minutes."),
+    "number_invalid": N_("%(value)s is not a whole number."),
+    "choice_invalid": N_("%(value)s is not one of: %(choices)s."),
+    "secretary_unknown": N_("Unknown secretary %(value)s."),
+    "rank_invalid": N_("A rank is a whole number from 1 to 9."),
+    "boolean_invalid": N_("%(value)s is not yes or no."),
+    "csv_columns": N_("Missing column(s): %(columns)s."),
+    "csv_empty": N_("The file has no rows."),
+    "csv_unreadable": N_("The file is not a CSV in UTF-8."),
+    "csv_line": N_("Line %(line)s, %(column)s: %(error)s"),
+    "search_too_short": N_("Type a phone number or at least 3 letters of a name."),
+    "type_not_offered": N_("%(practitioner)s does not offer this type of appointment."),
+    "invite_subject": N_("%(desk)s: your access to the desk"),
+    "invite_body": N_(
+        "Hello %(name)s,\n\nAn account was opened for you on %(desk)s. Choose your password "
+        "with this link (valid until %(until)s, usable once):\n\n%(link)s\n"
+    ),
+    "reset_subject": N_("%(desk)s: choose a new password"),
+    "reset_body": N_(
+        "Hello %(name)s,\n\nChoose a new password with this link (valid until %(until)s, "
+        "usable once):\n\n%(link)s\n\nIf you did not ask for it, ignore this e-mail.\n"
+    ),
 }
 
 

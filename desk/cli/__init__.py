@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 # Modules register their commands on `main` when imported.
-from desk.cli import admin, feeds, processes, rota, simulate  # noqa: F401  # noqa: E402,F401
+from desk.cli import admin, clients, feeds, people, processes, rota, simulate  # noqa: F401
 from desk.cli.base import main
 
 __all__ = ["main"]

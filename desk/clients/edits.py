@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base import checks
 from desk.base.errors import DomainError, NotFound
-from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.base.wall_time import format_weekdays
 from desk.models import Client, Contact, CoverageWindow, DeskNumber
 
@@ -26,6 +26,7 @@ FICHE_FIELDS = (
     "after_hours_message",
     "emergency_number",
     "message_delivery",
+    "holiday_policy",
     "ring_pair_together",
     "privacy_mode",
     "min_notice_minutes",
@@ -33,15 +34,18 @@ FICHE_FIELDS = (
 )
 
 
+AFTER_HOURS_MODES = ("voicemail", "message")
+DELIVERY_MODES = ("immediate", "digest")
+
+
 def _phone(raw: str | None, field: str, *, required: bool) -> str | None:
-    if not (raw or "").strip():
-        if required:
-            raise DomainError("phone_empty", field=field)
-        return None
-    try:
-        return normalise(raw or "")
-    except InvalidPhoneNumber as exc:
-        raise DomainError(exc.code, field=field, **exc.params) from None
+    return checks.phone(raw, field, required=required)
+
+
+def _choice(value: object, field: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise DomainError("choice_invalid", field=field, value=value, choices=", ".join(choices))
+    return str(value)
 
 
 def update_fiche(client: Client, values: dict[str, Any]) -> Client:
@@ -50,6 +54,23 @@ def update_fiche(client: Client, values: dict[str, Any]) -> Client:
     if unknown:
         raise ValueError(f"not fiche fields: {sorted(unknown)}")
     values = dict(values)
+    if "name" in values:
+        values["name"] = checks.text(values["name"], "name")
+    if "after_hours_mode" in values:
+        values["after_hours_mode"] = _choice(
+            values["after_hours_mode"], "after_hours_mode", AFTER_HOURS_MODES
+        )
+    if "message_delivery" in values:
+        values["message_delivery"] = _choice(
+            values["message_delivery"], "message_delivery", DELIVERY_MODES
+        )
+    if "holiday_policy" in values:
+        values["holiday_policy"] = _choice(
+            values["holiday_policy"], "holiday_policy", ("closed", "covered")
+        )
+    for key in ("min_notice_minutes", "cancel_cutoff_minutes"):
+        if key in values:
+            values[key] = checks.minutes(values[key], key)
     if "emergency_number" in values:
         raw = values["emergency_number"]
         # Short emergency numbers (15, 112) are not E.164 and are kept as typed.
@@ -66,7 +87,7 @@ def add_desk_number(session: Session, client: Client, number: str, label: str = 
     e164 = _phone(number, "number", required=True)
     taken = session.scalar(select(DeskNumber).where(DeskNumber.number == e164))
     if taken is not None:
-        raise DomainError("desk_number_taken", field="number")
+        raise DomainError("desk_number_taken", field="number", value=e164)
     row = DeskNumber(client_id=client.id, number=e164, label=label.strip())
     session.add(row)
     session.flush()
@@ -84,13 +105,14 @@ class ContactInput:
 
 
 def add_contact(session: Session, client: Client, data: ContactInput) -> Contact:
+    name = checks.text(data.name, "name")
     phone = _phone(data.phone, "phone", required=False)
-    email = (data.email or "").strip() or None
+    email = checks.email(data.email, "email", required=False)
     if phone is None and email is None:
         raise DomainError("contact_needs_phone_or_email", field="phone")
     row = Contact(
         client_id=client.id,
-        name=data.name.strip(),
+        name=name,
         phone=phone,
         email=email,
         receives_sms=data.receives_sms and phone is not None,
@@ -110,11 +132,20 @@ def add_coverage(
     end: time,
     valid_from: date | None = None,
     valid_until: date | None = None,
+    *,
+    overnight: bool = False,
 ) -> CoverageWindow:
-    if not weekdays:
+    """A window from `start` to `end`, local wall time. End before start (22:00-07:00) is a
+    window across midnight, accepted only when `overnight` says so: a reversed 14:00-12:00
+    typed by mistake is an error, not a 22-hour window."""
+    if not weekdays or any(not 0 <= d <= 6 for d in weekdays):
         raise DomainError("weekdays_required", field="weekdays")
     if start == end:
         raise DomainError("end_equals_start", field="end")
+    if end < start and not overnight:
+        raise DomainError("window_reversed", field="end")
+    if overnight and end > start:
+        raise DomainError("overnight_not_reversed", field="overnight")
     if valid_from and valid_until and valid_until < valid_from:
         raise DomainError("validity_ends_before_start", field="valid_until")
     row = CoverageWindow(

@@ -1,12 +1,13 @@
 """All models, importable from one place: `from desk.models import Client, Call`."""
 
-# Registers the listeners that keep clients.feed_version honest.
-from desk.models import feed_version  # noqa: F401
+# Registers the listeners that keep clients.feed_version honest, and the audit trail.
+from desk.models import audit_trail, feed_version  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
+    AppointmentTypePractitioner,
     Client,
     Closure,
     Contact,
@@ -16,6 +17,8 @@ from desk.models.clients import (
     OpeningHours,
     Practitioner,
 )
+from desk.models.desk_identity import DeskIdentity, VatStatus
+from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.rota import Absence, Override, Shift
@@ -27,6 +30,7 @@ __all__ = [
     "ApiKey",
     "Appointment",
     "AppointmentType",
+    "AppointmentTypePractitioner",
     "AuditEvent",
     "Base",
     "BusyBlock",
@@ -38,9 +42,12 @@ __all__ = [
     "Contact",
     "Contract",
     "CoverageWindow",
+    "DeskIdentity",
     "DeskNumber",
     "FeedToken",
     "InboundSms",
+    "Invitation",
+    "InvitationPurpose",
     "Message",
     "OpeningHours",
     "OptOut",
@@ -53,5 +60,6 @@ __all__ = [
     "Training",
     "UTCDateTime",
     "User",
+    "VatStatus",
     "WebhookReceipt",
 ]

@@ -38,7 +38,9 @@ class Client(Base):
     cancel_cutoff_minutes: Mapped[int] = mapped_column(default=240)
     reminder_days_before: Mapped[int] = mapped_column(default=1)
     busy_ics_url: Mapped[str | None] = mapped_column(String(1000))
+    # Archived clients are inactive (never routed) and keep their history; never deleted.
     active: Mapped[bool] = mapped_column(default=True)
+    archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=system_now)
     # Bumped with every change its calendar feeds show (desk/models/feed_version.py).
     feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -158,6 +160,24 @@ class AppointmentType(Base):
     duration_minutes: Mapped[int]
     buffer_minutes: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+    # Empty: every practitioner of the client offers it.
+    practitioners: Mapped[list[Practitioner]] = relationship(
+        secondary="appointment_type_practitioners"
+    )
+
+
+class AppointmentTypePractitioner(Base):
+    """Which practitioners offer an appointment type."""
+
+    __tablename__ = "appointment_type_practitioners"
+
+    appointment_type_id: Mapped[int] = mapped_column(
+        ForeignKey("appointment_types.id", ondelete="CASCADE"), primary_key=True
+    )
+    practitioner_id: Mapped[int] = mapped_column(
+        ForeignKey("practitioners.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class OpeningHours(Base):

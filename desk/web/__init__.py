@@ -50,16 +50,22 @@ def init_web(app: Flask) -> None:
         book,
         calendar,
         calls,
+        client_admin,
         clients,
         feeds,
         messages,
         now,
         outbox,
         pages,
+        people,
+        portal,
+        privacy,
         rota,
+        setup,
         simulator,
     )
 
+    setup.init_setup(app)
     app.register_blueprint(bp)
 
 

@@ -59,6 +59,13 @@ class FicheForm(FlaskForm):
             SelectChoice("digest", _l("A summary at the end of coverage")),
         ],
     )
+    holiday_policy = SelectField(
+        _l("Public holidays"),
+        choices=[
+            SelectChoice("closed", _l("Closed: after-hours behaviour all day")),
+            SelectChoice("covered", _l("Covered all day")),
+        ],
+    )
     ring_pair_together = BooleanField(_l("Ring the pair together"))
     privacy_mode = BooleanField(_l("Keep patients' surnames out of the calendar feed"))
     min_notice_minutes = IntegerField(
@@ -87,9 +94,57 @@ class CoverageForm(FlaskForm):
     weekdays = MultiCheckboxField(_l("Days"), choices=weekday_choices)
     start = TimeField(_l("From"), validators=[DataRequired()])
     end = TimeField(_l("To"), validators=[DataRequired()])
+    overnight = BooleanField(_l("Overnight (ends the next morning)"))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(_l("Valid until"), validators=[Optional()])
 
 
 class RemoveForm(FlaskForm):
     """A delete button: only the CSRF token."""
+
+
+class NewClientForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name (in URLs; from the name when empty)"), validators=[Length(max=64)]
+    )
+    timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired()])
+    holiday_policy = SelectField(
+        _l("Public holidays"),
+        choices=[
+            SelectChoice("closed", _l("Closed: after-hours behaviour all day")),
+            SelectChoice("covered", _l("Covered all day")),
+        ],
+    )
+    copy_from = SelectField(_l("Copy the settings of"), validators=[Optional()])
+
+
+class PractitionerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    specialty = StringField(_l("Specialty"), validators=[Length(max=200)])
+
+
+class HoursForm(FlaskForm):
+    practitioner = SelectField(_l("Practitioner"))
+    weekdays = MultiCheckboxField(_l("Days"), choices=weekday_choices)
+    start = TimeField(_l("From"), validators=[DataRequired()])
+    end = TimeField(_l("To"), validators=[DataRequired()])
+
+
+class AppointmentTypeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[DataRequired()])
+    buffer_minutes = IntegerField(_l("Buffer after (minutes)"), default=0, validators=[Optional()])
+    practitioners = MultiCheckboxField(_l("Offered by (none ticked: everyone)"))
+
+
+class ClosureForm(FlaskForm):
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    practitioner = SelectField(_l("Who"), validators=[Optional()])
+
+
+class ClientUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])

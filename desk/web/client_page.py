@@ -13,12 +13,24 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from desk.models import Client
+from desk.models import AppointmentType, Client, Closure, User
 from desk.request_context import db_session, settings
-from desk.web.client_forms import ContactForm, CoverageForm, DeskNumberForm, FicheForm, RemoveForm
+from desk.web.client_forms import (
+    AppointmentTypeForm,
+    ClientUserForm,
+    ClosureForm,
+    ContactForm,
+    CoverageForm,
+    DeskNumberForm,
+    FicheForm,
+    HoursForm,
+    PractitionerForm,
+    RemoveForm,
+)
 from scheduling import credentials
 
 
@@ -55,12 +67,46 @@ def feeds_context(client: Client) -> dict[str, Any]:
 
 
 def client_forms(client: Client) -> dict[str, FlaskForm]:
+    active = [SelectChoice(str(p.id), p.name) for p in client.practitioners if p.active]
+    hours = HoursForm(prefix="hours")
+    hours.practitioner.choices = active
+    kind = AppointmentTypeForm(prefix="type")
+    kind.practitioners.choices = active
+    closure = ClosureForm(prefix="closure")
+    closure.practitioner.choices = [SelectChoice("", _l("The whole practice")), *active]
     return {
         "fiche_form": FicheForm(obj=client, prefix="fiche"),
         "number_form": DeskNumberForm(prefix="number"),
         "contact_form": ContactForm(prefix="contact"),
         "coverage_form": CoverageForm(prefix="coverage"),
+        "practitioner_form": PractitionerForm(prefix="practitioner"),
+        "hours_form": hours,
+        "type_form": kind,
+        "closure_form": closure,
+        "user_form": ClientUserForm(prefix="user"),
         "remove_form": RemoveForm(),
+    }
+
+
+def practice_context(client: Client) -> dict[str, Any]:
+    """The practice sections: types, closures and the client's logins."""
+    session = db_session()
+    return {
+        "appointment_types": list(
+            session.scalars(
+                select(AppointmentType)
+                .where(AppointmentType.client_id == client.id, AppointmentType.active.is_(True))
+                .order_by(AppointmentType.name)
+            )
+        ),
+        "closures": list(
+            session.scalars(
+                select(Closure).where(Closure.client_id == client.id).order_by(Closure.starts_on)
+            )
+        ),
+        "client_users": list(
+            session.scalars(select(User).where(User.client_id == client.id).order_by(User.email))
+        ),
     }
 
 
@@ -68,7 +114,7 @@ def render_client_page(
     client: Client, forms: dict[str, FlaskForm], status: int = 200, **extra: object
 ) -> ResponseReturnValue:
     if current_user.role == "admin":
-        extra = {**feeds_context(client), **extra}
+        extra = {**feeds_context(client), **practice_context(client), **extra}
     return render_template("desk/client.html", client=client, **forms, **extra), status
 
 

@@ -33,6 +33,8 @@ def clients() -> ResponseReturnValue:
 @bp.get("/clients/<int:client_id>")
 @login_required
 def client(client_id: int) -> ResponseReturnValue:
+    if current_user.role == "client":
+        abort(404)  # the practice has its portal; the secretaries' script is not for it
     found = visible_client(client_id)
     return render_client_page(found, client_forms(found) if current_user.role == "admin" else {})
 
@@ -41,6 +43,8 @@ def client(client_id: int) -> ResponseReturnValue:
 @login_required
 def client_fiche(client_id: int) -> ResponseReturnValue:
     """The fiche alone, as the Now page pops it during a call."""
+    if current_user.role == "client":
+        abort(404)
     return render_template(
         "desk/_fiche.html", client=visible_client(client_id), call_id=request.args.get("call")
     )
@@ -110,6 +114,7 @@ def client_add_coverage(client_id: int) -> ResponseReturnValue:
             form.end.data,
             form.valid_from.data,
             form.valid_until.data,
+            overnight=bool(form.overnight.data),
         )
 
     return _edit(client_id, "coverage_form", apply, _("Coverage window added."), "#coverage")

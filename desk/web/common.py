@@ -58,7 +58,13 @@ def choices_with_all(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 
 
 def visible_client(client_id: int) -> Client:
-    """The client if the logged-in user may see it; 404 otherwise."""
+    """The client if the logged-in user may see it; 404 otherwise. Admins see archived
+    clients too (to read their history or restore them)."""
+    if current_user.role == "admin":
+        found = db_session().get(Client, client_id)
+        if found is None:
+            abort(404)
+        return found
     try:
         return client_for(db_session(), current_user, client_id)
     except NotFound:

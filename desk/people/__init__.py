@@ -1,0 +1,1 @@
+"""People of the desk: logins, invitations, secretaries and partners."""

@@ -1,0 +1,130 @@
+"""Secretaries and partners: who they are, which clients they answer for, their login.
+
+Deactivating keeps her rota and history (nothing is deleted): routing reads
+`Secretary.active` on every call, so she is skipped from the next call on, and her login
+stops working at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.base import checks
+from desk.base.errors import DomainError
+from desk.models import Client, Secretary, Training, User
+from desk.people.accounts import create_user, invite, user_by_email
+
+
+@dataclass(frozen=True)
+class SecretaryInput:
+    name: str
+    phone: str
+    email: str = ""
+    is_partner: bool = False
+    languages: str = "fr"
+
+
+def _clean(session: Session, data: SecretaryInput, current: Secretary | None) -> dict[str, object]:
+    email = checks.email(data.email, required=False)
+    if email is not None:
+        other = user_by_email(session, email)
+        if other is not None and (current is None or other.secretary_id != current.id):
+            raise DomainError("email_taken", field="email", value=email)
+    return {
+        "name": checks.text(data.name, "name"),
+        "phone": checks.phone(data.phone),
+        "email": email,
+        "is_partner": data.is_partner,
+        "languages": checks.text(data.languages or "fr", "languages", max_len=64),
+    }
+
+
+def add_secretary(session: Session, data: SecretaryInput) -> Secretary:
+    row = Secretary(**_clean(session, data, None))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_secretary(session: Session, secretary: Secretary, data: SecretaryInput) -> Secretary:
+    for key, value in _clean(session, data, secretary).items():
+        setattr(secretary, key, value)
+    login = login_of(session, secretary)
+    if login is not None and secretary.email and login.email != secretary.email:
+        login.email = secretary.email
+    session.flush()
+    return secretary
+
+
+def login_of(session: Session, secretary: Secretary) -> User | None:
+    return session.scalar(select(User).where(User.secretary_id == secretary.id))
+
+
+def invite_secretary(
+    session: Session, secretary: Secretary, *, base_url: str, now: datetime
+) -> str:
+    """Give her a login (if she has none) and e-mail her a one-time link to set her password."""
+    if not secretary.email:
+        raise DomainError("required", field="email")
+    if not secretary.active:
+        raise DomainError("invitation_invalid")
+    user = login_of(session, secretary)
+    if user is None:
+        user = create_user(
+            session,
+            email=secretary.email,
+            name=secretary.name,
+            role="secretary",
+            secretary_id=secretary.id,
+        )
+    return invite(session, user, base_url=base_url, now=now)
+
+
+def set_secretary_active(session: Session, secretary: Secretary, active: bool) -> Secretary:
+    secretary.active = active
+    login = login_of(session, secretary)
+    if login is not None:
+        login.active = active
+    session.flush()
+    return secretary
+
+
+def set_trainings(
+    session: Session, secretary: Secretary, ranks: dict[int, int | None]
+) -> list[Training]:
+    """Replace her trainings: {client id: overflow rank (1-9) or None (trained, no overflow)}."""
+    known = set(session.scalars(select(Client.id).where(Client.id.in_(list(ranks)))))
+    for client_id, rank in ranks.items():
+        if client_id not in known:
+            raise DomainError("client_unknown", field="trainings", value=client_id)
+        if rank is not None and not 1 <= rank <= 9:
+            raise DomainError("rank_invalid", field="trainings")
+    existing = {t.client_id: t for t in secretary.trainings}
+    for client_id, row in existing.items():
+        if client_id not in ranks:
+            session.delete(row)
+    for client_id, rank in ranks.items():
+        found = existing.get(client_id)
+        if found is None:
+            found = Training(secretary_id=secretary.id, client_id=client_id)
+            session.add(found)
+        found.overflow_rank = rank
+    session.flush()
+    session.expire(secretary, ["trainings"])
+    return list(secretary.trainings)
+
+
+def secretary_by(session: Session, key: str) -> Secretary:
+    """A secretary by id or e-mail (CLI)."""
+    row = None
+    if key.isdigit():
+        row = session.get(Secretary, int(key))
+    if row is None:
+        row = session.scalar(select(Secretary).where(Secretary.email == key.strip().lower()))
+    if row is None:
+        raise DomainError("secretary_unknown", field="secretary", value=key)
+    return row

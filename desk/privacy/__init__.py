@@ -1,0 +1,1 @@
+"""Personal data: the audit trail of settings changes, and RGPD search, export and erase."""

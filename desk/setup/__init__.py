@@ -1,0 +1,1 @@
+"""First run: the desk's legal identity and its first admin, on an empty database."""
