@@ -26,7 +26,6 @@ from twilio.request_validator import RequestValidator
 from desk.app import create_app
 from desk.base.config import load_settings
 from desk.base.db import Database
-from desk.base.driver_sql import DriverStatement
 from desk.migrations import upgrade
 from desk.models import Client, CoverageWindow, DeskNumber, Secretary, Shift, Training
 from desk.request_context import set_clock
@@ -245,22 +244,11 @@ def explain(app: Flask, form: dict[str, str], signature: str) -> list[str]:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
-    # The hot statements skip SQLAlchemy's execution (and its events): watch them too.
-    run_on_cursor = DriverStatement._run
-
-    def run_watched(
-        self: DriverStatement, conn: Any, compiled: Any, params: Any, many: bool = False
-    ) -> Any:
-        capture(conn, None, compiled.sql, params)
-        return run_on_cursor(self, conn, compiled, params, many)
-
     event.listen(engine, "before_cursor_execute", capture)
-    DriverStatement._run = run_watched  # type: ignore[method-assign]
     try:
         app.test_client().post(PATH, data=form, headers={"X-Twilio-Signature": signature})
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-        DriverStatement._run = run_on_cursor  # type: ignore[method-assign]
     scans = []
     with engine.connect() as conn:
         for statement, parameters in seen:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -120,16 +122,19 @@ def _check_free(
     raise DomainError("slot_outside_opening", "starts_at")
 
 
-def _flush_guarded(session: Session, scope: Scope, starts_at: datetime, now: datetime) -> None:
-    """Flush; an exclusion violation (PostgreSQL, lost race) becomes SlotTaken.
+@contextmanager
+def _guarded(session: Session, scope: Scope, starts_at: datetime, now: datetime) -> Iterator[None]:
+    """The changes made in the block, flushed in a savepoint; an exclusion violation
+    (PostgreSQL, a lost race) becomes SlotTaken.
 
-    PostgreSQL aborts the transaction on the violation, so the whole unit of work is
-    rolled back before the next free slots are read.
+    PostgreSQL aborts the transaction on the violation; rolling back only the savepoint
+    keeps the caller's unit of work usable (the next free slots are read in it) and the
+    caller's to commit or roll back.
     """
     try:
-        session.flush()
+        with session.begin_nested():  # flushes what came before, outside the savepoint
+            yield
     except IntegrityError as exc:
-        session.rollback()
         if "ex_appointments_no_overlap" not in str(exc.orig):
             raise
         raise SlotTaken(next_free_slots(session, scope, starts_at, now)) from None
@@ -186,8 +191,8 @@ def book(
         updated_at=now,
         cancel_token=secrets.token_urlsafe(32),
     )
-    session.add(appt)
-    _flush_guarded(session, scope, starts_at, now)
+    with _guarded(session, scope, starts_at, now):
+        session.add(appt)
     _audit(session, actor, "appointment.booked", appt, type=scope.type.name)
     if public_base_url and phone:
         from scheduling.reminders import queue_confirmation
@@ -239,16 +244,16 @@ def reschedule(
     scope = load_scope(session, appt.client_id, appt.practitioner_id, appt.type_id)
     _check_free(session, scope, starts_at, now, exclude_id=appt.id)
     previous = appt.starts_at
-    appt.starts_at = starts_at
-    appt.ends_at = starts_at + scope.duration
-    appt.blocked_until = starts_at + scope.blocked
-    appt.sequence += 1
-    appt.updated_at = now
-    appt.reminder_sent_at = None
     try:
-        _flush_guarded(session, scope, starts_at, now)
+        with _guarded(session, scope, starts_at, now):
+            appt.starts_at = starts_at
+            appt.ends_at = starts_at + scope.duration
+            appt.blocked_until = starts_at + scope.blocked
+            appt.sequence += 1
+            appt.updated_at = now
+            appt.reminder_sent_at = None
     except StaleDataError:
-        session.rollback()
+        session.expire_all()
         raise StaleAppointment(get_appointment(session, appointment_id, client_id)) from None
     _audit(session, actor, "appointment.rescheduled", appt, previous=previous.isoformat())
     session.flush()

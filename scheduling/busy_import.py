@@ -95,11 +95,11 @@ def import_source(
 ) -> int | None:
     """Replace the source's busy blocks with a fresh import; None (and last_error) on failure.
 
-    The fetch happens before any write, so a slow server holds no lock.
+    The fetch happens before any write, so a slow server holds no lock. The caller
+    commits (the job, once per source: one failing source does not undo the others).
     """
     client = session.get(Client, source.client_id)
     assert client is not None
-    source.last_attempt_at = now
     try:
         data = fetch(source.url)
         intervals = busy_intervals(
@@ -110,9 +110,10 @@ def import_source(
         # open ports from closed ones.
         error = exc if isinstance(exc, DomainError) else DomainError("calendar_unreadable")
         log.warning("busy-time import of source %s failed: %s", source.id, error.code)
+        source.last_attempt_at = now
         source.last_error = error.message
-        session.commit()
         return None
+    source.last_attempt_at = now
     session.execute(delete(BusyBlock).where(BusyBlock.source_id == source.id))
     session.add_all(
         BusyBlock(
@@ -128,7 +129,6 @@ def import_source(
     )
     source.last_success_at = now
     source.last_error = None
-    session.commit()
     return len(intervals)
 
 
@@ -162,11 +162,12 @@ def sync_sources(session: Session) -> list[CalendarSource]:
             )
             session.add(added)
             sources.append(added)
-    session.commit()
+    session.flush()  # ids for the caller, who commits
     return sources
 
 
 def import_all(session: Session, now: datetime, fetch: Fetch = fetch_url) -> dict[int, int | None]:
+    """Every source in one unit of work (the job commits per source instead)."""
     return {
         source.id: import_source(session, source, now, fetch) for source in sync_sources(session)
     }

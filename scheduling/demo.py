@@ -25,7 +25,7 @@ def book_demo_appointments(session: Session, client: Client, now: datetime) -> i
     """Book a handful of appointments for `client` over the coming week, reschedule one
     and cancel one; returns how many were booked. Called once, when the demo is created.
 
-    Booking commits what the demo has written so far on SQLite (`begin_immediate`).
+    Runs in the caller's unit of work: booking goes on in it, never commits it.
     """
     practitioners = list(
         session.scalars(

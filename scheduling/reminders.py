@@ -90,7 +90,10 @@ def reminder_due_at(appt: Appointment, client: Client) -> datetime:
 
 
 def send_due_reminders(session: Session, now: datetime, public_base_url: str) -> int:
-    """Queue every reminder due at `now`; returns how many this call claimed."""
+    """Queue every reminder due at `now`; returns how many this call claimed.
+
+    The caller commits (the sweep's job): claims and outbox rows land together, and a
+    concurrent sweep waits for them, then its compare-and-set matches nothing."""
     rows = session.execute(
         select(Appointment, Client)
         .join(Client, Client.id == Appointment.client_id)
@@ -129,6 +132,5 @@ def send_due_reminders(session: Session, now: datetime, public_base_url: str) ->
             client_id=client.id,
             appointment_id=appt.id,
         )
-        session.commit()
         sent += 1
     return sent

@@ -16,7 +16,7 @@ from tests.test_api import _setup
 # sent as strings are accepted.
 LENIENCY = [positive_data_acceptance, negative_data_rejection]
 # A few hundred cases in all, spread over the operations.
-CASES_PER_OPERATION = 40
+CASES_PER_OPERATION = 30
 
 
 def test_the_api_answers_every_generated_request_without_a_server_error_or_schema_violation(
@@ -25,7 +25,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_or_schem
     _, auth = _setup(db, app)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    labels = {op.label for op in operations}
+    assert {"GET /reports/activity", "GET /reports/staffing", "POST /appointments"} <= labels
     seen: list[int] = []
     for operation in operations:
 

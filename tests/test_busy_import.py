@@ -13,6 +13,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base.config import Settings
+from desk.base.db import Database
+from desk.jobs import JobContext
+from desk.jobs.busy_import import run
 from desk.models import BusyBlock, CalendarSource
 from scheduling.busy_import import import_all
 from tests.appointments_helpers import make_practice
@@ -117,3 +121,19 @@ def test_a_failed_fetch_keeps_the_last_good_import_and_records_the_error(
     (folder / "outlook-export.ics").write_text("not a calendar")
     import_all(session, NOW)
     assert source.last_error and _blocks(session) == good
+
+
+def test_the_job_imports_each_source_in_its_own_unit_of_work_at_its_clock(
+    db: Database, settings: Settings, ics_server: tuple[str, Path]
+) -> None:
+    base, _ = ics_server
+    with db.session() as s:
+        practice = make_practice(s)
+        practice.client.busy_ics_url = f"{base}/outlook-export.ics"
+        practice.practitioner.busy_ics_url = f"{base}/missing.ics"
+    run(JobContext(settings, db, "node", clock=lambda: NOW))
+    with db.session() as s:
+        sources = {src.practitioner_id is None: src for src in s.scalars(select(CalendarSource))}
+        assert sources[True].last_success_at == NOW and sources[True].last_error is None
+        assert sources[False].last_attempt_at == NOW and "404" in (sources[False].last_error or "")
+        assert len(_blocks(s)) == 1  # the client's import stays, the failing one adds nothing

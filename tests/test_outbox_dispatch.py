@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import desk.jobs.runtime
 from desk.base.clock import system_now
 from desk.base.config import Settings
 from desk.base.db import Database
-from desk.jobs import JOBS
+from desk.jobs import JOBS, JobContext
 from desk.models import OptOut, Outbox
 from desk.outbox.channels import SmsSender
 from desk.outbox.channels.sms import ConsoleSms
@@ -170,15 +169,10 @@ def test_the_background_dispatcher_sends_right_after_commit(
     assert ConsoleSms.sent[-1].body == "vite"
 
 
-def test_the_scheduler_runs_the_outbox_job(
-    db: Database, settings_: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_scheduler_runs_the_outbox_job(db: Database, settings_: Settings) -> None:
     assert {"outbox", "digest"} <= {job.id for job in JOBS}
-    monkeypatch.setattr(
-        desk.jobs.runtime, "_runtime", desk.jobs.runtime.Runtime(settings_, db, "node")
-    )
     fill(db, 2)
     from desk.jobs.outbox import dispatch
 
-    dispatch()
+    dispatch(JobContext(settings_, db, "node"))
     assert states(db) == Counter({"sent": 2})

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, select, update
 
 from desk.base.config import Settings
 from desk.base.db import Database
-from desk.jobs import JOBS
+from desk.jobs import JOBS, JobContext
+from desk.jobs.heartbeat import beat
 from desk.jobs.runtime import DeskScheduler
 from desk.models import SchedulerHeartbeat
 
@@ -112,3 +117,38 @@ def test_the_scheduler_logs_leadership_and_every_job_run_with_its_counts(
     run = next(line for line in lines if line.startswith("event=job_run job=heartbeat"))
     assert "status=ok" in run and "beats=1" in run
     assert f"event=scheduler_stopped node={leader.node}" in lines
+
+
+def test_a_job_store_left_by_an_older_version_is_taken_over(
+    schedulers: list[DeskScheduler], db: Database
+) -> None:
+    """Older versions stored other references (`scheduling.jobs:beat`, no arguments)."""
+    old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=db.engine)})
+    old.start(paused=True)
+    old.add_job("desk.jobs.heartbeat:beat", "interval", args=(None,), seconds=3600, id="heartbeat")
+    old.shutdown(wait=False)
+    table = Table("apscheduler_jobs", MetaData(), autoload_with=db.engine)
+    with db.engine.begin() as conn:
+        state = pickle.loads(conn.execute(select(table.c.job_state)).scalar_one())
+        state.update(func="scheduling.jobs:beat", args=())
+        conn.execute(update(table).values(job_state=pickle.dumps(state)))
+
+    leader = schedulers[0].start()
+
+    def beat_recorded() -> bool:
+        with db.session() as s:
+            return s.get(SchedulerHeartbeat, leader.node) is not None
+
+    assert wait_for(beat_recorded)
+    with db.engine.connect() as conn:
+        state = pickle.loads(conn.execute(select(table.c.job_state)).scalar_one())
+    assert state["func"] == "desk.jobs.runtime:run_job"
+    assert state["args"] == ("desk.jobs.heartbeat:beat", leader.node)
+
+
+def test_a_job_runs_with_the_context_it_is_given(settings: Settings, db: Database) -> None:
+    at = datetime(2027, 3, 30, 10, 41, tzinfo=UTC)
+    beat(JobContext(settings, db, "node-a", clock=lambda: at))
+    with db.session() as s:
+        row = s.get(SchedulerHeartbeat, "node-a")
+        assert row is not None and row.ran_at == at and row.is_leader

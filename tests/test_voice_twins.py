@@ -8,17 +8,16 @@ answer, never the fallback TwiML.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from desk.base.clock import system_now
+from desk.calls import incoming as routing_incoming
 from desk.calls import routing
-from desk.calls import rows as routing_rows
 from desk.models import Call, CallAttempt, WebhookReceipt
 from tests.conftest import pin_clock
 from tests.routing_helpers import CLAIRE, dialled, paris, twiml
@@ -38,12 +37,14 @@ def twin_wins_after_the_reads(
     app: Flask, monkeypatch: pytest.MonkeyPatch, receipt_key: str | None
 ) -> None:
     """The first lookup reads, then a twin commits its Call (and its receipt) elsewhere."""
-    lookup = routing_rows.lookup
+    lookup = routing_incoming.lookup
     db = app.extensions["desk.db"]
 
-    def stale_lookup(conn: Any, call_sid: str, to: str, at: datetime) -> routing_rows.Lookup:
+    def stale_lookup(
+        conn: Connection, call_sid: str, to: str, at: datetime
+    ) -> routing_incoming.Lookup:
         found = lookup(conn, call_sid, to, at)
-        monkeypatch.setattr(routing_rows, "lookup", lookup)
+        monkeypatch.setattr(routing_incoming, "lookup", lookup)
         with db.session() as other:
             routing.start_call(
                 other, call_sid=call_sid, to=to, caller="+33145678901", forwarded_from=None, at=at
@@ -55,7 +56,7 @@ def twin_wins_after_the_reads(
                 )
         return found
 
-    monkeypatch.setattr(routing_rows, "lookup", stale_lookup)
+    monkeypatch.setattr(routing_incoming, "lookup", stale_lookup)
 
 
 def test_a_twin_with_the_same_key_wins_and_its_answer_is_replayed(

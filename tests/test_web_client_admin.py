@@ -222,7 +222,7 @@ def test_an_archived_client_is_kept_but_never_routed(
     )
     from datetime import UTC, datetime
 
-    from desk.calls.rows import lookup
+    from desk.calls.incoming import lookup
 
     at = datetime(2027, 3, 1, 11, 30, tzinfo=UTC)
     with db.engine.connect() as conn:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from desk.base.db import connection_of, lock_for_writing
-from desk.base.driver_sql import DriverStatement
+from desk.base.db import connection_of
 from desk.models import WebhookReceipt
 from desk.request_context import now
 
@@ -32,25 +30,17 @@ def receipt_key(
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-# Every webhook does both: straight on the DBAPI cursor, compiled once per dialect.
-_RESPONSE = DriverStatement(
-    select(WebhookReceipt.response).where(WebhookReceipt.key == bindparam("key"))
-)
-_INSERT = DriverStatement(
-    insert(cast(Table, WebhookReceipt.__table__)).values(
-        key=bindparam("key"), response=bindparam("response"), created_at=bindparam("created_at")
-    )
-)
+# Every webhook does both: Core statements built once, on the session's connection.
+_RESPONSE = select(WebhookReceipt.response).where(WebhookReceipt.key == bindparam("key"))
+_INSERT = insert(WebhookReceipt)
 
 
 def replay(session: Session, key: str) -> str | None:
-    row = _RESPONSE.first(session.connection(), {"key": key})
-    return None if row is None else str(row[0])
+    response = session.connection().execute(_RESPONSE, {"key": key}).scalar()
+    return None if response is None else str(response)
 
 
 def remember(session: Session, key: str, response: str) -> None:
     """Keep `response` under `key` (unique: a concurrent twin raises IntegrityError here)."""
     params = {"key": key, "response": response, "created_at": now()}
-    conn = connection_of(session)
-    lock_for_writing(conn)
-    _INSERT.run(conn, params)
+    connection_of(session).execute(_INSERT, params)

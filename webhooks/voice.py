@@ -64,7 +64,7 @@ def _handle(
     """Replay a repeated delivery, or do `work` and keep its TwiML with its changes.
 
     `read_first`: `work` reads and decides before SQLite's write lock is taken (see
-    `desk.db.begin_read_first`); a unique-key violation then means a twin wrote in
+    `desk.base.db.begin_read_first`); a unique-key violation then means a twin wrote in
     between, and the whole delivery is done again the usual, locked way.
     """
     call_sid = request.form.get("CallSid", "")

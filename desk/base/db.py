@@ -1,4 +1,12 @@
-"""Engines and sessions. No Flask here: the CLI, the scheduler and tests use it too."""
+"""Engines, sessions and the unit of work. No Flask here: the CLI, the scheduler and
+tests use it too.
+
+Whoever starts a unit of work owns it: a view, a job or a command commits or rolls back
+(`Database.session()` does both); domain functions flush at most. SQLite's write lock is
+handled here and only here: `begin_immediate` (take it first) and `begin_read_first`
+(take it at the first write) treat an open transaction the same way on every backend,
+and never commit someone else's work (`_fresh`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,13 +40,14 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             hide_parameters=not echo,
             connect_args={"check_same_thread": False, "timeout": STATEMENT_TIMEOUT_MS / 1000},
         )
+        _configure(engine)
         _configure_sqlite(engine)
         return engine
     connect_args: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT_SECONDS,
         "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}",
     }
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         # Errors in logs show the statement, not its values: they hold feed and cancel
@@ -50,6 +59,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         pool_timeout=POOL_TIMEOUT_SECONDS,
         connect_args=connect_args,
     )
+    _configure(engine)
+    return engine
 
 
 _BEGIN = {
@@ -58,6 +69,14 @@ _BEGIN = {
     "IMMEDIATE": "BEGIN IMMEDIATE",
     "EXCLUSIVE": "BEGIN EXCLUSIVE",
 }
+# Keys of `Connection.info`, reset at every BEGIN: what this transaction is.
+_WRITE_UNIT = "desk.write_unit"  # begun by `begin_immediate`: holds SQLite's write lock
+_READ_FIRST = "desk.read_first"  # begun by `begin_read_first`: locks at its first write
+_CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
+
+
+class UnitOfWorkError(RuntimeError):
+    """SQLite's write lock was to be taken over a transaction that wrote behind our back."""
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -77,59 +96,125 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
+        dbapi_connection: Any = conn.connection.dbapi_connection
         # Straight to the driver: through exec_driver_sql this one word cost as much as
         # a query (every webhook begins this way).
-        conn.connection.dbapi_connection.execute(_BEGIN[mode])
+        dbapi_connection.execute(_BEGIN[mode])
+        conn.info[_CHANGES] = dbapi_connection.total_changes
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(
+        conn: Connection, _cursor: Any, sql: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        # A transaction begun by `begin_read_first` takes the write lock just before its
+        # first write, whoever writes (see `begin_read_first`).
+        if _READ_FIRST in conn.info and _is_write(context, sql):
+            _take_write_lock(conn)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _is_write(context: Any, sql: str) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return sql.lstrip()[:7].upper().startswith(_WRITES)  # text() and driver SQL
+
+
+def _configure(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _reset(conn: Connection) -> None:
+        conn.info.pop(_WRITE_UNIT, None)
+        conn.info.pop(_READ_FIRST, None)
+
+
+def _take_write_lock(conn: Connection) -> None:
+    """End a read-only SQLite transaction and begin again holding the write lock."""
+    conn.info.pop(_READ_FIRST, None)
+    conn.info[_WRITE_UNIT] = True
+    dbapi_connection: Any = conn.connection.dbapi_connection
+    if dbapi_connection.total_changes != conn.info.get(_CHANGES):
+        # Cannot happen through SQLAlchemy (the first write lands here): say so loudly
+        # rather than commit a write made behind our back.
+        raise UnitOfWorkError("a read-first transaction wrote before taking the lock")
+    # Nothing was written yet: ending the read snapshot loses nothing. A read snapshot
+    # cannot become a write one after another worker's commit.
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+_PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+
+
+def _has_written(conn: Connection) -> bool:
+    """Whether the open transaction changed rows, as the database itself counts them
+    (ORM, Core or plain SQL alike)."""
+    if conn.dialect.name == "sqlite":
+        dbapi_connection: Any = conn.connection.dbapi_connection
+        return bool(dbapi_connection.total_changes != conn.info.get(_CHANGES))
+    if conn.dialect.name == "postgresql":
+        # A transaction gets an id at its first write (PostgreSQL 13 and later).
+        return bool(conn.execute(_PG_WROTE).scalar())
+    return True  # no way to tell: assume it did
+
+
+def _fresh(session: Session) -> bool:
+    """Make way for a new unit of work: True to begin one, False to go on in the open one.
+
+    The same on every backend, and never a commit:
+    - no transaction: begin one;
+    - a transaction that has work (pending changes are flushed: they are its owner's) or
+      began with `begin_immediate`: it holds SQLite's write lock already (a transaction
+      keeps it from its first write to its end, and no one else can commit meanwhile,
+      so its reads are current): go on in it, its owner commits it;
+    - a transaction that only read: rolled back, nothing is lost (on SQLite its read
+      snapshot may be stale and could not take the write lock).
+    """
+    if not session.in_transaction():
+        return True
+    session.flush()
+    conn = session.connection()
+    if conn.info.get(_WRITE_UNIT) or _has_written(conn):
+        return False
+    session.rollback()
+    return True
 
 
 def begin_immediate(session: Session) -> None:
-    """Start the session's transaction holding SQLite's write lock (no-op elsewhere).
+    """Start the session's unit of work for writing, holding SQLite's write lock.
 
     Call it first thing in a unit of work that reads then writes and must not race
-    (booking a slot). On PostgreSQL the constraints do that job.
+    (booking a slot, every webhook). On PostgreSQL the constraints do that job; what
+    happens to an already open transaction is the same on both (`_fresh`).
     """
+    if not _fresh(session):
+        session.connection().info[_WRITE_UNIT] = True
+        return
     if session.get_bind().dialect.name == "sqlite":
-        if session.in_transaction():
-            session.commit()
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
-_READ_FIRST = "desk.read_first"
+        conn = session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    else:
+        conn = session.connection()
+    conn.info[_WRITE_UNIT] = True
 
 
 def begin_read_first(session: Session) -> None:
     """Start a unit of work that reads, decides, then writes (routing a new call).
 
     On SQLite the reads run without the write lock, so another worker's writes are not
-    held up meanwhile; `lock_for_writing` takes the lock just before the first write, in
-    a fresh transaction (a read snapshot cannot become a write one after another
-    worker's commit). What was read may then be a moment old: the unique keys catch a
-    twin that wrote in between (the caller falls back to the locked path). Elsewhere, a
-    plain transaction.
+    held up meanwhile; the first write (any INSERT, UPDATE or DELETE, ORM or Core) ends
+    that read snapshot and begins again with `BEGIN IMMEDIATE` (a read snapshot cannot
+    become a write one after another worker's commit). What was read may then be a
+    moment old: use it only where unique keys catch a twin that wrote in between (the
+    caller then rolls back and does it again with `begin_immediate`). Elsewhere, a
+    plain transaction. What happens to an already open transaction is `_fresh`'s.
     """
-    if session.in_transaction():
-        session.commit()
+    if not _fresh(session):
+        return
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        conn.info[_READ_FIRST] = conn.get_transaction()
-
-
-def lock_for_writing(conn: Connection) -> None:
-    """Take SQLite's write lock if this transaction began with `begin_read_first`.
-
-    A no-op otherwise (already locked by `begin_immediate`, another backend, or a
-    caller's own transaction, whose earlier writes must not be committed here).
-    """
-    began = conn.info.pop(_READ_FIRST, None)
-    if began is None or began is not conn.get_transaction():
-        return
-    # Nothing was written yet: end the read snapshot, start again holding the lock.
-    dbapi_connection = conn.connection.dbapi_connection
-    assert dbapi_connection is not None
-    dbapi_connection.execute("COMMIT")
-    dbapi_connection.execute("BEGIN IMMEDIATE")
+        conn.info[_READ_FIRST] = True
 
 
 def connection_of(source: Session | Connection) -> Connection:

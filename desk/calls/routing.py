@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.calls import rows
+from desk.calls import incoming
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome
@@ -88,10 +88,10 @@ def start_call(
 ) -> Decision:
     """The first webhook of a call: one Call row per CallSid, the plan, the first step.
 
-    Plain rows and Core inserts (`desk.routing_rows`): this runs on every call.
+    Few statements, Core inserts (`desk.calls.incoming`): this runs on every call.
     """
     conn = connection_of(session)
-    found = rows.lookup(conn, call_sid, to, at)
+    found = incoming.lookup(conn, call_sid, to, at)
     if found.call_id is not None:
         call = session.get(Call, found.call_id)
         assert call is not None
@@ -107,23 +107,27 @@ def start_call(
     )
     client, rules = found.client, found.rules
     if client is None or rules is None:
-        rows.insert_call(conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **new)
+        incoming.insert_call(
+            conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **new
+        )
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
     # A client suspended for not paying (desk/billing) gets the after-hours path.
     if client.coverage_suspended or not rules.at(at).covered:
-        rows.insert_call(conn, client_id=client.id, outcome=CallOutcome.AFTER_HOURS, plan=[], **new)
+        incoming.insert_call(
+            conn, client_id=client.id, outcome=CallOutcome.AFTER_HOURS, plan=[], **new
+        )
         return _after_hours(client)
     steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)
     plan = [[r.secretary_id for r in step] for step in steps]
-    call_id = rows.insert_call(
+    call_id = incoming.insert_call(
         conn, client_id=client.id, outcome=CallOutcome.IN_PROGRESS, plan=plan, **new
     )
     phones = {r.secretary_id: r.phone for step in steps for r in step}
     return _ring(conn, call_id, plan, client, 0, at, greet=True, phones=phones)
 
 
-def _after_hours(client: Client | rows.CallClient) -> Decision:
+def _after_hours(client: Client) -> Decision:
     message = client.after_hours_message if client.after_hours_mode == "message" else ""
     return Decision(AFTER_HOURS, client.name, locale=client.locale, message=message)
 
@@ -132,7 +136,7 @@ def _ring(
     session: Session | Connection,
     call_id: int,
     plan: list[Any],
-    client: Client | rows.CallClient,
+    client: Client,
     position: int,
     at: datetime,
     greet: bool,
@@ -156,7 +160,7 @@ def _ring(
         # A secretary deleted since the plan was made is skipped: never fail the caller.
         ringing = {i: phones[i] for i in ids if i in phones}
         if ringing:
-            rows.insert_attempts(conn, call_id, position, ringing, at)
+            incoming.insert_attempts(conn, call_id, position, ringing, at)
             numbers = tuple(ringing.values())
             return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
         position += 1

@@ -1,16 +1,29 @@
-"""The timed jobs. Each is a module-level function taking no arguments (the job store
-keeps a reference to it); it reads what it needs from `desk.jobs.runtime.runtime()`,
-sweeps the database and claims its work by compare-and-set.
-
-To add a job: write it in a module of this package and list it in JOBS.
+"""The timed jobs. Each is a module-level function taking the `JobContext` it runs in
+(settings, database, clock, node); it sweeps the database, claims its work by
+compare-and-set and owns its transactions. The job store keeps each job's "module:function"
+reference (`Job.ref`) as the argument of `desk.jobs.runtime.run_job`, which hands the
+job its leader's context. To add a job: write it in a module of this package and list
+it in JOBS.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from desk.base.clock import Clock, system_now
 from desk.base.config import Settings
+from desk.base.db import Database
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job runs with: given by the scheduler that leads, or by a test."""
+
+    settings: Settings
+    db: Database
+    node: str  # the scheduler that runs the job (host:pid:instance)
+    clock: Clock = field(default=system_now)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from desk.billing.collection import send_due_reminders
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 
 
-def reminders() -> None:
-    rt = runtime()
-    now = rt.clock()
-    with rt.db.session() as session:
-        send_due_reminders(session, now.astimezone(ZoneInfo("Europe/Paris")).date(), now)
+def reminders(context: JobContext) -> dict[str, int]:
+    now = context.clock()
+    with context.db.session() as session:
+        sent = send_due_reminders(session, now.astimezone(ZoneInfo("Europe/Paris")).date(), now)
+    return {"queued": len(sent)}

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from desk.jobs.runtime import runtime
-from scheduling.busy_import import import_all
+from desk.jobs import JobContext
+from desk.models import CalendarSource
+from scheduling.busy_import import import_source, sync_sources
 
 
-def run() -> dict[str, int]:
-    rt = runtime()
-    with rt.db.session() as session:
-        results = import_all(session, rt.clock())
-    failed = sum(1 for blocks in results.values() if blocks is None)
-    return {"sources": len(results), "failed": failed}
+def run(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        source_ids = [source.id for source in sync_sources(session)]
+    # One unit of work per source: a slow or failing calendar does not hold up the others.
+    failed = 0
+    for source_id in source_ids:
+        with context.db.session() as session:
+            source = session.get(CalendarSource, source_id)
+            if source is not None and import_source(session, source, context.clock()) is None:
+                failed += 1
+    return {"sources": len(source_ids), "failed": failed}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.messages.digest import send_due_digests
 
 
-def send_digests() -> dict[str, int]:
-    rt = runtime()
-    with rt.db.session() as session:
-        queued = send_due_digests(session, rt.clock())
+def send_digests(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        queued = send_due_digests(session, context.clock())
     return {"queued": queued}

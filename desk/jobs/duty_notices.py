@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from desk.base.clock import system_now
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.rota.notices import send_duty_notices
 
 
-def sweep() -> None:
-    with runtime().db.session() as session:
-        send_duty_notices(session, system_now())
+def sweep(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        queued = send_duty_notices(session, context.clock())
+    return {"queued": queued}

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import time
 
-from desk.base.clock import system_now
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from scheduling.feeds import fill_missing_parts
 
 BATCH = 500
 BUDGET_SECONDS = 20.0
 
 
-def fill() -> None:
-    rt = runtime()
+def fill(context: JobContext) -> dict[str, int]:
     deadline = time.monotonic() + BUDGET_SECONDS
+    total = 0
     while time.monotonic() < deadline:
-        with rt.db.session() as session:
-            built = fill_missing_parts(session, system_now(), BATCH)
+        with context.db.session() as session:
+            built = fill_missing_parts(session, context.clock(), BATCH)
+        total += built
         if built < BATCH:
-            return
+            break
+    return {"built": total}

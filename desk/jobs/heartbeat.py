@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.models import SchedulerHeartbeat
 
 
-def record_beat(session: Session, node: str, now: datetime) -> None:
+def record_beat(session: Session, node: str, at: datetime) -> None:
     """Write this node's beat and mark it the only leader (a previous one has stepped down)."""
     session.execute(
         update(SchedulerHeartbeat)
@@ -22,12 +22,11 @@ def record_beat(session: Session, node: str, now: datetime) -> None:
     if row is None:
         row = SchedulerHeartbeat(node=node)
         session.add(row)
-    row.ran_at = now
+    row.ran_at = at
     row.is_leader = True
 
 
-def beat() -> dict[str, int]:
-    rt = runtime()
-    with rt.db.session() as session:
-        record_beat(session, rt.node, rt.clock())
+def beat(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        record_beat(session, context.node, context.clock())
     return {"beats": 1}

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 
 
-def gap_alerts() -> dict[str, int]:
-    rt = runtime()
-    with rt.db.session() as session:
-        queued = alert_upcoming_gaps(session, rt.clock())
+def gap_alerts(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        queued = alert_upcoming_gaps(session, context.clock())
     return {"queued": queued}
 
 
-def purge() -> dict[str, int]:
-    rt = runtime()
-    with rt.db.session() as session:
-        purged = purge_webhook_receipts(session, rt.clock())
+def purge(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        purged = purge_webhook_receipts(session, context.clock())
     return {"purged": purged}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from desk.outbox.dispatch import Dispatcher
 
 
-def dispatch() -> dict[str, int]:
-    rt = runtime()
-    result = Dispatcher(rt.db, rt.settings, node=rt.node, clock=rt.clock).run()
+def dispatch(context: JobContext) -> dict[str, int]:
+    result = Dispatcher(context.db, context.settings, node=context.node, clock=context.clock).run()
     return {
         "sent": result.sent,
         "retried": result.retried,

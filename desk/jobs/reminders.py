@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from desk.jobs.runtime import runtime
+from desk.jobs import JobContext
 from scheduling.reminders import send_due_reminders
 
 
-def sweep() -> dict[str, int]:
-    rt = runtime()
-    with rt.db.session() as session:
-        queued = send_due_reminders(session, rt.clock(), rt.settings["server.public_base_url"])
+def sweep(context: JobContext) -> dict[str, int]:
+    with context.db.session() as session:
+        queued = send_due_reminders(
+            session, context.clock(), context.settings["server.public_base_url"]
+        )
     return {"queued": queued}

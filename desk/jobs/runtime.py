@@ -14,25 +14,22 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.util import ref_to_obj
 from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from desk.base.clock import Clock, system_now
+from desk.base.clock import system_now
 from desk.base.config import Settings, instance_dir
 from desk.base.db import Database
-
-if TYPE_CHECKING:
-    from desk.jobs import Job
+from desk.jobs import JOBS, Job, JobContext
 
 log = logging.getLogger(__name__)
 # APScheduler logs every run of every job at INFO (the outbox every 15 s): keep errors only.
@@ -49,25 +46,22 @@ def fields(**values: object) -> str:
     return " ".join(f"{key}={value}" for key, value in values.items())
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    db: Database
-    node: str
-    clock: Clock = system_now  # what jobs pass down as `now`
+# The context of each scheduler of this process that leads, by node. The job store keeps
+# only references and plain arguments, so a stored job names its leader's node and
+# `run_job` hands the job that leader's context.
+_leading: dict[str, JobContext] = {}
 
 
-_runtime: Runtime | None = None
-
-
-def runtime() -> Runtime:
-    """What a job needs: jobs are stored by reference and take no arguments.
-
-    Set when a scheduler of this process becomes the leader; only the leader runs jobs.
-    """
-    if _runtime is None:
-        raise RuntimeError("the scheduler runtime is not started")
-    return _runtime
+def run_job(ref: str, node: str) -> Mapping[str, int] | None:
+    """What the job store keeps for every job: run job `ref` ("module:function") with the
+    context of the leader `node` (nothing when that scheduler no longer leads). Returns
+    the job's counts, which `_log_run` writes in the job's log line."""
+    context = _leading.get(node)
+    if context is None:
+        log.warning("%s", fields(event="job_skipped", job=ref, node=node, reason="not_leader"))
+        return None
+    job: Callable[[JobContext], Mapping[str, int] | None] = ref_to_obj(ref)
+    return job(context)
 
 
 class LeaderLock:
@@ -155,7 +149,7 @@ class LeaderLock:
 
 
 class DeskScheduler:
-    """Waits for leadership, then runs every job of `jobs` (default `scheduling.jobs.JOBS`)."""
+    """Waits for leadership, then runs every job of `jobs` (default `desk.jobs.JOBS`)."""
 
     def __init__(
         self,
@@ -199,9 +193,8 @@ class DeskScheduler:
     def _step(self) -> None:
         if self.scheduler is None:
             if self.lock.acquire():
-                global _runtime
                 log.info("%s", fields(event="leader_acquired", node=self.node))
-                _runtime = Runtime(self.settings, self.db, self.node)
+                _leading[self.node] = JobContext(self.settings, self.db, self.node)
                 self.scheduler = self._start_jobs()
         elif not self.lock.still_held():
             # Another process may lead now: stop before it and we both run jobs.
@@ -209,8 +202,6 @@ class DeskScheduler:
             self._stop_jobs()
 
     def _start_jobs(self) -> BackgroundScheduler:
-        from desk.jobs import JOBS
-
         scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -219,11 +210,14 @@ class DeskScheduler:
         started = system_now()
         for job in JOBS if self.jobs is None else self.jobs:
             scheduler.add_job(
-                job.ref,
+                run_job,
                 "interval",
+                args=(job.ref, self.node),
                 seconds=job.seconds(self.settings),
                 id=job.id,
                 name=job.id,
+                # Replaces what an earlier version stored under this id (another
+                # function reference, such as `scheduling.jobs:beat`, or another node).
                 replace_existing=True,
                 # Sweeps are safe to repeat: run each at once, so a new leader catches up
                 # and /readyz sees a heartbeat without waiting a whole period.
@@ -235,7 +229,7 @@ class DeskScheduler:
 
     def _log_run(self, event: JobExecutionEvent) -> None:
         """One line per job run: which, how long, what it did (its counts) or what failed."""
-        took = (datetime.now(UTC) - event.scheduled_run_time).total_seconds()
+        took = (system_now() - event.scheduled_run_time).total_seconds()
         line = {"event": "job_run", "job": event.job_id, "node": self.node}
         if event.exception is not None:
             # APScheduler's executor logs the traceback; this is the line to grep for.
@@ -248,6 +242,7 @@ class DeskScheduler:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
+        _leading.pop(self.node, None)
 
     def shutdown(self) -> None:
         self._stop.set()

@@ -64,7 +64,19 @@ def service_level(agents: int, erlangs: float, aht_seconds: float, within_second
     return max(0.0, 1 - wait * math.exp(-(agents - erlangs) * within_seconds / aht_seconds))
 
 
+# Beyond these a figure is a typing slip, and the sums would overflow.
+MOST_CALLS_PER_HOUR = 100_000
+MOST_SECONDS = 86_400
+
+
 def _check(calls_per_hour: float, aht_seconds: float, target: float, within: float) -> None:
+    for field, value, most in (
+        ("calls_per_hour", calls_per_hour, MOST_CALLS_PER_HOUR),
+        ("aht", aht_seconds, MOST_SECONDS),
+        ("within", within, MOST_SECONDS),
+    ):
+        if value > most:
+            raise DomainError("staffing_out_of_range", field, most=most)
     if not math.isfinite(calls_per_hour) or calls_per_hour < 0:
         raise DomainError("staffing_calls_per_hour", "calls_per_hour")
     if not math.isfinite(aht_seconds) or aht_seconds <= 0:

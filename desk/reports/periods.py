@@ -15,9 +15,15 @@ from desk.reports.measures import Activity, activity
 
 DESK_TIMEZONE = "Europe/Paris"
 MAX_DAYS = 400
+# Years a desk can have calls in: outside them a date is a typing slip (and year 1 or
+# 9999 would overflow once turned into UTC instants).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 
 
 def period(first: date, last: date, timezone: str = DESK_TIMEZONE) -> Period:
+    for field, day in (("from", first), ("to", last)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise DomainError("report_year", field, first=FIRST_YEAR, last=LAST_YEAR)
     if last < first:
         raise DomainError("report_period", "to")
     if (last - first).days >= MAX_DAYS:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, select
@@ -24,7 +23,7 @@ from desk.base.wall_time import (
     occurrences,
     parse_weekdays,
 )
-from desk.models import Closure, CoverageWindow
+from desk.models import Client, Closure, CoverageWindow
 
 Interval = tuple[datetime, datetime]
 
@@ -34,19 +33,6 @@ HOLIDAY_COVERED = "holiday-covered"
 HOLIDAY_CLOSED = "holiday-closed"
 CLOSURE = "closure"
 OUTSIDE_HOURS = "outside-hours"
-
-
-class CoverageClient(Protocol):
-    """What coverage needs of a client: an ORM `Client` or the routing's plain row."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def holiday_policy(self) -> str: ...
-    @property
-    def holiday_country(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +69,7 @@ class CoverageRules:
 
     @classmethod
     def load(
-        cls, session: Session | Connection, client: CoverageClient, start: date, end: date
+        cls, session: Session | Connection, client: Client, start: date, end: date
     ) -> CoverageRules:
         """Rules touching local days [start, end] (closures are filtered by date)."""
         conn = connection_of(session)
@@ -96,7 +82,7 @@ class CoverageRules:
     @classmethod
     def of(
         cls,
-        client: CoverageClient,
+        client: Client,
         windows: Iterable[tuple[str, time, time, date | None, date | None]],
         closures: Iterable[tuple[date, date]],
     ) -> CoverageRules:
@@ -152,7 +138,7 @@ class CoverageRules:
         return Coverage(False, OUTSIDE_HOURS, name)
 
 
-def coverage(session: Session | Connection, client: CoverageClient, at: datetime) -> Coverage:
+def coverage(session: Session | Connection, client: Client, at: datetime) -> Coverage:
     """Is `client` covered by the desk at instant `at`, and why."""
     tz = ZoneInfo(client.timezone)
     day = local_date(at, tz)

@@ -2,7 +2,8 @@
 
 Routing runs this on every call. Four queries (the last two fed with the ids the first
 found, as expanding IN lists that SQLAlchemy re-renders on every call) cost far more in
-Python than SQLite spends answering them, so they are one `UNION ALL`, built once, whose
+Python than SQLite spends answering them, so they are one `UNION ALL`, built once with
+bound parameters (SQLAlchemy's compiled cache serves every later call), whose
 branches are told apart by `kind`. Every branch is bounded by the client through an
 index (shifts and trainings by client id, overrides and absences by secretary id among
 the client's people), never by the period alone.
@@ -37,7 +38,6 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeEngine
 
-from desk.base.driver_sql import DriverStatement
 from desk.models import Absence, Override, Secretary, Shift, Training
 from desk.models.base import UTCDateTime
 
@@ -156,10 +156,6 @@ ROTA = union_all(
 )
 
 
-# Straight on the DBAPI cursor, compiled once per dialect (`desk.driver_sql`).
-_ROTA_SQL = DriverStatement(ROTA)
-
-
 def rota_rows(
     conn: Connection,
     client_id: int,
@@ -176,4 +172,4 @@ def rota_rows(
         "first_day": first_day,
         "last_day": last_day,
     }
-    return _ROTA_SQL.all(conn, params)
+    return list(conn.execute(ROTA, params).all())

@@ -12,6 +12,8 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from desk.web.security import api_http_error
+
 log = logging.getLogger(__name__)
 
 MACHINE_PATHS = ("/api/", "/webhooks/", "/feeds/", "/healthz", "/readyz")
@@ -20,7 +22,7 @@ SHOWN = (400, 403, 404, 405, 409, 500)
 
 def _page(error: HTTPException) -> ResponseReturnValue:
     if request.path.startswith(MACHINE_PATHS):
-        return error
+        return api_http_error(error)  # problem+json under /api/, Werkzeug's answer elsewhere
     code = error.code or 500
     return render_template("desk/error.html", code=code if code in SHOWN else 500), code
 

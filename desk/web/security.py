@@ -129,7 +129,7 @@ def _refuse_nul_bytes() -> Response | None:
     return None
 
 
-def _api_http_error(exc: HTTPException) -> Response | HTTPException:
+def api_http_error(exc: HTTPException) -> Response | HTTPException:
     """A URL the API does not know (an id beyond range) is a JSON 404 there too."""
     if not request.path.startswith("/api/"):
         return exc
@@ -148,7 +148,7 @@ def _api_http_error(exc: HTTPException) -> Response | HTTPException:
 
 
 def init_security(app: Flask) -> None:
-    app.register_error_handler(HTTPException, _api_http_error)
+    app.register_error_handler(HTTPException, api_http_error)
     app.before_request(_refuse_nul_bytes)
     app.after_request(lambda response: _headers(app, response))
     # Every way a lost or refused connection shows itself: a temporary failure (503).

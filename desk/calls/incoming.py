@@ -1,45 +1,32 @@
-"""The statements of a call's first webhook, on plain rows instead of ORM entities.
+"""The statements of a call's first webhook: few, indexed, built once.
 
-`incoming` runs on every call, so its statements are built once (bound parameters, so
-SQLAlchemy's compiled cache serves every call) and run on the session's connection:
-loading entities and flushing a unit of work cost more than the queries themselves.
-Later webhooks (screen, dial-result, status) keep the ORM; they are rarer and edit rows.
+`incoming` runs on every call, so its statements are module-level constants with bound
+parameters (SQLAlchemy's compiled cache then serves every call without compiling again)
+and as few as the decision allows: the client with its coverage (and the CallSid's
+Call, if any) in one statement, the rota in another (`desk.rota.load.ROTA`), then the
+inserts, all Core statements on the session's connection. Loading ORM entities and
+flushing a unit of work cost more than the queries themselves, and nothing here edits a
+row later in the request. The client comes back as a detached `Client` holding only the
+columns routing reads (`_client`). Later webhooks (screen, dial-result, status) use the
+ORM throughout; they edit rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, select
+from sqlalchemy import Connection, and_, bindparam, insert, select
+from sqlalchemy.orm import make_transient_to_detached
 
-from desk.base.db import lock_for_writing
-from desk.base.driver_sql import DriverStatement
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
 from desk.models.states import AttemptOutcome
 from desk.rota.coverage import CoverageRules
 
-
-@dataclass(frozen=True)
-class CallClient:
-    """What routing a call needs to know of its client (a `RotaClient`/`CoverageClient`)."""
-
-    id: int
-    name: str
-    timezone: str
-    locale: str
-    greeting: str
-    after_hours_mode: str
-    after_hours_message: str
-    holiday_policy: str
-    holiday_country: str
-    ring_pair_together: bool
-    coverage_suspended: bool
-
-
+_CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
+# What routing reads of a client (`desk.rota`, the greeting, the after-hours message).
 _CLIENT_COLUMNS = (
     Client.id,
     Client.name,
@@ -53,22 +40,18 @@ _CLIENT_COLUMNS = (
     Client.ring_pair_together,
     Client.coverage_suspended,
 )
-_WINDOW_COLUMNS = (
-    CoverageWindow.weekdays,
-    CoverageWindow.start_local,
-    CoverageWindow.end_local,
-    CoverageWindow.valid_from,
-    CoverageWindow.valid_until,
-)
 # The client, its coverage windows and its practice closures near the day (and the id
 # of a Call with this CallSid, if any) in one statement: a row per (window, closure)
 # pair; a client has a handful of windows and rarely a closure. Outer joins, so a
 # client with neither still comes back.
-_CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
 _CLIENT_BY_NUMBER = (
     select(
         *_CLIENT_COLUMNS,
-        *_WINDOW_COLUMNS,
+        CoverageWindow.weekdays,
+        CoverageWindow.start_local,
+        CoverageWindow.end_local,
+        CoverageWindow.valid_from,
+        CoverageWindow.valid_until,
         Closure.starts_on,
         Closure.ends_on,
         # Is this CallSid known already (a repeated first webhook)? Asked in passing.
@@ -88,27 +71,12 @@ _CLIENT_BY_NUMBER = (
     )
     .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
 )
-_CALL_COLUMNS: tuple[str, ...] = ("call_sid", "client_id", "to_number", "caller")
-_CALL_COLUMNS += ("forwarded_from", "started_at", "outcome", "plan")
-_ATTEMPT_COLUMNS = ("call_id", "position", "secretary_id", "number", "started_at", "outcome")
-
-
-def _insert(table: Any, columns: Sequence[str]) -> Any:
-    # Every column named (no Python-side defaults: the cursor would not apply them).
-    return insert(cast(Table, table)).values({name: bindparam(name) for name in columns})
-
-
-# Straight on the DBAPI cursor, compiled once per dialect (`desk.driver_sql`).
-_CLIENT_BY_NUMBER_SQL = DriverStatement(_CLIENT_BY_NUMBER)
-_CALL_ID_BY_SID_SQL = DriverStatement(_CALL_ID_BY_SID)
-_INSERT_CALL = DriverStatement(_insert(Call.__table__, _CALL_COLUMNS).returning(Call.id))
-_INSERT_ATTEMPT = DriverStatement(_insert(CallAttempt.__table__, _ATTEMPT_COLUMNS))
-_CLIENT_WIDTH, _WINDOW_WIDTH = len(_CLIENT_COLUMNS), len(_WINDOW_COLUMNS)
+_INSERT_CALL = insert(Call).returning(Call.id)
+_INSERT_ATTEMPT = insert(CallAttempt)
 
 
 def call_id(conn: Connection, call_sid: str) -> int | None:
-    row = _CALL_ID_BY_SID_SQL.first(conn, {"sid": call_sid})
-    return None if row is None else int(row[0])
+    return conn.execute(_CALL_ID_BY_SID, {"sid": call_sid}).scalar()
 
 
 @dataclass(frozen=True)
@@ -116,8 +84,16 @@ class Lookup:
     """What the first webhook of a call finds: a Call with its CallSid, or its client."""
 
     call_id: int | None
-    client: CallClient | None = None
+    client: Client | None = None
     rules: CoverageRules | None = None
+
+
+def _client(row: Any) -> Client:
+    """A detached Client of the columns `_CLIENT_COLUMNS` read: a snapshot, never added to
+    the session (reading another column raises DetachedInstanceError; merge it in first)."""
+    client = Client(**{column.key: row[i] for i, column in enumerate(_CLIENT_COLUMNS)})
+    make_transient_to_detached(client)
+    return client
 
 
 def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
@@ -132,21 +108,24 @@ def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
         "last_day": day + timedelta(days=2),
     }
     # Twilio sends E.164 already: look it up as is, and parse only what is not found.
-    rows: Sequence[Any] = _CLIENT_BY_NUMBER_SQL.all(conn, {"number": to, **params})
+    rows = conn.execute(_CLIENT_BY_NUMBER, {"number": to, **params}).all()
     if not rows:
         try:
             number = normalise(to)
         except InvalidPhoneNumber:
             number = to
         if number != to:
-            rows = _CLIENT_BY_NUMBER_SQL.all(conn, {"number": number, **params})
+            rows = conn.execute(_CLIENT_BY_NUMBER, {"number": number, **params}).all()
         if not rows:
             return Lookup(call_id(conn, call_sid))
     if rows[0].known_call_id is not None:
         return Lookup(rows[0].known_call_id)
-    client = CallClient(*rows[0][:_CLIENT_WIDTH])
-    end = _CLIENT_WIDTH + _WINDOW_WIDTH
-    windows = {tuple(row[_CLIENT_WIDTH:end]) for row in rows if row.weekdays is not None}
+    client = _client(rows[0])
+    windows = {
+        (row.weekdays, row.start_local, row.end_local, row.valid_from, row.valid_until)
+        for row in rows
+        if row.weekdays is not None
+    }
     closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
     return Lookup(None, client, CoverageRules.of(client, windows, closures))
 
@@ -165,31 +144,27 @@ def insert_call(
 ) -> int:
     """One Call row (the CallSid is unique: a concurrent twin fails here); its id.
 
-    The call's first write: takes SQLite's write lock if the reads ran without it."""
-    lock_for_writing(conn)
-    row = _INSERT_CALL.first(
-        conn,
-        {
-            "call_sid": call_sid,
-            "client_id": client_id,
-            "to_number": to[:32],
-            "caller": (caller or "anonymous")[:32],
-            "forwarded_from": forwarded_from or None,
-            "started_at": at,
-            "outcome": outcome,
-            "plan": plan,
-        },
-    )
-    assert row is not None
-    return int(row[0])
+    The call's first write: on SQLite it takes the write lock if the reads ran without
+    it (`desk.base.db.begin_read_first`)."""
+    params = {
+        "call_sid": call_sid,
+        "client_id": client_id,
+        "to_number": to[:32],
+        "caller": (caller or "anonymous")[:32],
+        "forwarded_from": forwarded_from or None,
+        "started_at": at,
+        "outcome": outcome,
+        "plan": plan,
+    }
+    return int(conn.execute(_INSERT_CALL, params).scalar_one())
 
 
 def insert_attempts(
     conn: Connection, call_id: int, position: int, numbers: dict[int, str], at: datetime
 ) -> None:
     """One CallAttempt per secretary rung at step `position` (`numbers`: id -> phone)."""
-    _INSERT_ATTEMPT.many(
-        conn,
+    conn.execute(
+        _INSERT_ATTEMPT,
         [
             {
                 "call_id": call_id,
