@@ -14,6 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from desk.base.db import Database
+from desk.base.errors import DomainError
+from desk.billing.collection import decide_coverage
+from desk.billing.quotes import start_coverage
 from desk.models import Client, CoverageDecision, DeskNumber, Shift, Training, User
 from tests.conftest import AuthActions, pin_clock
 from tests.routing_helpers import DESK_NUMBER, paris, tags, twiml
@@ -48,10 +51,9 @@ def _take_over_the_desk(db: Database, own: int, slug: str) -> int:
         return new.id
 
 
-def _call(client: FlaskClient) -> list[str]:
-    root = twiml(
-        signed_post(client, "/webhooks/voice/incoming", fixture("voice-incoming-forwarded"))
-    )
+def _call(client: FlaskClient, sid: str = "CA5f1d2c3b4a59687766554433221100ff") -> list[str]:
+    form = fixture("voice-incoming-forwarded", CallSid=sid)
+    root = twiml(signed_post(client, "/webhooks/voice/incoming", form))
     return tags(root)
 
 
@@ -74,6 +76,13 @@ def test_a_client_created_without_a_quote_gets_after_hours_and_says_why(
         assert s.scalars(select(CoverageDecision)).all() == []
     page = admin.get(f"/desk/clients/{new_id}").get_data(as_text=True)
     assert 'id="coverage-not-started"' in page and "/desk/billing/" in page
+    with db.session() as s:  # "resume" on the billing page would start it without a reason
+        with pytest.raises(DomainError) as refused:
+            decide_coverage(s, new_id, "resume", "", None, confirmed=True)
+        assert refused.value.code == "billing_no_accepted_quote"
+        start_coverage(s, new_id, None, "Contrat papier reçu")  # the billing page's override
+        s.commit()
+    assert "Dial" in _call(admin, "CA5f1d2c3b4a59687766554433221100aa")
 
 
 def test_started_without_a_quote_with_a_reason_the_call_rings_and_the_reason_is_kept(
