@@ -38,6 +38,7 @@ def _in_period(period: Period) -> Any:
 
 
 def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
+    seconds: Any
     if session.get_bind().dialect.name == "postgresql":
         seconds = func.extract("epoch", answered_at - ring)
     else:
@@ -76,11 +77,19 @@ def _answered_groups(session: Session, period: Period) -> list[Any]:
         .subquery()
     )
     first = case(
-        (and_(accepted.c.position == 0, Call.plan[(0, 0)].as_integer() == accepted.c.secretary_id), 1),
+        (
+            and_(
+                accepted.c.position == 0, Call.plan[(0, 0)].as_integer() == accepted.c.secretary_id
+            ),
+            1,
+        ),
         else_=0,
     )
     wait = case(
-        (Call.answered_at.is_not(None), _wait_ms(session, Call.answered_at, func.coalesce(ring.c.at, Call.started_at))),
+        (
+            Call.answered_at.is_not(None),
+            _wait_ms(session, Call.answered_at, func.coalesce(ring.c.at, Call.started_at)),
+        ),
         else_=None,
     )
     query = (
@@ -105,7 +114,9 @@ def desk_activity(session: Session, period: Period) -> Activity:
     tz = period.tz
     hour = hour_of(session)
     by_hour = session.execute(
-        select(hour, Call.outcome, func.count()).where(*_in_period(period)).group_by(hour, Call.outcome)
+        select(hour, Call.outcome, func.count())
+        .where(*_in_period(period))
+        .group_by(hour, Call.outcome)
     ).all()
     heat = [[0] * 24 for _ in range(7)]
     outcomes: Counter[Outcome] = Counter()
@@ -193,7 +204,9 @@ def _loads(session: Session, mine: dict[int, list[Any]]) -> list[SecretaryLoad]:
     if not mine:
         return []
     people = session.execute(
-        select(Secretary.id, Secretary.name, Secretary.is_partner).where(Secretary.id.in_(list(mine)))
+        select(Secretary.id, Secretary.name, Secretary.is_partner).where(
+            Secretary.id.in_(list(mine))
+        )
     ).all()
     loads = [
         SecretaryLoad(
@@ -207,4 +220,3 @@ def _loads(session: Session, mine: dict[int, list[Any]]) -> list[SecretaryLoad]:
         for sid, name, partner in people
     ]
     return sorted(loads, key=lambda x: (-x.answered, x.name))
-
