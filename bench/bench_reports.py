@@ -102,6 +102,7 @@ def seed_calls(db: Database) -> None:
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
+        cursor.execute("SET statement_timeout = 0")  # seeding, not the app: no time limit
         with cursor.copy(  # type: ignore[attr-defined]
             "COPY calls (id, call_sid, client_id, to_number, caller, started_at, outcome,"
             " plan, handled_by_id, answered_at) FROM STDIN"
