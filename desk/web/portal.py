@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from desk.base.errors import NotFound
-from desk.clients import portal
 from desk.models import Client
+from desk.portal import practice as portal
 from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.people_forms import ActionForm
