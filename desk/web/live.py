@@ -10,10 +10,19 @@ workers, so an open stream holds a thread, not a whole worker.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 
-from flask import Response, abort, current_app, render_template, stream_with_context, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -27,6 +36,12 @@ from desk.web.common import staff_required
 POLL = 0.2  # seconds between two looks at the calls table
 HEARTBEAT = 15.0  # a comment line, so proxies keep the connection open
 LIFETIME = 300.0  # then the stream ends and EventSource reconnects (fresh login check)
+
+
+def stop_streams(app: Flask) -> threading.Event:
+    """Set it and every open stream of `app` ends within one POLL (a server stopping)."""
+    stop: threading.Event = app.extensions.setdefault("desk.live.stop", threading.Event())
+    return stop
 
 
 def _event(name: str, data: dict[str, object]) -> str:
@@ -48,6 +63,7 @@ def live() -> ResponseReturnValue:
     secretary_id = current_user.secretary_id
     db = database_of(current_app)
     clock = clock_of(current_app)
+    stop = stop_streams(current_app)
 
     def current() -> LiveCall | None:
         if secretary_id is None:
@@ -59,7 +75,7 @@ def live() -> ResponseReturnValue:
         yield "retry: 1000\n\n"
         shown: int | None = None
         started = last_beat = time.monotonic()
-        while time.monotonic() - started < LIFETIME:
+        while time.monotonic() - started < LIFETIME and not stop.is_set():
             found = current()
             if found is not None and found.call_id != shown:
                 shown = found.call_id
@@ -70,7 +86,7 @@ def live() -> ResponseReturnValue:
             if time.monotonic() - last_beat > HEARTBEAT:
                 last_beat = time.monotonic()
                 yield ": beat\n\n"
-            time.sleep(POLL)
+            stop.wait(POLL)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)

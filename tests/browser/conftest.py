@@ -14,6 +14,7 @@ import re
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
+from desk.web.live import POLL, stop_streams
 from tests.conftest import test_overrides
 
 CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -95,9 +97,13 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
     try:
         yield LiveServer(url=url, app=app, settings=settings, db=db)
     finally:
+        # Open live-call streams poll the database until told to stop: stop them before
+        # the engine goes, or one opens a connection nobody closes.
+        stop_streams(app).set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        time.sleep(2 * POLL)
         app.extensions["desk.db"].dispose()
 
 

@@ -1,0 +1,222 @@
+"""The whole desk's activity counted by the database (GROUP BY), not call by call.
+
+Same definitions as `measures.activity` (docs/activity.md) and the same numbers (tested
+against it, across a DST change): one query counts the calls per UTC hour and outcome
+(counts, heatmap, weekly trend, busiest hours), one groups the answered calls by who took
+them, whether she was the plan's rank 1 and the time to answer (to the millisecond),
+with their talk time (takers, waits, handling time, secretary load). Local hours are
+worked out from UTC hours, which holds for whole-hour offsets (France's).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from desk.models import Call, CallAttempt, Secretary
+from desk.reports.facts import Outcome, Period, Scope, Taker, _outcome
+from desk.reports.measures import (
+    BUSIEST,
+    WAIT_BUCKETS,
+    Activity,
+    Measures,
+    SecretaryLoad,
+    _ratio,
+    appointments_booked,
+    median,
+    messages_taken,
+    percentile,
+)
+from desk.reports.rollup import as_hour, counted, hour_of
+
+
+def _in_period(period: Period) -> Any:
+    return (Call.started_at >= period.start, Call.started_at < period.end, *counted())
+
+
+def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
+    seconds: Any
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", answered_at - ring)
+    else:
+        seconds = (func.julianday(answered_at) - func.julianday(ring)) * 86400
+    return func.round(seconds * 1000)
+
+
+def _answered_groups(session: Session, period: Period) -> list[Any]:
+    """(secretary, rank 1?, wait in ms, calls, talk sum, talks) of the answered calls."""
+    answered = select(Call.id).where(*_in_period(period), Call.outcome == Outcome.ANSWERED)
+    ids = answered.scalar_subquery()
+    ring = (
+        select(CallAttempt.call_id, func.min(CallAttempt.started_at).label("at"))
+        .where(CallAttempt.call_id.in_(ids))
+        .group_by(CallAttempt.call_id)
+        .subquery()
+    )
+    latest = func.row_number().over(
+        partition_by=CallAttempt.call_id,
+        order_by=(CallAttempt.accepted_at.desc(), CallAttempt.id.desc()),
+    )
+    accepted = (
+        select(
+            CallAttempt.call_id,
+            CallAttempt.secretary_id,
+            CallAttempt.position,
+            CallAttempt.duration_seconds.label("talk"),
+            latest.label("rn"),
+        )
+        .join(Call, Call.id == CallAttempt.call_id)
+        .where(
+            CallAttempt.call_id.in_(ids),
+            CallAttempt.accepted_at.is_not(None),
+            or_(Call.handled_by_id.is_(None), Call.handled_by_id == CallAttempt.secretary_id),
+        )
+        .subquery()
+    )
+    first = case(
+        (
+            and_(
+                accepted.c.position == 0, Call.plan[(0, 0)].as_integer() == accepted.c.secretary_id
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    wait = case(
+        (
+            Call.answered_at.is_not(None),
+            _wait_ms(session, Call.answered_at, func.coalesce(ring.c.at, Call.started_at)),
+        ),
+        else_=None,
+    )
+    query = (
+        select(
+            accepted.c.secretary_id,
+            first,
+            wait,
+            func.count(),
+            func.sum(accepted.c.talk),
+            func.count(accepted.c.talk),
+        )
+        .select_from(Call)
+        .join(accepted, and_(accepted.c.call_id == Call.id, accepted.c.rn == 1))
+        .outerjoin(ring, ring.c.call_id == Call.id)
+        .group_by(accepted.c.secretary_id, first, wait)
+    )
+    return list(session.execute(query))
+
+
+def desk_activity(session: Session, period: Period) -> Activity:
+    """Every measure and chart series of the whole desk over `period`, set-based."""
+    tz = period.tz
+    hour = hour_of(session)
+    by_hour = session.execute(
+        select(hour, Call.outcome, func.count())
+        .where(*_in_period(period))
+        .group_by(hour, Call.outcome)
+    ).all()
+    heat = [[0] * 24 for _ in range(7)]
+    outcomes: Counter[Outcome] = Counter()
+    hours: Counter[int] = Counter()
+    weeks: dict[str, list[int]] = {}
+    day = period.first
+    while day <= period.last:
+        year, week, _ = day.isocalendar()
+        weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
+        day = day.fromordinal(day.toordinal() + 1)
+    for h, raw, n in by_hour:
+        local = as_hour(h).astimezone(tz)
+        outcome, n = _outcome(raw), int(n)
+        heat[local.weekday()][local.hour] += n
+        outcomes[outcome] += n
+        if outcome == Outcome.AFTER_HOURS:
+            continue
+        hours[local.hour] += n
+        year, week, _ = local.isocalendar()
+        row = weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
+        row[0] += n
+        row[1] += n if outcome == Outcome.ANSWERED else 0
+    after_hours = outcomes[Outcome.AFTER_HOURS]
+    offered = sum(outcomes.values()) - after_hours
+    answered = outcomes[Outcome.ANSWERED]
+    partners = set(session.scalars(select(Secretary.id).where(Secretary.is_partner.is_(True))))
+    takers: Counter[Taker] = Counter()
+    waits: list[float] = []
+    spread: Counter[float] = Counter()
+    talk_sum, talk_n = 0, 0
+    mine: dict[int, list[Any]] = defaultdict(lambda: [0, 0.0, []])
+    for sid, is_first, wait_ms, n, talks, with_talk in _answered_groups(session, period):
+        taker = Taker.PARTNER if sid in partners else (Taker.FIRST if is_first else Taker.PAIR)
+        takers[taker] += n
+        talk_sum += int(talks or 0)
+        talk_n += int(with_talk)
+        load = mine[sid]
+        load[0] += n
+        load[1] += float(talks or 0)
+        if wait_ms is not None:
+            wait = max(float(wait_ms) / 1000, 0.0)
+            waits += [wait] * n
+            spread[wait] += n
+            load[2] += [wait] * n
+    busiest = sorted(hours, key=lambda x: (-hours[x], x))[:BUSIEST]
+    measures = Measures(
+        offered=offered,
+        answered=answered,
+        answered_first=takers[Taker.FIRST],
+        answered_pair=takers[Taker.PAIR],
+        answered_partner=takers[Taker.PARTNER],
+        answer_rate=_ratio(answered, offered),
+        median_wait_seconds=median(waits),
+        p90_wait_seconds=percentile(waits, 90),
+        abandoned=outcomes[Outcome.MISSED],
+        voicemails=outcomes[Outcome.VOICEMAIL],
+        after_hours=after_hours,
+        messages_taken=messages_taken(session, Scope(), period),
+        appointments_booked=appointments_booked(session, Scope(), period),
+        partner_share=_ratio(takers[Taker.PARTNER], answered),
+        handling_seconds=talk_sum / talk_n if talk_n else None,
+        busiest_hours=busiest,
+    )
+    return Activity(
+        first=period.first.isoformat(),
+        last=period.last.isoformat(),
+        timezone=str(tz),
+        measures=measures,
+        heatmap=heat,
+        weekly=[{"week": w, "offered": o, "answered": a} for w, (o, a) in weeks.items()],
+        wait_distribution=_distribution(spread),
+        secretaries=_loads(session, mine),
+    )
+
+
+def _distribution(spread: Counter[float]) -> list[dict[str, Any]]:
+    bounds: list[int | None] = [*WAIT_BUCKETS, None]
+    counts = [0] * len(bounds)
+    for w, n in spread.items():
+        counts[next((i for i, b in enumerate(WAIT_BUCKETS) if w <= b), len(WAIT_BUCKETS))] += n
+    return [{"up_to": b, "calls": n} for b, n in zip(bounds, counts, strict=True)]
+
+
+def _loads(session: Session, mine: dict[int, list[Any]]) -> list[SecretaryLoad]:
+    if not mine:
+        return []
+    people = session.execute(
+        select(Secretary.id, Secretary.name, Secretary.is_partner).where(
+            Secretary.id.in_(list(mine))
+        )
+    ).all()
+    loads = [
+        SecretaryLoad(
+            secretary_id=sid,
+            name=name,
+            partner=bool(partner),
+            answered=mine[sid][0],
+            talk_seconds=mine[sid][1],
+            median_wait_seconds=median(mine[sid][2]),
+        )
+        for sid, name, partner in people
+    ]
+    return sorted(loads, key=lambda x: (-x.answered, x.name))

@@ -1,0 +1,81 @@
+"""Desk-wide staffing advice: every client's forecast added up, against everyone on duty."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from desk.base.db import Database
+from desk.models import Client
+from desk.reports.desk_staffing import desk_week_advice
+from desk.reports.forecast import Verdict, forecast
+from tests.conftest import AuthActions
+from tests.reports_helpers import Ring, make_call, paris
+from tests.routing_helpers import demo_client, secretary
+from tests.web_support import LOGINS
+
+APRIL_5 = date(2027, 4, 5)  # a Monday; the two weeks before hold Easter Monday (29 March)
+TUESDAY = date(2027, 4, 6)
+
+
+def _two_clients(session: Session) -> tuple[Client, Client]:
+    """The demo client (its rota: Claire and Sophie) and a second one, busy on Tuesdays."""
+    parc = demo_client(session)
+    claire = secretary(session, "Claire")
+    for at in (paris(2027, 3, 22, 12, 5), paris(2027, 3, 22, 12, 10), paris(2027, 3, 23, 12, 5)):
+        make_call(session, parc, at, "answered", rings=[Ring(claire, 0, 1, 6, 100, "accepted")])
+    other = Client(slug="cabinet-des-lilas", name="Cabinet des Lilas")
+    session.add(other)
+    session.flush()
+    for day in (23, 30):  # two Tuesdays, 20 calls each between 12:00 and 12:30
+        for minute in range(20):
+            make_call(session, other, paris(2027, 3, day, 12, minute), "missed")
+    make_call(session, other, paris(2027, 3, 24, 18, 40), "missed")  # a Wednesday evening
+    return parc, other
+
+
+def test_desk_wide_expected_calls_are_the_clients_added_up(demo: str, session: Session) -> None:
+    parc, other = _two_clients(session)
+    found = desk_week_advice(session, APRIL_5, weeks=2)
+    mine, theirs = forecast(session, parc, APRIL_5, 2), forecast(session, other, APRIL_5, 2)
+    assert found.clients == 2
+    for w in range(7):
+        for s in range(48):
+            assert found.expected[w][s] == mine.expected[w][s] + theirs.expected[w][s]
+    assert found.expected[1][24] == 0.5 + 20.0  # Tuesday 12:00: (1 + 0) / 2 + (20 + 20) / 2
+    assert found.expected[2][37] == 0.5  # Wednesday 18:30, the second client's only
+    assert found.aht_seconds == 100  # only the answered calls measure handling time
+
+
+def test_desk_wide_advice_names_the_under_staffed_half_hours(demo: str, session: Session) -> None:
+    _two_clients(session)
+    found = desk_week_advice(session, APRIL_5, weeks=2)
+    # The demo's coverage: weekdays 12-14 and 18-19, Saturday 8-12 (the other client none).
+    assert len(found.half_hours) == 5 * 6 + 8
+    # Tuesday 12:00: 41 calls an hour of 100 s need 3 secretaries; Claire and Sophie are 2.
+    assert [(h.day, h.label, h.needed, h.on_duty) for h in found.under] == [
+        (TUESDAY, "12:00", 3, 2)
+    ]
+    wednesday = {h.label: h for h in found.half_hours if h.day == date(2027, 4, 7)}
+    assert wednesday["18:30"].expected == 0.5 and wednesday["18:30"].verdict == Verdict.OVER
+
+
+def test_the_admin_reads_the_desk_wide_advice(
+    client: FlaskClient, auth: AuthActions, db: Database, demo: str
+) -> None:
+    with db.session() as s:
+        _two_clients(s)
+        s.commit()
+    auth.login(LOGINS["secretary"])
+    assert client.get("/desk/reports/staffing?week=2027-04-05").status_code == 403
+    auth.logout()
+    auth.login(LOGINS["admin"])
+    page = client.get("/desk/reports/staffing?week=2027-04-07").get_data(as_text=True)
+    # 8 weeks of history (the default): Tuesday 12:00 expects (1 + 40) / 8 calls.
+    row = page[page.index('data-staffing-day="2027-04-06" data-slot="12:00"') :]
+    row = row[: row.index("</tr>")]
+    assert "<td>5.12</td><td>2</td><td>2</td>" in row and "juste" in row
+    assert "tout le bureau</h1>" in page and "0 demi-heures en sous-effectif" in page
+    assert client.get("/desk/reports/staffing?week=06/04").status_code == 422
