@@ -241,6 +241,10 @@ WORDS: dict[str, str] = {
     "notice_no_email": N_("Your profile has no e-mail address: choose SMS."),
     "recording_unavailable": N_("The recording cannot be fetched from Twilio (%(error)s)."),
     "rota_bad_instant": N_("%(value)s is not a date and time (ISO 8601, e.g. 2027-03-04T12:00)."),
+    # --- clients created outside a quote ---
+    "client_start_reason_required": N_(
+        "Write why this client's coverage starts without an accepted quote."
+    ),
 }
 
 

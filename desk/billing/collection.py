@@ -21,8 +21,8 @@ from desk.billing.document import RECOVERY_INDEMNITY_CENTS
 from desk.billing.money import euros, round_cents
 from desk.billing.parties import billing_email
 from desk.billing.wording import key_for, wording
-from desk.models import Client, CoverageDecision, Invoice, InvoiceTracking, Payment
-from desk.models.billing import InvoiceKind, InvoiceState
+from desk.models import Client, CoverageDecision, Invoice, InvoiceTracking, Payment, Quote
+from desk.models.billing import InvoiceKind, InvoiceState, QuoteState
 from desk.models.states import Channel
 from desk.outbox.queue import enqueue
 
@@ -224,6 +224,9 @@ def decide_coverage(
     client = session.get(Client, client_id)
     if client is None:
         raise NotFound("not_found")
+    if action == "resume" and client.coverage_suspended and _never_started(session, client_id):
+        # Created outside a quote, not started: resuming would start it without a reason.
+        raise DomainError("billing_no_accepted_quote", field="reason")
     client.coverage_suspended = action == "suspend"
     decision = CoverageDecision(
         client_id=client_id, action=action, reason=reason.strip(), by_user_id=by_user_id
@@ -231,3 +234,17 @@ def decide_coverage(
     session.add(decision)
     session.flush()
     return decision
+
+
+def _never_started(session: Session, client_id: int) -> bool:
+    """No accepted quote and no coverage decision yet: a client added by hand whose
+    coverage has not started (see desk.clients.lifecycle.create_client)."""
+    decided = session.scalar(
+        select(CoverageDecision.id).where(CoverageDecision.client_id == client_id).limit(1)
+    )
+    accepted = session.scalar(
+        select(Quote.id)
+        .where(Quote.client_id == client_id, Quote.state == QuoteState.ACCEPTED)
+        .limit(1)
+    )
+    return decided is None and accepted is None

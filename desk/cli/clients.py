@@ -23,6 +23,15 @@ def client() -> None:
     """The desk's clients (practices)."""
 
 
+START_OPTION = click.option(
+    "--start-without-quote",
+    "start_reason",
+    default=None,
+    metavar="REASON",
+    help="start coverage now without an accepted quote; REASON is kept (default: not started)",
+)
+
+
 @client.command("add")
 @click.option("--name", required=True)
 @click.option("--slug", default="", help="short name in URLs (default: from the name)")
@@ -31,15 +40,31 @@ def client() -> None:
     "--copy-from", "copy_from", default="", help="slug of a client whose settings to copy"
 )
 @click.option("--desk-number", "desk_number", default="", help="a Twilio number forwarded to us")
+@START_OPTION
 @click.pass_context
 def client_add(
-    ctx: click.Context, name: str, slug: str, timezone: str, copy_from: str, desk_number: str
+    ctx: click.Context,
+    name: str,
+    slug: str,
+    timezone: str,
+    copy_from: str,
+    desk_number: str,
+    start_reason: str | None,
 ) -> None:
-    """Create a client; prints its slug."""
+    """Create a client; prints its slug. Its coverage is not started (callers get the
+    after-hours path) until an accepted quote, or --start-without-quote REASON."""
     with cli_session(ctx) as session:
         source = lifecycle.client_by_key(session, copy_from).id if copy_from else None
         row = lifecycle.create_client(
-            session, lifecycle.NewClient(name=name, slug=slug, timezone=timezone, copy_from=source)
+            session,
+            lifecycle.NewClient(
+                name=name,
+                slug=slug,
+                timezone=timezone,
+                copy_from=source,
+                start_without_quote=start_reason is not None,
+                start_reason=start_reason or "",
+            ),
         )
         if desk_number:
             edits.add_desk_number(session, row, desk_number)
@@ -165,10 +190,16 @@ def _run(
 @import_.command("clients")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--apply", is_flag=True, help="write the rows (default: only check them)")
+@START_OPTION
 @click.pass_context
-def import_clients(ctx: click.Context, path: str, apply: bool) -> None:
-    """clients.csv: name, [slug, timezone, holiday_policy, copy_from, desk_number, contact_*]."""
-    _run(ctx, path, imports.CLIENT_COLUMNS, imports.import_client_row, apply)
+def import_clients(ctx: click.Context, path: str, apply: bool, start_reason: str | None) -> None:
+    """clients.csv: name, [slug, timezone, holiday_policy, copy_from, desk_number, contact_*].
+    Coverage not started unless --start-without-quote REASON (for every row)."""
+
+    def apply_row(session: Session, row: imports.Row) -> object:
+        return imports.import_client_row(session, row, start_reason)
+
+    _run(ctx, path, imports.CLIENT_COLUMNS, apply_row, apply)
 
 
 @import_.command("people")

@@ -70,9 +70,10 @@ def run_import(
 CLIENT_COLUMNS = ("name",)
 
 
-def import_client_row(session: Session, row: Row) -> object:
+def import_client_row(session: Session, row: Row, start_reason: str | None = None) -> object:
     """name, [slug], [timezone], [holiday_policy], [copy_from], [desk_number], [contact_name],
-    [contact_email], [contact_phone]."""
+    [contact_email], [contact_phone]. Coverage not started unless `start_reason` is given
+    (start without a quote, that reason kept)."""
     source = row.get("copy_from") or ""
     client = create_client(
         session,
@@ -82,6 +83,8 @@ def import_client_row(session: Session, row: Row) -> object:
             timezone=row.get("timezone") or "Europe/Paris",
             holiday_policy=row.get("holiday_policy") or "closed",
             copy_from=client_by_key(session, source).id if source else None,
+            start_without_quote=start_reason is not None,
+            start_reason=start_reason or "",
         ),
     )
     if row.get("desk_number"):

@@ -1,5 +1,9 @@
 """A client's life: created (blank, or by copying another's settings), listed, archived.
 
+Coverage starts on an accepted quote (desk.billing.quotes): a client created here starts
+with its coverage not started (callers get the after-hours path) unless the admin starts it
+without a quote and writes why, kept as a coverage decision like the billing page's override.
+
 A client is never deleted once it has history: archiving makes it inactive, so routing,
 digests and the desk's lists skip it, while its calls, messages and appointments stay.
 """
@@ -16,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from desk.base import checks
 from desk.base.errors import DomainError
-from desk.models import AppointmentType, Client, CoverageWindow
+from desk.models import AppointmentType, Client, CoverageDecision, CoverageWindow
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # What a new practice of a network takes from an existing one: its rules, not its people
@@ -49,6 +53,9 @@ class NewClient:
     timezone: str = "Europe/Paris"
     holiday_policy: str = "closed"
     copy_from: int | None = None
+    start_without_quote: bool = False
+    start_reason: str = ""
+    by_user_id: int | None = None
 
 
 def slugify(name: str) -> str:
@@ -70,7 +77,10 @@ def create_client(session: Session, data: NewClient) -> Client:
             value=data.holiday_policy,
             choices=", ".join(HOLIDAY_POLICIES),
         )
-    client = Client(name=name, slug=slug)
+    reason = data.start_reason.strip()
+    if data.start_without_quote and not reason:
+        raise DomainError("client_start_reason_required", field="start_reason")
+    client = Client(name=name, slug=slug, coverage_suspended=not data.start_without_quote)
     source = None
     if data.copy_from is not None:
         source = session.get(Client, data.copy_from)
@@ -85,6 +95,13 @@ def create_client(session: Session, data: NewClient) -> Client:
     session.flush()
     if source is not None:
         _copy_parts(session, source, client)
+    if data.start_without_quote:
+        session.add(
+            CoverageDecision(
+                client_id=client.id, action="override", reason=reason, by_user_id=data.by_user_id
+            )
+        )
+        session.flush()
     return client
 
 

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
@@ -38,6 +39,9 @@ def client_new() -> ResponseReturnValue:
             timezone=form.timezone.data or "",
             holiday_policy=form.holiday_policy.data or "closed",
             copy_from=int_or_none(form.copy_from.data),
+            start_without_quote=bool(form.start_without_quote.data),
+            start_reason=form.start_reason.data or "",
+            by_user_id=current_user.id,
         )
         made.append(lifecycle.create_client(db_session(), data))
         return made[0]

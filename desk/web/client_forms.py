@@ -117,6 +117,8 @@ class NewClientForm(FlaskForm):
         ],
     )
     copy_from = SelectField(_l("Copy the settings of"), validators=[Optional()])
+    start_without_quote = BooleanField(_l("Start coverage now without a quote"))
+    start_reason = StringField(_l("Written reason"), validators=[Length(max=500)])
 
 
 class PractitionerForm(FlaskForm):

@@ -108,6 +108,9 @@ def set_up_the_desk(page: Page) -> None:
 def create_the_client(page: Page) -> None:
     page.get_by_role("link", name="Nouveau client").click()
     page.fill("[name=name]", "Cabinet des Lilas")
+    # No quote was signed: the admin starts coverage now and writes why.
+    page.check("[name=start_without_quote]")
+    page.fill("[name=start_reason]", "Contrat papier signé au cabinet")
     page.get_by_role("button", name="Créer le client").click()
     expect(page.locator("h1")).to_have_text("Cabinet des Lilas")
     page.fill("[name=number-number]", "04 99 00 12 34")
