@@ -166,7 +166,12 @@ class Dispatcher:
     def deliver(self, claim: Claim, result: DispatchResult) -> None:
         """Send one claimed row and record what happened."""
         result.ids.append(claim.id)
-        if claim.channel == Channel.SMS and self._opted_out(claim.recipient):
+        try:
+            opted_out = claim.channel == Channel.SMS and self._opted_out(claim.recipient)
+        except (OperationalError, InterfaceError):
+            self._release(claim)
+            raise
+        if opted_out:
             self._finish(claim, state=OutboxState.SKIPPED, last_error="opted out (STOP)")
             result.skipped += 1
             return
@@ -276,6 +281,17 @@ class Dispatcher:
             next_attempt_at=self.clock() + backoff(claim.attempts),
         )
         result.retried += 1
+
+    def _release(self, claim: Claim) -> None:
+        """Nothing was sent (the database went away first): give the row back at once
+        rather than after the claim timeout. Best effort: if the database is still away,
+        the claim expires as usual."""
+        try:
+            self._finish(
+                claim, state=OutboxState.PENDING, last_error=None, next_attempt_at=self.clock()
+            )
+        except (OperationalError, InterfaceError):
+            log.warning("outbox %s: claim not released (database away); it will expire", claim.id)
 
     def _finish(
         self,
