@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,18 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
     with db.session() as s:
         load_demo(s, settings, system_now())
     app = create_app(settings)
+    with serving(app, port):
+        yield LiveServer(url=url, app=app, settings=settings, db=db)
+
+
+@contextmanager
+def serving(app: Flask, port: int) -> Iterator[None]:
+    """`app` on 127.0.0.1:`port` in a thread; stopped, with its engine, on the way out."""
     server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=url, app=app, settings=settings, db=db)
+        yield
     finally:
         # Open live-call streams poll the database until told to stop: stop them before
         # the engine goes, or one opens a connection nobody closes.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -25,7 +24,6 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from desk.app import create_app
 from desk.base.config import load_settings
@@ -33,7 +31,7 @@ from desk.base.db import Database
 from desk.models import Appointment, Client, FeedToken, Practitioner
 from desk.outbox.dispatch import Dispatcher
 from desk.request_context import set_clock
-from tests.browser.conftest import LiveServer, free_port
+from tests.browser.conftest import LiveServer, free_port, serving
 from tests.conftest import TWILIO_AUTH_TOKEN, test_overrides
 from tests.local_servers import SmtpServer, smtp_overrides
 from tests.twilio import fixture
@@ -66,16 +64,8 @@ def live_server(db: Database, tmp_path: Path, smtp: SmtpServer) -> Iterator[Live
     )
     app = create_app(settings)
     set_clock(app, lambda: MORNING.astimezone(UTC))
-    server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(app, port):
         yield LiveServer(url=url, app=app, settings=settings, db=db)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        app.extensions["desk.db"].dispose()
 
 
 def shot(page: Page, name: str) -> None:
