@@ -8,10 +8,8 @@ concurrent runs on one server do not see each other.
 
 from __future__ import annotations
 
-import gc
 import os
 import uuid
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,17 +202,3 @@ def _csrf_token(client: FlaskClient) -> str:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """After the last test and the databases' teardown: a driver connection that a
-    background thread (a scheduler's job, a live-call stream of a browser test's server)
-    still held when its engine was disposed is closed here and named on the terminal,
-    instead of turning a green run red at interpreter shutdown. A leak inside a test
-    still fails that test (warnings are errors there)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ResourceWarning)
-        gc.collect()
-    leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
-    if leaks:
-        print(f"\n{len(leaks)} connection(s) left open by background threads, closed at exit")
