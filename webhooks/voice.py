@@ -64,8 +64,11 @@ def _handle(
     """Replay a repeated delivery, or do `work` and keep its TwiML with its changes.
 
     `read_first`: `work` reads and decides before SQLite's write lock is taken (see
-    `desk.base.db.begin_read_first`); a unique-key violation then means a twin wrote in
-    between, and the whole delivery is done again the usual, locked way.
+    `desk.base.db.begin_read_first`), and the receipt is not looked up first: `work`
+    finds a repeated delivery by its own rows (a call's CallSid), and the receipt written
+    with them makes `remember` fail. A unique-key violation means a repeat or a twin that
+    wrote in between: the whole delivery is done again the usual, locked way, which
+    replays the receipt. One statement fewer for the first webhook of every call.
     """
     call_sid = request.form.get("CallSid", "")
     try:
@@ -79,7 +82,7 @@ def _handle(
                 begin_immediate(session)
             else:
                 begin_read_first(session)
-            stored = replay(session, key)
+            stored = replay(session, key) if locked else None
             if stored is not None:
                 return _xml(stored)
             try:
