@@ -18,7 +18,14 @@ from desk.models import Client
 from desk.models.states import Urgency
 from desk.request_context import db_session, now
 from desk.web import bp
-from desk.web.common import choices_with_all, int_or_none, staff_required, visible_client
+from desk.web.common import (
+    choices_with_all,
+    int_or_none,
+    log_cursor,
+    log_links,
+    staff_required,
+    visible_client,
+)
 from desk.web.message_forms import URGENCY_LABELS, AcknowledgeForm, MessageFilterForm, MessageForm
 from desk.web.outbox import STATE_LABELS
 
@@ -98,12 +105,13 @@ def messages() -> ResponseReturnValue:
         day=form.day.data if valid else None,
         text=(form.q.data or "")[:100],
     )
-    rows = search_messages(db_session(), current_user, filters)
+    page = search_messages(db_session(), current_user, filters, log_cursor())
     return render_template(
         "desk/messages.html",
         form=form,
-        rows=rows,
-        clients=clients_by_id(db_session(), current_user, (m.client_id for m in rows)),
+        rows=page.rows,
+        links=log_links(page),
+        clients=clients_by_id(db_session(), current_user, (m.client_id for m in page.rows)),
         urgencies=URGENCY_LABELS,
         ack_form=AcknowledgeForm(),
         states=STATE_LABELS,
