@@ -12,9 +12,9 @@ from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Optional
 
 from desk.calls.log import CallFilters, search_calls
-from desk.clients.access import visible_clients_query
+from desk.clients.access import visible_client_ids
 from desk.clients.listing import client_menu, clients_by_id
-from desk.models import Client, Secretary, Training
+from desk.models import Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
 from desk.models.states import CallOutcome
 from desk.request_context import db_session
@@ -55,7 +55,7 @@ def calls() -> ResponseReturnValue:
         int_or_none(request.args.get("client")),
     )
     form.client.choices = choices_with_all((str(c.id), c.name) for c in menu)
-    visible = visible_clients_query(current_user).with_only_columns(Client.id)
+    visible = visible_client_ids(current_user)
     secretaries = session.scalars(
         select(Secretary)
         .where(
