@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bench.network import LUNCH, seed_network
 from desk.base.db import Database
-from desk.models import Appointment, Message
+from desk.models import Appointment, AppointmentType, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
 from tests.web_support import post
 
@@ -63,6 +63,18 @@ def test_an_appointment_is_booked_for_a_client_found_by_search(
     # Another client chosen with the practitioner of the one before: choose again, no 404.
     switched = client.get("/desk/book?client_id=78&practitioner_id=77&type_id=77")
     assert switched.status_code == 200 and ">Dr 78<" in switched.get_data(as_text=True)
+    # A type the practitioner does not offer: said next to the type, not an error page.
+    with db.session() as s:
+        kind = s.get(AppointmentType, 77)
+        assert kind is not None
+        kind.practitioners.append(Practitioner(client_id=77, name="Dr Autre"))
+    mismatch = client.get("/desk/book?client_id=77&practitioner_id=77&type_id=77")
+    assert mismatch.status_code == 200 and ">Dr Autre<" in mismatch.get_data(as_text=True)
+    assert "ne propose pas ce type de rendez-vous" in mismatch.get_data(as_text=True)
+    with db.session() as s:
+        kind = s.get(AppointmentType, 77)
+        assert kind is not None
+        kind.practitioners.clear()
     week = "2027-04-06"  # the next week (Monday 5 April is Easter Monday)
     slots = client.get(
         f"/desk/book?client_id=77&practitioner_id=77&type_id=77&week={week}"

@@ -138,6 +138,8 @@ def book() -> ResponseReturnValue:
             slots = week_slots(session, client, practitioner_id, type_id, week, now())
         except NotFound:  # the practitioner or type of the client chosen before: choose again
             query.practitioner_id.data = query.type_id.data = None
+        except DomainError as exc:  # a type this practitioner does not offer, or no longer
+            error_to_form(query, exc, "type_id")
     return _slot_page(query, form, slots)
 
 
