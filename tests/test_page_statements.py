@@ -30,9 +30,19 @@ PAGES = {
         "/desk/calls/",
         "/desk/messages/",
         "/desk/outbox/",
+        "/desk/messages/new",
+        "/desk/book",
     ],
     # a secretary sees the clients she is trained for (more of them in a larger network)
-    "secretary": ["/desk/now", "/desk/rota/", "/desk/calendar", "/desk/calls/", "/desk/messages/"],
+    "secretary": [
+        "/desk/now",
+        "/desk/rota/",
+        "/desk/calendar",
+        "/desk/calls/",
+        "/desk/messages/",
+        "/desk/messages/new",
+        "/desk/book",
+    ],
 }
 
 
@@ -101,6 +111,8 @@ def test_the_clients_list_is_searched_and_paginated(
         ("/desk/calls/", "client"),
         ("/desk/messages/", "client"),
         ("/desk/outbox/", "client"),
+        ("/desk/messages/new", "client_id"),
+        ("/desk/book", "client_id"),
     ],
 )
 def test_client_menus_search_instead_of_listing_every_client(

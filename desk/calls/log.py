@@ -10,13 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from desk.base.keyset import Cursor, Page, newest_first
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.base.search import fold
 from desk.clients.access import visible_calls_query
 from desk.models import Appointment, Call, CallAttempt, Message, Secretary, User
 from desk.models.states import AttemptOutcome
-
-LOG_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,10 @@ class CallRow:
     rung: list[str]  # everyone rung, in order
 
 
-def search_calls(session: Session, user: User, filters: CallFilters) -> list[CallRow]:
-    """Newest first, at most LOG_LIMIT."""
+def search_calls(
+    session: Session, user: User, filters: CallFilters, before: Cursor | None = None
+) -> Page[CallRow]:
+    """A page of the calls, newest first, older than `before` when given."""
     tz = ZoneInfo(filters.timezone)
     query = visible_calls_query(user).options(selectinload(Call.attempts))
     if filters.client_id is not None:
@@ -55,9 +56,18 @@ def search_calls(session: Session, user: User, filters: CallFilters) -> list[Cal
     if filters.day_to is not None:
         end = datetime.combine(filters.day_to + timedelta(days=1), time(), tz)
         query = query.where(Call.started_at < end)
-    query = query.order_by(Call.started_at.desc(), Call.id.desc()).limit(LOG_LIMIT)
-    calls = list(session.scalars(query))
-    names = {sid: name for sid, name in session.execute(select(Secretary.id, Secretary.name))}
+    page: Page[Call] = newest_first(session, query, Call.started_at, Call.id, before)
+    return page.map(lambda calls: _rows(session, calls))
+
+
+def _rows(session: Session, calls: list[Call]) -> list[CallRow]:
+    """The rows with the names of the secretaries they name (one query, for this page)."""
+    ids = {c.handled_by_id for c in calls} | {a.secretary_id for c in calls for a in c.attempts}
+    ids.discard(None)
+    names: dict[int, str] = {}
+    if ids:
+        found = session.execute(select(Secretary.id, Secretary.name).where(Secretary.id.in_(ids)))
+        names = {sid: name for sid, name in found}
     return [_row(call, names) for call in calls]
 
 

@@ -17,7 +17,12 @@ CALL_OUTCOMES = tuple(CallOutcome)
 
 class Call(Base):
     __tablename__ = "calls"
-    __table_args__ = (Index("ix_calls_client_started", "client_id", "started_at"),)
+    # The call log pages newest first by (started_at, id), for a client or across them;
+    # reports read calls by time across clients (the desk-wide roll-up's recounts).
+    __table_args__ = (
+        Index("ix_calls_client_started", "client_id", "started_at", "id"),
+        Index("ix_calls_started_at", "started_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)

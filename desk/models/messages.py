@@ -15,7 +15,11 @@ from desk.models.states import MessageSource, OutboxState, Urgency
 
 class Message(Base):
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_client_created", "client_id", "created_at"),)
+    # The messages page reads newest first by (created_at, id), for a client or across them.
+    __table_args__ = (
+        Index("ix_messages_client_created", "client_id", "created_at", "id"),
+        Index("ix_messages_created", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
@@ -44,7 +48,13 @@ class Outbox(Base):
     """One SMS or e-mail to send. Written in the transaction that decided it, sent after."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state_next", "state", "next_attempt_at"),)
+    # The sender claims by (state, next_attempt_at); the outbox page reads newest first by
+    # (created_at, id), for a client or across them.
+    __table_args__ = (
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
+        Index("ix_outbox_client_created", "client_id", "created_at", "id"),
+        Index("ix_outbox_created", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # a Channel

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.base.clock import system_now
 from desk.models.base import Base
-from desk.models.calls import Call
 
 
 class MonthlyReport(Base):
@@ -47,7 +46,3 @@ class RollupMark(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_call_id: Mapped[int] = mapped_column(default=0)
     refreshed_at: Mapped[datetime | None]
-
-
-# Reports read calls by time across clients (the desk-wide roll-up's recounts).
-Index("ix_calls_started_at", Call.started_at)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.clients.access import visible_clients_query
-from desk.models import Client, Outbox, User
+from desk.base.keyset import Cursor, Page, newest_first
+from desk.clients.access import visible_client_ids
+from desk.models import Outbox, User
 from desk.models.states import OutboxState
 
-LOG_LIMIT = 200
 # The states a row waits in, before it is sent or given up.
 WAITING = (OutboxState.PENDING, OutboxState.SENDING)
 
@@ -27,17 +27,17 @@ class OutboxFilters:
     state: str | None = None
 
 
-def search_outbox(session: Session, user: User, filters: OutboxFilters) -> list[Outbox]:
-    """Newest first, at most LOG_LIMIT."""
+def search_outbox(
+    session: Session, user: User, filters: OutboxFilters, before: Cursor | None = None
+) -> Page[Outbox]:
+    """A page of the outbox, newest first, older than `before` when given."""
     query = select(Outbox)
     if user.role != "admin":
-        visible = visible_clients_query(user).with_only_columns(Client.id)
-        query = query.where(Outbox.client_id.in_(visible))
+        query = query.where(Outbox.client_id.in_(visible_client_ids(user)))
     if filters.client_id is not None:
         query = query.where(Outbox.client_id == filters.client_id)
     if filters.channel:
         query = query.where(Outbox.channel == filters.channel)
     if filters.state:
         query = query.where(Outbox.state == filters.state)
-    query = query.order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(LOG_LIMIT)
-    return list(session.scalars(query))
+    return newest_first(session, query, Outbox.created_at, Outbox.id, before)

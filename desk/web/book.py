@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
 from desk.clients.access import call_for, visible_clients
+from desk.clients.listing import client_menu
 from desk.models import Appointment, AppointmentType, Client, Practitioner
 from desk.models.states import AppointmentStatus
 from desk.request_context import db_session, now, settings
@@ -65,12 +66,18 @@ def _choices(client: Client) -> tuple[list[Practitioner], list[AppointmentType]]
 def _slot_page(
     query: SlotQueryForm, form: BookForm, slots: list[Slot] | None, taken: bool = False
 ) -> str:
-    """The page: the choice of week, then (when all is chosen) the slots and the patient."""
-    clients = visible_clients(db_session(), current_user)
-    query.client_id.choices = [SelectChoice(str(c.id), c.name) for c in clients]
-    client = next((c for c in clients if str(c.id) == str(query.client_id.data)), None)
-    if client is None and len(clients) == 1:
-        client, query.client_id.data = clients[0], str(clients[0].id)
+    """The page: the choice of week, then (when all is chosen) the slots and the patient.
+    The client menu searches (`client_q`) rather than listing every client; the one
+    chosen stays in it, and a menu of one client (or one found) chooses it."""
+    selected = int_or_none(query.client_id.data)
+    menu = client_menu(db_session(), current_user, request.args.get("client_q", ""), selected)
+    client = next((c for c in menu if c.id == selected), None)
+    if client is None and len(menu) == 1:
+        client, query.client_id.data = menu[0], str(menu[0].id)
+    choices = [SelectChoice(str(c.id), c.name) for c in menu]
+    if client is None:  # a search must not choose the first client of the menu for her
+        choices.insert(0, SelectChoice("", _("Choose a client")))
+    query.client_id.choices = choices
     practitioners, types = _choices(client) if client else ([], [])
     query.practitioner_id.choices = [SelectChoice(str(p.id), p.name) for p in practitioners]
     query.type_id.choices = [
@@ -129,8 +136,10 @@ def book() -> ResponseReturnValue:
     if client is not None and practitioner_id and type_id:
         try:
             slots = week_slots(session, client, practitioner_id, type_id, week, now())
-        except NotFound:
-            abort(404)
+        except NotFound:  # the practitioner or type of the client chosen before: choose again
+            query.practitioner_id.data = query.type_id.data = None
+        except DomainError as exc:  # a type this practitioner does not offer, or no longer
+            error_to_form(query, exc, "type_id")
     return _slot_page(query, form, slots)
 
 

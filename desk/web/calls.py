@@ -12,14 +12,14 @@ from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Optional
 
 from desk.calls.log import CallFilters, search_calls
-from desk.clients.access import visible_clients_query
+from desk.clients.access import visible_client_ids
 from desk.clients.listing import client_menu, clients_by_id
-from desk.models import Client, Secretary, Training
+from desk.models import Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
 from desk.models.states import CallOutcome
 from desk.request_context import db_session
 from desk.web import bp
-from desk.web.common import choices_with_all, int_or_none
+from desk.web.common import choices_with_all, int_or_none, log_cursor, log_links
 
 OUTCOME_LABELS = {
     CallOutcome.IN_PROGRESS: _l("In progress"),
@@ -55,7 +55,7 @@ def calls() -> ResponseReturnValue:
         int_or_none(request.args.get("client")),
     )
     form.client.choices = choices_with_all((str(c.id), c.name) for c in menu)
-    visible = visible_clients_query(current_user).with_only_columns(Client.id)
+    visible = visible_client_ids(current_user)
     secretaries = session.scalars(
         select(Secretary)
         .where(
@@ -74,8 +74,13 @@ def calls() -> ResponseReturnValue:
         day_to=form.day_to.data if valid else None,
         text=(form.q.data or "")[:100],
     )
-    rows = search_calls(session, current_user, filters)
-    names = clients_by_id(session, current_user, (row.call.client_id for row in rows))
+    page = search_calls(session, current_user, filters, log_cursor())
+    names = clients_by_id(session, current_user, (row.call.client_id for row in page.rows))
     return render_template(
-        "desk/calls.html", form=form, rows=rows, clients=names, outcomes=OUTCOME_LABELS
+        "desk/calls.html",
+        form=form,
+        rows=page.rows,
+        links=log_links(page),
+        clients=names,
+        outcomes=OUTCOME_LABELS,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort, flash
+from flask import abort, flash, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.keyset import Cursor, Page, parse_cursor
 from desk.base.parse import int_in_range
 from desk.base.words import say
 from desk.clients.access import client_for
@@ -92,3 +94,28 @@ def apply_form(form: FlaskForm, apply: Callable[[], object], done: str) -> bool:
     db_session().commit()
     flash(done)
     return True
+
+
+@dataclass(frozen=True)
+class LogLinks:
+    """The links under a log page: back to the newest rows, on to older ones."""
+
+    newest: str | None  # None on the newest page
+    older: str | None  # None on the last page
+
+
+def log_cursor() -> Cursor | None:
+    """The `before` of the query string; a malformed or forged one means the first page."""
+    return parse_cursor(request.args.get("before"))
+
+
+def log_links(page: Page[Any]) -> LogLinks:
+    """Links to this log's newest and older pages, keeping every filter of the request."""
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.to_dict(flat=False).items() if k != "before"
+    }
+    endpoint = request.endpoint or ""
+    return LogLinks(
+        newest=None if page.first else url_for(endpoint, **args),
+        older=url_for(endpoint, **args, before=str(page.older)) if page.older else None,
+    )

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
 from desk.base.words import say
-from desk.clients.access import call_for, visible_clients
+from desk.clients.access import call_for
 from desk.clients.listing import client_menu, clients_by_id
 from desk.messages.intake import InvalidMessage, take_message
 from desk.messages.log import MessageFilters, acknowledge, search_messages
@@ -18,7 +18,14 @@ from desk.models import Client
 from desk.models.states import Urgency
 from desk.request_context import db_session, now
 from desk.web import bp
-from desk.web.common import choices_with_all, int_or_none, staff_required, visible_client
+from desk.web.common import (
+    choices_with_all,
+    int_or_none,
+    log_cursor,
+    log_links,
+    staff_required,
+    visible_client,
+)
 from desk.web.message_forms import URGENCY_LABELS, AcknowledgeForm, MessageFilterForm, MessageForm
 from desk.web.outbox import STATE_LABELS
 
@@ -26,9 +33,10 @@ from desk.web.outbox import STATE_LABELS
 FORM_FIELDS = {"client_id": "client", "call_id": "caller_number"}
 
 
-def _message_form(clients: list[Client]) -> MessageForm:
+def _message_form() -> tuple[MessageForm, list[Client]]:
+    """The form, and its client menu: searched (`client_q`) rather than listing every
+    client, the chosen client (from the call, the link or the form posted) kept in it."""
     form = MessageForm()
-    form.client.choices = [SelectChoice(c.id, c.name) for c in clients]
     if request.method == "GET":
         client_id = int_or_none(request.args.get("client_id"))
         call_id = int_or_none(request.args.get("call"))
@@ -42,18 +50,20 @@ def _message_form(clients: list[Client]) -> MessageForm:
             client_id = call.client_id
         if client_id is not None:
             form.client.data = visible_client(client_id).id
-    return form
+    selected = form.client.data if isinstance(form.client.data, int) else None
+    menu = client_menu(db_session(), current_user, request.args.get("client_q", ""), selected)
+    form.client.choices = [SelectChoice(c.id, c.name) for c in menu]
+    return form, menu
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
 @staff_required
 def message_new() -> ResponseReturnValue:
-    clients = visible_clients(db_session(), current_user)
-    form = _message_form(clients)
+    form, menu = _message_form()
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("desk/message_new.html", form=form), status
-    if form.client.data not in {c.id for c in clients}:
+    if form.client.data not in {c.id for c in menu}:
         abort(404)
     try:
         take_message(
@@ -98,12 +108,13 @@ def messages() -> ResponseReturnValue:
         day=form.day.data if valid else None,
         text=(form.q.data or "")[:100],
     )
-    rows = search_messages(db_session(), current_user, filters)
+    page = search_messages(db_session(), current_user, filters, log_cursor())
     return render_template(
         "desk/messages.html",
         form=form,
-        rows=rows,
-        clients=clients_by_id(db_session(), current_user, (m.client_id for m in rows)),
+        rows=page.rows,
+        links=log_links(page),
+        clients=clients_by_id(db_session(), current_user, (m.client_id for m in page.rows)),
         urgencies=URGENCY_LABELS,
         ack_form=AcknowledgeForm(),
         states=STATE_LABELS,

@@ -15,7 +15,7 @@ from desk.models.states import Channel, OutboxState
 from desk.outbox.log import OutboxFilters, search_outbox
 from desk.request_context import db_session
 from desk.web import bp
-from desk.web.common import choices_with_all, int_or_none, staff_required
+from desk.web.common import choices_with_all, int_or_none, log_cursor, log_links, staff_required
 
 STATE_LABELS = {
     OutboxState.PENDING: _l("Waiting"),
@@ -57,12 +57,13 @@ def outbox() -> ResponseReturnValue:
         channel=form.channel.data or None,
         state=form.state.data or None,
     )
-    rows = search_outbox(db_session(), current_user, filters)
+    page = search_outbox(db_session(), current_user, filters, log_cursor())
     return render_template(
         "desk/outbox.html",
         form=form,
-        rows=rows,
-        clients=clients_by_id(db_session(), current_user, (o.client_id for o in rows)),
+        rows=page.rows,
+        links=log_links(page),
+        clients=clients_by_id(db_session(), current_user, (o.client_id for o in page.rows)),
         states=STATE_LABELS,
         channels=CHANNEL_LABELS,
     )

@@ -1,0 +1,93 @@
+"""The take-a-message and booking forms search their client menu (30 clients listed):
+a client found by search, or one beyond the first 30, can be chosen and the form works."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from bench.network import LUNCH, seed_network
+from desk.base.db import Database
+from desk.models import Appointment, AppointmentType, Message, Practitioner
+from tests.conftest import AuthActions, pin_clock
+from tests.web_support import post
+
+
+def _options(page: str) -> list[str]:
+    return re.findall(r"<option[^>]*>(Cabinet \d+)<", page)
+
+
+def _network(db: Database, app: Flask, client: FlaskClient) -> None:
+    network = seed_network(db.engine, 100, calls_per_client=1, appointments_per_client=1)
+    pin_clock(app, LUNCH)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+
+
+def test_a_message_is_taken_for_a_client_found_by_search(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _network(db, app, client)
+    assert "Cabinet 0077" not in _options(client.get("/desk/messages/new").get_data(as_text=True))
+    found = client.get("/desk/messages/new?client_q=cabinet 0077").get_data(as_text=True)
+    assert _options(found) == ["Cabinet 0077"] and 'name="client_q"' in found
+    for client_id, caller in ((77, "Mme Search"), (90, "M. Beyond")):  # 90: not among the 30
+        taken = post(
+            client,
+            "/desk/messages/new",
+            {"client": str(client_id), "caller_name": caller, "urgency": "normal"}
+            | {"body": "Merci de rappeler"},
+        )
+        assert taken.status_code == 302, taken.get_data(as_text=True)
+        with db.session() as s:
+            chosen = s.scalars(select(Message.client_id).where(Message.caller_name == caller))
+            assert chosen.one() == client_id
+    # Refused (the body is empty): the page comes back with the client still chosen.
+    refused = post(client, "/desk/messages/new", {"client": "90", "urgency": "normal"})
+    assert refused.status_code == 400
+    assert re.search(r'<option selected value="90">Cabinet 0090<', refused.get_data(as_text=True))
+
+
+def test_an_appointment_is_booked_for_a_client_found_by_search(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _network(db, app, client)
+    first = client.get("/desk/book").get_data(as_text=True)
+    assert "Choisir un client" in first and len(_options(first)) == 30
+    # The one client found is chosen: its practitioner and type are offered next.
+    found = client.get("/desk/book?client_q=cabinet 0077").get_data(as_text=True)
+    assert _options(found) == ["Cabinet 0077"] and "Choisir un client" not in found
+    assert ">Dr 77<" in found
+    # Another client chosen with the practitioner of the one before: choose again, no 404.
+    switched = client.get("/desk/book?client_id=78&practitioner_id=77&type_id=77")
+    assert switched.status_code == 200 and ">Dr 78<" in switched.get_data(as_text=True)
+    # A type the practitioner does not offer: said next to the type, not an error page.
+    with db.session() as s:
+        kind = s.get(AppointmentType, 77)
+        assert kind is not None
+        kind.practitioners.append(Practitioner(client_id=77, name="Dr Autre"))
+    mismatch = client.get("/desk/book?client_id=77&practitioner_id=77&type_id=77")
+    assert mismatch.status_code == 200 and ">Dr Autre<" in mismatch.get_data(as_text=True)
+    assert "ne propose pas ce type de rendez-vous" in mismatch.get_data(as_text=True)
+    with db.session() as s:
+        kind = s.get(AppointmentType, 77)
+        assert kind is not None
+        kind.practitioners.clear()
+    week = "2027-04-06"  # the next week (Monday 5 April is Easter Monday)
+    slots = client.get(
+        f"/desk/book?client_id=77&practitioner_id=77&type_id=77&week={week}"
+    ).get_data(as_text=True)
+    starts = re.findall(r'name="starts_at" value="([^"]+)"', slots)
+    assert starts, "no free slot offered"
+    booked = post(
+        client,
+        "/desk/book",
+        {"client_id": "77", "practitioner_id": "77", "type_id": "77", "week": week}
+        | {"starts_at": starts[0], "patient_name": "Jeanne Petit", "patient_phone": ""},
+    )
+    assert booked.status_code == 302, booked.get_data(as_text=True)
+    with db.session() as s:
+        appt = s.scalars(select(Appointment).where(Appointment.patient_name == "Jeanne Petit"))
+        assert appt.one().client_id == 77
