@@ -6,8 +6,8 @@ note when unreachable):
   app on the same gunicorn settings, in three interleaved pairs (desk, bare, desk, …),
   each pair's ratio printed, and the CPU each side used (the bare run must saturate the
   server's workers, not wrk);
-- every desk page for 10 and for 1,000 clients (300 secretaries): p50, p99, req/s and
-  page weight, and the 1,000/10 ratios;
+- every desk page for 10 and for 1,000 clients (300 secretaries), one connection per
+  worker: p50, p99, req/s and page weight, and the 1,000/10 ratios;
 - a 10,000-event feed: the first request on a fresh worker, and a 304 under load.
 `BENCH_SECONDS` (default 10) sets the length of an incoming run; a page run is a third.
 """
@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 from bench.network import LUNCH, desk_number, seed_network
-from bench.wrk import Load, gunicorn, post_script, run_wrk
+from bench.wrk import WORKERS, Load, gunicorn, post_script, run_wrk
 from desk.app import create_app
 from desk.base.config import load_settings
 from desk.base.db import Database
@@ -214,7 +214,15 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
                 for path in PAGES:
                     body = requests.get(server.url + path, headers={"Cookie": cookie}, timeout=60)
                     assert body.status_code == 200, (path, body.status_code)
-                    load = run_wrk(server, path, max(2.0, SECONDS / 3), headers={"Cookie": cookie})
+                    # One connection per worker: a page's own time, not a queue of
+                    # eight requests behind two workers (incoming measures throughput).
+                    load = run_wrk(
+                        server,
+                        path,
+                        max(2.0, SECONDS / 3),
+                        headers={"Cookie": cookie},
+                        connections=WORKERS,
+                    )
                     results[(clients, path)] = (load, len(body.content))
     print(
         f"   {'page':<16} {'10 clients p50':>15} {'1,000 p50':>10} {'ratio':>6}"
