@@ -3,7 +3,8 @@
 `incoming` runs on every call, so its statements are module-level constants with bound
 parameters (SQLAlchemy's compiled cache then serves every call without compiling again)
 and as few as the decision allows: the client with its coverage (and the CallSid's
-Call, if any) in one statement, the rota in another (`desk.rota.load.ROTA`), then the
+Call, if any, and the rota version) in one statement, the rota in another
+(`desk.rota.load.ROTA`) unless this process keeps it for the day (`day_rotas`), then the
 inserts, all Core statements on the session's connection. Loading ORM entities and
 flushing a unit of work cost more than the queries themselves, and nothing here edits a
 row later in the request. The client comes back as a detached `Client` holding only the
@@ -21,7 +22,15 @@ from sqlalchemy import Connection, and_, bindparam, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.models import Call, CallAttempt, Client, Closure, CoverageWindow, DeskNumber
+from desk.models import (
+    Call,
+    CallAttempt,
+    Client,
+    Closure,
+    CoverageWindow,
+    DeskNumber,
+    RotaVersion,
+)
 from desk.models.states import AttemptOutcome
 from desk.rota.coverage import CoverageRules
 
@@ -56,6 +65,8 @@ _CLIENT_BY_NUMBER = (
         Closure.ends_on,
         # Is this CallSid known already (a repeated first webhook)? Asked in passing.
         _CALL_ID_BY_SID.scalar_subquery().label("known_call_id"),
+        # Whether a rota kept by this process is still current (desk/calls/day_rotas.py).
+        select(RotaVersion.version).where(RotaVersion.id == 1).scalar_subquery().label("rota"),
     )
     .select_from(DeskNumber)
     .join(Client, DeskNumber.client_id == Client.id)
@@ -86,6 +97,7 @@ class Lookup:
     call_id: int | None
     client: Client | None = None
     rules: CoverageRules | None = None
+    rota_version: int | None = None
 
 
 def _client(row: Any) -> Client:
@@ -127,7 +139,7 @@ def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
         if row.weekdays is not None
     }
     closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
-    return Lookup(None, client, CoverageRules.of(client, windows, closures))
+    return Lookup(None, client, CoverageRules.of(client, windows, closures), rows[0].rota)
 
 
 def insert_call(

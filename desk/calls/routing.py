@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from desk.base.db import connection_of
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.calls import incoming
+from desk.calls.day_rotas import day_rota
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome
-from desk.rota import Rota
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def start_call(
             conn, client_id=client.id, outcome=CallOutcome.AFTER_HOURS, plan=[], **new
         )
         return _after_hours(client)
-    steps = Rota(conn, client, at, at + timedelta(microseconds=1)).plan(at)
+    steps = day_rota(conn, client, at, found.rota_version).plan(at)
     plan = [[r.secretary_id for r in step] for step in steps]
     call_id = incoming.insert_call(
         conn, client_id=client.id, outcome=CallOutcome.IN_PROGRESS, plan=plan, **new

@@ -73,6 +73,18 @@ class Absence(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
+class RotaVersion(Base):
+    """One row (id 1), moved by database triggers on every change a rota is built from:
+    shifts, overrides, absences, trainings, and secretaries' name, phone and active
+    (migration 0013). A process keeps a client's rota for the day while it stands
+    (`desk/calls/day_rotas.py`); triggers catch ORM, Core and plain SQL writes alike."""
+
+    __tablename__ = "rota_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
 class DutyNotice(Base):
     """One notice to a secretary: her duty starts, or she is asked to replace someone.
 
