@@ -2,26 +2,27 @@
 
 `incoming` reads and decides before taking SQLite's write lock (`begin_read_first`);
 a twin of the same call that commits in between must still get one Call and the same
-answer, never the fallback TwiML.
+answer, never the fallback TwiML. The Call, unique by CallSid, is the first webhook's
+receipt: a repeated delivery gets the same bytes and writes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
 from desk.calls import incoming as routing_incoming
 from desk.calls import routing
-from desk.models import Call, CallAttempt, WebhookReceipt
+from desk.models import Absence, Call, CallAttempt, Secretary, WebhookReceipt
 from tests.conftest import pin_clock
-from tests.routing_helpers import CLAIRE, dialled, paris, twiml
+from tests.routing_helpers import CLAIRE, dialled, paris, tags, twiml
 from tests.twilio import fixture, signed_post
+from webhooks.twiml import VoiceConfig, for_decision
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 INCOMING = "/webhooks/voice/incoming"
@@ -33,12 +34,12 @@ def count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def twin_wins_after_the_reads(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, receipt_key: str | None
-) -> None:
-    """The first lookup reads, then a twin commits its Call (and its receipt) elsewhere."""
+def twin_wins_after_the_reads(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The first lookup reads, then a twin commits its Call elsewhere; the twin's answer
+    is put in the list returned."""
     lookup = routing_incoming.lookup
     db = app.extensions["desk.db"]
+    answers: list[str] = []
 
     def stale_lookup(
         conn: Connection, call_sid: str, to: str, at: datetime
@@ -46,37 +47,62 @@ def twin_wins_after_the_reads(
         found = lookup(conn, call_sid, to, at)
         monkeypatch.setattr(routing_incoming, "lookup", lookup)
         with db.session() as other:
-            routing.start_call(
+            decision = routing.start_call(
                 other, call_sid=call_sid, to=to, caller="+33145678901", forwarded_from=None, at=at
             )
-            if receipt_key is not None:
-                other.connection().execute(
-                    insert(WebhookReceipt),
-                    {"key": receipt_key, "response": TWIN_TWIML, "created_at": system_now()},
-                )
+            answers.append(
+                for_decision(decision, VoiceConfig.from_settings(app.extensions["desk.settings"]))
+            )
         return found
 
     monkeypatch.setattr(routing_incoming, "lookup", stale_lookup)
+    return answers
 
 
-def test_a_twin_with_the_same_key_wins_and_its_answer_is_replayed(
+def test_a_twin_that_wins_after_the_reads_is_answered_as_the_twin_was(
     app: Flask, client: FlaskClient, demo: str, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pin_clock(app, LUNCH)
-    form = fixture("voice-incoming-forwarded")
-    twin_wins_after_the_reads(app, monkeypatch, f"{INCOMING}#{form['CallSid']}|{form['To']}")
-    response = signed_post(client, INCOMING, form)
-    assert response.data.decode() == TWIN_TWIML
-    assert (count(session, Call), count(session, CallAttempt)) == (1, 1)
-    assert count(session, WebhookReceipt) == 1
-
-
-def test_a_twin_with_another_token_wins_and_the_call_is_replayed(
-    app: Flask, client: FlaskClient, demo: str, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pin_clock(app, LUNCH)
-    form = fixture("voice-incoming-forwarded")
-    twin_wins_after_the_reads(app, monkeypatch, None)
-    response = signed_post(client, INCOMING, form)
+    twin = twin_wins_after_the_reads(app, monkeypatch)
+    response = signed_post(client, INCOMING, fixture("voice-incoming-forwarded"))
     assert dialled(twiml(response)) == [CLAIRE]  # the call's own plan, not the fallback
+    assert [response.data.decode()] == twin
     assert (count(session, Call), count(session, CallAttempt)) == (1, 1)
+    assert count(session, WebhookReceipt) == 0  # the Call is the first webhook's receipt
+
+
+def everyone_absent(session: Session) -> None:
+    for secretary_id in session.scalars(select(Secretary.id)):
+        session.add(
+            Absence(secretary_id=secretary_id, starts_at=LUNCH, ends_at=LUNCH + timedelta(hours=1))
+        )
+    session.commit()
+
+
+CASES = {
+    "dial": (LUNCH, {}, "Dial"),
+    "after-hours": (paris(2027, 3, 30, 21, 0), {}, "Record"),
+    "not-in-service": (LUNCH, {"To": "+33199999999"}, "Hangup"),
+    "voicemail": (LUNCH, {}, "Record"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_repeated_first_webhook_gets_the_same_answer_and_writes_nothing(
+    app: Flask, client: FlaskClient, demo: str, session: Session, case: str
+) -> None:
+    at, changes, last = CASES[case]
+    pin_clock(app, at)
+    if case == "voicemail":
+        everyone_absent(session)
+    form = fixture("voice-incoming-forwarded", **changes)
+    first = signed_post(client, INCOMING, form)
+    assert tags(twiml(first))[-1] == last
+    rows = (count(session, Call), count(session, CallAttempt), count(session, WebhookReceipt))
+    again = signed_post(client, INCOMING, form)
+    assert again.data == first.data
+    assert (
+        count(session, Call),
+        count(session, CallAttempt),
+        count(session, WebhookReceipt),
+    ) == rows

@@ -55,58 +55,78 @@ def _int(name: str) -> int | None:
     return int_in_range(request.form.get(name, ""), low=-INT32_MAX)
 
 
-def _handle(
-    key_params: Iterable[str],
-    work: Callable[[Session], str],
-    on_error: Callable[[], str],
-    read_first: bool = False,
-) -> Response:
-    """Replay a repeated delivery, or do `work` and keep its TwiML with its changes.
-
-    `read_first`: `work` reads and decides before SQLite's write lock is taken (see
-    `desk.base.db.begin_read_first`), and the receipt is not looked up first: `work`
-    finds a repeated delivery by its own rows (a call's CallSid), and the receipt written
-    with them makes `remember` fail. A unique-key violation means a repeat or a twin that
-    wrote in between: the whole delivery is done again the usual, locked way, which
-    replays the receipt. One statement fewer for the first webhook of every call.
-    """
-    call_sid = request.form.get("CallSid", "")
+def _answer(deliver: Callable[[Session], Response], on_error: Callable[[], str]) -> Response:
+    """`deliver`'s answer, or TwiML from `on_error` whatever failed (the database too)."""
     try:
-        session = db_session()
-        token = request.headers.get(TOKEN_HEADER)
-        key = receipt_key(request.full_path.rstrip("?"), request.form, token, key_params)
-        for locked in (False, True) if read_first else (True,):
-            if locked:
-                # Every webhook may write: on SQLite take the write lock first, or a read
-                # that turns into a write after another worker's commit fails at once.
-                begin_immediate(session)
-            else:
-                begin_read_first(session)
-            stored = replay(session, key) if locked else None
-            if stored is not None:
-                return _xml(stored)
-            try:
-                body = work(session)
-                remember(session, key, body)
-                session.commit()
-            except IntegrityError:
-                # The same delivery, twice at once: the other one won; answer as it did.
-                session.rollback()
-                if not locked:
-                    continue  # again, locked: replays the receipt or the Call
-                stored = replay(session, key)
-                if stored is None:
-                    raise
-                return _xml(stored)
-            return _xml(body)
-        raise AssertionError("unreachable")
+        return deliver(db_session())
     except Exception:
+        call_sid = request.form.get("CallSid", "")
         log.exception("voice webhook %s failed (CallSid=%s): fallback", request.path, call_sid)
         try:
             db_session().rollback()
         except Exception:  # the database may be what failed
             log.debug("rollback failed too", exc_info=True)
         return _xml(on_error())
+
+
+def _handle(
+    key_params: Iterable[str], work: Callable[[Session], str], on_error: Callable[[], str]
+) -> Response:
+    """Replay a repeated delivery, or do `work` and keep its TwiML with its changes."""
+
+    def deliver(session: Session) -> Response:
+        token = request.headers.get(TOKEN_HEADER)
+        key = receipt_key(request.full_path.rstrip("?"), request.form, token, key_params)
+        # Every webhook may write: on SQLite take the write lock first, or a read that
+        # turns into a write after another worker's commit fails at once.
+        begin_immediate(session)
+        stored = replay(session, key)
+        if stored is not None:
+            return _xml(stored)
+        try:
+            body = work(session)
+            remember(session, key, body)
+            session.commit()
+        except IntegrityError:
+            # The same delivery, twice at once: the other one won; answer as it did.
+            session.rollback()
+            stored = replay(session, key)
+            if stored is None:
+                raise
+            return _xml(stored)
+        return _xml(body)
+
+    return _answer(deliver, on_error)
+
+
+def _first_webhook(work: Callable[[Session], str], on_error: Callable[[], str]) -> Response:
+    """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
+
+    `work` reads and decides before SQLite's write lock is taken (see
+    `desk.base.db.begin_read_first`) and answers a repeated delivery from the Call it
+    finds (`routing.start_call`). A unique-key violation means a twin wrote the Call in
+    between: the delivery is done again, locked, and answered from the twin's Call. No
+    receipt row: a call's first webhook writes three B-trees fewer (docs/decisions.md).
+    """
+
+    def deliver(session: Session) -> Response:
+        for locked in (False, True):
+            if locked:
+                begin_immediate(session)
+            else:
+                begin_read_first(session)
+            try:
+                body = work(session)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if locked:
+                    raise
+                continue
+            return _xml(body)
+        raise AssertionError("unreachable")
+
+    return _answer(deliver, on_error)
 
 
 def _caller_fallback() -> str:
@@ -131,9 +151,9 @@ def incoming() -> Response:
             log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
         return twiml.for_decision(decision, _cfg())
 
-    # The number called is part of the key: a CallSid known for another client's number
-    # must not replay that client's answer (its name, its secretaries' numbers).
-    return _handle(("CallSid", "To"), work, _caller_fallback, read_first=True)
+    # A CallSid known for another client's number is refused (routing.start_call): it
+    # never replays that client's answer (its name, its secretaries' numbers).
+    return _first_webhook(work, _caller_fallback)
 
 
 @bp.post("/voice/screen")

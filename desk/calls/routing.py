@@ -180,17 +180,18 @@ def _replay(session: Session, call: Call) -> Decision:
         return Decision(NOT_IN_SERVICE)
     if call.outcome == CallOutcome.AFTER_HOURS:
         return _after_hours(client)
-    position = _current_position(session, call) or 0
+    position = _current_position(session, call)
     attempts = session.scalars(
         select(CallAttempt)
-        .where(CallAttempt.call_id == call.id, CallAttempt.position == position)
+        .where(CallAttempt.call_id == call.id, CallAttempt.position == (position or 0))
         .order_by(CallAttempt.id)
     ).all()
+    # As the first answer: the greeting until the call has moved past its first step.
+    greeting = (client.greeting or client.name) if not position else ""
     if not attempts:
-        return Decision(VOICEMAIL, client.name, "", client.locale, step=position)
+        return Decision(VOICEMAIL, client.name, greeting, client.locale, step=len(call.plan))
     numbers = tuple(a.number for a in attempts)
-    greeting = (client.greeting or client.name) if position == 0 else ""
-    return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
+    return Decision(DIAL, client.name, greeting, client.locale, numbers, position or 0)
 
 
 def _attempt_for_leg(session: Session, call: Call, leg_sid: str, to: str) -> CallAttempt | None:

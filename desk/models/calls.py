@@ -61,7 +61,8 @@ class CallAttempt(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    # Looked up by call through the unique key (call_id, position, secretary_id).
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
     position: Mapped[int]
     secretary_id: Mapped[int] = mapped_column(ForeignKey("secretaries.id"))
     number: Mapped[str] = mapped_column(String(32))
