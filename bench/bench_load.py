@@ -149,6 +149,7 @@ def _line(label: str, load: Load) -> str:
     return (
         f"{label:<10} {load.rps:7.0f} req/s  p50 {load.p50_ms:7.2f} ms  p99 {load.p99_ms:7.2f} ms"
         f"  (server CPU {load.server_cpu:.2f}, wrk CPU {load.client_cpu:.2f}"
+        + (f", PostgreSQL CPU {load.database_cpu:.2f}" if load.database_cpu >= 0.01 else "")
         + (f", {load.bad} bad" if load.bad else "")
         + ")"
     )

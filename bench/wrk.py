@@ -32,6 +32,7 @@ class Load:
     bad: int  # non-2xx/3xx answers and socket errors
     server_cpu: float  # CPU-seconds per second used by the server's workers
     client_cpu: float  # the same for wrk
+    database_cpu: float  # the same for the local PostgreSQL server's processes (0 on SQLite)
 
 
 def wrk_path() -> str:
@@ -115,6 +116,18 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _postgres_pids() -> list[int]:
+    """The local PostgreSQL server's processes (its backends serve the desk's workers)."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                found.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return found
+
+
 def _wait_idle(workers: list[int], limit: float = 120) -> None:
     """Wait until the workers have answered what wrk left queued when it stopped: else
     the next run would pay for this one's backlog."""
@@ -147,6 +160,8 @@ def run_wrk(
         command += ["-s", str(script)]
     workers = server.worker_pids()
     before = _cpu_seconds(workers)
+    database = _postgres_pids()
+    database_before = _cpu_seconds(database)
     started = time.perf_counter()
     wrk = subprocess.Popen([*command, server.url + path], stdout=subprocess.PIPE, text=True)
     client_cpu = 0.0
@@ -156,6 +171,8 @@ def run_wrk(
     out = wrk.stdout.read() if wrk.stdout else ""
     wall = time.perf_counter() - started
     server_cpu = (_cpu_seconds(workers) - before) / wall
+    # Backends started during the run are missed; the pool keeps its connections open.
+    database_cpu = (_cpu_seconds(database) - database_before) / wall
     _wait_idle(workers)
     percentiles = {
         m.group(1): _ms(m.group(2), m.group(3))
@@ -176,6 +193,7 @@ def run_wrk(
         bad,
         server_cpu,
         client_cpu / wall,
+        database_cpu,
     )
 
 
