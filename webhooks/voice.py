@@ -99,14 +99,17 @@ def _handle(
     return _answer(deliver, on_error)
 
 
-def _first_webhook(work: Callable[[Session], str], on_error: Callable[[], str]) -> Response:
+def _first_webhook(
+    decide: Callable[[Session], routing.Decision], on_error: Callable[[], str]
+) -> Response:
     """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
 
-    `work` reads and decides before SQLite's write lock is taken (see
+    `decide` reads and decides before SQLite's write lock is taken (see
     `desk.base.db.begin_read_first`) and answers a repeated delivery from the Call it
     finds (`routing.start_call`). A unique-key violation means a twin wrote the Call in
     between: the delivery is done again, locked, and answered from the twin's Call. No
-    receipt row: a call's first webhook writes three B-trees fewer (docs/decisions.md).
+    receipt row, so the TwiML is written after the commit, outside the write lock
+    (docs/decisions.md).
     """
 
     def deliver(session: Session) -> Response:
@@ -116,14 +119,14 @@ def _first_webhook(work: Callable[[Session], str], on_error: Callable[[], str]) 
             else:
                 begin_read_first(session)
             try:
-                body = work(session)
+                decision = decide(session)
                 session.commit()
             except IntegrityError:
                 session.rollback()
                 if locked:
                     raise
                 continue
-            return _xml(body)
+            return _xml(twiml.for_decision(decision, _cfg()))
         raise AssertionError("unreachable")
 
     return _answer(deliver, on_error)
@@ -138,7 +141,7 @@ def _caller_fallback() -> str:
 def incoming() -> Response:
     form = request.form
 
-    def work(session: Session) -> str:
+    def decide(session: Session) -> routing.Decision:
         decision = routing.start_call(
             session,
             call_sid=form["CallSid"],
@@ -149,11 +152,11 @@ def incoming() -> Response:
         )
         if decision.action == routing.NOT_IN_SERVICE:
             log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
-        return twiml.for_decision(decision, _cfg())
+        return decision
 
     # A CallSid known for another client's number is refused (routing.start_call): it
     # never replays that client's answer (its name, its secretaries' numbers).
-    return _first_webhook(work, _caller_fallback)
+    return _first_webhook(decide, _caller_fallback)
 
 
 @bp.post("/voice/screen")
