@@ -91,3 +91,25 @@ def test_an_appointment_is_booked_for_a_client_found_by_search(
     with db.session() as s:
         appt = s.scalars(select(Appointment).where(Appointment.patient_name == "Jeanne Petit"))
         assert appt.one().client_id == 77
+
+
+def _secretary_options(page: str) -> list[str]:
+    menu = re.search(r'<select[^>]*name="secretary".*?</select>', page, re.S)
+    assert menu is not None
+    return re.findall(r"<option[^>]*>(Secrétaire \d+)<", menu.group(0))
+
+
+def test_the_call_log_searches_its_secretary_menu(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _network(db, app, client)  # some 170 secretaries are trained for its 100 clients
+    first = _secretary_options(client.get("/desk/calls/").get_data(as_text=True))
+    assert len(first) == 30 and first == sorted(first)
+    found = client.get("/desk/calls/?secretary_q=secrétaire 24").get_data(as_text=True)
+    named = _secretary_options(found)
+    assert named and all(name.startswith("Secrétaire 24") for name in named)
+    # Chosen beyond the first 30, she stays in the menu and filters the log.
+    chosen = named[-1]
+    secretary_id = int(chosen.split()[-1])
+    page = client.get(f"/desk/calls/?secretary={secretary_id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{secretary_id}">{chosen}<', page)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.base import checks
@@ -128,3 +129,26 @@ def secretary_by(session: Session, key: str) -> Secretary:
     if row is None:
         raise DomainError("secretary_unknown", field="secretary", value=key)
     return row
+
+
+MENU_LIMIT = 30  # secretaries listed in a filter menu before searching (as clients)
+
+
+def secretary_menu(
+    session: Session, client_ids: Any, search: str = "", selected: int | None = None
+) -> list[Secretary]:
+    """Secretaries trained for any of `client_ids` (a subquery of client ids) for a menu:
+    the first `MENU_LIMIT` by name holding `search`, the selected one first when not
+    among them. A 300-secretary network searches instead of listing everyone."""
+    trained = Secretary.id.in_(
+        select(Training.secretary_id).where(Training.client_id.in_(client_ids))
+    )
+    query = select(Secretary).where(trained).order_by(Secretary.name, Secretary.id)
+    if search.strip():
+        query = query.where(func.lower(Secretary.name).contains(search.strip().lower()))
+    found = list(session.scalars(query.limit(MENU_LIMIT)))
+    if selected is not None and all(s.id != selected for s in found):
+        chosen = session.scalar(select(Secretary).where(trained, Secretary.id == selected))
+        if chosen is not None:
+            found.insert(0, chosen)
+    return found

@@ -7,16 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Optional
 
 from desk.calls.log import CallFilters, search_calls
 from desk.clients.access import visible_client_ids
 from desk.clients.listing import client_menu, clients_by_id
-from desk.models import Secretary, Training
 from desk.models.calls import CALL_OUTCOMES
 from desk.models.states import CallOutcome
+from desk.people.secretaries import secretary_menu
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.common import choices_with_all, int_or_none, log_cursor, log_links
@@ -55,14 +54,12 @@ def calls() -> ResponseReturnValue:
         int_or_none(request.args.get("client")),
     )
     form.client.choices = choices_with_all((str(c.id), c.name) for c in menu)
-    visible = visible_client_ids(current_user)
-    secretaries = session.scalars(
-        select(Secretary)
-        .where(
-            Secretary.id.in_(select(Training.secretary_id).where(Training.client_id.in_(visible)))
-        )
-        .order_by(Secretary.name)
-    ).all()
+    secretaries = secretary_menu(
+        session,
+        visible_client_ids(current_user),
+        request.args.get("secretary_q", ""),
+        int_or_none(request.args.get("secretary")),
+    )
     form.secretary.choices = choices_with_all((str(s.id), s.name) for s in secretaries)
     form.outcome.choices = choices_with_all((o, OUTCOME_LABELS[o]) for o in CALL_OUTCOMES)
     valid = form.validate()
