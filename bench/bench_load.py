@@ -42,8 +42,8 @@ from desk.request_context import set_clock
 TOKEN = "bench-auth-token"
 PUBLIC = "https://desk.example.test"
 INCOMING = "/webhooks/voice/incoming"
-PAGES = ["/desk/now", "/desk/rota/", "/desk/clients/", "/desk/calendar", "/desk/calls/"]
-PAGES += ["/desk/messages/", "/desk/outbox/"]
+PAGES = ["/desk/", "/desk/now", "/desk/rota/", "/desk/clients/", "/desk/calendar"]
+PAGES += ["/desk/calls/", "/desk/messages/", "/desk/outbox/", "/desk/messages/new", "/desk/book"]
 PAIRS = 3
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -226,7 +226,7 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
                     )
                     results[(clients, path)] = (load, len(body.content))
     print(
-        f"   {'page':<16} {'10 clients p50':>15} {'1,000 p50':>10} {'ratio':>6}"
+        f"   {'page':<18} {'10 clients p50':>13} {'1,000 p50':>10} {'ratio':>6}"
         f" {'1,000 p99':>10} {'req/s':>6} {'KB at 10':>9} {'KB at 1,000':>11}"
     )
     for path in PAGES:
@@ -235,7 +235,7 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
         small, small_kb = results[(10, path)]
         big, big_kb = results[(1000, path)]
         print(
-            f"   {path:<16} {small.p50_ms:12.1f} ms {big.p50_ms:7.1f} ms"
+            f"   {path:<18} {small.p50_ms:10.1f} ms {big.p50_ms:7.1f} ms"
             f" {big.p50_ms / small.p50_ms:6.2f} {big.p99_ms:7.1f} ms {big.rps:6.0f}"
             f" {small_kb / 1024:9.1f} {big_kb / 1024:11.1f}"
         )

@@ -23,6 +23,7 @@ from tests.conftest import AuthActions, _empty, pin_clock
 
 PAGES = {
     "admin": [
+        "/desk/",
         "/desk/now",
         "/desk/rota/",
         "/desk/clients/",
@@ -35,6 +36,7 @@ PAGES = {
     ],
     # a secretary sees the clients she is trained for (more of them in a larger network)
     "secretary": [
+        "/desk/",
         "/desk/now",
         "/desk/rota/",
         "/desk/calendar",

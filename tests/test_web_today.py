@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from bench.network import LUNCH, seed_network
 from desk.base.db import Database
 from desk.models import Absence, Message
 from tests.conftest import AuthActions, pin_clock
@@ -76,3 +79,23 @@ def test_claire_chooses_e_mail_for_her_duty_notices(
     assert post(client, "/desk/me/notices", {"notify_by": "email"}).status_code == 302
     with db.session() as s:
         assert secretary(s, "Claire").notify_by == "email"
+
+
+def test_a_large_desk_shows_a_page_of_boards_and_counts_every_unread_message(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    network = seed_network(db.engine, 30, calls_per_client=1, appointments_per_client=1)
+    pin_clock(app, LUNCH)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+    page = client.get("/desk/").get_data(as_text=True)
+    duty = _section(page, "on-duty")
+    assert len(re.findall(r'<li data-client="', duty)) == 20
+    assert "10 autres clients sur la page En direct" in duty
+    with db.session() as s:
+        unread = s.scalar(
+            select(func.count()).select_from(Message).where(Message.acknowledged_at.is_(None))
+        )
+    assert unread and unread > 10  # more than the ten listed
+    counted = _section(page, "unread")
+    assert f'<span class="count">{unread}</span>' in counted
+    assert counted.count("<li data-message=") == 10

@@ -150,6 +150,7 @@ class NowAndNext:
     covered_now: bool
     on_duty: list[Duty]
     next_duty: list[Duty]  # the next block of duty starting after now (within a week)
+    gaps: tuple[Segment, ...] = ()  # covered stretches of the week with nobody on duty
 
 
 def now_and_next(session: Session, client: Client, at: datetime) -> NowAndNext:
@@ -170,6 +171,7 @@ def now_and_next_of(
         covered_now,
         current,
         [d for d in later if d.start == first],
+        tuple(segment for segment in found if not segment.on_duty),
     )
 
 
