@@ -25,6 +25,8 @@ class Appointment(Base):
         Index("ix_appointments_practitioner_start", "practitioner_id", "starts_at", "updated_at"),
         Index("ix_appointments_client_start", "client_id", "starts_at", "updated_at"),
         Index("ix_appointments_reminder", "status", "reminder_sent_at", "starts_at"),
+        # Aujourd'hui: the appointments she booked today.
+        Index("ix_appointments_booked_by", "booked_by_id", "created_at"),
         # The no-double-booking guarantee on PostgreSQL (SQLite: BEGIN IMMEDIATE in booking).
         # Created by migration 0003 on PostgreSQL only; Alembic does not compare it.
         ExcludeConstraint(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, event
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
@@ -19,6 +19,14 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_client_created", "client_id", "created_at", "id"),
         Index("ix_messages_created", "created_at", "id"),
+        # Aujourd'hui's unread messages, urgent first: a few rows of a long table.
+        Index(
+            "ix_messages_unread",
+            "urgency",
+            "created_at",
+            sqlite_where=text("acknowledged_at IS NULL"),
+            postgresql_where=text("acknowledged_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

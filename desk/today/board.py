@@ -83,15 +83,18 @@ def today(session: Session, user: User, at: datetime) -> Today:
         Message.client_id.in_(visible_client_ids(user)),
         Message.acknowledged_at.is_(None),
     )
-    urgent = Message.urgency == Urgency.URGENT
-    unread = list(
-        session.scalars(
+    # Urgent first, then the newest: one index range per urgency (ix_messages_unread).
+    unread = [
+        message
+        for urgency in (Urgency.URGENT, Urgency.NORMAL)
+        for message in session.scalars(
             select(Message)
-            .where(*unread_of_hers)
-            .order_by(case((urgent, 0), else_=1), Message.created_at.desc())
+            .where(*unread_of_hers, Message.urgency == urgency)
+            .order_by(Message.created_at.desc())
             .limit(UNREAD_SHOWN)
         )
-    )
+    ][:UNREAD_SHOWN]
+    urgent = Message.urgency == Urgency.URGENT
     unread_count, urgent_count = session.execute(
         select(func.count(), func.coalesce(func.sum(case((urgent, 1), else_=0)), 0)).where(
             *unread_of_hers
