@@ -6,8 +6,8 @@ note when unreachable):
   app on the same gunicorn settings, in three interleaved pairs (desk, bare, desk, …),
   each pair's ratio printed, and the CPU each side used (the bare run must saturate the
   server's workers, not wrk);
-- every desk page for 10 and for 1,000 clients (300 secretaries), one connection per
-  worker: p50, p99, req/s and page weight, and the 1,000/10 ratios;
+- every desk page for 10, 100 and 1,000 clients (300 secretaries), one connection per
+  worker: p50, p99, req/s and page weight, and the 1,000/10 and 1,000/100 ratios;
 - a 10,000-event feed: the first request on a fresh worker, and a 304 under load.
 `BENCH_SECONDS` (default 10) sets the length of an incoming run; a page run is a third.
 """
@@ -201,9 +201,12 @@ def _login(base: str, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
 
 
+SIZES = (10, 100, 1000)  # clients; 100 shows a page's rows full (10 clients fill fewer)
+
+
 def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]:
     results: dict[tuple[int, str], tuple[Load, int]] = {}
-    for clients in (10, 1000):
+    for clients in SIZES:
         with database(kind, tmp, f"pages{clients}") as url:
             if url is None:
                 return results
@@ -226,18 +229,18 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
                     )
                     results[(clients, path)] = (load, len(body.content))
     print(
-        f"   {'page':<18} {'10 clients p50':>13} {'1,000 p50':>10} {'ratio':>6}"
-        f" {'1,000 p99':>10} {'req/s':>6} {'KB at 10':>9} {'KB at 1,000':>11}"
+        f"   {'page':<18} {'p50 at 10':>9} {'100':>7} {'1,000':>7} {'1,000/10':>8}"
+        f" {'1,000/100':>9} {'p99 1,000':>9} {'req/s':>6}  KB at 10 / 100 / 1,000"
     )
     for path in PAGES:
         if (1000, path) not in results:
             continue
-        small, small_kb = results[(10, path)]
-        big, big_kb = results[(1000, path)]
+        (small, small_b), (mid, mid_b), (big, big_b) = (results[(n, path)] for n in SIZES)
         print(
-            f"   {path:<18} {small.p50_ms:10.1f} ms {big.p50_ms:7.1f} ms"
-            f" {big.p50_ms / small.p50_ms:6.2f} {big.p99_ms:7.1f} ms {big.rps:6.0f}"
-            f" {small_kb / 1024:9.1f} {big_kb / 1024:11.1f}"
+            f"   {path:<18} {small.p50_ms:6.1f} ms {mid.p50_ms:7.1f} {big.p50_ms:7.1f}"
+            f" {big.p50_ms / small.p50_ms:8.2f} {big.p50_ms / mid.p50_ms:9.2f}"
+            f" {big.p99_ms:6.1f} ms {big.rps:6.0f}"
+            f"  {small_b / 1024:.1f} / {mid_b / 1024:.1f} / {big_b / 1024:.1f}"
         )
     return results
 
@@ -314,7 +317,7 @@ def run() -> None:
                         seed_network(create_engine(url), 1000, calls_per_client=200)
                         bench_incoming(url, tmp, 1000)
             if "pages" in parts:
-                print(f"-- {kind}: desk pages (admin), 10 and 1,000 clients")
+                print(f"-- {kind}: desk pages (admin), 10, 100 and 1,000 clients")
                 bench_pages(kind, tmp)
             if "feed" in parts:
                 print(f"-- {kind}: feeds")
