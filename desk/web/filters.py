@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -22,8 +23,12 @@ def localtime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = "%d/%
     return local.strftime(fmt)
 
 
+@lru_cache(maxsize=4096)
 def phone(value: str | None) -> str:
-    """French numbers as the French write them (06 12 34 56 78), others in E.164."""
+    """French numbers as the French write them (06 12 34 56 78), others in E.164.
+
+    Kept per number: parsing is a tenth of a millisecond, and a page of 50 rows shows
+    the same few desk numbers and callers again and again."""
     if not value:
         return ""
     try:
