@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database
+from desk.base.errors import DomainError
+from desk.base.words import gettext_for, say
 from desk.billing.invoices import credit_note, invoice_by_number, issue_statements
 from desk.billing.payouts import margins, payouts
-from desk.models.billing import InvoiceKind
+from desk.models.billing import Invoice, InvoiceKind
 from tests.billing_helpers import NOW, october_of_calls
+from tests.conftest import AuthActions, pin_clock
+from tests.web_support import LOGINS
 
 
 @pytest.fixture
@@ -93,3 +99,25 @@ def test_a_credit_note_corrects_an_invoice_with_the_next_number(issued: str, db:
 def test_a_month_not_started_is_refused(demo: str, session: Session) -> None:
     with pytest.raises(Exception, match="not started"):
         issue_statements(session, "2026-12", NOW)
+
+
+def test_the_month_under_way_is_not_issued_and_its_page_says_when(
+    demo: str, db: Database, app: Flask, client: FlaskClient
+) -> None:
+    with db.session() as session:
+        october_of_calls(session)
+    with db.session() as session, pytest.raises(DomainError) as refused:
+        issue_statements(session, "2026-11", NOW)  # NOW is 25 November 2026
+    assert refused.value.code == "billing_month_not_over"
+    assert say(refused.value, gettext_for("fr")) == (
+        "Le mois 2026-11 n'est pas terminé : ses factures s'émettent une fois le mois fini."
+    )
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Invoice)) == 0
+    pin_clock(app, NOW)
+    AuthActions(client).login(LOGINS["admin"])
+    under_way = client.get("/desk/billing/?month=2026-11").get_data(as_text=True)
+    assert "pourront être émises une fois le mois terminé" in under_way
+    assert "Émettre les factures de 2026-11" not in under_way
+    october = client.get("/desk/billing/?month=2026-10").get_data(as_text=True)
+    assert "Émettre les factures de 2026-10" in october

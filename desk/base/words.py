@@ -205,6 +205,9 @@ WORDS: dict[str, str] = {
     "billing_bad_siren": N_("A SIREN has 9 digits (a SIRET 14)."),
     "billing_bad_month": N_("A month is written YYYY-MM, for example 2026-11."),
     "billing_future_month": N_("Month %(month)s has not started yet."),
+    "billing_month_not_over": N_(
+        "Month %(month)s is not over yet: its statements are issued once it has ended."
+    ),
     "billing_invoice_unknown": N_("No invoice has the number %(number)s."),
     "billing_already_credited": N_("Invoice %(number)s was already corrected by a credit note."),
     "billing_bad_amount": N_("An amount must be more than zero."),

@@ -66,7 +66,10 @@ def issue_statements(
     first number to the commit, so numbers follow each other without gaps.
     """
     today = now.astimezone(ZoneInfo("Europe/Paris")).date()
-    check_month(month, today)
+    if check_month(month, today) == (today.year, today.month):
+        # Its calls are not all made: a statement now would bill part of the month, and
+        # issuing is idempotent, so the rest would never be billed.
+        raise DomainError("billing_month_not_over", field="month", month=month)
     query = select(Client).where(Client.active).order_by(Client.id)
     if client_slug is not None:
         query = select(Client).where(Client.slug == client_slug)

@@ -87,6 +87,7 @@ def billing() -> ResponseReturnValue:
         by_client=by_client,
         by_partner=by_partner,
         issue_form=IssueForm(month=month),
+        month_over=month < f"{now().astimezone(ZoneInfo('Europe/Paris')).date():%Y-%m}",
         send_form=SendForm(),
         payment_form=PaymentForm(),
         clients=clients_by_name(session),
