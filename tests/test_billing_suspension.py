@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bench.network import seed_network
 from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.collection import decide_coverage
 from desk.calls import routing
 from desk.models import CoverageDecision
-from tests.conftest import demo_id
+from tests.conftest import AuthActions, demo_id
 
 # A Tuesday at 12:30 in Paris: inside the demo's lunch window.
 COVERED = datetime(2026, 11, 24, 12, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -42,3 +46,26 @@ def test_a_suspended_client_gets_after_hours_until_resumed(demo: str, db: Databa
         decide_coverage(session, client_id, "resume", "paid", None, confirmed=True)
         assert len(session.scalars(select(CoverageDecision)).all()) == 2
     assert _call(db, "CA-after") == "dial"
+
+
+def _coverage_rows(page: str) -> list[str]:
+    table = page[page.index('class="list coverage"') :]
+    return re.findall(r'<tr data-client="(\d+)">', table[: table.index("</table>")])
+
+
+def test_the_coverage_table_lists_the_clients_waiting_for_a_decision(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    network = seed_network(db.engine, 60, calls_per_client=1, appointments_per_client=1)
+    assert AuthActions(client).login(*network.admin).status_code == 302
+    page = client.get("/desk/billing/").get_data(as_text=True)
+    assert len(_coverage_rows(page)) == 50 and "50 affichés sur 60." in page  # no quote yet
+    with db.session() as session:  # every client but the last started with a reason
+        for client_id in range(1, 60):
+            session.add(CoverageDecision(client_id=client_id, action="override", reason="test"))
+    assert _coverage_rows(client.get("/desk/billing/").get_data(as_text=True)) == ["60"]
+    with db.session() as session:
+        decide_coverage(session, 7, "suspend", "F2026-0007 impayée", None, confirmed=True)
+    assert _coverage_rows(client.get("/desk/billing/").get_data(as_text=True)) == ["7", "60"]
+    found = client.get("/desk/billing/?client_q=cabinet 0012").get_data(as_text=True)
+    assert _coverage_rows(found) == ["12"]  # any client, by its name

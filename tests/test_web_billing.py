@@ -134,4 +134,9 @@ def test_the_admin_starts_coverage_without_a_quote_only_with_a_written_reason(
     done = client.post(
         url, data={**reason, "csrf_token": _csrf_token(client)}, follow_redirects=True
     )
-    assert "Démarrée sans devis (administrateur)" in done.text
+    # Decided, it leaves the clients waiting for a decision; found by name, it says why.
+    assert "Démarrée sans devis (administrateur)" not in done.text
+    with db.session() as session:
+        name = session.scalar(select(Client.name).where(Client.id == client_id))
+    found = client.get("/desk/billing/", query_string={"client_q": name}).text
+    assert "Démarrée sans devis (administrateur)" in found

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from desk.base.errors import Conflict, DomainError, NotFound
@@ -185,8 +185,37 @@ def overdue_client_ids(session: Session) -> set[int]:
     )
 
 
-def clients_by_name(session: Session) -> list[Client]:
-    return list(session.scalars(select(Client).order_by(Client.name)))
+COVERAGE_LISTED = 50  # clients in the coverage table; more are found by name
+
+
+def coverage_watch(session: Session, search: str = "") -> tuple[list[Client], int]:
+    """The coverage table's clients and how many match: those whose name holds `search`,
+    or else those that wait for a decision (an invoice overdue, coverage suspended, or
+    neither an accepted quote nor an admin's written reason), the first
+    `COVERAGE_LISTED` by name. A 1,000-client desk listed them all (a 1 MB page)."""
+    if search.strip():
+        wanted = func.lower(Client.name).contains(search.strip().lower())
+    else:
+        overdue = (
+            select(Invoice.client_id)
+            .join(InvoiceTracking, InvoiceTracking.invoice_id == Invoice.id)
+            .where(InvoiceTracking.state == InvoiceState.OVERDUE)
+        )
+        quoted = select(Quote.client_id).where(
+            Quote.state == QuoteState.ACCEPTED, Quote.client_id.is_not(None)
+        )
+        decided = select(CoverageDecision.client_id).where(
+            CoverageDecision.action == "override", CoverageDecision.client_id.is_not(None)
+        )
+        wanted = or_(
+            Client.id.in_(overdue),
+            Client.coverage_suspended,
+            ~Client.id.in_(quoted.union(decided)),
+        )
+    query = select(Client).where(wanted)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    shown = session.scalars(query.order_by(Client.name, Client.id).limit(COVERAGE_LISTED))
+    return list(shown), total
 
 
 def balance_of(session: Session, client_id: int) -> int:

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.billing.collection import (
-    clients_by_name,
+    coverage_watch,
     decide_coverage,
     late_penalty,
     overdue_client_ids,
@@ -90,7 +90,7 @@ def billing() -> ResponseReturnValue:
         month_over=month < f"{now().astimezone(ZoneInfo('Europe/Paris')).date():%Y-%m}",
         send_form=SendForm(),
         payment_form=PaymentForm(),
-        clients=clients_by_name(session),
+        watch=coverage_watch(session, request.args.get("client_q", "")),
         overdue=overdue_client_ids(session),
         coverage_form=CoverageForm(),
         basis=coverage_basis(session),
