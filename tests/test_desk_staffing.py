@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bench.network import seed_network
 from desk.base.db import Database
-from desk.models import Client
+from desk.models import Absence, Client, Override
 from desk.reports.desk_staffing import desk_week_advice
 from desk.reports.forecast import Verdict, forecast
+from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
 from tests.reports_helpers import Ring, make_call, paris
 from tests.routing_helpers import demo_client, secretary
@@ -79,3 +84,62 @@ def test_the_admin_reads_the_desk_wide_advice(
     assert "<td>5.12</td><td>2</td><td>2</td>" in row and "juste" in row
     assert "tout le bureau</h1>" in page and "0 demi-heures en sous-effectif" in page
     assert client.get("/desk/reports/staffing?week=06/04").status_code == 422
+
+
+def _reference(session: Session, monday: date) -> list[tuple[date, int, int]]:
+    """(day, half hour, secretaries on duty) of the open half hours, asked client by
+    client and half hour by half hour (the loading the page had before issue 15)."""
+    clients = session.scalars(select(Client).where(Client.active.is_(True))).all()
+    covered = []
+    for client in clients:
+        tz = ZoneInfo(client.timezone)
+        start = datetime.combine(monday, time(), tz)
+        end = start + timedelta(days=7)
+        rules = CoverageRules.load(session, client, monday, monday + timedelta(days=6))
+        covered.append((tz, rules.intervals(start, end), Rota(session, client, start, end)))
+    found = []
+    for i in range(7):
+        day = monday + timedelta(days=i)
+        for slot in range(48):
+            on_duty: set[int] = set()
+            open_for_any = False
+            for tz, intervals, rota in covered:
+                at = datetime.combine(day, time(slot // 2, 30 * (slot % 2)), tz)
+                at += timedelta(minutes=15)
+                open_for_any |= any(s <= at < e for s, e in intervals)
+                on_duty |= {r.secretary_id for r, _duty in rota.on_duty(at)}
+            if open_for_any:
+                found.append((day, slot, len(on_duty)))
+    return found
+
+
+def test_the_set_based_advice_is_the_client_by_client_one(db: Database) -> None:
+    seed_network(db.engine, 30, calls_per_client=40, appointments_per_client=1)
+    with db.session() as session:  # absences and replacements cut the duties
+        rng = random.Random(15)
+        for n in range(12):
+            who = rng.randrange(1, 250)
+            at = datetime(2027, 3, 29 + n % 3, 10, tzinfo=ZoneInfo("UTC")) + timedelta(hours=n)
+            session.add(Absence(secretary_id=who, starts_at=at, ends_at=at + timedelta(hours=3)))
+            session.add(
+                Override(
+                    original_secretary_id=rng.randrange(1, 250),
+                    replacement_secretary_id=rng.randrange(1, 250),
+                    starts_at=at,
+                    ends_at=at + timedelta(hours=5),
+                )
+            )
+    monday = date(2027, 3, 29)
+    with db.session() as session:
+        advice = desk_week_advice(session, monday)
+        expected = [[0.0] * 48 for _ in range(7)]
+        for client in session.scalars(select(Client).where(Client.active.is_(True))):
+            fc = forecast(session, client, monday)
+            for w in range(7):
+                for s in range(48):
+                    expected[w][s] += fc.expected[w][s]
+        assert [(h.day, h.slot, h.on_duty) for h in advice.half_hours] == _reference(
+            session, monday
+        )
+    assert advice.expected == expected and advice.clients == 30
+    assert any(h.on_duty for h in advice.half_hours)

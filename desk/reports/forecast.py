@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from desk.base.errors import DomainError
 from desk.models import Client
 from desk.reports.erlang import staffing
 from desk.reports.erlang_a import staffing_a
-from desk.reports.facts import Outcome, Period, Scope, load_facts
+from desk.reports.facts import CallFact, Outcome, Period, Scope, load_facts
 from desk.rota import CoverageRules, Rota
 
 SLOTS = 48  # half hours in a day
@@ -90,12 +91,31 @@ def slot_of(at: datetime, tz: ZoneInfo) -> tuple[int, int]:
     return local.weekday(), local.hour * 2 + local.minute // 30
 
 
+def history(monday: date, weeks: int = HISTORY_WEEKS) -> tuple[date, date]:
+    """The local days a forecast for the week of `monday` learns from."""
+    return monday - timedelta(weeks=weeks), monday - timedelta(days=1)
+
+
 def forecast(
     session: Session, client: Client, monday: date, weeks: int = HISTORY_WEEKS
 ) -> Forecast:
     tz = ZoneInfo(client.timezone)
-    first, last = monday - timedelta(weeks=weeks), monday - timedelta(days=1)
+    first, last = history(monday, weeks)
     rules = CoverageRules.load(session, client, first, last)
+    facts = load_facts(session, Scope((client.id,)), Period(first, last, tz))
+    return forecast_of(client, rules, facts, monday, weeks)
+
+
+def forecast_of(
+    client: Client,
+    rules: CoverageRules,
+    facts: Iterable[CallFact],
+    monday: date,
+    weeks: int = HISTORY_WEEKS,
+) -> Forecast:
+    """`forecast` from the client's rules and calls over `history(monday, weeks)`, loaded."""
+    tz = ZoneInfo(client.timezone)
+    first, last = history(monday, weeks)
     left_out = {
         first + timedelta(days=i)
         for i in range((last - first).days + 1)
@@ -106,7 +126,6 @@ def forecast(
         day = first + timedelta(days=i)
         if day not in left_out:
             days_kept[day.weekday()] += 1
-    facts = load_facts(session, Scope((client.id,)), Period(first, last, tz))
     counts = [[0] * SLOTS for _ in range(7)]
     talks, waited, gave_up = [], 0.0, 0
     for f in facts:

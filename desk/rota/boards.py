@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -66,12 +66,25 @@ def now_boards(session: Session, clients: Sequence[Client], at: datetime) -> lis
     """`now_and_next` for each of `clients`, in their order, in a fixed number of queries."""
     if not clients:
         return []
-    conn = connection_of(session)
-    ids = [c.id for c in clients]
     start, end = at, at + HORIZON
     first_day = min(local_date(start, ZoneInfo(c.timezone)) for c in clients) - timedelta(days=2)
     last_day = max(local_date(end, ZoneInfo(c.timezone)) for c in clients) + timedelta(days=1)
+    rules = coverage_rules_of(session, clients, first_day, last_day)
+    rotas = rotas_of(session, clients, start, end)
+    boards = []
+    for client in clients:
+        found = segments_of(rules[client.id], rotas[client.id], start, end)
+        boards.append(now_and_next_of(client, found, rules[client.id].at(at).covered, at))
+    return boards
 
+
+def coverage_rules_of(
+    session: Session, clients: Sequence[Client], first_day: date, last_day: date
+) -> dict[int, CoverageRules]:
+    """`CoverageRules.load` for each of `clients` over local days [first_day, last_day],
+    in two queries whatever their number."""
+    conn = connection_of(session)
+    ids = [c.id for c in clients]
     windows: dict[int, list[Any]] = defaultdict(list)
     for row in conn.execute(
         select(
@@ -94,15 +107,20 @@ def now_boards(session: Session, clients: Sequence[Client], at: datetime) -> lis
         )
     ):
         closures[closure[0]].append(tuple(closure[1:]))
+    return {c.id: CoverageRules.of(c, windows[c.id], closures[c.id]) for c in clients}
 
-    rows = _rota_rows(conn, ids, start, end, first_day, last_day)
-    boards = []
-    for client in clients:
-        rules = CoverageRules.of(client, windows[client.id], closures[client.id])
-        rota = Rota(session, client, start, end, rows=rows[client.id])
-        found = segments_of(rules, rota, start, end)
-        boards.append(now_and_next_of(client, found, rules.at(at).covered, at))
-    return boards
+
+def rotas_of(
+    session: Session, clients: Sequence[Client], start: datetime, end: datetime
+) -> dict[int, Rota]:
+    """Each client's `Rota` over [start, end), from six queries whatever their number."""
+    if not clients:
+        return {}
+    conn = connection_of(session)
+    first_day = min(local_date(start, ZoneInfo(c.timezone)) for c in clients) - timedelta(days=2)
+    last_day = max(local_date(end, ZoneInfo(c.timezone)) for c in clients) + timedelta(days=1)
+    rows = _rota_rows(conn, [c.id for c in clients], start, end, first_day, last_day)
+    return {c.id: Rota(session, c, start, end, rows=rows[c.id]) for c in clients}
 
 
 def _rota_rows(
