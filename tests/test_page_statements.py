@@ -33,6 +33,8 @@ PAGES = {
         "/desk/outbox/",
         "/desk/messages/new",
         "/desk/book",
+        "/desk/billing/",
+        "/desk/reports/staffing",
     ],
     # a secretary sees the clients she is trained for (more of them in a larger network)
     "secretary": [
