@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -121,3 +121,31 @@ def test_the_month_under_way_is_not_issued_and_its_page_says_when(
     assert "Émettre les factures de 2026-11" not in under_way
     october = client.get("/desk/billing/?month=2026-10").get_data(as_text=True)
     assert "Émettre les factures de 2026-10" in october
+
+
+def test_the_billing_page_reads_a_months_invoices_in_a_fixed_number_of_statements(
+    issued: str, db: Database, app: Flask, client: FlaskClient
+) -> None:
+    pin_clock(app, NOW)
+    AuthActions(client).login(LOGINS["admin"])
+    engine = app.extensions["desk.db"].engine
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        seen.append(sql)
+
+    def statements() -> int:
+        seen.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert issued in client.get("/desk/billing/?month=2026-10").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    one = statements()  # the invoice
+    with db.session() as session:
+        credit_note(session, issued, "calls counted twice", NOW)
+    with db.session() as session:
+        issue_statements(session, "2026-10", NOW)  # and its replacement
+    assert statements() == one  # three rows now, with their lines

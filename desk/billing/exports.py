@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from desk.billing.money import plain
 from desk.billing.payouts import payouts
@@ -22,6 +22,7 @@ def statement_rows(session: Session, month: str) -> list[dict[str, Any]]:
         .join(Client, Client.id == Invoice.client_id)
         .where(Invoice.month == month)
         .order_by(Invoice.number)
+        .options(selectinload(Invoice.lines))  # with the invoices, not one query each
     ).all()
     return [
         {

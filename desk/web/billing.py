@@ -22,7 +22,7 @@ from desk.billing.collection import (
     send_invoice,
 )
 from desk.billing.exports import statement_rows
-from desk.billing.invoices import invoice_by_number, issue_statements
+from desk.billing.invoices import invoice_by_number, invoices_of_month, issue_statements
 from desk.billing.money import euros
 from desk.billing.payouts import margins, payouts
 from desk.billing.quotes import coverage_basis, start_coverage
@@ -74,9 +74,9 @@ def billing() -> ResponseReturnValue:
     session = db_session()
     today = now().astimezone(ZoneInfo("Europe/Paris")).date()
     rows = statement_rows(session, month)
+    invoices = {i.number: i for i in invoices_of_month(session, month)}
     for row in rows:
-        invoice = invoice_by_number(session, row["number"])
-        row["penalty"] = late_penalty(invoice, row["paid_cents"], today)
+        row["penalty"] = late_penalty(invoices[row["number"]], row["paid_cents"], today)
     by_client, by_partner = margins(session, month)
     return render_template(
         "desk/billing.html",
