@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.phone import is_mobile
+from desk.base.wall_time import MONTHS_FR, WEEKDAYS_FR
 from desk.models import Appointment, Client, Practitioner
 from desk.models.states import AppointmentStatus, Channel
 from desk.outbox.queue import enqueue
@@ -21,22 +22,6 @@ from desk.outbox.queue import enqueue
 # Booked further ahead than this, the reminder goes one day earlier.
 FAR_AHEAD = timedelta(days=7)
 MAX_REMINDER_DAYS = 8
-
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def cancel_url(public_base_url: str, appt: Appointment) -> str:

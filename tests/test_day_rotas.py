@@ -34,11 +34,8 @@ def call(client: FlaskClient, n: int) -> list[str]:
 
 
 def fresh_plan(db: Database) -> list[str]:
-    """Whom a rota loaded now, for the instant alone, rings first."""
     with db.Session() as s:
-        rota = Rota(s, demo_client(s), LUNCH, LUNCH + timedelta(microseconds=1))
-        steps = rota.plan(LUNCH)
-        return [r.phone for r in steps[0]] if steps else []
+        return fresh_plan_in(s)
 
 
 def first_on_duty(s: Session) -> Secretary:
@@ -49,8 +46,9 @@ def first_on_duty(s: Session) -> Secretary:
 
 
 def fresh_plan_in(s: Session) -> list[str]:
+    """Whom a rota loaded now, for the instant alone, rings first."""
     steps = Rota(s, demo_client(s), LUNCH, LUNCH + timedelta(microseconds=1)).plan(LUNCH)
-    return [r.phone for r in steps[0]]
+    return [r.phone for r in steps[0]] if steps else []
 
 
 def absent(s: Session) -> None:

@@ -11,6 +11,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# French names, for words written to patients and on invoices (Monday = 0).
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
 
 def parse_weekdays(digits: str | None) -> frozenset[int]:
     """ "01234" -> {0, 1, 2, 3, 4} (Monday = 0)."""

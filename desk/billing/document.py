@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from desk.base.wall_time import MONTHS_FR
 from desk.billing.pricing import Line, Totals
 
 INVOICE_TYPE = "380"
@@ -67,22 +68,6 @@ class Document:
     @property
     def title(self) -> str:
         return {INVOICE_TYPE: "Facture", CREDIT_NOTE_TYPE: "Avoir"}.get(self.type_code, "Devis")
-
-
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def month_fr(year: int, month: int) -> str:
