@@ -24,6 +24,10 @@ def db_session() -> Session:
     return session
 
 
+def database() -> Database:
+    return database_of(current_app)
+
+
 def settings() -> Settings:
     return settings_of(current_app)
 

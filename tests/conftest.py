@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
-from desk.calls.day_rotas import forget as forget_kept_rotas
+from desk.calls.kept import forget as forget_kept
 from desk.migrations import upgrade
 from desk.models import Base, Client
 from desk.request_context import set_clock
@@ -81,7 +81,7 @@ def _empty(db: Database) -> None:
                 conn.execute(text("DELETE FROM sqlite_sequence"))
         # What migration 0013 seeds (rotas kept for the last test: forgotten below).
         conn.execute(text("INSERT INTO rota_version (id, version) VALUES (1, 0)"))
-    forget_kept_rotas()
+    forget_kept()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -188,3 +188,39 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
         for made in apps:
             made.extensions["desk.db"].dispose()
         proxy.close()
+
+
+def test_a_new_call_after_the_server_dropped_every_connection_is_still_routed(
+    pg: Database, tmp_path: Path
+) -> None:
+    """The kept path writes without pinging its connection first: a connection lost
+    since its last use fails as a disconnect, and the call is taken again, not dropped."""
+    from desk.app import create_app
+    from desk.base.clock import system_now
+    from desk.demo import load_demo
+    from desk.models import Call
+    from tests.conftest import pin_clock
+    from tests.routing_helpers import dialled, paris, twiml
+    from tests.twilio import fixture, signed_post
+
+    settings = fast_settings(pg, tmp_path)
+    with pg.session() as s:
+        load_demo(s, settings, system_now())
+    app = create_app(settings)
+    try:
+        pin_clock(app, paris(2027, 3, 30, 12, 41))
+        client = app.test_client()
+
+        def new_call(sid: str) -> list[str]:
+            form = fixture("voice-incoming-forwarded", CallSid=sid)
+            return dialled(twiml(signed_post(client, "/webhooks/voice/incoming", form)))
+
+        first = new_call("CAbefore0000000000000000000000000")
+        assert new_call("CAkept00000000000000000000000000000") == first  # kept from now on
+        assert terminate_others(pg) >= 1  # the app's pooled connection too
+        assert new_call("CAafter00000000000000000000000000000") == first
+        with pg.session() as s:
+            sids = s.scalars(select(Call.call_sid).order_by(Call.id)).all()
+        assert [sid[:7] for sid in sids] == ["CAbefor", "CAkept0", "CAafter"]
+    finally:
+        app.extensions["desk.db"].dispose()

@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
-from flask import Response, request
-from sqlalchemy.exc import IntegrityError
+from flask import Response, current_app, request
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.base.db import begin_immediate, begin_read_first
+from desk.base.db import begin_immediate, begin_read_first, short_write
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import routing
-from desk.request_context import db_session, now, settings
+from desk.request_context import database, db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
 from webhooks.signature import twilio_signed
@@ -31,12 +32,21 @@ SIMULATED_TIME = "DeskSimulatedTime"
 LAST_RESORT = '<?xml version="1.0" encoding="UTF-8"?><Response><Record maxLength="120"/></Response>'
 
 
+_VOICE_CONFIG = "desk.voice_config"
+
+
 def _xml(body: str) -> Response:
     return Response(body, mimetype="text/xml")
 
 
 def _cfg() -> twiml.VoiceConfig:
-    return twiml.VoiceConfig.from_settings(settings())
+    # Made once per app's settings (every webhook asks).
+    current = settings()
+    made: tuple[object, twiml.VoiceConfig] | None = current_app.extensions.get(_VOICE_CONFIG)
+    if made is None or made[0] is not current:
+        made = (current, twiml.VoiceConfig.from_settings(current))
+        current_app.extensions[_VOICE_CONFIG] = made
+    return made[1]
 
 
 def _at() -> datetime:
@@ -100,19 +110,25 @@ def _handle(
 
 
 def _first_webhook(
-    decide: Callable[[Session], routing.Decision], on_error: Callable[[], str]
+    kept: Callable[[], routing.Decision | None],
+    decide: Callable[[Session], routing.Decision],
+    on_error: Callable[[], str],
 ) -> Response:
     """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
 
-    `decide` reads and decides before SQLite's write lock is taken (see
-    `desk.base.db.begin_read_first`) and answers a repeated delivery from the Call it
-    finds (`routing.start_call`). A unique-key violation means a twin wrote the Call in
-    between: the delivery is done again, locked, and answered from the twin's Call. No
-    receipt row, so the TwiML is written after the commit, outside the write lock
+    `kept` decides from what the process keeps and writes in one short unit (None: it
+    could not). Else `decide` reads and decides before SQLite's write lock is taken
+    (see `desk.base.db.begin_read_first`) and answers a repeated delivery from the Call
+    it finds (`routing.start_call`). A unique-key violation means a twin wrote the Call
+    in between: the delivery is done again, locked, and answered from the twin's Call.
+    No receipt row, so the TwiML is written after the commit, outside the write lock
     (docs/decisions.md).
     """
 
     def deliver(session: Session) -> Response:
+        decision = kept()
+        if decision is not None:
+            return _xml(twiml.for_decision(decision, _cfg()))
         for locked in (False, True):
             if locked:
                 begin_immediate(session)
@@ -141,22 +157,43 @@ def _caller_fallback() -> str:
 def incoming() -> Response:
     form = request.form
 
-    def decide(session: Session) -> routing.Decision:
-        decision = routing.start_call(
-            session,
+    def call() -> dict[str, Any]:
+        return dict(
             call_sid=form["CallSid"],
             to=form.get("To", ""),
             caller=form.get("From", ""),
             forwarded_from=form.get("ForwardedFrom"),
             at=_at(),
         )
+
+    def kept() -> routing.Decision | None:
+        new = call()
+        engine = database().engine
+        decided = routing.kept_call(engine, to=new["to"], at=new["at"])
+        if decided is None:
+            return None
+        try:
+            with short_write(engine) as conn:
+                if not routing.record_kept_call(conn, *decided, **new):
+                    return None  # something routing reads changed: decide again
+        except IntegrityError:
+            return None  # a repeated delivery: `start_call` answers from its Call
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("database connection lost on a new call: taken again")
+            return None
+        return decided[1].decision
+
+    def decide(session: Session) -> routing.Decision:
+        decision = routing.start_call(session, **call())
         if decision.action == routing.NOT_IN_SERVICE:
             log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
         return decision
 
     # A CallSid known for another client's number is refused (routing.start_call): it
     # never replays that client's answer (its name, its secretaries' numbers).
-    return _first_webhook(decide, _caller_fallback)
+    return _first_webhook(kept, decide, _caller_fallback)
 
 
 @bp.post("/voice/screen")

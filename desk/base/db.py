@@ -14,11 +14,12 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Time limits, sized for Twilio: a voice webhook must answer within 15 s whatever the
@@ -26,8 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 # (docs/decisions.md). Connecting (TCP and the start-up exchange) gives up after
 # CONNECT_TIMEOUT; waiting for a pooled connection after POOL_TIMEOUT; one statement
 # (PostgreSQL) or the wait for SQLite's write lock after STATEMENT_TIMEOUT; a row lock
-# after LOCK_TIMEOUT. Pre-ping swaps a connection that died (server restart) for a new
-# one before use, so every user of the pool recovers by itself.
+# after LOCK_TIMEOUT. A pooled connection is pinged before use and swapped for a new one
+# if it died (server restart), so every user of the pool recovers by itself; only
+# `short_write` skips the ping (a round trip) and handles a lost connection itself.
 CONNECT_TIMEOUT_SECONDS = 3
 POOL_TIMEOUT_SECONDS = 3
 STATEMENT_TIMEOUT_MS = 5000
@@ -56,14 +58,40 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         # Errors in logs show the statement, not its values: they hold feed and cancel
         # tokens, patients' names and numbers.
         hide_parameters=not echo,
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
         pool_timeout=POOL_TIMEOUT_SECONDS,
         connect_args=connect_args,
     )
     _configure(engine)
+    _ping_before_use(engine)
     return engine
+
+
+_PING: ContextVar[bool] = ContextVar("desk.ping", default=True)
+_USED = "desk.used"  # ConnectionPoolEntry.info: checked in at least once
+
+
+def _ping_before_use(engine: Engine) -> None:
+    """`pool_pre_ping`, which every checkout but `short_write`'s keeps.
+
+    The ping is `pool_pre_ping`'s own (`Dialect.do_ping`: one empty statement outside a
+    transaction). A connection that fails it is discarded and another checked out (the
+    pool's contract for DisconnectionError raised here); a new one is not pinged.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_USED] = True
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if not _PING.get() or not record.info.get(_USED):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(str(error)) from error
 
 
 _BEGIN = {
@@ -250,6 +278,33 @@ def begin_read_first(session: Session) -> None:
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         conn.info[_READ_FIRST] = True
+
+
+@contextmanager
+def short_write(engine: Engine) -> Iterator[Connection]:
+    """A unit of work that writes without reading first, committed at the end.
+
+    On PostgreSQL what it writes must be one statement: the connection autocommits, so
+    the statement is its own transaction, and it is not pinged first: one round trip
+    where ping, BEGIN, the statement and COMMIT took four. A connection lost since its
+    last use then fails as a disconnect (`DBAPIError.connection_invalidated`: SQLAlchemy
+    has dropped every pooled connection), and the caller does its work again. On SQLite
+    a BEGIN IMMEDIATE transaction. Whoever opens it owns it, as with
+    `Database.session()`; an error rolls it back.
+    """
+    token = _PING.set(False)
+    try:
+        conn = engine.connect()
+    finally:
+        _PING.reset(token)
+    with conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+        else:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        with conn.begin():
+            conn.info[_WRITE_UNIT] = True
+            yield conn
 
 
 def connection_of(source: Session | Connection) -> Connection:

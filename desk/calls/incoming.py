@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select
+from sqlalchemy import Connection, Integer, String, and_, bindparam, func, insert, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 
 from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.calls import day_numbers
 from desk.models import (
     Call,
     CallAttempt,
@@ -139,7 +141,11 @@ def lookup(conn: Connection, call_sid: str, to: str, at: datetime) -> Lookup:
         if row.weekdays is not None
     }
     closures = {(row.starts_on, row.ends_on) for row in rows if row.starts_on is not None}
-    return Lookup(None, client, CoverageRules.of(client, windows, closures), rows[0].rota)
+    rules = CoverageRules.of(client, windows, closures)
+    if rows[0].rota is not None:  # read in the same statement: what it found is that version's
+        found = day_numbers.NumberDay.of(client, rules, at)
+        day_numbers.keep(conn.engine, to, at, rows[0].rota, found)
+    return Lookup(None, client, rules, rows[0].rota)
 
 
 def insert_call(
@@ -189,3 +195,115 @@ def insert_attempts(
             for secretary_id, number in numbers.items()
         ],
     )
+
+
+# A new call decided from what the process keeps (`day_numbers`, `day_rotas`) is written
+# only if the routing version it was kept at still stands: the check is the insert's own
+# WHERE, so it costs no statement. No row back: something changed, decide again.
+_CALL_FIELDS = (
+    "call_sid",
+    "client_id",
+    "to_number",
+    "caller",
+    "forwarded_from",
+    "started_at",
+    "outcome",
+    "plan",
+)
+_ATTEMPT_FIELDS = ("call_id", "position", "secretary_id", "number", "started_at", "outcome")
+_VERSION_STANDS = select(RotaVersion.version).where(
+    RotaVersion.id == 1
+).scalar_subquery() == bindparam("version")
+
+
+def _field(table: Any, name: str) -> Any:
+    # Typed, so that PostgreSQL's driver casts each parameter of the SELECT list to its
+    # column's type (a bare one would be text, and text is not JSON).
+    return bindparam(name, type_=table.c[name].type)
+
+
+def _kept_call() -> Any:
+    fields = (_field(Call.__table__, name) for name in _CALL_FIELDS)
+    return insert(Call).from_select(_CALL_FIELDS, select(*fields).where(_VERSION_STANDS))
+
+
+_INSERT_KEPT_CALL = _kept_call().returning(Call.id)
+
+
+def _kept_call_with_attempts() -> Any:
+    """PostgreSQL: the Call and its attempts in one statement (a data-modifying CTE), so a
+    call is one round trip, committed alone (`desk.base.db.one_statement`)."""
+    new_call = _INSERT_KEPT_CALL.cte("new_call")
+    ringing = (
+        func.unnest(
+            bindparam("secretary_ids", type_=ARRAY(Integer)),
+            bindparam("numbers", type_=ARRAY(String)),
+        )
+        .table_valued("secretary_id", "number")
+        .render_derived("ringing")
+    )
+    attempts = CallAttempt.__table__
+    rows = select(
+        new_call.c.id,
+        _field(attempts, "position"),
+        ringing.c.secretary_id,
+        ringing.c.number,
+        _field(attempts, "started_at"),
+        bindparam("attempt_outcome", type_=String),
+    ).select_from(new_call.join(ringing, true()))
+    return (
+        insert(CallAttempt)
+        .from_select(_ATTEMPT_FIELDS, rows)
+        .add_cte(new_call)
+        .returning(CallAttempt.call_id)
+    )
+
+
+_INSERT_KEPT_CALL_WITH_ATTEMPTS = _kept_call_with_attempts()
+
+
+def insert_kept_call(
+    conn: Connection,
+    *,
+    version: int,
+    call_sid: str,
+    client_id: int,
+    to: str,
+    caller: str,
+    forwarded_from: str | None,
+    at: datetime,
+    outcome: str,
+    plan: list[Any],
+    position: int,
+    ringing: dict[int, str],
+) -> int | None:
+    """The Call and the attempts of its first step (`ringing`: id -> phone) if `version`
+    still stands: the Call's id, else None and nothing written. On PostgreSQL one
+    statement; on SQLite two, in the caller's transaction."""
+    params = {
+        "version": version,
+        "call_sid": call_sid,
+        "client_id": client_id,
+        "to_number": to[:32],
+        "caller": (caller or "anonymous")[:32],
+        "forwarded_from": forwarded_from or None,
+        "started_at": at,
+        "outcome": outcome,
+        "plan": plan,
+    }
+    if ringing and conn.dialect.name == "postgresql":
+        ids = conn.execute(
+            _INSERT_KEPT_CALL_WITH_ATTEMPTS,
+            params
+            | {
+                "position": position,
+                "secretary_ids": list(ringing),
+                "numbers": list(ringing.values()),
+                "attempt_outcome": AttemptOutcome.RINGING,
+            },
+        ).scalars()
+        return next(iter(ids), None)
+    new_id = conn.execute(_INSERT_KEPT_CALL, params).scalar()
+    if new_id is not None and ringing:
+        insert_attempts(conn, new_id, position, ringing, at)
+    return None if new_id is None else int(new_id)

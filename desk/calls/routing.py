@@ -9,21 +9,23 @@ rota changes mid-call.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.calls import incoming
-from desk.calls.day_rotas import day_rota
+from desk.calls import day_numbers, incoming
+from desk.calls.day_rotas import day_rota, kept_rota
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome
+from desk.rota import Rota
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,8 @@ def start_call(
 ) -> Decision:
     """The first webhook of a call: one Call row per CallSid, the plan, the first step.
 
-    Few statements, Core inserts (`desk.calls.incoming`): this runs on every call.
+    Few statements, Core inserts (`desk.calls.incoming`): this runs on every call that
+    `kept_call` cannot decide alone.
     """
     conn = connection_of(session)
     found = incoming.lookup(conn, call_sid, to, at)
@@ -102,34 +105,129 @@ def start_call(
             log.warning("call %s arrived on %s, known on another number: refused", call_sid, to)
             return Decision(NOT_IN_SERVICE)
         return _replay(session, call)
-    new: dict[str, Any] = dict(
+    fields: dict[str, Any] = dict(
         call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
     )
     client, rules = found.client, found.rules
     if client is None or rules is None:
         incoming.insert_call(
-            conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **new
+            conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **fields
         )
         log.warning("call %s to %s: no client has this desk number", call_sid, to)
         return Decision(NOT_IN_SERVICE)
-    # A client suspended for not paying (desk/billing) gets the after-hours path.
-    if client.coverage_suspended or not rules.at(at).covered:
-        incoming.insert_call(
-            conn, client_id=client.id, outcome=CallOutcome.AFTER_HOURS, plan=[], **new
-        )
-        return _after_hours(client)
-    steps = day_rota(conn, client, at, found.rota_version).plan(at)
-    plan = [[r.secretary_id for r in step] for step in steps]
+    covered = rules.at(at).covered
+    new = _new_call(client, covered, at, lambda: day_rota(conn, client, at, found.rota_version))
+    assert new is not None  # day_rota always answers
     call_id = incoming.insert_call(
-        conn, client_id=client.id, outcome=CallOutcome.IN_PROGRESS, plan=plan, **new
+        conn, client_id=client.id, outcome=new.outcome, plan=new.plan, **fields
     )
+    if new.ringing:
+        incoming.insert_attempts(conn, call_id, new.position, new.ringing, at)
+    return new.decision
+
+
+@dataclass(frozen=True)
+class NewCall:
+    """A new call's first answer, and what is written for it: the Call's outcome and
+    plan, the step rung now and whom it rings (secretary id -> phone)."""
+
+    decision: Decision
+    client_id: int
+    outcome: CallOutcome
+    plan: list[list[int]]
+    position: int = 0
+    ringing: dict[int, str] = field(default_factory=dict)
+
+
+def _new_call(
+    client: Client, covered: bool, at: datetime, rota: Callable[[], Rota | None]
+) -> NewCall | None:
+    """What a new call at `at` does (None: `rota` has none to give)."""
+    # A client suspended for not paying (desk/billing) gets the after-hours path.
+    if client.coverage_suspended or not covered:
+        return NewCall(_after_hours(client), client.id, CallOutcome.AFTER_HOURS, [])
+    found = rota()
+    if found is None:
+        return None
+    steps = found.plan(at)
+    plan = [[r.secretary_id for r in step] for step in steps]
     phones = {r.secretary_id: r.phone for step in steps for r in step}
-    return _ring(conn, call_id, plan, client, 0, at, greet=True, phones=phones)
+    position, ringing = _step_to_ring(plan, 0, phones)
+    decision = _dial(client, position, ringing, greet=True)
+    return NewCall(decision, client.id, CallOutcome.IN_PROGRESS, plan, position, ringing)
+
+
+def kept_call(engine: Engine, *, to: str, at: datetime) -> tuple[int, NewCall] | None:
+    """A new call on desk number `to` decided from what this process keeps, without a
+    statement (`day_numbers`, `day_rotas`), and the routing version it was kept at; None
+    when something is not kept (`start_call` decides then)."""
+    found = day_numbers.kept(engine, to, at)
+    if found is None:
+        return None
+    version, kept = found
+    client = kept.client
+    covered = kept.is_covered(at)
+    new = _new_call(client, covered, at, lambda: kept_rota(engine, client, at, version))
+    return None if new is None else (version, new)
+
+
+def record_kept_call(
+    conn: Connection,
+    version: int,
+    new: NewCall,
+    *,
+    call_sid: str,
+    to: str,
+    caller: str,
+    forwarded_from: str | None,
+    at: datetime,
+) -> bool:
+    """Write a call `kept_call` decided if its version still stands (True); else nothing
+    is written (False: something routing reads changed, `start_call` decides again).
+    A CallSid already known fails on its unique key (IntegrityError), as in `start_call`.
+    """
+    call_id = incoming.insert_kept_call(
+        conn,
+        version=version,
+        call_sid=call_sid,
+        client_id=new.client_id,
+        to=to,
+        caller=caller,
+        forwarded_from=forwarded_from,
+        at=at,
+        outcome=new.outcome,
+        plan=new.plan,
+        position=new.position,
+        ringing=new.ringing,
+    )
+    return call_id is not None
 
 
 def _after_hours(client: Client) -> Decision:
     message = client.after_hours_message if client.after_hours_mode == "message" else ""
     return Decision(AFTER_HOURS, client.name, locale=client.locale, message=message)
+
+
+def _step_to_ring(
+    plan: list[Any], position: int, phones: dict[int, str]
+) -> tuple[int, dict[int, str]]:
+    """The first step from `position` with someone to ring, and whom (id -> phone); past
+    the plan's end and nobody when none is left. A secretary without a phone in `phones`
+    (deleted since the plan was made) is skipped: never fail the caller."""
+    while position < len(plan):
+        ringing = {int(i): phones[int(i)] for i in plan[position] if int(i) in phones}
+        if ringing:
+            return position, ringing
+        position += 1
+    return position, {}
+
+
+def _dial(client: Client, position: int, ringing: dict[int, str], greet: bool) -> Decision:
+    greeting = (client.greeting or client.name) if greet else ""
+    if ringing:
+        numbers = tuple(ringing.values())
+        return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
+    return Decision(VOICEMAIL, client.name, greeting, client.locale, step=position)
 
 
 def _ring(
@@ -140,31 +238,19 @@ def _ring(
     position: int,
     at: datetime,
     greet: bool,
-    phones: dict[int, str] | None = None,
 ) -> Decision:
-    """Ring step `position` of the plan, or send the caller to voicemail when none is left.
-
-    `phones` (secretary id -> number) saves a query when the caller just planned the steps.
-    """
-    greeting = (client.greeting or client.name) if greet else ""
+    """Ring step `position` of the plan (or the next with someone left), or send the
+    caller to voicemail when none is left."""
     conn = connection_of(session)
-    while position < len(plan):
-        ids = [int(i) for i in plan[position]]
-        if phones is None or not all(i in phones for i in ids):
-            phones = {
-                i: phone
-                for i, phone in conn.execute(
-                    select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
-                )
-            }
-        # A secretary deleted since the plan was made is skipped: never fail the caller.
-        ringing = {i: phones[i] for i in ids if i in phones}
-        if ringing:
-            incoming.insert_attempts(conn, call_id, position, ringing, at)
-            numbers = tuple(ringing.values())
-            return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
-        position += 1
-    return Decision(VOICEMAIL, client.name, greeting, client.locale, step=position)
+    ids = {int(i) for step in plan[position:] for i in step}
+    phones: dict[int, str] = {}
+    if ids:
+        query = select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
+        phones = {i: phone for i, phone in conn.execute(query)}
+    position, ringing = _step_to_ring(plan, position, phones)
+    if ringing:
+        incoming.insert_attempts(conn, call_id, position, ringing, at)
+    return _dial(client, position, ringing, greet)
 
 
 def _current_position(session: Session, call: Call) -> int | None:

@@ -74,10 +74,12 @@ class Absence(Base):
 
 
 class RotaVersion(Base):
-    """One row (id 1), moved by database triggers on every change a rota is built from:
-    shifts, overrides, absences, trainings, and secretaries' name, phone and active
-    (migration 0013). A process keeps a client's rota for the day while it stands
-    (`desk/calls/day_rotas.py`); triggers catch ORM, Core and plain SQL writes alike."""
+    """One row (id 1), moved by database triggers on every change a call's routing reads:
+    shifts, overrides, absences, trainings, secretaries' name, phone and active (migration
+    0013); desk numbers, coverage windows, closures and the client columns routing reads
+    (0016). A process keeps a client's rota and each number's client and coverage for
+    the day while it stands (`desk/calls/day_rotas.py`, `desk/calls/day_numbers.py`);
+    triggers catch ORM, Core and plain SQL writes alike."""
 
     __tablename__ = "rota_version"
 

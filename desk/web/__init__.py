@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, Request, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -15,6 +16,20 @@ from desk.web.i18n import SUPPORTED_LOCALES, select_locale
 from desk.web.login_guard import init_login_guard
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+# Paths that carry no cookie and never need a session (Twilio's webhooks).
+SESSIONLESS = ("/webhooks/",)
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but none for `SESSIONLESS` paths: building the
+    signing serializer to read a cookie Twilio never sends cost every call."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(SESSIONLESS):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 # ASCII digits only, bounded: `str.isdigit()` accepts "²" and int() of it fails.
 _SESSION_ID = re.compile(r"(?P<id>[0-9]{1,12}):(?P<version>[0-9]{1,9})", re.ASCII)
 login_manager = LoginManager()
@@ -23,6 +38,7 @@ babel = Babel()
 
 
 def init_web(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     from desk.models import User
     from desk.request_context import db_session
 
