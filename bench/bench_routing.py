@@ -210,8 +210,8 @@ def in_process(app: Flask, requests_: list[tuple[dict[str, str], str]]) -> list[
 
 
 def routing_alone(db_path: Path, n: int) -> list[float]:
-    """`routing.start_call` itself: no HTTP, no signature, rolled back instead of committed."""
-    from desk.calls import routing
+    """`new_call.start_call` itself: no HTTP, no signature, rolled back instead of committed."""
+    from desk.calls import new_call
 
     db = Database(f"sqlite:///{db_path}")
     session = db.Session()
@@ -219,7 +219,7 @@ def routing_alone(db_path: Path, n: int) -> list[float]:
     try:
         for i in range(n):
             t0 = clock.perf_counter()
-            routing.start_call(
+            new_call.start_call(
                 session,
                 call_sid=f"CAalone{i:08d}",
                 to=desk_number(1 + (i * 7919) % CLIENTS),

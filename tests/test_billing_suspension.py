@@ -15,7 +15,8 @@ from bench.network import seed_network
 from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.collection import decide_coverage
-from desk.calls import routing
+from desk.calls import new_call
+from desk.calls.decisions import AFTER_HOURS
 from desk.models import CoverageDecision
 from tests.conftest import AuthActions, demo_id
 
@@ -25,7 +26,7 @@ COVERED = datetime(2026, 11, 24, 12, 30, tzinfo=ZoneInfo("Europe/Paris"))
 
 def _call(db: Database, sid: str) -> str:
     with db.session() as session:
-        decision = routing.start_call(
+        decision = new_call.start_call(
             session, call_sid=sid, to="+33199001234", caller="+33611223344",
             forwarded_from=None, at=COVERED,
         )  # fmt: skip
@@ -41,7 +42,7 @@ def test_a_suspended_client_gets_after_hours_until_resumed(demo: str, db: Databa
         with pytest.raises(DomainError):  # no reason either
             decide_coverage(session, client_id, "suspend", " ", None, confirmed=True)
         decide_coverage(session, client_id, "suspend", "F2026-0001 unpaid", None, confirmed=True)
-    assert _call(db, "CA-suspended") == routing.AFTER_HOURS
+    assert _call(db, "CA-suspended") == AFTER_HOURS
     with db.session() as session:
         decide_coverage(session, client_id, "resume", "paid", None, confirmed=True)
         assert len(session.scalars(select(CoverageDecision)).all()) == 2

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import Database, short_write
 from desk.base.wall_time import WeeklyRule
-from desk.calls import routing
+from desk.calls import new_call
 from desk.calls.day_numbers import NumberDay
 from desk.calls.kept import forget
 from desk.models import Call, Client, Closure, DeskNumber
@@ -118,18 +118,18 @@ def test_a_change_between_the_kept_decision_and_its_write_writes_nothing(
 ) -> None:
     call(desk, 1)
     engine = app.extensions["desk.db"].engine
-    decided = routing.kept_call(engine, to=DESK_NUMBER, at=LUNCH)
+    decided = new_call.kept_call(engine, to=DESK_NUMBER, at=LUNCH)
     assert decided is not None and decided[1].ringing  # kept: decided without a statement
     with db.session() as s:
         s.execute(update(Client).values(greeting="Changé entre-temps"))
     new = dict(call_sid="CAraced", to=DESK_NUMBER, caller="+33145678901", forwarded_from=None)
     with short_write(engine) as conn:
-        assert not routing.record_kept_call(conn, *decided, **new, at=LUNCH)
+        assert not new_call.record_kept_call(conn, *decided, **new, at=LUNCH)
     with db.Session() as s:
         assert (
             s.scalar(select(func.count()).select_from(Call).where(Call.call_sid == "CAraced")) == 0
         )
-    assert routing.kept_call(engine, to=DESK_NUMBER, at=LUNCH) == decided  # until looked up
+    assert new_call.kept_call(engine, to=DESK_NUMBER, at=LUNCH) == decided  # until looked up
     assert call(desk, 2)[-1] == "Changé entre-temps"
 
 

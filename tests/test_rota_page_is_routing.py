@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desk.base.db import Database
 from desk.base.wall_time import local_to_utc
-from desk.calls.routing import start_call
+from desk.calls.new_call import start_call
 from desk.models import (
     Absence,
     Call,

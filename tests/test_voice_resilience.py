@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from desk.app import create_app
 from desk.base.config import load_settings
-from desk.calls import routing
+from desk.calls import new_call
+from desk.calls.decisions import Decision
 from desk.models import Call, CallAttempt, WebhookReceipt
 from tests.conftest import pin_clock, test_overrides
 from tests.routing_helpers import CLAIRE, SOPHIE, VOICE, dialled, paris, tags, twiml
@@ -219,10 +220,10 @@ def test_database_down_a_forged_request_is_still_refused(database_down: Flask) -
 def test_a_bug_in_routing_falls_back_and_writes_nothing(
     client: FlaskClient, at_lunch: datetime, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> routing.Decision:
+    def broken(*args: object, **kwargs: object) -> Decision:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(routing, "start_call", broken)
+    monkeypatch.setattr(new_call, "start_call", broken)
     root = twiml(signed_post(client, INCOMING, fixture("voice-incoming-forwarded")))
     assert_fallback_dial(root, 1, "+33612000099")
     assert count(session, WebhookReceipt) == 0

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from desk.calls import incoming as routing_incoming
-from desk.calls import routing
+from desk.calls import new_call
 from desk.models import Absence, Call, CallAttempt, Secretary, WebhookReceipt
 from tests.conftest import pin_clock
 from tests.routing_helpers import CLAIRE, dialled, paris, tags, twiml
@@ -47,7 +47,7 @@ def twin_wins_after_the_reads(app: Flask, monkeypatch: pytest.MonkeyPatch) -> li
         found = lookup(conn, call_sid, to, at)
         monkeypatch.setattr(routing_incoming, "lookup", lookup)
         with db.session() as other:
-            decision = routing.start_call(
+            decision = new_call.start_call(
                 other, call_sid=call_sid, to=to, caller="+33145678901", forwarded_from=None, at=at
             )
             answers.append(

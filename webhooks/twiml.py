@@ -14,7 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from desk.base.config import Settings
 from desk.base.words import gettext_for, word
-from desk.calls.routing import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
+from desk.calls.decisions import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 
 VOICE_PATH = "/webhooks/voice"
 # A voicemail longer than this is cut: long enough for a patient, short enough for an SMS summary.

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import begin_immediate, begin_read_first, short_write
 from desk.base.parse import INT32_MAX, int_in_range
-from desk.calls import routing
+from desk.calls import new_call, routing
+from desk.calls.decisions import NOT_IN_SERVICE, Decision
 from desk.request_context import database, db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
@@ -110,8 +111,8 @@ def _handle(
 
 
 def _first_webhook(
-    kept: Callable[[], routing.Decision | None],
-    decide: Callable[[Session], routing.Decision],
+    kept: Callable[[], Decision | None],
+    decide: Callable[[Session], Decision],
     on_error: Callable[[], str],
 ) -> Response:
     """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
@@ -119,7 +120,7 @@ def _first_webhook(
     `kept` decides from what the process keeps and writes in one short unit (None: it
     could not). Else `decide` reads and decides before SQLite's write lock is taken
     (see `desk.base.db.begin_read_first`) and answers a repeated delivery from the Call
-    it finds (`routing.start_call`). A unique-key violation means a twin wrote the Call
+    it finds (`new_call.start_call`). A unique-key violation means a twin wrote the Call
     in between: the delivery is done again, locked, and answered from the twin's Call.
     No receipt row, so the TwiML is written after the commit, outside the write lock
     (docs/decisions.md).
@@ -166,15 +167,15 @@ def incoming() -> Response:
             at=_at(),
         )
 
-    def kept() -> routing.Decision | None:
+    def kept() -> Decision | None:
         new = call()
         engine = database().engine
-        decided = routing.kept_call(engine, to=new["to"], at=new["at"])
+        decided = new_call.kept_call(engine, to=new["to"], at=new["at"])
         if decided is None:
             return None
         try:
             with short_write(engine) as conn:
-                if not routing.record_kept_call(conn, *decided, **new):
+                if not new_call.record_kept_call(conn, *decided, **new):
                     return None  # something routing reads changed: decide again
         except IntegrityError:
             return None  # a repeated delivery: `start_call` answers from its Call
@@ -185,13 +186,13 @@ def incoming() -> Response:
             return None
         return decided[1].decision
 
-    def decide(session: Session) -> routing.Decision:
-        decision = routing.start_call(session, **call())
-        if decision.action == routing.NOT_IN_SERVICE:
+    def decide(session: Session) -> Decision:
+        decision = new_call.start_call(session, **call())
+        if decision.action == NOT_IN_SERVICE:
             log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
         return decision
 
-    # A CallSid known for another client's number is refused (routing.start_call): it
+    # A CallSid known for another client's number is refused (new_call.start_call): it
     # never replays that client's answer (its name, its secretaries' numbers).
     return _first_webhook(kept, decide, _caller_fallback)
 

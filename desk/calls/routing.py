@@ -1,4 +1,5 @@
-"""A call's life on the desk: created once per CallSid, planned, rung step by step, closed.
+"""A call's life on the desk after its first webhook (`desk.calls.new_call`): rung step
+by step, screened, bridged or sent to voicemail, closed.
 
 No Flask here: the voice webhooks call these functions with plain values and render the
 returned `Decision` as TwiML. The plan (who to ring, in order) is decided once, at the
@@ -9,43 +10,22 @@ rota changes mid-call.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.calls import day_numbers, incoming
-from desk.calls.day_rotas import day_rota, kept_rota
+from desk.calls import incoming
+from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision, dial, step_to_ring
+from desk.calls.new_call import current_position, replay
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome
-from desk.rota import Rota
 
 log = logging.getLogger(__name__)
-
-
-class Action(StrEnum):
-    """What a Decision tells the webhooks to do with the caller."""
-
-    DIAL = "dial"
-    VOICEMAIL = "voicemail"
-    AFTER_HOURS = "after-hours"
-    NOT_IN_SERVICE = "not-in-service"
-    HANGUP = "hangup"
-
-
-# Module names the webhooks import.
-DIAL = Action.DIAL
-VOICEMAIL = Action.VOICEMAIL
-AFTER_HOURS = Action.AFTER_HOURS
-NOT_IN_SERVICE = Action.NOT_IN_SERVICE
-HANGUP = Action.HANGUP
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 # What Twilio's DialCallStatus says about the legs of a step nobody accepted. "completed"
@@ -58,176 +38,11 @@ _LEG_OUTCOMES = {
     "completed": AttemptOutcome.NO_KEY,
 }
 
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with the caller now; the webhooks turn it into TwiML."""
-
-    action: Action
-    client_name: str = ""
-    greeting: str = ""
-    locale: str = "fr"
-    numbers: tuple[str, ...] = ()
-    step: int = 0
-    message: str = ""  # said before recording (after hours)
-
-
 _CALL_BY_SID = select(Call).where(Call.call_sid == bindparam("sid"))
 
 
 def call_by_sid(session: Session, call_sid: str) -> Call | None:
     return session.scalar(_CALL_BY_SID, {"sid": call_sid})
-
-
-def start_call(
-    session: Session,
-    *,
-    call_sid: str,
-    to: str,
-    caller: str,
-    forwarded_from: str | None,
-    at: datetime,
-) -> Decision:
-    """The first webhook of a call: one Call row per CallSid, the plan, the first step.
-
-    Few statements, Core inserts (`desk.calls.incoming`): this runs on every call that
-    `kept_call` cannot decide alone.
-    """
-    conn = connection_of(session)
-    found = incoming.lookup(conn, call_sid, to, at)
-    if found.call_id is not None:
-        call = session.get(Call, found.call_id)
-        assert call is not None
-        if call.to_number != to:
-            # A CallSid is Twilio's, unique per call: the same one on another number is
-            # forged or broken. Never answer with the other client's call (its name, its
-            # secretaries' phones).
-            log.warning("call %s arrived on %s, known on another number: refused", call_sid, to)
-            return Decision(NOT_IN_SERVICE)
-        return _replay(session, call)
-    fields: dict[str, Any] = dict(
-        call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
-    )
-    client, rules = found.client, found.rules
-    if client is None or rules is None:
-        incoming.insert_call(
-            conn, client_id=None, outcome=CallOutcome.NOT_IN_SERVICE, plan=[], **fields
-        )
-        log.warning("call %s to %s: no client has this desk number", call_sid, to)
-        return Decision(NOT_IN_SERVICE)
-    covered = rules.at(at).covered
-    new = _new_call(client, covered, at, lambda: day_rota(conn, client, at, found.rota_version))
-    assert new is not None  # day_rota always answers
-    call_id = incoming.insert_call(
-        conn, client_id=client.id, outcome=new.outcome, plan=new.plan, **fields
-    )
-    if new.ringing:
-        incoming.insert_attempts(conn, call_id, new.position, new.ringing, at)
-    return new.decision
-
-
-@dataclass(frozen=True)
-class NewCall:
-    """A new call's first answer, and what is written for it: the Call's outcome and
-    plan, the step rung now and whom it rings (secretary id -> phone)."""
-
-    decision: Decision
-    client_id: int
-    outcome: CallOutcome
-    plan: list[list[int]]
-    position: int = 0
-    ringing: dict[int, str] = field(default_factory=dict)
-
-
-def _new_call(
-    client: Client, covered: bool, at: datetime, rota: Callable[[], Rota | None]
-) -> NewCall | None:
-    """What a new call at `at` does (None: `rota` has none to give)."""
-    # A client suspended for not paying (desk/billing) gets the after-hours path.
-    if client.coverage_suspended or not covered:
-        return NewCall(_after_hours(client), client.id, CallOutcome.AFTER_HOURS, [])
-    found = rota()
-    if found is None:
-        return None
-    steps = found.plan(at)
-    plan = [[r.secretary_id for r in step] for step in steps]
-    phones = {r.secretary_id: r.phone for step in steps for r in step}
-    position, ringing = _step_to_ring(plan, 0, phones)
-    decision = _dial(client, position, ringing, greet=True)
-    return NewCall(decision, client.id, CallOutcome.IN_PROGRESS, plan, position, ringing)
-
-
-def kept_call(engine: Engine, *, to: str, at: datetime) -> tuple[int, NewCall] | None:
-    """A new call on desk number `to` decided from what this process keeps, without a
-    statement (`day_numbers`, `day_rotas`), and the routing version it was kept at; None
-    when something is not kept (`start_call` decides then)."""
-    found = day_numbers.kept(engine, to, at)
-    if found is None:
-        return None
-    version, kept = found
-    client = kept.client
-    covered = kept.is_covered(at)
-    new = _new_call(client, covered, at, lambda: kept_rota(engine, client, at, version))
-    return None if new is None else (version, new)
-
-
-def record_kept_call(
-    conn: Connection,
-    version: int,
-    new: NewCall,
-    *,
-    call_sid: str,
-    to: str,
-    caller: str,
-    forwarded_from: str | None,
-    at: datetime,
-) -> bool:
-    """Write a call `kept_call` decided if its version still stands (True); else nothing
-    is written (False: something routing reads changed, `start_call` decides again).
-    A CallSid already known fails on its unique key (IntegrityError), as in `start_call`.
-    """
-    call_id = incoming.insert_kept_call(
-        conn,
-        version=version,
-        call_sid=call_sid,
-        client_id=new.client_id,
-        to=to,
-        caller=caller,
-        forwarded_from=forwarded_from,
-        at=at,
-        outcome=new.outcome,
-        plan=new.plan,
-        position=new.position,
-        ringing=new.ringing,
-    )
-    return call_id is not None
-
-
-def _after_hours(client: Client) -> Decision:
-    message = client.after_hours_message if client.after_hours_mode == "message" else ""
-    return Decision(AFTER_HOURS, client.name, locale=client.locale, message=message)
-
-
-def _step_to_ring(
-    plan: list[Any], position: int, phones: dict[int, str]
-) -> tuple[int, dict[int, str]]:
-    """The first step from `position` with someone to ring, and whom (id -> phone); past
-    the plan's end and nobody when none is left. A secretary without a phone in `phones`
-    (deleted since the plan was made) is skipped: never fail the caller."""
-    while position < len(plan):
-        ringing = {int(i): phones[int(i)] for i in plan[position] if int(i) in phones}
-        if ringing:
-            return position, ringing
-        position += 1
-    return position, {}
-
-
-def _dial(client: Client, position: int, ringing: dict[int, str], greet: bool) -> Decision:
-    greeting = (client.greeting or client.name) if greet else ""
-    if ringing:
-        numbers = tuple(ringing.values())
-        return Decision(DIAL, client.name, greeting, client.locale, numbers, position)
-    return Decision(VOICEMAIL, client.name, greeting, client.locale, step=position)
 
 
 def _ring(
@@ -247,37 +62,10 @@ def _ring(
     if ids:
         query = select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
         phones = {i: phone for i, phone in conn.execute(query)}
-    position, ringing = _step_to_ring(plan, position, phones)
+    position, ringing = step_to_ring(plan, position, phones)
     if ringing:
         incoming.insert_attempts(conn, call_id, position, ringing, at)
-    return _dial(client, position, ringing, greet)
-
-
-def _current_position(session: Session, call: Call) -> int | None:
-    return session.scalar(
-        select(func.max(CallAttempt.position)).where(CallAttempt.call_id == call.id)
-    )
-
-
-def _replay(session: Session, call: Call) -> Decision:
-    """The decision already taken for `call` (a repeated first webhook)."""
-    client = session.get(Client, call.client_id) if call.client_id else None
-    if client is None:
-        return Decision(NOT_IN_SERVICE)
-    if call.outcome == CallOutcome.AFTER_HOURS:
-        return _after_hours(client)
-    position = _current_position(session, call)
-    attempts = session.scalars(
-        select(CallAttempt)
-        .where(CallAttempt.call_id == call.id, CallAttempt.position == (position or 0))
-        .order_by(CallAttempt.id)
-    ).all()
-    # As the first answer: the greeting until the call has moved past its first step.
-    greeting = (client.greeting or client.name) if not position else ""
-    if not attempts:
-        return Decision(VOICEMAIL, client.name, greeting, client.locale, step=len(call.plan))
-    numbers = tuple(a.number for a in attempts)
-    return Decision(DIAL, client.name, greeting, client.locale, numbers, position or 0)
+    return dial(client, position, ringing, greet)
 
 
 def _attempt_for_leg(session: Session, call: Call, leg_sid: str, to: str) -> CallAttempt | None:
@@ -355,11 +143,11 @@ def dial_result(
         return Decision(VOICEMAIL) if call is None else Decision(NOT_IN_SERVICE)
     client = session.get(Client, call.client_id)
     assert client is not None
-    position = _current_position(session, call)
+    position = current_position(session, call)
     if position is None:
         return Decision(VOICEMAIL, client.name, "", client.locale)
     if step is not None and step != position:
-        return _replay(session, call)  # a stale or repeated callback: say what we said
+        return replay(session, call)  # a stale or repeated callback: say what we said
     attempts = session.scalars(
         select(CallAttempt).where(CallAttempt.call_id == call.id, CallAttempt.position == position)
     ).all()
