@@ -104,6 +104,7 @@ _BEGIN = {
 _WRITE_UNIT = "desk.write_unit"  # begun by `begin_immediate`: holds SQLite's write lock
 _READ_FIRST = "desk.read_first"  # begun by `begin_read_first`: locks at its first write
 _CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
+_BUSY_TIMEOUT = "desk.busy_timeout"  # ConnectionPoolEntry.info: SQLite's, as last set
 
 
 class UnitOfWorkError(RuntimeError):
@@ -115,7 +116,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # take it over (the recipe from SQLAlchemy's SQLite dialect documentation), so that
     # booking can hold the write lock between its check and its insert.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -125,6 +126,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
         cursor.close()
+        record.info[_BUSY_TIMEOUT] = STATEMENT_TIMEOUT_MS
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -133,8 +135,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # Straight to the driver: through exec_driver_sql this one word cost as much as
         # a query (every webhook begins this way).
         if mode == "IMMEDIATE":
-            _begin_immediate(dbapi_connection)
+            _begin_immediate(dbapi_connection, conn.connection.info)
         else:
+            _busy_timeout(dbapi_connection, conn.connection.info, STATEMENT_TIMEOUT_MS)
             dbapi_connection.execute(_BEGIN[mode])
         conn.info[_CHANGES] = dbapi_connection.total_changes
 
@@ -176,10 +179,17 @@ def _take_write_lock(conn: Connection) -> None:
     # Nothing was written yet: ending the read snapshot loses nothing. A read snapshot
     # cannot become a write one after another worker's commit.
     dbapi_connection.execute("COMMIT")
-    _begin_immediate(dbapi_connection)
+    _begin_immediate(dbapi_connection, conn.connection.info)
 
 
-def _begin_immediate(dbapi_connection: Any) -> None:
+def _busy_timeout(dbapi_connection: Any, info: dict[Any, Any], ms: int) -> None:
+    """Set SQLite's busy timeout unless it is set so already (`info`: the pool entry's)."""
+    if info.get(_BUSY_TIMEOUT) != ms:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={ms}")
+        info[_BUSY_TIMEOUT] = ms
+
+
+def _begin_immediate(dbapi_connection: Any, info: dict[Any, Any]) -> None:
     """BEGIN IMMEDIATE, waiting for another connection's write lock by short polls.
 
     SQLite's own busy handler sleeps 1, 2, 5, 10… ms between tries, while a webhook holds
@@ -187,25 +197,27 @@ def _begin_immediate(dbapi_connection: Any) -> None:
     their time asleep behind each other's commits (issue 15). Here the wait starts at
     50 µs and doubles up to 1 ms, with the same overall limit (`STATEMENT_TIMEOUT_MS`);
     past it, SQLAlchemy's OperationalError ("database is locked").
+
+    The busy timeout stays at zero for the transaction (it holds the write lock: nothing
+    in it waits for another connection in WAL mode) and for the next ones begun this
+    way; a plain BEGIN sets it back (`_on_begin`). Setting it twice per webhook cost
+    two driver calls every call.
     """
     deadline = time.monotonic() + STATEMENT_TIMEOUT_MS / 1000
     pause = 0.00005
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
-    try:
-        while True:
-            try:
-                dbapi_connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-                    raise
-                if time.monotonic() > deadline:
-                    # As SQLAlchemy reports a driver error: callers catch one kind.
-                    raise OperationalError("BEGIN IMMEDIATE", None, error) from error
-            time.sleep(pause)
-            pause = min(pause * 2, 0.001)
-    finally:
-        dbapi_connection.execute(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
+    _busy_timeout(dbapi_connection, info, 0)
+    while True:
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            if time.monotonic() > deadline:
+                # As SQLAlchemy reports a driver error: callers catch one kind.
+                raise OperationalError("BEGIN IMMEDIATE", None, error) from error
+        time.sleep(pause)
+        pause = min(pause * 2, 0.001)
 
 
 _PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
