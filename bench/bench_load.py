@@ -44,6 +44,8 @@ PUBLIC = "https://desk.example.test"
 INCOMING = "/webhooks/voice/incoming"
 PAGES = ["/desk/", "/desk/now", "/desk/rota/", "/desk/clients/", "/desk/calendar"]
 PAGES += ["/desk/calls/", "/desk/messages/", "/desk/outbox/", "/desk/messages/new", "/desk/book"]
+PAGES += ["/desk/billing/", "/desk/reports/", "/desk/reports/staffing", "/desk/payouts/"]
+PAGES += ["/desk/people/", "/desk/privacy/audit", "/desk/clients/new", "/desk/simulator"]
 PAIRS = 3
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -238,7 +240,7 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
                     )
                     results[(clients, path)] = (load, len(body.content))
     print(
-        f"   {'page':<18} {'p50 at 10':>9} {'100':>7} {'1,000':>7} {'1,000/10':>8}"
+        f"   {'page':<22} {'p50 at 10':>9} {'100':>7} {'1,000':>7} {'1,000/10':>8}"
         f" {'1,000/100':>9} {'p99 1,000':>9} {'req/s':>6}  KB at 10 / 100 / 1,000"
     )
     for path in PAGES:
@@ -246,7 +248,7 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
             continue
         (small, small_b), (mid, mid_b), (big, big_b) = (results[(n, path)] for n in SIZES)
         print(
-            f"   {path:<18} {small.p50_ms:6.1f} ms {mid.p50_ms:7.1f} {big.p50_ms:7.1f}"
+            f"   {path:<22} {small.p50_ms:6.1f} ms {mid.p50_ms:7.1f} {big.p50_ms:7.1f}"
             f" {big.p50_ms / small.p50_ms:8.2f} {big.p50_ms / mid.p50_ms:9.2f}"
             f" {big.p99_ms:6.1f} ms {big.rps:6.0f}"
             f"  {small_b / 1024:.1f} / {mid_b / 1024:.1f} / {big_b / 1024:.1f}"

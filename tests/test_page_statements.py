@@ -35,6 +35,12 @@ PAGES = {
         "/desk/book",
         "/desk/billing/",
         "/desk/reports/staffing",
+        "/desk/reports/",
+        "/desk/payouts/",
+        "/desk/people/",
+        "/desk/privacy/audit",
+        "/desk/clients/new",
+        "/desk/simulator",
     ],
     # a secretary sees the clients she is trained for (more of them in a larger network)
     "secretary": [
