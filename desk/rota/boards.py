@@ -114,13 +114,22 @@ def rotas_of(
     session: Session, clients: Sequence[Client], start: datetime, end: datetime
 ) -> dict[int, Rota]:
     """Each client's `Rota` over [start, end), from six queries whatever their number."""
+    rows = rota_rows_of(session, clients, start, end)
+    return {c.id: Rota(session, c, start, end, rows=rows[c.id]) for c in clients}
+
+
+def rota_rows_of(
+    session: Session, clients: Sequence[Client], start: datetime, end: datetime
+) -> dict[int, list[Any]]:
+    """Each client's rows for `Rota(rows=...)` over [start, end) (shifts, partners,
+    overrides, absences; kinds in `desk.rota.load`), from six queries whatever their number."""
     if not clients:
         return {}
     conn = connection_of(session)
     first_day = min(local_date(start, ZoneInfo(c.timezone)) for c in clients) - timedelta(days=2)
     last_day = max(local_date(end, ZoneInfo(c.timezone)) for c in clients) + timedelta(days=1)
-    rows = _rota_rows(conn, [c.id for c in clients], start, end, first_day, last_day)
-    return {c.id: Rota(session, c, start, end, rows=rows[c.id]) for c in clients}
+    found = _rota_rows(conn, [c.id for c in clients], start, end, first_day, last_day)
+    return {c.id: found[c.id] for c in clients}
 
 
 def _rota_rows(
