@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base.wall_time import local_date
 from desk.models import Client
 from desk.reports.erlang import staffing
-from desk.reports.facts import CallFact, Period, Scope, load_facts
+from desk.reports.facts import Offered, Period, load_offered
 from desk.reports.forecast import (
     DEFAULT_AHT,
     HISTORY_WEEKS,
@@ -39,9 +40,18 @@ from desk.reports.forecast import (
     tally,
 )
 from desk.rota import CoverageRules, Rota
-from desk.rota.boards import coverage_rules_of, rota_rows_of
+from desk.rota.boards import coverage_rules_over, rota_rows_of
 from desk.rota.duty import shift_occurrences
-from desk.rota.load import PARTNER, SHIFT
+from desk.rota.shapes import ShiftShape, shift_shapes, touched_clients
+
+
+class _Client(NamedTuple):
+    """What the advice reads of an active client (`desk.rota.coverage.CoveredClient`)."""
+
+    id: int
+    timezone: str
+    holiday_policy: str
+    holiday_country: str
 
 
 @dataclass(frozen=True)
@@ -77,29 +87,28 @@ def desk_week_advice(
     calls, and a client's `Rota` is built only when overrides, absences or an inactive
     secretary make its duties differ from its shifts.
     """
-    clients = list(
-        session.scalars(select(Client).where(Client.active.is_(True)).order_by(Client.id))
-    )
+    columns = (Client.id, Client.timezone, Client.holiday_policy, Client.holiday_country)
+    active = select(*columns).where(Client.active.is_(True)).order_by(Client.id)
+    clients = [_Client(*row) for row in session.execute(active)]  # rows, not 1,000 objects
     if not clients:
         return DeskAdvice([[0.0] * SLOTS for _ in range(7)], DEFAULT_AHT, 0, [])
     first, last = history(monday, weeks)
-    facts: dict[int, list[CallFact]] = defaultdict(list)
-    for zone in sorted({c.timezone for c in clients}):
-        ids = tuple(c.id for c in clients if c.timezone == zone)
-        for fact in load_facts(session, Scope(ids), Period(first, last, ZoneInfo(zone))):
+    zones = sorted({c.timezone for c in clients})
+    facts: dict[int, list[Offered]] = defaultdict(list)
+    for zone in zones:  # one load per time zone
+        ids = select(Client.id).where(Client.active.is_(True), Client.timezone == zone)
+        for fact in load_offered(session, ids, Period(first, last, ZoneInfo(zone))):
             facts[fact.client_id].append(fact)
-    learnt = coverage_rules_of(session, clients, first, last)
-    rules = coverage_rules_of(session, clients, monday, monday + timedelta(days=6))
-    starts = [datetime.combine(monday, time(), ZoneInfo(c.timezone)) for c in clients]
-    period = (min(starts), max(starts) + timedelta(days=7))
-    rows = rota_rows_of(session, clients, *period)
+    ranges = [(first, last), (monday, monday + timedelta(days=6))]
+    among = select(Client.id).where(Client.active.is_(True))
+    learnt, rules = coverage_rules_over(session, clients, ranges, among)
     expected, aht = _expected(clients, learnt, facts, monday, weeks)
-    week = _Week(monday, period)
-    open_slots, duty = 0, _OnDuty()
-    for client in clients:
-        open_slots |= week.covered(rules[client.id])
-        week.add_duties(session, client, rows[client.id], duty)
-    on_duty = duty.counts()
+    starts = [datetime.combine(monday, time(), ZoneInfo(zone)) for zone in zones]
+    week = _Week(monday, (min(starts), max(starts) + timedelta(days=7)))
+    open_slots = 0
+    for shared in {id(r): r for r in rules.values()}.values():  # clients share rules
+        open_slots |= week.covered(shared)
+    duty = _on_duty(session, week, zones, {c.id for c in clients})
     found = []
     for k in _bits(open_slots):
         i, slot = divmod(k, SLOTS)
@@ -112,17 +121,32 @@ def desk_week_advice(
                 slot=slot,
                 expected=round(load, 2),
                 needed=max(1, answer.agents),
-                on_duty=on_duty[k],
+                on_duty=duty.count(k),
                 service_level=answer.service_level,
             )
         )
     return DeskAdvice(expected, aht, len(clients), found)
 
 
+def _on_duty(session: Session, week: _Week, zones: list[str], active: set[int]) -> _OnDuty:
+    """Who is on duty at each half hour of the week, for any of the `active` clients."""
+    duty = _OnDuty()  # on shift, for the clients no override, absence or inactive touches
+    for shape in shift_shapes(session, *week.period, *_days_of(zones, week.period)):
+        duty.masks[shape.secretary_id] |= week.shift(shape)
+    touched = touched_clients(session, *week.period) & active
+    if touched:  # asked through their Rota
+        by_id = select(Client).where(Client.id.in_(touched)).order_by(Client.id)
+        asked = list(session.scalars(by_id))
+        rows = rota_rows_of(session, asked, *week.period)
+        for client in asked:
+            week.add_duties(Rota(session, client, *week.period, rows=rows[client.id]), duty)
+    return duty
+
+
 def _expected(
-    clients: list[Client],
+    clients: list[_Client],
     learnt: dict[int, CoverageRules],
-    facts: dict[int, list[CallFact]],
+    facts: dict[int, list[Offered]],
     monday: date,
     weeks: int,
 ) -> tuple[list[list[float]], float]:
@@ -132,15 +156,15 @@ def _expected(
     first, last = history(monday, weeks)
     expected = [[0.0] * SLOTS for _ in range(7)]
     weighted, calls = 0.0, 0.0
-    kept: dict[CoverageRules, tuple[frozenset[date], list[int]]] = {}
+    kept: dict[int, tuple[frozenset[date], list[int]]] = {}  # by id(rules): clients share
     for client in clients:
-        if not facts[client.id]:
+        if client.id not in facts:
             continue
         rules = learnt[client.id]
-        if rules not in kept:
+        if id(rules) not in kept:
             left_out = days_left_out(rules, first, last)
-            kept[rules] = left_out, days_kept_of(first, last, left_out)
-        left_out, days_kept = kept[rules]
+            kept[id(rules)] = left_out, days_kept_of(first, last, left_out)
+        left_out, days_kept = kept[id(rules)]
         found = tally(facts[client.id], ZoneInfo(client.timezone), left_out)
         rows = [0.0] * 7  # each weekday's sum, as `sum` adds a forecast's row
         for (w, s), n in sorted(found.counts.items()):
@@ -161,13 +185,10 @@ class _OnDuty:
     def __init__(self) -> None:
         self.masks: dict[int, int] = defaultdict(int)
 
-    def counts(self) -> list[int]:
-        """Secretaries on duty at each half hour, each counted once."""
-        found = [0] * (7 * SLOTS)
-        for mask in self.masks.values():
-            for k in _bits(mask):
-                found[k] += 1
-        return found
+    def count(self, k: int) -> int:
+        """Secretaries on duty at half hour `k`, each counted once."""
+        bit = 1 << k
+        return sum(1 for mask in self.masks.values() if mask & bit)
 
 
 class _Week:
@@ -177,7 +198,7 @@ class _Week:
     def __init__(self, monday: date, period: tuple[datetime, datetime]) -> None:
         self.monday, self.period = monday, period
         self.coverage: dict[CoverageRules, int] = {}
-        self.shifts: dict[tuple[Any, ...], int] = {}
+        self.shifts: dict[tuple[Any, ...], int] = {}  # shape but the secretary -> mask
 
     def covered(self, rules: CoverageRules) -> int:
         """The half hours covered at their middle under `rules`."""
@@ -187,31 +208,23 @@ class _Week:
             self.coverage[rules] = self._mask(rules.tz.key, found)
         return self.coverage[rules]
 
-    def add_duties(self, session: Session, client: Client, rows: list[Any], duty: _OnDuty) -> None:
-        """Add whom `client`'s rota has on duty at the middle of each half hour."""
-        if all(r.kind == PARTNER or (r.kind == SHIFT and r.active) for r in rows):
-            # No override, no absence, all active: on duty = on shift (`Rota.on_duty`).
-            for row in rows:
-                if row.kind == SHIFT:
-                    duty.masks[row.secretary_id] |= self._shift(client.timezone, row)
-            return
-        rota = Rota(session, client, *self.period, rows=rows)
-        _, middles = _middles(self.monday, client.timezone)
+    def shift(self, shape: ShiftShape) -> int:
+        """The half hours a shift of this shape covers at their middle."""
+        rule = (shape.timezone, *shape[2:])  # the same for every secretary
+        if rule not in self.shifts:
+            found = shift_occurrences(shape, ZoneInfo(shape.timezone), *self.period)
+            self.shifts[rule] = self._mask(shape.timezone, found)
+        return self.shifts[rule]
+
+    def add_duties(self, rota: Rota, duty: _OnDuty) -> None:
+        """Add whom `rota` has on duty at the middle of each half hour: asked once per
+        stretch between two of its change points."""
+        _, middles = _middles(self.monday, rota.client.timezone)
         cuts = {bisect_left(middles, point) for point in rota.change_points()}
         for first, end in pairwise(sorted(cuts | {0, len(middles)})):
             stretch = (1 << end) - (1 << first)
             for responder, _ in rota.on_duty(middles[first]):
                 duty.masks[responder.secretary_id] |= stretch
-
-    def _shift(self, zone: str, row: Any) -> int:
-        """The half hours a shift covers at their middle (the same for every shift of
-        this shape in this time zone)."""
-        shape: tuple[Any, ...] = (zone, row.weekdays, row.rrule, row.start_local)
-        shape += (row.end_local, row.valid_from, row.valid_until)
-        if shape not in self.shifts:
-            found = shift_occurrences(row, ZoneInfo(zone), *self.period)
-            self.shifts[shape] = self._mask(zone, found)
-        return self.shifts[shape]
 
     def _mask(self, zone: str, intervals: Iterable[tuple[datetime, datetime]]) -> int:
         _, middles = _middles(self.monday, zone)
@@ -219,6 +232,13 @@ class _Week:
         for s, e in intervals:
             mask |= (1 << bisect_left(middles, e)) - (1 << bisect_left(middles, s))
         return mask
+
+
+def _days_of(zones: list[str], period: tuple[datetime, datetime]) -> tuple[date, date]:
+    """The local days whose shifts `desk.rota.boards.rotas_of` loads for the period."""
+    start, end = period
+    first = min(local_date(start, ZoneInfo(zone)) for zone in zones) - timedelta(days=2)
+    return first, max(local_date(end, ZoneInfo(zone)) for zone in zones) + timedelta(days=1)
 
 
 def _bits(mask: int) -> Iterator[int]:

@@ -16,6 +16,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -156,14 +157,30 @@ def days_kept_of(first: date, last: date, left_out: frozenset[date]) -> list[int
     return days_kept
 
 
-def tally(facts: Iterable[CallFact], tz: ZoneInfo, left_out: frozenset[date]) -> Tally:
+class Counted(Protocol):
+    """What `tally` reads of a call (a `CallFact`, or an `Offered` without patience)."""
+
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def talk_seconds(self) -> float | None: ...
+    @property
+    def wait_seconds(self) -> float | None: ...
+    @property
+    def gave_up_seconds(self) -> float | None: ...
+
+
+def tally(facts: Iterable[Counted], tz: ZoneInfo, left_out: frozenset[date]) -> Tally:
     """Count the facts a forecast learns from (after-hours calls and left-out days not)."""
     found = Tally()
     counts = found.counts
     for f in facts:
-        if f.outcome == Outcome.AFTER_HOURS or f.started_at.astimezone(tz).date() in left_out:
+        local = f.started_at.astimezone(tz)
+        if f.outcome == Outcome.AFTER_HOURS or local.date() in left_out:
             continue
-        key = slot_of(f.started_at, tz)
+        key = slot_of(local, tz)  # no second conversion: already in tz
         counts[key] = counts.get(key, 0) + 1
         if f.talk_seconds is not None:
             found.talks.append(f.talk_seconds)
