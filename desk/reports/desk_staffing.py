@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -132,7 +132,9 @@ def _on_duty(session: Session, week: _Week, zones: list[str], active: set[int]) 
     """Who is on duty at each half hour of the week, for any of the `active` clients."""
     duty = _OnDuty()  # on shift, for the clients no override, absence or inactive touches
     for shape in shift_shapes(session, *week.period, *_days_of(zones, week.period)):
-        duty.masks[shape.secretary_id] |= week.shift(shape)
+        mask = week.shift(shape)
+        for secretary_id in shape.secretaries:
+            duty.masks[secretary_id] |= mask
     touched = touched_clients(session, *week.period) & active
     if touched:  # asked through their Rota
         by_id = select(Client).where(Client.id.in_(touched)).order_by(Client.id)
@@ -198,7 +200,6 @@ class _Week:
     def __init__(self, monday: date, period: tuple[datetime, datetime]) -> None:
         self.monday, self.period = monday, period
         self.coverage: dict[CoverageRules, int] = {}
-        self.shifts: dict[tuple[Any, ...], int] = {}  # shape but the secretary -> mask
 
     def covered(self, rules: CoverageRules) -> int:
         """The half hours covered at their middle under `rules`."""
@@ -210,11 +211,8 @@ class _Week:
 
     def shift(self, shape: ShiftShape) -> int:
         """The half hours a shift of this shape covers at their middle."""
-        rule = (shape.timezone, *shape[2:])  # the same for every secretary
-        if rule not in self.shifts:
-            found = shift_occurrences(shape, ZoneInfo(shape.timezone), *self.period)
-            self.shifts[rule] = self._mask(shape.timezone, found)
-        return self.shifts[rule]
+        found = shift_occurrences(shape, ZoneInfo(shape.timezone), *self.period)
+        return self._mask(shape.timezone, found)
 
     def add_duties(self, rota: Rota, duty: _OnDuty) -> None:
         """Add whom `rota` has on duty at the middle of each half hour: asked once per

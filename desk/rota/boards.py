@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
@@ -98,18 +98,15 @@ def coverage_rules_over(
     including the clients' (others' rows are left out), instead of a thousand ids."""
     conn = connection_of(session)
     ids: Any = [c.id for c in clients] if among is None else among
-    windows: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(
-        select(  # with `among`, maybe other clients' rows: never asked for below
-            CoverageWindow.client_id,
-            CoverageWindow.weekdays,
-            CoverageWindow.start_local,
-            CoverageWindow.end_local,
-            CoverageWindow.valid_from,
-            CoverageWindow.valid_until,
-        ).where(CoverageWindow.client_id.in_(ids))
+    windows: dict[int, list[Any]] = defaultdict(list)  # with `among`, maybe others' too
+    rule: tuple[Any, ...] = (CoverageWindow.weekdays, CoverageWindow.start_local)
+    rule += (CoverageWindow.end_local, CoverageWindow.valid_from, CoverageWindow.valid_until)
+    whose = func.aggregate_strings(cast(CoverageWindow.client_id, String), ",")
+    for *window, owners in conn.execute(  # a row per distinct window, naming its clients
+        select(*rule, whose).where(CoverageWindow.client_id.in_(ids)).group_by(*rule)
     ):
-        windows[row[0]].append(tuple(row[1:]))
+        for client_id in map(int, owners.split(",")):
+            windows[client_id].append(tuple(window))
     closures: dict[int, list[tuple[date, date]]] = defaultdict(list)  # mostly none
     for client_id, starts_on, ends_on in conn.execute(
         select(Closure.client_id, Closure.starts_on, Closure.ends_on).where(
