@@ -80,12 +80,14 @@ def desk_week_advice(
     """The whole desk's advice for the week starting `monday` (local wall time of each
     client: the desk's clients share its time zone).
 
-    A fixed number of statements whatever the number of clients: their history's calls
-    (one load per time zone), coverage rules and rota rows come set-based
-    (`desk.rota.boards`). The Python work follows the shapes, not the clients: each
-    distinct coverage and shift is expanded once, a client's forecast only where it had
-    calls, and a client's `Rota` is built only when overrides, absences or an inactive
-    secretary make its duties differ from its shifts.
+    A fixed number of statements whatever the number of clients, and Python work that
+    follows the shapes, not the clients: the history's calls with only what a forecast
+    reads (one load per time zone), added up only where a client had calls; coverage
+    windows and shifts grouped by rule in SQL, each distinct rule expanded once into a
+    mask of half hours; a client's `Rota` built and asked only when an override, an
+    absence or an inactive secretary may make its duties differ from its shifts
+    (`desk.rota.shapes`). The same answer as asking every client's rota at every half
+    hour (tests/test_desk_staffing.py).
     """
     columns = (Client.id, Client.timezone, Client.holiday_policy, Client.holiday_country)
     active = select(*columns).where(Client.active.is_(True)).order_by(Client.id)
@@ -130,12 +132,13 @@ def desk_week_advice(
 
 def _on_duty(session: Session, week: _Week, zones: list[str], active: set[int]) -> _OnDuty:
     """Who is on duty at each half hour of the week, for any of the `active` clients."""
-    duty = _OnDuty()  # on shift, for the clients no override, absence or inactive touches
-    for shape in shift_shapes(session, *week.period, *_days_of(zones, week.period)):
-        mask = week.shift(shape)
+    duty = _OnDuty()
+    touched = touched_clients(session, *week.period) & active
+    days = _days_of(zones, week.period)
+    for shape in shift_shapes(session, *week.period, *days, leave_out=touched):
+        mask = week.shift(shape)  # the others: on duty when on shift
         for secretary_id in shape.secretaries:
             duty.masks[secretary_id] |= mask
-    touched = touched_clients(session, *week.period) & active
     if touched:  # asked through their Rota
         by_id = select(Client).where(Client.id.in_(touched)).order_by(Client.id)
         asked = list(session.scalars(by_id))
@@ -217,7 +220,7 @@ class _Week:
     def add_duties(self, rota: Rota, duty: _OnDuty) -> None:
         """Add whom `rota` has on duty at the middle of each half hour: asked once per
         stretch between two of its change points."""
-        _, middles = _middles(self.monday, rota.client.timezone)
+        middles = _middles(self.monday, rota.client.timezone)
         cuts = {bisect_left(middles, point) for point in rota.change_points()}
         for first, end in pairwise(sorted(cuts | {0, len(middles)})):
             stretch = (1 << end) - (1 << first)
@@ -225,7 +228,7 @@ class _Week:
                 duty.masks[responder.secretary_id] |= stretch
 
     def _mask(self, zone: str, intervals: Iterable[tuple[datetime, datetime]]) -> int:
-        _, middles = _middles(self.monday, zone)
+        middles = _middles(self.monday, zone)
         mask = 0
         for s, e in intervals:
             mask |= (1 << bisect_left(middles, e)) - (1 << bisect_left(middles, s))
@@ -248,15 +251,14 @@ def _bits(mask: int) -> Iterator[int]:
 
 
 @lru_cache(maxsize=16)
-def _middles(monday: date, zone: str) -> tuple[tuple[tuple[int, int], ...], tuple[datetime, ...]]:
-    """The week's half hours as (day index, half hour), and their middles in UTC, in order."""
+def _middles(monday: date, zone: str) -> tuple[datetime, ...]:
+    """The middles of the week's half hours in UTC, in order (k = day * SLOTS + slot)."""
     tz = ZoneInfo(zone)
-    keys = tuple((i, slot) for i in range(7) for slot in range(SLOTS))
-    middles = tuple(
+    return tuple(
         (
             datetime.combine(monday + timedelta(days=i), time(slot // 2, 30 * (slot % 2)), tz)
             + timedelta(minutes=15)
         ).astimezone(UTC)
-        for i, slot in keys
+        for i in range(7)
+        for slot in range(SLOTS)
     )
-    return keys, middles

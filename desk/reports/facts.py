@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from desk.models import Call, CallAttempt, Secretary
@@ -80,11 +80,11 @@ class CallFact:
     gave_up_seconds: float | None = None  # abandoned: from the call's start to its end
 
 
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
 def _outcome(value: str) -> Outcome:
-    try:
-        return Outcome(value)
-    except ValueError:
-        return Outcome.IN_PROGRESS
+    return _OUTCOMES.get(value, Outcome.IN_PROGRESS)
 
 
 def _calls(scope: Scope, period: Period, *columns: Any) -> Select[Any]:
@@ -116,26 +116,25 @@ class Offered(NamedTuple):
 
 def load_offered(session: Session, clients: Select[Any], period: Period) -> list[Offered]:
     """The calls `load_facts` finds for the clients whose ids `clients` selects, with what a
-    forecast's calls and handling time read (start, outcome, talk time): one statement,
-    the accepted legs joined (the last acceptance by the secretary who handled the call,
-    as `load_facts` takes it); `clients` a subquery, not a list of a thousand ids."""
-    attempt = and_(CallAttempt.call_id == Call.id, CallAttempt.accepted_at.is_not(None))
-    query = _calls(Scope(), period, Call.id, Call.client_id, Call.started_at, Call.outcome)
-    query = query.where(Call.client_id.in_(clients))
-    query = query.add_columns(Call.handled_by_id, CallAttempt.secretary_id)
-    query = query.add_columns(CallAttempt.duration_seconds).outerjoin(CallAttempt, attempt)
-    found: list[Offered] = []
-    last = None
-    rows = session.execute(query.order_by(Call.started_at, Call.id, CallAttempt.accepted_at))
-    for call_id, client_id, started_at, outcome, handler, taker, talk in rows:
-        if call_id != last:
-            found.append(Offered(client_id, started_at, _outcome(outcome)))
-            last = call_id
-        answered = taker is not None and found[-1].outcome == Outcome.ANSWERED
-        if answered and (handler is None or handler == taker):
-            seconds = float(talk) if talk is not None else None
-            found[-1] = found[-1]._replace(talk_seconds=seconds)
-    return found
+    forecast's calls and handling time read (start, outcome, talk time): one statement, a
+    row per call, its talk time the accepted leg's (the last acceptance by the secretary
+    who handled it, as `load_facts` takes it); `clients` a subquery, not a thousand ids."""
+    handler = or_(Call.handled_by_id.is_(None), CallAttempt.secretary_id == Call.handled_by_id)
+    talk = (
+        select(CallAttempt.duration_seconds)
+        .where(CallAttempt.call_id == Call.id, CallAttempt.accepted_at.is_not(None), handler)
+        .order_by(CallAttempt.accepted_at.desc())
+        .limit(1)
+        .correlate(Call)
+        .scalar_subquery()
+    )
+    answered = case((Call.outcome == Outcome.ANSWERED.value, talk), else_=None)
+    query = _calls(Scope(), period, Call.client_id, Call.started_at, Call.outcome, answered)
+    query = query.where(Call.client_id.in_(clients)).order_by(Call.started_at, Call.id)
+    return [
+        Offered(client_id, at, _outcome(outcome), float(talk) if talk is not None else None)
+        for client_id, at, outcome, talk in session.execute(query)
+    ]
 
 
 def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]:

@@ -5,12 +5,13 @@ is on shift at an instant depends on the shape, its time zone and its secretary,
 the client the shift is for. `Rota.on_duty` also applies overrides, absences and inactive
 secretaries: `touched_clients` names the clients whose rota one of those may change (to
 be asked through their `Rota`); for every other client, on duty is on shift, and
-`shift_shapes` gives its shifts as distinct (time zone, secretary, shape) rows. Two
-statements whatever the number of clients.
+`shift_shapes` gives their shifts grouped by rule and time zone, each naming its
+secretaries. Two statements whatever the number of clients.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
@@ -62,19 +63,25 @@ def touched_clients(session: Session, start: datetime, end: datetime) -> set[int
 
 
 def shift_shapes(
-    session: Session, start: datetime, end: datetime, first_day: date, last_day: date
+    session: Session,
+    start: datetime,
+    end: datetime,
+    first_day: date,
+    last_day: date,
+    leave_out: Collection[int],
 ) -> list[ShiftShape]:
-    """The distinct shifts of the active clients not in `touched_clients`, valid between
-    local days `first_day` and `last_day` (the filter of `desk.rota.boards`): their own
-    shifts and the shifts of no client of the secretaries trained for them, grouped by
-    rule and time zone (a few rows, each naming its secretaries, for 5,000 shifts)."""
+    """The shifts of the active clients but those `leave_out` names (`touched_clients`),
+    valid between local days `first_day` and `last_day` (the filter of
+    `desk.rota.boards`): their own shifts and the shifts of no client of the secretaries
+    trained for them, grouped by rule and time zone (a few rows, each naming its
+    secretaries, for 5,000 shifts)."""
     columns: tuple[Any, ...] = (Shift.secretary_id, Shift.weekdays, Shift.rrule)
     columns += (Shift.start_local, Shift.end_local, Shift.valid_from, Shift.valid_until)
     valid = (
         or_(Shift.valid_from.is_(None), Shift.valid_from <= last_day),
         or_(Shift.valid_until.is_(None), Shift.valid_until >= first_day),
     )
-    plain = and_(Client.active.is_(True), Client.id.not_in(_touched(start, end)))
+    plain = and_(Client.active.is_(True), Client.id.not_in(sorted(leave_out)))
     own = (
         select(Client.timezone, *columns)
         .join(Client, Client.id == Shift.client_id)
