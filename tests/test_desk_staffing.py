@@ -7,13 +7,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bench.network import seed_network
 from desk.base.db import Database
-from desk.models import Absence, Client, Override
+from desk.models import Absence, Client, Override, Secretary, Shift
 from desk.reports.desk_staffing import desk_week_advice
+from desk.reports.facts import Period, Scope, load_facts, load_offered
 from desk.reports.forecast import Verdict, forecast
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
@@ -67,6 +68,25 @@ def test_desk_wide_advice_names_the_under_staffed_half_hours(demo: str, session:
     assert wednesday["18:30"].expected == 0.5 and wednesday["18:30"].verdict == Verdict.OVER
 
 
+def test_the_offered_calls_are_the_facts_a_forecast_reads(demo: str, session: Session) -> None:
+    parc, other = _two_clients(session)
+    claire, sophie = secretary(session, "Claire"), secretary(session, "Sophie")
+    rings = [  # Claire took the call; a later acceptance by Sophie, whose bridge failed
+        Ring(claire, 0, 1, 4, 240, "completed"),
+        Ring(sophie, 1, 8, 12, 30, "failed"),
+    ]
+    make_call(session, parc, paris(2027, 3, 24, 12, 20), "answered", rings=rings)
+    make_call(session, parc, paris(2027, 3, 24, 19, 30), "after-hours")
+    period = Period(date(2027, 3, 22), date(2027, 4, 4), ZoneInfo("Europe/Paris"))
+    ids = (parc.id, other.id)
+    facts = load_facts(session, Scope(ids), period)
+    offered = load_offered(session, select(Client.id).where(Client.id.in_(ids)), period)
+    assert [(f.client_id, f.started_at, f.outcome, f.talk_seconds) for f in facts] == [
+        (f.client_id, f.started_at, f.outcome, f.talk_seconds) for f in offered
+    ]
+    assert sorted(f.talk_seconds for f in offered if f.talk_seconds) == [100.0, 100.0, 100.0, 240.0]
+
+
 def test_the_admin_reads_the_desk_wide_advice(
     client: FlaskClient, auth: AuthActions, db: Database, demo: str
 ) -> None:
@@ -115,7 +135,9 @@ def _reference(session: Session, monday: date) -> list[tuple[date, int, int]]:
 
 def test_the_set_based_advice_is_the_client_by_client_one(db: Database) -> None:
     seed_network(db.engine, 30, calls_per_client=40, appointments_per_client=1)
-    with db.session() as session:  # absences and replacements cut the duties
+    with db.session() as session:  # absences, replacements and a leaver cut the duties
+        leaver = session.scalars(select(Shift.secretary_id).where(Shift.client_id == 7)).first()
+        session.execute(update(Secretary).where(Secretary.id == leaver).values(active=False))
         rng = random.Random(15)
         for n in range(12):
             who = rng.randrange(1, 250)

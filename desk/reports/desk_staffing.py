@@ -10,31 +10,48 @@ page's function), each counted once. Erlang C gives the secretaries needed.
 
 from __future__ import annotations
 
+import statistics
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base.wall_time import local_date
 from desk.models import Client
 from desk.reports.erlang import staffing
-from desk.reports.facts import CallFact, Period, Scope, load_facts
+from desk.reports.facts import Offered, Period, load_offered
 from desk.reports.forecast import (
     DEFAULT_AHT,
     HISTORY_WEEKS,
     SLOTS,
     HalfHour,
     Verdict,
-    forecast_of,
+    days_kept_of,
+    days_left_out,
     history,
+    tally,
 )
 from desk.rota import CoverageRules, Rota
-from desk.rota.boards import coverage_rules_of, rotas_of
+from desk.rota.boards import coverage_rules_over, rota_rows_of
+from desk.rota.duty import shift_occurrences
+from desk.rota.shapes import ShiftShape, shift_shapes, touched_clients
+
+
+class _Client(NamedTuple):
+    """What the advice reads of an active client (`desk.rota.coverage.CoveredClient`)."""
+
+    id: int
+    timezone: str
+    holiday_policy: str
+    holiday_country: str
 
 
 @dataclass(frozen=True)
@@ -63,41 +80,40 @@ def desk_week_advice(
     """The whole desk's advice for the week starting `monday` (local wall time of each
     client: the desk's clients share its time zone).
 
-    A fixed number of statements whatever the number of clients: their history's calls
-    (one load per time zone), coverage rules and rotas come set-based
-    (`desk.rota.boards`), then each client's forecast and week are computed from its share.
+    A fixed number of statements whatever the number of clients, and Python work that
+    follows the shapes, not the clients: the history's calls with only what a forecast
+    reads (one load per time zone), added up only where a client had calls; coverage
+    windows and shifts grouped by rule in SQL, each distinct rule expanded once into a
+    mask of half hours; a client's `Rota` built and asked only when an override, an
+    absence or an inactive secretary may make its duties differ from its shifts
+    (`desk.rota.shapes`). The same answer as asking every client's rota at every half
+    hour (tests/test_desk_staffing.py).
     """
-    clients = list(
-        session.scalars(select(Client).where(Client.active.is_(True)).order_by(Client.id))
-    )
+    columns = (Client.id, Client.timezone, Client.holiday_policy, Client.holiday_country)
+    active = select(*columns).where(Client.active.is_(True)).order_by(Client.id)
+    clients = [_Client(*row) for row in session.execute(active)]  # rows, not 1,000 objects
     if not clients:
         return DeskAdvice([[0.0] * SLOTS for _ in range(7)], DEFAULT_AHT, 0, [])
     first, last = history(monday, weeks)
-    facts: dict[int, list[CallFact]] = defaultdict(list)
-    for zone in sorted({c.timezone for c in clients}):
-        ids = tuple(c.id for c in clients if c.timezone == zone)
-        for fact in load_facts(session, Scope(ids), Period(first, last, ZoneInfo(zone))):
+    zones = sorted({c.timezone for c in clients})
+    facts: dict[int, list[Offered]] = defaultdict(list)
+    for zone in zones:  # one load per time zone
+        ids = select(Client.id).where(Client.active.is_(True), Client.timezone == zone)
+        for fact in load_offered(session, ids, Period(first, last, ZoneInfo(zone))):
             facts[fact.client_id].append(fact)
-    learnt = coverage_rules_of(session, clients, first, last)
-    rules = coverage_rules_of(session, clients, monday, monday + timedelta(days=6))
-    starts = [datetime.combine(monday, time(), ZoneInfo(c.timezone)) for c in clients]
-    rotas = rotas_of(session, clients, min(starts), max(starts) + timedelta(days=7))
-    expected = [[0.0] * SLOTS for _ in range(7)]
-    weighted, calls = 0.0, 0.0
-    open_slots: set[tuple[int, int]] = set()
-    on_duty: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for client in clients:
-        fc = forecast_of(client, learnt[client.id], facts[client.id], monday, weeks)
-        total = sum(map(sum, fc.expected))
-        weighted += fc.aht_seconds * total if fc.aht_measured else 0.0
-        calls += total if fc.aht_measured else 0.0
-        for w in range(7):
-            for s in range(SLOTS):
-                expected[w][s] += fc.expected[w][s]
-        _sweep(client, rules[client.id], rotas[client.id], monday, open_slots, on_duty)
-    aht = weighted / calls if calls else DEFAULT_AHT
+    ranges = [(first, last), (monday, monday + timedelta(days=6))]
+    among = select(Client.id).where(Client.active.is_(True))
+    learnt, rules = coverage_rules_over(session, clients, ranges, among)
+    expected, aht = _expected(clients, learnt, facts, monday, weeks)
+    starts = [datetime.combine(monday, time(), ZoneInfo(zone)) for zone in zones]
+    week = _Week(monday, (min(starts), max(starts) + timedelta(days=7)))
+    open_slots = 0
+    for shared in {id(r): r for r in rules.values()}.values():  # clients share rules
+        open_slots |= week.covered(shared)
+    duty = _on_duty(session, week, zones, {c.id for c in clients})
     found = []
-    for i, slot in sorted(open_slots):
+    for k in _bits(open_slots):
+        i, slot = divmod(k, SLOTS)
         day = monday + timedelta(days=i)
         load = expected[day.weekday()][slot]
         answer = staffing(2 * load, aht, target, within)
@@ -107,43 +123,142 @@ def desk_week_advice(
                 slot=slot,
                 expected=round(load, 2),
                 needed=max(1, answer.agents),
-                on_duty=len(on_duty[(i, slot)]),
+                on_duty=duty.count(k),
                 service_level=answer.service_level,
             )
         )
     return DeskAdvice(expected, aht, len(clients), found)
 
 
-def _sweep(
-    client: Client,
-    rules: CoverageRules,
-    rota: Rota,
+def _on_duty(session: Session, week: _Week, zones: list[str], active: set[int]) -> _OnDuty:
+    """Who is on duty at each half hour of the week, for any of the `active` clients."""
+    duty = _OnDuty()
+    touched = touched_clients(session, *week.period) & active
+    days = _days_of(zones, week.period)
+    for shape in shift_shapes(session, *week.period, *days, leave_out=touched):
+        mask = week.shift(shape)  # the others: on duty when on shift
+        for secretary_id in shape.secretaries:
+            duty.masks[secretary_id] |= mask
+    if touched:  # asked through their Rota
+        by_id = select(Client).where(Client.id.in_(touched)).order_by(Client.id)
+        asked = list(session.scalars(by_id))
+        rows = rota_rows_of(session, asked, *week.period)
+        for client in asked:
+            week.add_duties(Rota(session, client, *week.period, rows=rows[client.id]), duty)
+    return duty
+
+
+def _expected(
+    clients: list[_Client],
+    learnt: dict[int, CoverageRules],
+    facts: dict[int, list[Offered]],
     monday: date,
-    open_slots: set[tuple[int, int]],
-    on_duty: dict[tuple[int, int], set[int]],
-) -> None:
-    """Mark the week's half hours covered for `client` (at their middle) and add whom its
-    rota has on duty then: the half hours inside each coverage interval, and the rota
-    asked once per stretch between two of its change points."""
-    start = datetime.combine(monday, time(), ZoneInfo(client.timezone))
-    keys, middles = _middles(monday, client.timezone)
-    for s, e in rules.intervals(start, start + timedelta(days=7)):
-        open_slots.update(keys[bisect_left(middles, s) : bisect_left(middles, e)])
-    cuts = {bisect_left(middles, point) for point in rota.change_points()}
-    for first, end in pairwise(sorted(cuts | {0, len(middles)})):
-        who = {r.secretary_id for r, _duty in rota.on_duty(middles[first])}
-        for key in keys[first:end] if who else ():
-            on_duty[key] |= who
+    weeks: int,
+) -> tuple[list[list[float]], float]:
+    """Every client's `forecast_of` expected calls added up, client after client, and the
+    handling time weighted by them; a client without calls adds noughts, so only the half
+    hours a client had calls in are added (the same sums, to the last bit)."""
+    first, last = history(monday, weeks)
+    expected = [[0.0] * SLOTS for _ in range(7)]
+    weighted, calls = 0.0, 0.0
+    kept: dict[int, tuple[frozenset[date], list[int]]] = {}  # by id(rules): clients share
+    for client in clients:
+        if client.id not in facts:
+            continue
+        rules = learnt[client.id]
+        if id(rules) not in kept:
+            left_out = days_left_out(rules, first, last)
+            kept[id(rules)] = left_out, days_kept_of(first, last, left_out)
+        left_out, days_kept = kept[id(rules)]
+        found = tally(facts[client.id], ZoneInfo(client.timezone), left_out)
+        rows = [0.0] * 7  # each weekday's sum, as `sum` adds a forecast's row
+        for (w, s), n in sorted(found.counts.items()):
+            value = n / days_kept[w] if days_kept[w] else 0.0
+            expected[w][s] += value
+            rows[w] += value
+        if found.talks:
+            total = sum(rows)
+            weighted += statistics.fmean(found.talks) * total
+            calls += total
+    return expected, (weighted / calls if calls else DEFAULT_AHT)
+
+
+class _OnDuty:
+    """Who is on duty in the week: per secretary, a mask of the week's half hours
+    (bit k = day k // SLOTS, half hour k % SLOTS of the clients' local week)."""
+
+    def __init__(self) -> None:
+        self.masks: dict[int, int] = defaultdict(int)
+
+    def count(self, k: int) -> int:
+        """Secretaries on duty at half hour `k`, each counted once."""
+        bit = 1 << k
+        return sum(1 for mask in self.masks.values() if mask & bit)
+
+
+class _Week:
+    """The week's half hours (their middles, in UTC: comparing instants of one time zone
+    costs no offset look-up) and the masks of coverage and shifts, one per shape."""
+
+    def __init__(self, monday: date, period: tuple[datetime, datetime]) -> None:
+        self.monday, self.period = monday, period
+        self.coverage: dict[CoverageRules, int] = {}
+
+    def covered(self, rules: CoverageRules) -> int:
+        """The half hours covered at their middle under `rules`."""
+        if rules not in self.coverage:
+            start = datetime.combine(self.monday, time(), rules.tz)
+            found = rules.intervals(start, start + timedelta(days=7))
+            self.coverage[rules] = self._mask(rules.tz.key, found)
+        return self.coverage[rules]
+
+    def shift(self, shape: ShiftShape) -> int:
+        """The half hours a shift of this shape covers at their middle."""
+        found = shift_occurrences(shape, ZoneInfo(shape.timezone), *self.period)
+        return self._mask(shape.timezone, found)
+
+    def add_duties(self, rota: Rota, duty: _OnDuty) -> None:
+        """Add whom `rota` has on duty at the middle of each half hour: asked once per
+        stretch between two of its change points."""
+        middles = _middles(self.monday, rota.client.timezone)
+        cuts = {bisect_left(middles, point) for point in rota.change_points()}
+        for first, end in pairwise(sorted(cuts | {0, len(middles)})):
+            stretch = (1 << end) - (1 << first)
+            for responder, _ in rota.on_duty(middles[first]):
+                duty.masks[responder.secretary_id] |= stretch
+
+    def _mask(self, zone: str, intervals: Iterable[tuple[datetime, datetime]]) -> int:
+        middles = _middles(self.monday, zone)
+        mask = 0
+        for s, e in intervals:
+            mask |= (1 << bisect_left(middles, e)) - (1 << bisect_left(middles, s))
+        return mask
+
+
+def _days_of(zones: list[str], period: tuple[datetime, datetime]) -> tuple[date, date]:
+    """The local days whose shifts `desk.rota.boards.rotas_of` loads for the period."""
+    start, end = period
+    first = min(local_date(start, ZoneInfo(zone)) for zone in zones) - timedelta(days=2)
+    return first, max(local_date(end, ZoneInfo(zone)) for zone in zones) + timedelta(days=1)
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The set bits of `mask`, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 @lru_cache(maxsize=16)
-def _middles(monday: date, zone: str) -> tuple[tuple[tuple[int, int], ...], tuple[datetime, ...]]:
-    """The week's half hours as (day index, half hour), and their middles, in order."""
+def _middles(monday: date, zone: str) -> tuple[datetime, ...]:
+    """The middles of the week's half hours in UTC, in order (k = day * SLOTS + slot)."""
     tz = ZoneInfo(zone)
-    keys = tuple((i, slot) for i in range(7) for slot in range(SLOTS))
-    middles = tuple(
-        datetime.combine(monday + timedelta(days=i), time(slot // 2, 30 * (slot % 2)), tz)
-        + timedelta(minutes=15)
-        for i, slot in keys
+    return tuple(
+        (
+            datetime.combine(monday + timedelta(days=i), time(slot // 2, 30 * (slot % 2)), tz)
+            + timedelta(minutes=15)
+        ).astimezone(UTC)
+        for i in range(7)
+        for slot in range(SLOTS)
     )
-    return keys, middles

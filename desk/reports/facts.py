@@ -12,10 +12,10 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from desk.models import Call, CallAttempt, Secretary
@@ -80,25 +80,16 @@ class CallFact:
     gave_up_seconds: float | None = None  # abandoned: from the call's start to its end
 
 
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
 def _outcome(value: str) -> Outcome:
-    try:
-        return Outcome(value)
-    except ValueError:
-        return Outcome.IN_PROGRESS
+    return _OUTCOMES.get(value, Outcome.IN_PROGRESS)
 
 
-def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]:
-    """Every call of the scope started inside the period (calls to no client left out)."""
-    query = select(
-        Call.id,
-        Call.client_id,
-        Call.started_at,
-        Call.outcome,
-        Call.answered_at,
-        Call.plan,
-        Call.handled_by_id,
-        Call.ended_at,
-    ).where(
+def _calls(scope: Scope, period: Period, *columns: Any) -> Select[Any]:
+    """The calls of the scope started inside the period (calls to no client left out)."""
+    query = select(*columns).where(
         Call.client_id.is_not(None),
         Call.started_at >= period.start,
         Call.started_at < period.end,
@@ -109,6 +100,57 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
     if scope.secretary_id is not None:
         rung = select(CallAttempt.call_id).where(CallAttempt.secretary_id == scope.secretary_id)
         query = query.where(Call.id.in_(rung))
+    return query
+
+
+class Offered(NamedTuple):
+    """A call as a forecast counts it (`load_offered`)."""
+
+    client_id: int
+    started_at: datetime  # UTC
+    outcome: Outcome
+    talk_seconds: float | None = None  # the accepted leg's duration, as in `CallFact`
+    wait_seconds: None = None  # not loaded: no patience is measured from these
+    gave_up_seconds: None = None
+
+
+def load_offered(session: Session, clients: Select[Any], period: Period) -> list[Offered]:
+    """The calls `load_facts` finds for the clients whose ids `clients` selects, with what a
+    forecast's calls and handling time read (start, outcome, talk time): one statement, a
+    row per call, its talk time the accepted leg's (the last acceptance by the secretary
+    who handled it, as `load_facts` takes it); `clients` a subquery, not a thousand ids."""
+    handler = or_(Call.handled_by_id.is_(None), CallAttempt.secretary_id == Call.handled_by_id)
+    talk = (
+        select(CallAttempt.duration_seconds)
+        .where(CallAttempt.call_id == Call.id, CallAttempt.accepted_at.is_not(None), handler)
+        .order_by(CallAttempt.accepted_at.desc())
+        .limit(1)
+        .correlate(Call)
+        .scalar_subquery()
+    )
+    answered = case((Call.outcome == Outcome.ANSWERED.value, talk), else_=None)
+    query = _calls(Scope(), period, Call.client_id, Call.started_at, Call.outcome, answered)
+    query = query.where(Call.client_id.in_(clients)).order_by(Call.started_at, Call.id)
+    return [
+        Offered(client_id, at, _outcome(outcome), float(talk) if talk is not None else None)
+        for client_id, at, outcome, talk in session.execute(query)
+    ]
+
+
+def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]:
+    """Every call of the scope started inside the period (calls to no client left out)."""
+    query = _calls(
+        scope,
+        period,
+        Call.id,
+        Call.client_id,
+        Call.started_at,
+        Call.outcome,
+        Call.answered_at,
+        Call.plan,
+        Call.handled_by_id,
+        Call.ended_at,
+    )
     calls = session.execute(query.order_by(Call.started_at, Call.id)).all()
     answered = {c.id: c.handled_by_id for c in calls if c.outcome == Outcome.ANSWERED}
     answered_ids = query.where(Call.outcome == Outcome.ANSWERED).with_only_columns(Call.id)
@@ -135,7 +177,7 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
                 taker_id=secretary_id,
                 taker=_taker(secretary_id, position, c.plan, partners),
                 wait_seconds=max(wait, 0.0) if wait is not None else None,
-                talk_seconds=float(talk) if talk is not None else None,
+                talk_seconds=talk,
             )
         facts.append(fact)
     return facts
@@ -152,7 +194,7 @@ def _taker(secretary_id: int, position: int, plan: Sequence[object], partners: s
 
 def _attempts(
     session: Session, answered_ids: Select[Any], answered: dict[int, int | None]
-) -> tuple[dict[int, datetime], dict[int, tuple[int, int, int | None]]]:
+) -> tuple[dict[int, datetime], dict[int, tuple[int, int, float | None]]]:
     """First ring and the accepted attempt (secretary, step, talk) of each answered call:
     the last acceptance by the secretary who handled it (a bridge that failed is not it).
     Two queries, whatever the number of calls."""
@@ -165,7 +207,15 @@ def _attempts(
             .group_by(CallAttempt.call_id)
         )
     }
-    taken: dict[int, tuple[int, int, int | None]] = {}
+    return first, _accepted(session, ids, answered)
+
+
+def _accepted(
+    session: Session, ids: Any, answered: dict[int, int | None]
+) -> dict[int, tuple[int, int, float | None]]:
+    """The accepted attempt (secretary, step, talk) of each answered call: the last
+    acceptance by the secretary who handled it (a bridge that failed is not it)."""
+    taken: dict[int, tuple[int, int, float | None]] = {}
     accepted = session.execute(
         select(
             CallAttempt.call_id,
@@ -179,5 +229,5 @@ def _attempts(
     for call_id, secretary_id, position, talk in accepted:
         handler = answered.get(call_id)
         if handler is None or handler == secretary_id:
-            taken[call_id] = (secretary_id, position, talk)
-    return first, taken
+            taken[call_id] = (secretary_id, position, float(talk) if talk is not None else None)
+    return taken

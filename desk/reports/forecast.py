@@ -14,8 +14,9 @@ from __future__ import annotations
 import enum
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -116,33 +117,78 @@ def forecast_of(
     """`forecast` from the client's rules and calls over `history(monday, weeks)`, loaded."""
     tz = ZoneInfo(client.timezone)
     first, last = history(monday, weeks)
-    left_out = {
-        first + timedelta(days=i)
-        for i in range((last - first).days + 1)
-        if rules.day_state(first + timedelta(days=i))[0] is not None
-    }
+    left_out = days_left_out(rules, first, last)
+    days_kept = days_kept_of(first, last, left_out)
+    found = tally(facts, tz, left_out)
+    counts = [[0] * SLOTS for _ in range(7)]
+    for (weekday, slot), n in found.counts.items():
+        counts[weekday][slot] = n
+    expected = [[c / days_kept[w] if days_kept[w] else 0.0 for c in counts[w]] for w in range(7)]
+    talks, waited, gave_up = found.talks, found.waited, found.gave_up
+    aht = statistics.fmean(talks) if talks else DEFAULT_AHT
+    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
+    return Forecast(expected, aht, bool(talks), days_kept, first, last, patience)
+
+
+@dataclass
+class Tally:
+    """What a forecast counts in a client's history: offered calls per (weekday, half
+    hour) with at least one (the others are nought), talk times, time waited, hang-ups."""
+
+    counts: dict[tuple[int, int], int] = field(default_factory=dict)
+    talks: list[float] = field(default_factory=list)
+    waited: float = 0.0
+    gave_up: int = 0
+
+
+def days_left_out(rules: CoverageRules, first: date, last: date) -> frozenset[date]:
+    """The local days of [first, last] a forecast leaves out: closures and holidays."""
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return frozenset(day for day in days if rules.day_state(day)[0] is not None)
+
+
+def days_kept_of(first: date, last: date, left_out: frozenset[date]) -> list[int]:
+    """Per weekday (Monday = 0), how many days of [first, last] are averaged."""
     days_kept = [0] * 7
     for i in range((last - first).days + 1):
         day = first + timedelta(days=i)
         if day not in left_out:
             days_kept[day.weekday()] += 1
-    counts = [[0] * SLOTS for _ in range(7)]
-    talks, waited, gave_up = [], 0.0, 0
+    return days_kept
+
+
+class Counted(Protocol):
+    """What `tally` reads of a call (a `CallFact`, or an `Offered` without patience)."""
+
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def talk_seconds(self) -> float | None: ...
+    @property
+    def wait_seconds(self) -> float | None: ...
+    @property
+    def gave_up_seconds(self) -> float | None: ...
+
+
+def tally(facts: Iterable[Counted], tz: ZoneInfo, left_out: frozenset[date]) -> Tally:
+    """Count the facts a forecast learns from (after-hours calls and left-out days not)."""
+    found = Tally()
+    counts = found.counts
     for f in facts:
-        if f.outcome == Outcome.AFTER_HOURS or f.started_at.astimezone(tz).date() in left_out:
+        local = f.started_at.astimezone(tz)
+        if f.outcome == Outcome.AFTER_HOURS or local.date() in left_out:
             continue
-        weekday, slot = slot_of(f.started_at, tz)
-        counts[weekday][slot] += 1
+        key = slot_of(local, tz)  # no second conversion: already in tz
+        counts[key] = counts.get(key, 0) + 1
         if f.talk_seconds is not None:
-            talks.append(f.talk_seconds)
-        waited += f.wait_seconds or 0.0
+            found.talks.append(f.talk_seconds)
+        found.waited += f.wait_seconds or 0.0
         if f.gave_up_seconds is not None:
-            waited += f.gave_up_seconds
-            gave_up += 1
-    expected = [[c / days_kept[w] if days_kept[w] else 0.0 for c in counts[w]] for w in range(7)]
-    aht = statistics.fmean(talks) if talks else DEFAULT_AHT
-    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
-    return Forecast(expected, aht, bool(talks), days_kept, first, last, patience)
+            found.waited += f.gave_up_seconds
+            found.gave_up += 1
+    return found
 
 
 def add_client(fc: Forecast, calls_per_week: float, windows: list[Window]) -> Forecast:

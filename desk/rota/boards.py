@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
@@ -30,7 +30,7 @@ from desk.models import (
     Shift,
     Training,
 )
-from desk.rota.coverage import CoverageRules
+from desk.rota.coverage import CoverageRules, CoveredClient
 from desk.rota.duty import Rota
 from desk.rota.gaps import segments_of
 from desk.rota.load import ABSENCE, OVERRIDE, PARTNER, SHIFT
@@ -79,48 +79,85 @@ def now_boards(session: Session, clients: Sequence[Client], at: datetime) -> lis
 
 
 def coverage_rules_of(
-    session: Session, clients: Sequence[Client], first_day: date, last_day: date
+    session: Session, clients: Sequence[CoveredClient], first_day: date, last_day: date
 ) -> dict[int, CoverageRules]:
     """`CoverageRules.load` for each of `clients` over local days [first_day, last_day],
     in two queries whatever their number."""
+    return coverage_rules_over(session, clients, [(first_day, last_day)])[0]
+
+
+def coverage_rules_over(
+    session: Session,
+    clients: Sequence[CoveredClient],
+    ranges: Sequence[tuple[date, date]],
+    among: Select[Any] | None = None,
+) -> list[dict[int, CoverageRules]]:
+    """`coverage_rules_of` for each range of local days, in two queries whatever the
+    number of clients and ranges (the closures touching any range, then each range's);
+    clients whose rules are the same share one `CoverageRules`. `among`: a query of ids
+    including the clients' (others' rows are left out), instead of a thousand ids."""
     conn = connection_of(session)
-    ids = [c.id for c in clients]
-    windows: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(
-        select(
-            CoverageWindow.client_id,
-            CoverageWindow.weekdays,
-            CoverageWindow.start_local,
-            CoverageWindow.end_local,
-            CoverageWindow.valid_from,
-            CoverageWindow.valid_until,
-        ).where(CoverageWindow.client_id.in_(ids))
+    ids: Any = [c.id for c in clients] if among is None else among
+    windows: dict[int, list[Any]] = defaultdict(list)  # with `among`, maybe others' too
+    rule: tuple[Any, ...] = (CoverageWindow.weekdays, CoverageWindow.start_local)
+    rule += (CoverageWindow.end_local, CoverageWindow.valid_from, CoverageWindow.valid_until)
+    whose = func.aggregate_strings(cast(CoverageWindow.client_id, String), ",")
+    for *window, owners in conn.execute(  # a row per distinct window, naming its clients
+        select(*rule, whose).where(CoverageWindow.client_id.in_(ids)).group_by(*rule)
     ):
-        windows[row[0]].append(tuple(row[1:]))
-    closures: dict[int, list[Any]] = defaultdict(list)
-    for closure in conn.execute(
+        for client_id in map(int, owners.split(",")):
+            windows[client_id].append(tuple(window))
+    closures: dict[int, list[tuple[date, date]]] = defaultdict(list)  # mostly none
+    for client_id, starts_on, ends_on in conn.execute(
         select(Closure.client_id, Closure.starts_on, Closure.ends_on).where(
             Closure.client_id.in_(ids),
             Closure.practitioner_id.is_(None),
-            Closure.starts_on <= last_day,
-            Closure.ends_on >= first_day,
+            Closure.starts_on <= max(last for _, last in ranges),
+            Closure.ends_on >= min(first for first, _ in ranges),
         )
     ):
-        closures[closure[0]].append(tuple(closure[1:]))
-    return {c.id: CoverageRules.of(c, windows[c.id], closures[c.id]) for c in clients}
+        closures[client_id].append((starts_on, ends_on))
+    shapes: dict[tuple[Any, ...], int] = {}  # a client's zone, holidays and windows
+    mine = [shapes.setdefault(_coverage_shape(c, windows[c.id]), len(shapes)) for c in clients]
+    shared: dict[tuple[int, tuple[tuple[date, date], ...]], CoverageRules] = {}
+    found = []
+    for first_day, last_day in ranges:
+        rules = {}
+        for c, shape in zip(clients, mine, strict=True):
+            closed = tuple(
+                (s, e) for s, e in closures.get(c.id, ()) if s <= last_day and e >= first_day
+            )
+            if (shape, closed) not in shared:
+                shared[(shape, closed)] = CoverageRules.of(c, windows[c.id], closed)
+            rules[c.id] = shared[(shape, closed)]
+        found.append(rules)
+    return found
+
+
+def _coverage_shape(client: CoveredClient, windows: list[Any]) -> tuple[Any, ...]:
+    return (client.timezone, client.holiday_policy, client.holiday_country, *windows)
 
 
 def rotas_of(
     session: Session, clients: Sequence[Client], start: datetime, end: datetime
 ) -> dict[int, Rota]:
     """Each client's `Rota` over [start, end), from six queries whatever their number."""
+    rows = rota_rows_of(session, clients, start, end)
+    return {c.id: Rota(session, c, start, end, rows=rows[c.id]) for c in clients}
+
+
+def rota_rows_of(
+    session: Session, clients: Sequence[CoveredClient], start: datetime, end: datetime
+) -> dict[int, list[Any]]:
+    """Each client's rows for `Rota(rows=...)` over [start, end) (shifts, partners,
+    overrides, absences; kinds in `desk.rota.load`), from six queries whatever their number."""
     if not clients:
         return {}
     conn = connection_of(session)
     first_day = min(local_date(start, ZoneInfo(c.timezone)) for c in clients) - timedelta(days=2)
     last_day = max(local_date(end, ZoneInfo(c.timezone)) for c in clients) + timedelta(days=1)
-    rows = _rota_rows(conn, [c.id for c in clients], start, end, first_day, last_day)
-    return {c.id: Rota(session, c, start, end, rows=rows[c.id]) for c in clients}
+    found = _rota_rows(conn, [c.id for c in clients], start, end, first_day, last_day)
+    return {c.id: found[c.id] for c in clients}
 
 
 def _rota_rows(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, select
@@ -57,6 +58,19 @@ _CLOSURES = select(Closure.starts_on, Closure.ends_on).where(
 )
 
 
+class CoveredClient(Protocol):
+    """What coverage reads of a client: a `Client`, or a row of these columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def holiday_policy(self) -> str: ...
+    @property
+    def holiday_country(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class CoverageRules:
     """A client's coverage rules, loaded once, asked about any instant or period."""
@@ -82,7 +96,7 @@ class CoverageRules:
     @classmethod
     def of(
         cls,
-        client: Client,
+        client: CoveredClient,
         windows: Iterable[tuple[str, time, time, date | None, date | None]],
         closures: Iterable[tuple[date, date]],
     ) -> CoverageRules:
