@@ -162,3 +162,20 @@ def test_the_kept_coverage_of_a_day_answers_as_the_rules_do(
     )
     at = datetime.combine(day, time(), UTC) + timedelta(minutes=minute)
     assert NumberDay.of(client, rules, at).is_covered(at) == rules.at(at).covered
+
+
+def test_only_a_new_calls_row_commits_without_waiting_for_the_disk(
+    app: Flask, desk: FlaskClient, db: Database
+) -> None:
+    database = app.extensions["desk.db"]
+    if db.dialect != "postgresql":  # SQLite: one engine, synchronous=NORMAL throughout
+        assert database.call_writes is database.engine
+        return
+    call(desk, 1)
+    with statements(app) as seen:
+        call(desk, 2)
+    assert len(seen) == 1  # the kept call, on its own pool
+    with database.call_writes.connect() as conn:
+        assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+    with database.engine.connect() as conn:  # pages, jobs, money, messages
+        assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"

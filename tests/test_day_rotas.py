@@ -124,18 +124,22 @@ def test_a_change_to_the_rota_is_followed_by_the_next_call(
 
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
-    """The statements the app's own engine runs meanwhile."""
-    engine = app.extensions["desk.db"].engine
+    """The statements the app's own engines run meanwhile (new calls are written on one
+    of their own on PostgreSQL: `Database.call_writes`)."""
+    database = app.extensions["desk.db"]
+    engines = {database.engine, database.call_writes}
     seen: list[str] = []
 
     def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
         seen.append(sql)
 
-    event.listen(engine, "before_cursor_execute", count)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def test_a_kept_rota_saves_its_statement_and_unrelated_edits_keep_it(

@@ -169,12 +169,12 @@ def incoming() -> Response:
 
     def kept() -> Decision | None:
         new = call()
-        engine = database().engine
-        decided = new_call.kept_call(engine, to=new["to"], at=new["at"])
+        db = database()
+        decided = new_call.kept_call(db.engine, to=new["to"], at=new["at"])
         if decided is None:
             return None
         try:
-            with short_write(engine) as conn:
+            with short_write(db.call_writes) as conn:
                 if not new_call.record_kept_call(conn, *decided, **new):
                     return None  # something routing reads changed: decide again
         except IntegrityError:

@@ -11,6 +11,7 @@ and never commit someone else's work (`_fresh`).
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,8 +37,10 @@ STATEMENT_TIMEOUT_MS = 5000
 LOCK_TIMEOUT_MS = 3000
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine configured for the desk: foreign keys and WAL on SQLite, pre-ping on PostgreSQL."""
+def make_engine(url: str, echo: bool = False, asynchronous_commit: bool = False) -> Engine:
+    """An engine configured for the desk: foreign keys and WAL on SQLite, a ping before use
+    on PostgreSQL; there `asynchronous_commit` makes its commits not wait for the WAL
+    flush (`Database.call_writes`)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -48,18 +51,18 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         _configure(engine)
         _configure_sqlite(engine)
         return engine
-    connect_args: dict[str, Any] = {
-        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-        "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}",
-    }
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"
+    if asynchronous_commit:
+        options += " -c synchronous_commit=off"
+    connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": options}
     engine = create_engine(
         url,
         echo=echo,
         # Errors in logs show the statement, not its values: they hold feed and cancel
         # tokens, patients' names and numbers.
         hide_parameters=not echo,
-        pool_size=5,
-        max_overflow=10,
+        pool_size=2 if asynchronous_commit else 5,
+        max_overflow=4 if asynchronous_commit else 10,
         pool_timeout=POOL_TIMEOUT_SECONDS,
         connect_args=connect_args,
     )
@@ -337,8 +340,28 @@ class Database:
 
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = url
+        self.echo = echo
         self.engine = make_engine(url, echo=echo)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self._call_writes: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def call_writes(self) -> Engine:
+        """The engine a new call's Call row is written on (`short_write`).
+
+        On PostgreSQL a pool of its own whose commits do not wait for the WAL flush
+        (`synchronous_commit=off`): a webhook waited a disk flush per call, and a call
+        row is what SQLite's `synchronous=NORMAL` already risks, the last commits before
+        the database host itself crashes (docs/decisions.md). Everything else, money
+        and messages included, commits on `engine`, synchronously. On SQLite `engine`.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return self.engine
+        with self._lock:
+            if self._call_writes is None:
+                self._call_writes = make_engine(self.url, self.echo, asynchronous_commit=True)
+            return self._call_writes
 
     @property
     def dialect(self) -> str:
@@ -359,3 +382,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._call_writes is not None:
+            self._call_writes.dispose()
