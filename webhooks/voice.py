@@ -34,10 +34,11 @@ LAST_RESORT = '<?xml version="1.0" encoding="UTF-8"?><Response><Record maxLength
 
 
 _VOICE_CONFIG = "desk.voice_config"
+_TEXT_XML = "text/xml; charset=utf-8"
 
 
 def _xml(body: str) -> Response:
-    return Response(body, mimetype="text/xml")
+    return Response(body, content_type=_TEXT_XML)
 
 
 def _cfg() -> twiml.VoiceConfig:
@@ -66,10 +67,10 @@ def _int(name: str) -> int | None:
     return int_in_range(request.form.get(name, ""), low=-INT32_MAX)
 
 
-def _answer(deliver: Callable[[Session], Response], on_error: Callable[[], str]) -> Response:
+def _answer(deliver: Callable[[], Response], on_error: Callable[[], str]) -> Response:
     """`deliver`'s answer, or TwiML from `on_error` whatever failed (the database too)."""
     try:
-        return deliver(db_session())
+        return deliver()
     except Exception:
         call_sid = request.form.get("CallSid", "")
         log.exception("voice webhook %s failed (CallSid=%s): fallback", request.path, call_sid)
@@ -85,7 +86,8 @@ def _handle(
 ) -> Response:
     """Replay a repeated delivery, or do `work` and keep its TwiML with its changes."""
 
-    def deliver(session: Session) -> Response:
+    def deliver() -> Response:
+        session = db_session()
         token = request.headers.get(TOKEN_HEADER)
         key = receipt_key(request.full_path.rstrip("?"), request.form, token, key_params)
         # Every webhook may write: on SQLite take the write lock first, or a read that
@@ -126,10 +128,11 @@ def _first_webhook(
     (docs/decisions.md).
     """
 
-    def deliver(session: Session) -> Response:
+    def deliver() -> Response:
         decision = kept()
         if decision is not None:
             return _xml(twiml.for_decision(decision, _cfg()))
+        session = db_session()  # not opened for a kept call
         for locked in (False, True):
             if locked:
                 begin_immediate(session)

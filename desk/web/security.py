@@ -51,24 +51,39 @@ def csp_nonce() -> str:
     return nonce
 
 
-def _headers(app: Flask, response: Response) -> Response:
-    headers = response.headers
-    nonce = g.get("csp_nonce")
+def _csp(nonce: str | None) -> str:
     script = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
-    headers.setdefault(
-        "Content-Security-Policy",
+    return (
         "default-src 'self'; "
         f"script-src {script}; "
         # The calendar places its items with style attributes.
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'; form-action 'self'",
+        "frame-ancestors 'none'; form-action 'self'"
     )
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    if app.config.get("SESSION_COOKIE_SECURE"):  # served over https
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+_CSP_WITHOUT_NONCE = _csp(None)
+_ALWAYS = (
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def _headers(app: Flask, response: Response) -> Response:
+    """Every answer's security headers, unless its view set one itself (each webhook
+    pays for this: the names present are read once, the values made once)."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
+    if "content-security-policy" not in present:
+        nonce = g.get("csp_nonce")
+        headers.add("Content-Security-Policy", _csp(nonce) if nonce else _CSP_WITHOUT_NONCE)
+    wanted = _ALWAYS + ((_HSTS,) if app.config.get("SESSION_COOKIE_SECURE") else ())
+    for name, value in wanted:  # HSTS only when served over https
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 
