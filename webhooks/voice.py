@@ -6,6 +6,7 @@ error, including an unreachable database, answers with TwiML built from settings
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -161,7 +162,8 @@ def _caller_fallback() -> str:
 def incoming() -> Response:
     form = request.form
 
-    def call() -> dict[str, Any]:
+    @functools.cache
+    def call() -> dict[str, Any]:  # once: both paths decide for the same instant
         return dict(
             call_sid=form["CallSid"],
             to=form.get("To", ""),

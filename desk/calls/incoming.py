@@ -164,7 +164,21 @@ def insert_call(
 
     The call's first write: on SQLite it takes the write lock if the reads ran without
     it (`desk.base.db.begin_read_first`)."""
-    params = {
+    params = _call_params(call_sid, client_id, to, caller, forwarded_from, at, outcome, plan)
+    return int(conn.execute(_INSERT_CALL, params).scalar_one())
+
+
+def _call_params(
+    call_sid: str,
+    client_id: int | None,
+    to: str,
+    caller: str,
+    forwarded_from: str | None,
+    at: datetime,
+    outcome: str,
+    plan: list[Any],
+) -> dict[str, Any]:
+    return {
         "call_sid": call_sid,
         "client_id": client_id,
         "to_number": to[:32],
@@ -174,7 +188,6 @@ def insert_call(
         "outcome": outcome,
         "plan": plan,
     }
-    return int(conn.execute(_INSERT_CALL, params).scalar_one())
 
 
 def insert_attempts(
@@ -280,17 +293,8 @@ def insert_kept_call(
     """The Call and the attempts of its first step (`ringing`: id -> phone) if `version`
     still stands: the Call's id, else None and nothing written. On PostgreSQL one
     statement; on SQLite two, in the caller's transaction."""
-    params = {
-        "version": version,
-        "call_sid": call_sid,
-        "client_id": client_id,
-        "to_number": to[:32],
-        "caller": (caller or "anonymous")[:32],
-        "forwarded_from": forwarded_from or None,
-        "started_at": at,
-        "outcome": outcome,
-        "plan": plan,
-    }
+    params = _call_params(call_sid, client_id, to, caller, forwarded_from, at, outcome, plan)
+    params["version"] = version
     if ringing and conn.dialect.name == "postgresql":
         ids = conn.execute(
             _INSERT_KEPT_CALL_WITH_ATTEMPTS,
