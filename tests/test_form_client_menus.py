@@ -113,3 +113,16 @@ def test_the_call_log_searches_its_secretary_menu(
     secretary_id = int(chosen.split()[-1])
     page = client.get(f"/desk/calls/?secretary={secretary_id}").get_data(as_text=True)
     assert re.search(rf'<option selected value="{secretary_id}">{chosen}<', page)
+
+
+def test_the_activity_report_searches_its_client_menu(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _network(db, app, client)
+    first = _options(client.get("/desk/reports/").get_data(as_text=True))
+    assert len(first) == 30 and "Cabinet 0077" not in first  # not every client listed
+    found = client.get("/desk/reports/?client_q=cabinet 0077").get_data(as_text=True)
+    assert _options(found) == ["Cabinet 0077"]
+    assert "Staffing advice" in found or "Conseil" in found  # the admin's link stays
+    chosen = client.get("/desk/reports/?client=77").get_data(as_text=True)
+    assert "Cabinet 0077" in _options(chosen)  # the report's client, beyond the first 30

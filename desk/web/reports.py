@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from desk.base.errors import DomainError, NotFound
 from desk.base.words import say
-from desk.clients.access import visible_clients
+from desk.clients.listing import client_menu
 from desk.reports.access import Report, default_period, report_for
 from desk.reports.periods import DESK_TIMEZONE
 from desk.request_context import db_session, now
@@ -56,11 +56,22 @@ def _report() -> tuple[Report | None, date, date, str | None]:
         return None, first, last, say(exc, gettext)
 
 
+def _report_client(found: Report | None) -> int | None:
+    return found.client.id if found is not None and found.client is not None else None
+
+
 @bp.get("/reports/")
 @login_required
 def reports() -> ResponseReturnValue:
     found, first, last, error = _report()
-    clients = visible_clients(db_session(), current_user) if current_user.role == "admin" else []
+    # The client menu searches (`client_q`) rather than listing every client.
+    clients = (
+        client_menu(
+            db_session(), current_user, request.args.get("client_q", ""), _report_client(found)
+        )
+        if current_user.role == "admin"
+        else []
+    )
     return render_template(
         "desk/reports.html",
         report=found,
