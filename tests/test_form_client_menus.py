@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bench.network import LUNCH, seed_network
 from desk.base.db import Database
-from desk.models import Appointment, AppointmentType, Message, Practitioner
+from desk.models import Appointment, AppointmentType, Client, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
 from tests.web_support import post
 
@@ -126,3 +126,44 @@ def test_the_activity_report_searches_its_client_menu(
     assert "Staffing advice" in found or "Conseil" in found  # the admin's link stays
     chosen = client.get("/desk/reports/?client=77").get_data(as_text=True)
     assert "Cabinet 0077" in _options(chosen)  # the report's client, beyond the first 30
+
+
+def test_a_new_client_copies_one_found_by_search(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _network(db, app, client)
+    first = _options(client.get("/desk/clients/new").get_data(as_text=True))
+    assert len(first) == 30 and "Cabinet 0077" not in first
+    found = client.get("/desk/clients/new?client_q=cabinet 0077").get_data(as_text=True)
+    assert _options(found) == ["Cabinet 0077"]
+    source = client.get("/desk/clients/new?client_q=cabinet 0077")  # the page the form is on
+    assert source.status_code == 200
+    with db.Session() as s:
+        copied = s.scalar(select(Client.id).where(Client.name == "Cabinet 0077"))
+    made = post(
+        client,
+        "/desk/clients/new",  # the posted client is kept in the menu even without its search
+        {
+            "name": "Cabinet 0077 bis",
+            "slug": "cabinet-0077-bis",
+            "timezone": "Europe/Paris",
+            "holiday_policy": "closed",
+            "copy_from": str(copied),
+        },
+    )
+    assert made.status_code == 302, made.get_data(as_text=True)[:500]
+
+
+def test_the_simulator_lists_the_numbers_of_the_clients_a_search_finds(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _network(db, app, client)
+    page = client.get("/desk/simulator").get_data(as_text=True)
+    assert len(re.findall(r"<option[^>]*>Cabinet \d+ · ", page)) == 30
+    found = client.get("/desk/simulator?client_q=cabinet 0077").get_data(as_text=True)
+    assert re.findall(r"<option[^>]*>(Cabinet \d+) · ", found) == ["Cabinet 0077"]
+    from bench.network import desk_number
+
+    placed = post(client, "/desk/simulator", {"number": desk_number(77), "caller": "+33612345678"})
+    assert placed.status_code == 200  # beyond the first 30, still a valid choice
+    assert "Not a valid choice" not in placed.get_data(as_text=True)

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
 from desk.clients import lifecycle, practice
+from desk.clients.listing import client_menu
 from desk.models import Client
 from desk.people.accounts import create_user, invite
 from desk.request_context import db_session, now, settings
@@ -27,8 +28,12 @@ from desk.web.common import admin_required, apply_form, int_or_none, visible_cli
 @admin_required
 def client_new() -> ResponseReturnValue:
     form = NewClientForm()
+    # The menu searches (`client_q`) rather than listing every client; the one posted
+    # is kept in it.
+    posted = int_or_none(request.form.get("copy_from")) if request.method == "POST" else None
+    menu = client_menu(db_session(), current_user, request.args.get("client_q", ""), posted)
     form.copy_from.choices = [SelectChoice("", _l("Nobody: start blank"))] + [
-        SelectChoice(str(c.id), c.name) for c in lifecycle.all_clients(db_session())
+        SelectChoice(str(c.id), c.name) for c in menu
     ]
     made: list[Client] = []
 

@@ -10,7 +10,7 @@ import contextvars
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, current_app, render_template
+from flask import Flask, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -25,13 +25,20 @@ from desk.calls.simulation import (
     new_sid,
     run_call,
 )
-from desk.clients.access import visible_calls_query, visible_clients
+from desk.clients.access import visible_calls_query
+from desk.clients.listing import client_menu
 from desk.models import Call
 from desk.models.states import CallOutcome
 from desk.request_context import db_session, settings
 from desk.web import bp
 from desk.web.common import staff_required
-from desk.web.simulator_forms import HangUpForm, SimulatorForm, desk_numbers, readable_steps
+from desk.web.simulator_forms import (
+    HangUpForm,
+    SimulatorForm,
+    desk_numbers,
+    number_client,
+    readable_steps,
+)
 
 
 def _through(app: Flask) -> Transport:
@@ -57,8 +64,13 @@ def _simulator(at: datetime | None = None) -> Simulator:
 
 
 def _form() -> SimulatorForm:
+    """The form; its number menu lists the numbers of the clients a search finds
+    (`client_q`, 30 at most), the client of the number posted kept in it."""
     form = SimulatorForm()
-    form.number.choices = desk_numbers(db_session(), visible_clients(db_session(), current_user))
+    posted = request.form.get("number") if request.method == "POST" else None
+    selected = number_client(db_session(), posted) if posted else None
+    menu = client_menu(db_session(), current_user, request.args.get("client_q", ""), selected)
+    form.number.choices = desk_numbers(db_session(), menu)
     return form
 
 

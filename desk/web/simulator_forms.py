@@ -44,6 +44,11 @@ class HangUpForm(FlaskForm):
     caller = HiddenField(validators=[DataRequired()])
 
 
+def number_client(session: Session, number: str) -> int | None:
+    """The client a desk number belongs to."""
+    return session.scalar(select(DeskNumber.client_id).where(DeskNumber.number == number))
+
+
 def desk_numbers(session: Session, clients: list[Client]) -> list[SelectChoice]:
     names = {c.id: c.name for c in clients}
     rows = session.scalars(
