@@ -123,7 +123,7 @@ def test_the_activity_report_searches_its_client_menu(
     assert len(first) == 30 and "Cabinet 0077" not in first  # not every client listed
     found = client.get("/desk/reports/?client_q=cabinet 0077").get_data(as_text=True)
     assert _options(found) == ["Cabinet 0077"]
-    assert "Staffing advice" in found or "Conseil" in found  # the admin's link stays
+    assert 'href="/desk/reports/staffing"' in found  # the admin's link stays
     chosen = client.get("/desk/reports/?client=77").get_data(as_text=True)
     assert "Cabinet 0077" in _options(chosen)  # the report's client, beyond the first 30
 
@@ -136,8 +136,6 @@ def test_a_new_client_copies_one_found_by_search(
     assert len(first) == 30 and "Cabinet 0077" not in first
     found = client.get("/desk/clients/new?client_q=cabinet 0077").get_data(as_text=True)
     assert _options(found) == ["Cabinet 0077"]
-    source = client.get("/desk/clients/new?client_q=cabinet 0077")  # the page the form is on
-    assert source.status_code == 200
     with db.Session() as s:
         copied = s.scalar(select(Client.id).where(Client.name == "Cabinet 0077"))
     made = post(
@@ -166,4 +164,3 @@ def test_the_simulator_lists_the_numbers_of_the_clients_a_search_finds(
 
     placed = post(client, "/desk/simulator", {"number": desk_number(77), "caller": "+33612345678"})
     assert placed.status_code == 200  # beyond the first 30, still a valid choice
-    assert "Not a valid choice" not in placed.get_data(as_text=True)
