@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -122,10 +123,14 @@ def test_a_change_to_the_rota_is_followed_by_the_next_call(
         assert expected != before  # the change mattered to this call
 
 
+_NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
+
+
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
     """The statements the app's own engines run meanwhile (new calls are written on one
-    of their own on PostgreSQL: `Database.call_writes`)."""
+    of their own on PostgreSQL: `Database.call_writes`). On SQLite as SQLite itself runs
+    them (its trace callback): a new call's inserts go straight to the driver."""
     database = app.extensions["desk.db"]
     engines = {database.engine, database.call_writes}
     seen: list[str] = []
@@ -133,13 +138,28 @@ def statements(app: Flask) -> Iterator[list[str]]:
     def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
         seen.append(sql)
 
+    def traced(sql: str) -> None:
+        if not sql.lstrip().upper().startswith(_NOT_COUNTED):
+            seen.append(sql)
+
+    def trace(dbapi_connection: Any, *_args: object) -> None:
+        dbapi_connection.set_trace_callback(traced)
+
+    def untrace(dbapi_connection: Any, *_args: object) -> None:
+        dbapi_connection.set_trace_callback(None)
+
+    sqlite = database.dialect == "sqlite"
+    listeners = [("checkout", trace), ("checkin", untrace)] if sqlite else []
+    listeners = listeners or [("before_cursor_execute", count)]
     for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
+        for name, listener in listeners:
+            event.listen(engine, name, listener)
     try:
         yield seen
     finally:
         for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
+            for name, listener in listeners:
+                event.remove(engine, name, listener)
 
 
 def test_a_kept_rota_saves_its_statement_and_unrelated_edits_keep_it(

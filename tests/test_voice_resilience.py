@@ -76,6 +76,24 @@ def test_a_signature_for_another_url_is_refused(
     assert count(session, Call) == 0
 
 
+def test_a_signature_over_the_url_with_its_port_is_accepted(
+    client: FlaskClient, at_lunch: datetime, session: Session
+) -> None:
+    """Twilio signs some requests over the URL with the port (`:443`): still Twilio's."""
+    from twilio.request_validator import RequestValidator
+
+    from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
+
+    form = fixture("voice-incoming-forwarded")
+    with_port = PUBLIC_BASE_URL.replace(".test", ".test:443") + INCOMING
+    assert with_port != PUBLIC_BASE_URL + INCOMING
+    signature = RequestValidator(TWILIO_AUTH_TOKEN).compute_signature(with_port, form)
+    response = client.post(INCOMING, data=form, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    assert dialled(twiml(response)) == [CLAIRE]
+    assert count(session, Call) == 1
+
+
 def test_a_tampered_parameter_breaks_the_signature(client: FlaskClient, at_lunch: datetime) -> None:
     form = fixture("voice-incoming-forwarded")
     headers = {"X-Twilio-Signature": sign(INCOMING, form)}
