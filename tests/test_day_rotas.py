@@ -126,40 +126,53 @@ def test_a_change_to_the_rota_is_followed_by_the_next_call(
 _NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
 
 
+def _counting_cursor(base: Any, seen: Callable[[str], None]) -> Any:
+    """psycopg's cursor class `base`, each statement it runs told to `seen` first."""
+
+    class Counted(base):  # type: ignore[misc,valid-type]
+        def execute(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+            seen(query.decode() if isinstance(query, bytes) else str(query))
+            return super().execute(query, *args, **kwargs)
+
+    return Counted
+
+
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
-    """The statements the app's own engines run meanwhile (new calls are written on one
-    of their own on PostgreSQL: `Database.call_writes`). On SQLite as SQLite itself runs
-    them (its trace callback): a new call's inserts go straight to the driver."""
+    """The statements the app's own engines run meanwhile, as the driver runs them (a new
+    call's inserts go straight to it; they are written on a pool of their own on
+    PostgreSQL: `Database.call_writes`): SQLite's trace callback, psycopg's cursor."""
     database = app.extensions["desk.db"]
     engines = {database.engine, database.call_writes}
     seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
-        seen.append(sql)
+    kept: dict[int, Any] = {}  # each connection's own cursor class, put back at checkin
 
     def traced(sql: str) -> None:
         if not sql.lstrip().upper().startswith(_NOT_COUNTED):
             seen.append(sql)
 
     def trace(dbapi_connection: Any, *_args: object) -> None:
-        dbapi_connection.set_trace_callback(traced)
+        if database.dialect == "sqlite":
+            dbapi_connection.set_trace_callback(traced)
+        else:
+            kept[id(dbapi_connection)] = dbapi_connection.cursor_factory
+            dbapi_connection.cursor_factory = _counting_cursor(kept[id(dbapi_connection)], traced)
 
     def untrace(dbapi_connection: Any, *_args: object) -> None:
-        dbapi_connection.set_trace_callback(None)
+        if database.dialect == "sqlite":
+            dbapi_connection.set_trace_callback(None)
+        elif id(dbapi_connection) in kept:
+            dbapi_connection.cursor_factory = kept.pop(id(dbapi_connection))
 
-    sqlite = database.dialect == "sqlite"
-    listeners = [("checkout", trace), ("checkin", untrace)] if sqlite else []
-    listeners = listeners or [("before_cursor_execute", count)]
     for engine in engines:
-        for name, listener in listeners:
-            event.listen(engine, name, listener)
+        event.listen(engine, "checkout", trace)
+        event.listen(engine, "checkin", untrace)
     try:
         yield seen
     finally:
         for engine in engines:
-            for name, listener in listeners:
-                event.remove(engine, name, listener)
+            event.remove(engine, "checkout", trace)
+            event.remove(engine, "checkin", untrace)
 
 
 def test_a_kept_rota_saves_its_statement_and_unrelated_edits_keep_it(

@@ -17,7 +17,7 @@ raises it (`DBAPIError.instance`), so callers catch one kind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -29,31 +29,29 @@ from sqlalchemy.sql.elements import ClauseElement
 
 
 class Prepared:
-    """`statement` compiled for `dialect`, whose paramstyle must be positional."""
+    """`statement` compiled for `dialect` (positional or named paramstyle)."""
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
-        assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None, (
-            "a positional paramstyle (SQLite's qmark)"
-        )
+        assert isinstance(compiled, SQLCompiler)
         self._compiled = compiled
         self.sql = compiled.string
-        self._names = list(compiled.positiontup)
-        self._processors: list[tuple[int, Callable[[Any], Any]]] = []
-        for i, name in enumerate(self._names):
-            type_ = compiled.binds[name].type
-            processor = type_.dialect_impl(dialect).bind_processor(dialect)
+        # SQLite's qmark: values in this order; psycopg's pyformat: by name.
+        self._order = None if compiled.positiontup is None else list(compiled.positiontup)
+        self._processors: dict[str, Callable[[Any], Any]] = {}
+        for name, bind in compiled.binds.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                self._processors.append((i, processor))
+                self._processors[name] = processor
 
-    def parameters(self, values: Mapping[str, Any]) -> list[Any]:
+    def parameters(self, values: Mapping[str, Any]) -> list[Any] | MutableMapping[str, Any]:
         """The driver's parameters for `values` (a missing one raises, as in execute)."""
         given = self._compiled.construct_params(dict(values))
         assert given is not None
-        row = [given[name] for name in self._names]
-        for i, processor in self._processors:
-            row[i] = processor(row[i])
-        return row
+        for name, processor in self._processors.items():
+            if name in given:
+                given[name] = processor(given[name])
+        return given if self._order is None else [given[name] for name in self._order]
 
     def execute(self, conn: Connection, values: Mapping[str, Any]) -> Any:
         """Run once on `conn`'s driver connection; the driver's cursor."""
@@ -62,7 +60,9 @@ class Prepared:
 
     def executemany(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         parameters = [self.parameters(values) for values in rows]
-        _on_driver(conn, self.sql, parameters, lambda d: d.executemany(self.sql, parameters))
+        _on_driver(
+            conn, self.sql, parameters, lambda d: d.cursor().executemany(self.sql, parameters)
+        )
 
 
 @lru_cache(maxsize=16)
@@ -76,6 +76,17 @@ def _on_driver(conn: Connection, sql: str, parameters: Any, run: Callable[[Any],
     try:
         return run(driver)
     except conn.dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy would: a lost connection is dropped (`Connection.invalidate`) and
+        # the error says so (`connection_invalidated`), so callers can take it again.
+        lost = bool(conn.dialect.is_disconnect(error, driver, None))
+        if lost:
+            conn.invalidate(error)
         raise DBAPIError.instance(
-            sql, parameters, error, conn.dialect.loaded_dbapi.Error, hide_parameters=True
+            sql,
+            parameters,
+            error,
+            conn.dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=conn.dialect,
         ) from error

@@ -301,24 +301,22 @@ def insert_kept_call(
     statement; on SQLite two, in the caller's transaction."""
     params = _call_params(call_sid, client_id, to, caller, forwarded_from, at, outcome, plan)
     params["version"] = version
+    # Both run on the driver's cursor (`desk.base.driver`), a third of SQLAlchemy's
+    # execution: on SQLite inside the write lock every worker waits for.
     if ringing and conn.dialect.name == "postgresql":
-        ids = conn.execute(
-            _INSERT_KEPT_CALL_WITH_ATTEMPTS,
-            params
-            | {
-                "position": position,
-                "secretary_ids": list(ringing),
-                "numbers": list(ringing.values()),
-                "attempt_outcome": AttemptOutcome.RINGING,
-            },
-        ).scalars()
-        return next(iter(ids), None)
-    # SQLite: both inserts hold the write lock every worker waits for, so they run on
-    # the driver's cursor (`desk.base.driver`), a third of SQLAlchemy's execution.
+        attempts = {
+            "position": position,
+            "secretary_ids": list(ringing),
+            "numbers": list(ringing.values()),
+            "attempt_outcome": AttemptOutcome.RINGING,
+        }
+        statement = prepared(_INSERT_KEPT_CALL_WITH_ATTEMPTS, conn.dialect)
+        row = statement.execute(conn, params | attempts).fetchone()
+        return None if row is None else int(row[0])
     row = prepared(_INSERT_KEPT_CALL, conn.dialect).execute(conn, params).fetchone()
     if row is None:
         return None
     if ringing:
-        attempts = prepared(_INSERT_ATTEMPT_ROW, conn.dialect)
-        attempts.executemany(conn, _attempt_rows(row[0], position, ringing, at))
+        attempts_row = prepared(_INSERT_ATTEMPT_ROW, conn.dialect)
+        attempts_row.executemany(conn, _attempt_rows(row[0], position, ringing, at))
     return int(row[0])
