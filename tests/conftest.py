@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
-from desk.calls.kept import forget as forget_kept
+from desk.base.kept import forget as forget_kept
 from desk.migrations import upgrade
 from desk.models import Base, Client
 from desk.request_context import set_clock

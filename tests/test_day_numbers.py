@@ -22,10 +22,10 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database, short_write
+from desk.base.kept import forget
 from desk.base.wall_time import WeeklyRule
 from desk.calls import new_call
 from desk.calls.day_numbers import NumberDay
-from desk.calls.kept import forget
 from desk.models import Call, Client, Closure, DeskNumber
 from desk.rota.coverage import CoverageRules
 from tests.conftest import pin_clock

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine
 
-from desk.calls.kept import Kept
+from desk.base.kept import Kept
 from desk.models import Client
 from desk.rota.coverage import CoverageRules
 

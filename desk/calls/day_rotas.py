@@ -4,7 +4,7 @@ Loading and building a client's rota was a fifth of the first webhook of every c
 (issue 15), and a rota changes a few times a day. The call's first statement reads the
 `rota_version` counter, which database triggers move on every change a rota is built
 from (migration 0013); a rota kept for that client, local day and version is used as
-it is, anything else is loaded for the whole local day and kept (`desk.calls.kept`).
+it is, anything else is loaded for the whole local day and kept (`desk.base.kept`).
 A kept rota answers "who, in what order" at any instant of its day, as the
 one-instant rota did.
 
@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
 
+from desk.base.kept import Kept
 from desk.base.wall_time import local_date, local_to_utc
-from desk.calls.kept import Kept
 from desk.models import Client
 from desk.rota import Rota
 

@@ -1,11 +1,12 @@
-"""What a process keeps between calls, each value with the routing version it was read at.
+"""What a process keeps between requests, each value with the version it was read at.
 
 The first webhook of every call reads a client, its coverage and its rota; these change
 a few times a day. The `rota_version` counter, moved by database triggers on every
 change routing reads (migrations 0013 and 0016), tells whether a kept value is current:
 `desk/calls/day_rotas.py` keeps rotas, `desk/calls/day_numbers.py` desk numbers'
-clients and coverage. Kept per engine (a process with two databases, tests or the
-bench, never mixes them), least recently used dropped first.
+clients and coverage, `desk/reports/kept_advice.py` the desk-wide staffing advice.
+Kept per engine (a process with two databases, tests or the bench, never mixes them),
+least recently used dropped first.
 """
 
 from __future__ import annotations
