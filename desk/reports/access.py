@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,15 @@ def default_period(today: date, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]
 
 
 def report_for(
-    session: Session, user: User, client_id: int | None, first: date, last: date
+    session: Session,
+    user: User,
+    client_id: int | None,
+    first: date,
+    last: date,
+    now: datetime | None = None,
 ) -> Report:
-    """The activity `user` may read; another tenant's client is NotFound (404)."""
+    """The activity `user` may read; another tenant's client is NotFound (404). Given
+    `now`, the whole desk's settled days are counted once per process (`desk_activity`)."""
     client = client_for(session, user, client_id) if client_id is not None else None
     if user.role == "client":
         client = client or client_for(session, user, user.client_id or 0)
@@ -46,7 +52,7 @@ def report_for(
     tz = client.timezone if client is not None else DESK_TIMEZONE
     asked = period(first, last, tz)
     if clients is None and secretary_id is None:  # the whole desk: counted by the database
-        found = desk_activity(session, asked)
+        found = desk_activity(session, asked, now)
     else:
         found = activity(session, Scope(clients, secretary_id), asked)
     if secretary_id is not None:  # her own load, not her colleagues'

@@ -11,11 +11,15 @@ worked out from UTC hours, which holds for whole-hour offsets (France's).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from desk.base.kept import Kept
 from desk.models import Call, CallAttempt, Secretary
 from desk.reports.facts import Outcome, Period, Scope, Taker, _outcome
 from desk.reports.measures import (
@@ -33,8 +37,8 @@ from desk.reports.measures import (
 from desk.reports.rollup import as_hour, counted, hour_of
 
 
-def _in_period(period: Period) -> Any:
-    return (Call.started_at >= period.start, Call.started_at < period.end, *counted())
+def _between(start: datetime, end: datetime) -> Any:
+    return (Call.started_at >= start, Call.started_at < end, *counted())
 
 
 def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
@@ -46,9 +50,9 @@ def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
     return func.round(seconds * 1000)
 
 
-def _answered_groups(session: Session, period: Period) -> list[Any]:
+def _answered_groups(session: Session, start: datetime, end: datetime) -> list[Group]:
     """(secretary, rank 1?, wait in ms, calls, talk sum, talks) of the answered calls."""
-    answered = select(Call.id).where(*_in_period(period), Call.outcome == Outcome.ANSWERED)
+    answered = select(Call.id).where(*_between(start, end), Call.outcome == Outcome.ANSWERED)
     ids = answered.scalar_subquery()
     ring = (
         select(CallAttempt.call_id, func.min(CallAttempt.started_at).label("at"))
@@ -106,39 +110,119 @@ def _answered_groups(session: Session, period: Period) -> list[Any]:
         .outerjoin(ring, ring.c.call_id == Call.id)
         .group_by(accepted.c.secretary_id, first, wait)
     )
-    return list(session.execute(query))
+    return [tuple(row) for row in session.execute(query)]
 
 
-def desk_activity(session: Session, period: Period) -> Activity:
-    """Every measure and chart series of the whole desk over `period`, set-based."""
-    tz = period.tz
+Group = tuple[Any, ...]
+
+
+@dataclass
+class _Hours:
+    """The calls of some hours counted by local weekday and hour, outcome, ISO week."""
+
+    heat: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+    hours: Counter[int] = field(default_factory=Counter)
+    weeks: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, other: _Hours) -> None:
+        for mine, theirs in zip(self.heat, other.heat, strict=True):
+            for h, n in enumerate(theirs):
+                mine[h] += n
+        self.outcomes.update(other.outcomes)
+        self.hours.update(other.hours)
+        for week, (offered, answered) in other.weeks.items():
+            row = self.weeks.setdefault(week, [0, 0])
+            row[0] += offered
+            row[1] += answered
+
+
+def _hours(session: Session, start: datetime, end: datetime, tz: ZoneInfo) -> _Hours:
+    """One query counts the calls per UTC hour and outcome; local hours from UTC ones."""
     hour = hour_of(session)
     by_hour = session.execute(
         select(hour, Call.outcome, func.count())
-        .where(*_in_period(period))
+        .where(*_between(start, end))
         .group_by(hour, Call.outcome)
     ).all()
-    heat = [[0] * 24 for _ in range(7)]
-    outcomes: Counter[Outcome] = Counter()
-    hours: Counter[int] = Counter()
-    weeks: dict[str, list[int]] = {}
-    day = period.first
-    while day <= period.last:
-        year, week, _ = day.isocalendar()
-        weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
-        day = day.fromordinal(day.toordinal() + 1)
+    found = _Hours()
     for h, raw, n in by_hour:
         local = as_hour(h).astimezone(tz)
         outcome, n = _outcome(raw), int(n)
-        heat[local.weekday()][local.hour] += n
-        outcomes[outcome] += n
+        found.heat[local.weekday()][local.hour] += n
+        found.outcomes[outcome] += n
         if outcome == Outcome.AFTER_HOURS:
             continue
-        hours[local.hour] += n
+        found.hours[local.hour] += n
         year, week, _ = local.isocalendar()
-        row = weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
+        row = found.weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
         row[0] += n
         row[1] += n if outcome == Outcome.ANSWERED else 0
+    return found
+
+
+# The days before yesterday are settled: their calls have ended (Twilio ends a call after
+# 24 hours at most), their outcomes and talk times final, and calls are only ever added.
+SETTLED = timedelta(days=1)
+_settled: Kept[tuple[datetime, datetime, str], tuple[tuple[int, int], _Hours, list[Group]]]
+_settled = Kept(size=16)
+
+
+def _cut(now: datetime, start: datetime, end: datetime) -> datetime:
+    """Where the settled hours of [start, end) end: a UTC midnight a day before `now`."""
+    day = (now - SETTLED).astimezone(UTC).date()
+    return min(max(datetime.combine(day, time(), UTC), start), end)
+
+
+def _settled_part(
+    session: Session, start: datetime, cut: datetime, tz: ZoneInfo
+) -> tuple[_Hours, list[Group]]:
+    """The settled hours' counts, kept per process while no call was added to them (the
+    count and highest id of their calls, one indexed statement, say so)."""
+    read = select(func.count(Call.id), func.coalesce(func.max(Call.id), 0)).where(
+        Call.started_at >= start, Call.started_at < cut
+    )
+    count, top = session.execute(read).one()
+    calls = (int(count), int(top))
+    engine = session.get_bind()
+    key = (start, cut, tz.key)
+    found = _settled.get(engine, key) if isinstance(engine, Engine) else None
+    if found is not None and found[1][0] == calls:
+        return found[1][1], found[1][2]
+    part = _hours(session, start, cut, tz), _answered_groups(session, start, cut)
+    if isinstance(engine, Engine):
+        _settled.put(engine, key, 0, (calls, *part))
+    return part
+
+
+def desk_activity(session: Session, period: Period, now: datetime | None = None) -> Activity:
+    """Every measure and chart series of the whole desk over `period`, set-based.
+
+    Given `now`, the days of the period settled by then are counted once per process and
+    kept (`_settled_part`); the last ones are counted at every call. The same figures."""
+    tz = period.tz
+    start, end = period.start, period.end
+    cut = start if now is None else _cut(now, start, end)
+    counted_hours = _Hours()
+    day = period.first
+    while day <= period.last:
+        year, week, _ = day.isocalendar()
+        counted_hours.weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
+        day = day.fromordinal(day.toordinal() + 1)
+    groups: list[Group] = []
+    if cut > start:
+        settled, settled_groups = _settled_part(session, start, cut, tz)
+        counted_hours.add(settled)
+        groups += settled_groups
+    if end > cut:
+        counted_hours.add(_hours(session, cut, end, tz))
+        groups += _answered_groups(session, cut, end)
+    heat, outcomes, hours, weeks = (
+        counted_hours.heat,
+        counted_hours.outcomes,
+        counted_hours.hours,
+        counted_hours.weeks,
+    )
     after_hours = outcomes[Outcome.AFTER_HOURS]
     offered = sum(outcomes.values()) - after_hours
     answered = outcomes[Outcome.ANSWERED]
@@ -148,7 +232,7 @@ def desk_activity(session: Session, period: Period) -> Activity:
     spread: Counter[float] = Counter()
     talk_sum, talk_n = 0, 0
     mine: dict[int, list[Any]] = defaultdict(lambda: [0, 0.0, []])
-    for sid, is_first, wait_ms, n, talks, with_talk in _answered_groups(session, period):
+    for sid, is_first, wait_ms, n, talks, with_talk in groups:
         taker = Taker.PARTNER if sid in partners else (Taker.FIRST if is_first else Taker.PAIR)
         takers[taker] += n
         talk_sum += int(talks or 0)

@@ -49,7 +49,8 @@ def _report() -> tuple[Report | None, date, date, str | None]:
     if error is not None:
         return None, first, last, error
     try:
-        return report_for(db_session(), current_user, client_id, first, last), first, last, None
+        found = report_for(db_session(), current_user, client_id, first, last, now())
+        return found, first, last, None
     except NotFound:
         abort(404)
     except DomainError as exc:
