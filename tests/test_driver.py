@@ -69,7 +69,10 @@ zones = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(h
 instants = st.datetimes(
     min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=zones
 )
-texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
+# No NUL: PostgreSQL refuses it in text, whoever sends it.
+texts = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00"), max_size=40
+)
 
 
 @settings(
