@@ -108,7 +108,13 @@ def test_the_driver_gets_the_parameters_sqlalchemy_would_send(
         assert _plain(one.parameters(both)) == _sent(seeded, statement, both)
 
 
-def _kept(db: Database, sid: str, at: datetime, version: int | None = None) -> int | None:
+def _kept(
+    db: Database,
+    sid: str,
+    at: datetime,
+    version: int | None = None,
+    ringing: dict[int, str] | None = None,
+) -> int | None:
     with short_write(db.engine) as conn:
         return incoming.insert_kept_call(
             conn,
@@ -122,7 +128,7 @@ def _kept(db: Database, sid: str, at: datetime, version: int | None = None) -> i
             outcome="ringing",
             plan=[[1, 2], [3]],
             position=0,
-            ringing={1: "+33612345670", 2: "+33612345671"},
+            ringing=ringing or {1: "+33612345670", 2: "+33612345671"},
         )
 
 
@@ -191,3 +197,12 @@ def test_a_missing_value_is_refused_before_the_driver(seeded: Database) -> None:
     call = Prepared(incoming._INSERT_KEPT_CALL, seeded.engine.dialect)
     with pytest.raises(InvalidRequestError):
         call.parameters({"call_sid": "CAx"})
+
+
+def test_a_failed_attempt_insert_takes_its_call_with_it(seeded: Database) -> None:
+    at = datetime(2027, 1, 4, 11, tzinfo=UTC)
+    with pytest.raises(IntegrityError):  # no secretary 999: its attempt breaks a key
+        _kept(seeded, "CAhalf", at, ringing={1: "+33612345670", 999: "+33699999999"})
+    with seeded.session() as s:
+        assert s.scalar(select(Call.id).where(Call.call_sid == "CAhalf")) is None
+    assert _kept(seeded, "CAwhole", at) is not None  # the connection is usable again

@@ -35,6 +35,9 @@ CONNECT_TIMEOUT_SECONDS = 3
 POOL_TIMEOUT_SECONDS = 3
 STATEMENT_TIMEOUT_MS = 5000
 LOCK_TIMEOUT_MS = 3000
+# SQLite copies its WAL back into the database (and syncs both) once it holds this many
+# pages: 4,000 (16 MB) rather than 1,000, a quarter of the checkpoints (docs/decisions.md).
+WAL_CHECKPOINT_PAGES = 4000
 
 
 def make_engine(url: str, echo: bool = False, asynchronous_commit: bool = False) -> Engine:
@@ -128,6 +131,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # loses nothing, a power cut may lose the last commits (docs/decisions.md).
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         cursor.close()
         record.info[_BUSY_TIMEOUT] = STATEMENT_TIMEOUT_MS
 
@@ -297,15 +301,18 @@ def begin_read_first(session: Session) -> None:
 
 @contextmanager
 def short_write(engine: Engine) -> Iterator[Connection]:
-    """A unit of work that writes without reading first, committed at the end.
+    """A unit of work that writes without reading first, committed at the end: a kept
+    call's inserts, run on the driver's cursor (`desk.base.driver.Prepared`).
 
     On PostgreSQL what it writes must be one statement: the connection autocommits, so
     the statement is its own transaction, and it is not pinged first: one round trip
     where ping, BEGIN, the statement and COMMIT took four. A connection lost since its
-    last use then fails as a disconnect (`DBAPIError.connection_invalidated`: SQLAlchemy
-    has dropped every pooled connection), and the caller does its work again. On SQLite
-    a BEGIN IMMEDIATE transaction. Whoever opens it owns it, as with
-    `Database.session()`; an error rolls it back.
+    last use then fails as a disconnect (`DBAPIError.connection_invalidated`), and the
+    caller does its work again. On SQLite BEGIN IMMEDIATE and COMMIT on the driver
+    around it (SQLAlchemy's transaction bookkeeping cost a fifth of a kept call's
+    write); a statement run through SQLAlchemy there would begin a second transaction
+    and fail loudly. Whoever opens it owns it, as with `Database.session()`; an error
+    rolls it back.
     """
     token = _PING.set(False)
     try:
@@ -313,13 +320,18 @@ def short_write(engine: Engine) -> Iterator[Connection]:
     finally:
         _PING.reset(token)
     with conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-        else:
+        if conn.dialect.name != "sqlite":
             conn.execution_options(isolation_level="AUTOCOMMIT")
-        with conn.begin():
-            conn.info[_WRITE_UNIT] = True
             yield conn
+            return
+        dbapi_connection: Any = conn.connection.dbapi_connection
+        _begin_immediate(dbapi_connection, conn.connection.info)
+        try:
+            yield conn
+        except BaseException:
+            dbapi_connection.execute("ROLLBACK")
+            raise
+        dbapi_connection.execute("COMMIT")
 
 
 def connection_of(source: Session | Connection) -> Connection:
