@@ -3,8 +3,8 @@
 SQLAlchemy's execution of a statement (compiled-cache lookup, the execution context,
 bind processing, the result object) costs several times what SQLite itself does for a
 small INSERT. A new call's two inserts run inside SQLite's write lock, which the other
-workers wait for (docs/speed.md): there they run through `Prepared`, in the caller's
-transaction (the `Connection` that began it still owns it, commits or rolls it back).
+workers wait for (docs/speed.md): there they run through `Prepared`, in the unit of
+work the view opened (`desk.base.db.short_write`, which commits or rolls it back).
 
 SQLAlchemy's public API only, no copy of what it does: the statement compiled for the
 engine's dialect (`SQLCompiler.string`, `.positiontup`, `.binds`), its values completed

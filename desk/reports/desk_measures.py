@@ -5,7 +5,8 @@ against it, across a DST change): one query counts the calls per UTC hour and ou
 (counts, heatmap, weekly trend, busiest hours), one groups the answered calls by who took
 them, whether she was the plan's rank 1 and the time to answer (to the millisecond),
 with their talk time (takers, waits, handling time, secretary load). Local hours are
-worked out from UTC hours, which holds for whole-hour offsets (France's).
+worked out from UTC hours, which holds for whole-hour offsets (France's). The page's
+settled days are counted once per process and kept (`_settled_part`, docs/decisions.md).
 """
 
 from __future__ import annotations
