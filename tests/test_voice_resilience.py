@@ -284,3 +284,15 @@ def test_the_fallback_route_answers_twiml_whatever_the_step(client: FlaskClient,
     response = signed_post(client, path, fixture("voice-incoming-forwarded"))
     assert response.status_code == 200
     assert ET.fromstring(response.get_data(as_text=True)).tag == "Response"
+
+
+def test_a_nul_in_the_caller_number_is_dropped_and_the_call_recorded(
+    client: FlaskClient, at_lunch: datetime, session: Session
+) -> None:
+    """PostgreSQL refuses NUL in text: the caller still reaches the pair, the call is kept."""
+    for n in range(2):  # the full lookup, then the number kept by the process
+        form = fixture("voice-incoming-forwarded", From="+3314\x005678901", CallSid=f"CAnul{n}")
+        assert dialled(twiml(signed_post(client, INCOMING, form))) == [CLAIRE]
+    session.rollback()
+    callers = session.scalars(select(Call.caller).order_by(Call.id)).all()
+    assert callers == ["+33145678901", "+33145678901"]

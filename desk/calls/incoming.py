@@ -14,6 +14,7 @@ ORM throughout; they edit rows.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,6 +37,8 @@ from desk.models import (
 )
 from desk.models.states import AttemptOutcome
 from desk.rota.coverage import CoverageRules
+
+log = logging.getLogger(__name__)
 
 _CALL_ID_BY_SID = select(Call.id).where(Call.call_sid == bindparam("sid"))
 # What routing reads of a client (`desk.rota`, the greeting, the after-hours message).
@@ -183,15 +186,24 @@ def _call_params(
     plan: list[Any],
 ) -> dict[str, Any]:
     return {
-        "call_sid": call_sid,
+        "call_sid": _text(call_sid),
         "client_id": client_id,
-        "to_number": to[:32],
-        "caller": (caller or "anonymous")[:32],
-        "forwarded_from": forwarded_from or None,
+        "to_number": _text(to)[:32],
+        "caller": _text(caller or "anonymous")[:32],
+        "forwarded_from": _text(forwarded_from or "") or None,
         "started_at": at,
         "outcome": outcome,
         "plan": plan,
     }
+
+
+def _text(value: str) -> str:
+    """`value` without NUL characters, which PostgreSQL refuses in text (and no number
+    holds): the call is recorded, not lost to a database error."""
+    if "\x00" not in value:
+        return value
+    log.warning("NUL characters removed from a call's field: %r", value)
+    return value.replace("\x00", "")
 
 
 def insert_attempts(
