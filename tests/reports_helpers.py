@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from desk.base.db import Database
 from desk.models import (
     Appointment,
     AppointmentType,
@@ -221,3 +225,18 @@ def week_history(session: Session) -> tuple[Client, Secretary, Secretary, Secret
     make_booking(session, client, paris(2027, 3, 23, 12, 12))
     make_booking(session, client, paris(2027, 3, 19, 10, 0))
     return client, claire, sophie, ines
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """The statements `db`'s engine runs meanwhile."""
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -9,13 +9,12 @@ calls may still change (an outcome, a talk time): the advice is then never kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from bench.network import seed_network
@@ -23,6 +22,7 @@ from desk.base.db import Database
 from desk.models import Absence, Call, Client, Closure, CoverageWindow, Secretary, Shift, Training
 from desk.reports.desk_staffing import DeskAdvice, desk_week_advice
 from desk.reports.kept_advice import kept_week_advice
+from tests.reports_helpers import statements
 
 MONDAY = date(2027, 3, 29)
 PARIS = ZoneInfo("Europe/Paris")
@@ -49,20 +49,6 @@ def network(db: Database) -> Database:
         calls.append(_call(99, datetime(2027, 3, 28, 18, 30, tzinfo=PARIS)))
         conn.execute(insert(Call), calls)
     return db
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _kept(db: Database, now: datetime) -> DeskAdvice:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database
@@ -14,7 +13,7 @@ from desk.reports.desk_measures import desk_activity
 from desk.reports.facts import Scope
 from desk.reports.measures import activity
 from desk.reports.periods import period
-from tests.reports_helpers import Ring, make_call, paris, week_history
+from tests.reports_helpers import Ring, make_call, paris, statements, week_history
 
 
 def test_the_fast_desk_path_equals_the_per_call_path(session: Session) -> None:
@@ -39,16 +38,6 @@ def test_the_fast_desk_path_equals_the_per_call_path(session: Session) -> None:
     assert fast.secretaries and fast.measures.median_wait_seconds is not None
 
 
-def _statements(db: Database) -> Any:
-    seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    return seen, lambda: event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_the_settled_days_kept_give_the_same_figures_and_see_an_added_call(db: Database) -> None:
     with db.session() as s:
         week_history(s)
@@ -62,10 +51,8 @@ def test_the_settled_days_kept_give_the_same_figures_and_see_an_added_call(db: D
     now = paris(2027, 3, 30, 18)  # 22 to 28 March settled, the 29th counted at each view
     counts = []
     for _ in range(2):
-        seen, stop = _statements(db)
-        with db.session() as s:
+        with statements(db) as seen, db.session() as s:
             before = desk_activity(s, asked, now)
-        stop()
         counts.append(len(seen))
     assert counts[1] == counts[0] - 2  # the settled days' two counts kept
     with db.session() as s:  # a call imported into a settled day

@@ -20,23 +20,24 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine
 
 K = TypeVar("K", bound=Hashable)
+W = TypeVar("W")  # the version a value was read at: a counter, or a tuple of them
 V = TypeVar("V")
 
-_every: list[Kept[object, object]] = []
+_every: list[Kept[object, object, object]] = []
 
 
-class Kept(Generic[K, V]):
+class Kept(Generic[K, W, V]):
     """At most `size` values per engine, each kept with its version."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._by_engine: WeakKeyDictionary[Engine, OrderedDict[K, tuple[int, V]]] = (
+        self._by_engine: WeakKeyDictionary[Engine, OrderedDict[K, tuple[W, V]]] = (
             WeakKeyDictionary()
         )
         self._lock = threading.Lock()
         _every.append(self)  # type: ignore[arg-type]
 
-    def get(self, engine: Engine, key: K) -> tuple[int, V] | None:
+    def get(self, engine: Engine, key: K) -> tuple[W, V] | None:
         """(version, value) kept for `key`, or None."""
         with self._lock:
             kept = self._by_engine.get(engine)
@@ -45,7 +46,12 @@ class Kept(Generic[K, V]):
                 kept.move_to_end(key)  # type: ignore[union-attr]
             return found
 
-    def put(self, engine: Engine, key: K, version: int, value: V) -> None:
+    def current(self, engine: Engine, key: K, version: W) -> V | None:
+        """The value kept for `key` if it was read at `version`, else None."""
+        found = self.get(engine, key)
+        return found[1] if found is not None and found[0] == version else None
+
+    def put(self, engine: Engine, key: K, version: W, value: V) -> None:
         with self._lock:
             kept = self._by_engine.setdefault(engine, OrderedDict())
             kept[key] = (version, value)

@@ -42,7 +42,7 @@ class NumberDay:
         return any(s <= at < e for s, e in self.covered)
 
 
-_kept: Kept[tuple[str, date], NumberDay] = Kept(KEPT_NUMBERS)
+_kept: Kept[tuple[str, date], int, NumberDay] = Kept(KEPT_NUMBERS)
 
 
 def _day(at: datetime) -> date:

@@ -26,7 +26,7 @@ from desk.rota import Rota
 KEPT_DAYS = 4096  # client-days kept per process, least recently used dropped first
 
 _Key = tuple[int, date, str, bool]
-_kept: Kept[_Key, Rota] = Kept(KEPT_DAYS)
+_kept: Kept[_Key, int, Rota] = Kept(KEPT_DAYS)
 
 
 def _key(client: Client, at: datetime) -> _Key:
@@ -37,8 +37,7 @@ def _key(client: Client, at: datetime) -> _Key:
 
 def kept_rota(engine: Engine, client: Client, at: datetime, version: int) -> Rota | None:
     """The rota this process keeps for the client's local day of `at` at `version`."""
-    found = _kept.get(engine, _key(client, at))
-    return found[1] if found is not None and found[0] == version else None
+    return _kept.current(engine, _key(client, at), version)
 
 
 def day_rota(conn: Connection, client: Client, at: datetime, version: int | None) -> Rota:

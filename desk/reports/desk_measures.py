@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ from desk.reports.measures import (
     messages_taken,
     percentile,
 )
-from desk.reports.rollup import as_hour, counted, hour_of
+from desk.reports.rollup import SETTLED, as_hour, calls_added, counted, hour_of
 
 
 def _between(start: datetime, end: datetime) -> Any:
@@ -162,10 +162,7 @@ def _hours(session: Session, start: datetime, end: datetime, tz: ZoneInfo) -> _H
     return found
 
 
-# The days before yesterday are settled: their calls have ended (Twilio ends a call after
-# 24 hours at most), their outcomes and talk times final, and calls are only ever added.
-SETTLED = timedelta(days=1)
-_settled: Kept[tuple[datetime, datetime, str], tuple[tuple[int, int], _Hours, list[Group]]]
+_settled: Kept[tuple[datetime, datetime, str], tuple[int, int], tuple[_Hours, list[Group]]]
 _settled = Kept(size=16)
 
 
@@ -178,21 +175,17 @@ def _cut(now: datetime, start: datetime, end: datetime) -> datetime:
 def _settled_part(
     session: Session, start: datetime, cut: datetime, tz: ZoneInfo
 ) -> tuple[_Hours, list[Group]]:
-    """The settled hours' counts, kept per process while no call was added to them (the
-    count and highest id of their calls, one indexed statement, say so)."""
-    read = select(func.count(Call.id), func.coalesce(func.max(Call.id), 0)).where(
-        Call.started_at >= start, Call.started_at < cut
-    )
-    count, top = session.execute(read).one()
-    calls = (int(count), int(top))
+    """The settled hours' counts, kept per process while no call was added to them
+    (`desk.reports.rollup.calls_added`, one indexed statement, says so)."""
+    count, top = session.execute(calls_added(start, cut)).one()
+    version, key = (int(count), int(top)), (start, cut, tz.key)
     engine = session.get_bind()
-    key = (start, cut, tz.key)
-    found = _settled.get(engine, key) if isinstance(engine, Engine) else None
-    if found is not None and found[1][0] == calls:
-        return found[1][1], found[1][2]
+    found = _settled.current(engine, key, version) if isinstance(engine, Engine) else None
+    if found is not None:
+        return found
     part = _hours(session, start, cut, tz), _answered_groups(session, start, cut)
     if isinstance(engine, Engine):
-        _settled.put(engine, key, 0, (calls, *part))
+        _settled.put(engine, key, version, part)
     return part
 
 

@@ -5,13 +5,10 @@ week's rota: at 1,000 clients some 20 ms of a page that renders in 5. What it re
 changes rarely once its history is over, and the database says when it does:
 - clients, coverage windows, closures, shifts, overrides, absences, trainings and
   secretaries move `rota_version` (triggers, migrations 0013 and 0016);
-- calls are only ever added (erasing a caller keeps the row: desk/privacy/subject.py),
-  so the count and the highest id of the calls in the history's window tell whether one
-  was added there (an import, a late insert);
-- a call's outcome and talk time are final once it has ended, and none lasts a day
-  (Twilio ends a call after 24 hours at most): a day after the window's end, its calls
-  are settled. Before that (the advice for next week, or this week's on its first day)
-  the advice is worked out afresh at every request.
+- a day after the history's end its calls are settled (`desk.reports.rollup.SETTLED`),
+  and the count and highest id of its calls tell whether one was added there since (an
+  import, a late insert: `calls_added`). Before that (the advice for next week, or this
+  week's on its first day) the advice is worked out afresh at every request.
 When kept, the page's advice costs two statements (the clients' time zones, then the
 version and the window's calls). Kept per engine and week, the
 version read before the advice is worked out (a change meanwhile is caught next time).
@@ -22,17 +19,16 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from desk.base.kept import Kept
-from desk.models import Call, Client, RotaVersion
+from desk.models import Client, RotaVersion
 from desk.reports.desk_staffing import DeskAdvice, desk_week_advice
 from desk.reports.forecast import HISTORY_WEEKS, history
+from desk.reports.rollup import SETTLED, calls_added
 
-SETTLED = timedelta(days=1)
-
-_kept: Kept[tuple[date, int, float, float], tuple[tuple[int, int], DeskAdvice]] = Kept(size=8)
+_kept: Kept[tuple[date, int, float, float], tuple[int, int, int], DeskAdvice] = Kept(size=8)
 
 
 def _window(session: Session, monday: date, weeks: int) -> tuple[datetime, datetime] | None:
@@ -62,17 +58,13 @@ def kept_week_advice(
     engine = session.get_bind()
     if window is None or now < window[1] + SETTLED or not isinstance(engine, Engine):
         return desk_week_advice(session, monday, weeks, target, within)
-    start, end = window
-    version = select(RotaVersion.version).where(RotaVersion.id == 1).scalar_subquery()
-    read = select(version, func.count(Call.id), func.coalesce(func.max(Call.id), 0)).where(
-        Call.started_at >= start, Call.started_at < end
-    )
-    rota, count, top = session.execute(read).one()
+    rota = select(RotaVersion.version).where(RotaVersion.id == 1).scalar_subquery()
+    count, top, rota_version = session.execute(calls_added(*window).add_columns(rota)).one()
+    version = (int(rota_version), int(count), int(top))
     key = (monday, weeks, target, within)
-    found = _kept.get(engine, key)
-    calls = (int(count), int(top))
-    if found is not None and found[0] == rota and found[1][0] == calls:
-        return found[1][1]
+    found = _kept.current(engine, key, version)
+    if found is not None:
+        return found
     advice = desk_week_advice(session, monday, weeks, target, within)
-    _kept.put(engine, key, int(rota), (calls, advice))
+    _kept.put(engine, key, version, advice)
     return advice
