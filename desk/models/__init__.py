@@ -37,7 +37,7 @@ from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.reports import CallHour, MonthlyReport, RollupMark
-from desk.models.rota import Absence, DutyNotice, Override, RotaVersion, Shift
+from desk.models.rota import Absence, DutyNotice, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
 __all__ = [
@@ -87,7 +87,6 @@ __all__ = [
     "PricePlan",
     "Quote",
     "RollupMark",
-    "RotaVersion",
     "SchedulerHeartbeat",
     "Secretary",
     "SellerIdentity",

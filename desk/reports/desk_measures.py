@@ -5,22 +5,20 @@ against it, across a DST change): one query counts the calls per UTC hour and ou
 (counts, heatmap, weekly trend, busiest hours), one groups the answered calls by who took
 them, whether she was the plan's rank 1 and the time to answer (to the millisecond),
 with their talk time (takers, waits, handling time, secretary load). Local hours are
-worked out from UTC hours, which holds for whole-hour offsets (France's). The page's
-settled days are counted once per process and kept (`_settled_part`, docs/decisions.md).
+worked out from UTC hours, which holds for whole-hour offsets (France's).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from desk.base.kept import Kept
 from desk.models import Call, CallAttempt, Secretary
 from desk.reports.facts import Outcome, Period, Scope, Taker, _outcome
 from desk.reports.measures import (
@@ -35,7 +33,7 @@ from desk.reports.measures import (
     messages_taken,
     percentile,
 )
-from desk.reports.rollup import SETTLED, as_hour, calls_added, counted, hour_of
+from desk.reports.rollup import as_hour, counted, hour_of
 
 
 def _between(start: datetime, end: datetime) -> Any:
@@ -162,55 +160,18 @@ def _hours(session: Session, start: datetime, end: datetime, tz: ZoneInfo) -> _H
     return found
 
 
-_settled: Kept[tuple[datetime, datetime, str], tuple[int, int], tuple[_Hours, list[Group]]]
-_settled = Kept(size=16)
-
-
-def _cut(now: datetime, start: datetime, end: datetime) -> datetime:
-    """Where the settled hours of [start, end) end: a UTC midnight a day before `now`."""
-    day = (now - SETTLED).astimezone(UTC).date()
-    return min(max(datetime.combine(day, time(), UTC), start), end)
-
-
-def _settled_part(
-    session: Session, start: datetime, cut: datetime, tz: ZoneInfo
-) -> tuple[_Hours, list[Group]]:
-    """The settled hours' counts, kept per process while no call was added to them
-    (`desk.reports.rollup.calls_added`, one indexed statement, says so)."""
-    count, top = session.execute(calls_added(start, cut)).one()
-    version, key = (int(count), int(top)), (start, cut, tz.key)
-    engine = session.get_bind()
-    found = _settled.current(engine, key, version) if isinstance(engine, Engine) else None
-    if found is not None:
-        return found
-    part = _hours(session, start, cut, tz), _answered_groups(session, start, cut)
-    if isinstance(engine, Engine):
-        _settled.put(engine, key, version, part)
-    return part
-
-
-def desk_activity(session: Session, period: Period, now: datetime | None = None) -> Activity:
-    """Every measure and chart series of the whole desk over `period`, set-based.
-
-    Given `now`, the days of the period settled by then are counted once per process and
-    kept (`_settled_part`); the last ones are counted at every call. The same figures."""
+def desk_activity(session: Session, period: Period) -> Activity:
+    """Every measure and chart series of the whole desk over `period`, set-based."""
     tz = period.tz
     start, end = period.start, period.end
-    cut = start if now is None else _cut(now, start, end)
     counted_hours = _Hours()
     day = period.first
     while day <= period.last:
         year, week, _ = day.isocalendar()
         counted_hours.weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
         day = day.fromordinal(day.toordinal() + 1)
-    groups: list[Group] = []
-    if cut > start:
-        settled, settled_groups = _settled_part(session, start, cut, tz)
-        counted_hours.add(settled)
-        groups += settled_groups
-    if end > cut:
-        counted_hours.add(_hours(session, cut, end, tz))
-        groups += _answered_groups(session, cut, end)
+    counted_hours.add(_hours(session, start, end, tz))
+    groups = _answered_groups(session, start, end)
     heat, outcomes, hours, weeks = (
         counted_hours.heat,
         counted_hours.outcomes,
