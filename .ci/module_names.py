@@ -27,7 +27,8 @@ def _module_file(parts: list[str]) -> Path | None:
 
 
 def _defines(source: str, name: str) -> bool:
-    pattern = rf"^\s*(?:def|class|async def)\s+{re.escape(name)}\b|^\s*{re.escape(name)}\s*[:=]|\bimport\b.*\b{re.escape(name)}\b"
+    word = re.escape(name)
+    pattern = rf"^\s*(?:def|class|async def)\s+{word}\b|^\s*{word}\s*[:=]|\bimport\b.*\b{word}\b"
     return re.search(pattern, source, re.MULTILINE) is not None
 
 
