@@ -1,4 +1,4 @@
-"""SQLite's write lock, waited for by SQLite's busy handler (`desk.base.db.begin_immediate`).
+"""SQLite's write lock, waited for by short polls (`desk.base.db._begin_immediate`).
 
 A webhook that finds another worker's write lock waits for it and goes on as soon as it
 is released; one held past the time limit fails with SQLite's "database is locked",
