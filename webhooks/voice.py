@@ -20,6 +20,7 @@ from desk.base.db import begin_immediate, begin_read_first, short_write
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import new_call, routing
 from desk.calls.decisions import NOT_IN_SERVICE, Decision
+from desk.models import Client
 from desk.request_context import database, db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
@@ -270,14 +271,16 @@ def voicemail() -> Response:
     form = request.form
 
     def work(session: Session) -> str:
-        routing.save_voicemail(
+        message = routing.save_voicemail(
             session,
             call_sid=form["CallSid"],
             recording_url=form.get("RecordingUrl"),
             recording_sid=form.get("RecordingSid"),
             duration=_int("RecordingDuration"),
         )
-        return twiml.voicemail_saved("fr", _cfg())
+        # Thanked in the client's language (no message: the caller hung up before the beep).
+        client = session.get(Client, message.client_id) if message is not None else None
+        return twiml.voicemail_saved(client.locale if client else "fr", _cfg())
 
     return _handle(("CallSid", "RecordingSid"), work, twiml.hangup)
 
