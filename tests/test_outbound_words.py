@@ -16,22 +16,25 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desk.app import create_app
+from desk.base.config import load_settings
 from desk.base.db import Database
+from desk.billing.quotes import Needs, create_quote
 from desk.calls.decisions import NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.receipts import gap_alert
 from desk.messages.digest import Booking, digest_email, digest_sms
 from desk.messages.intake import notify_missed_call, record_voicemail, take_message
-from desk.models import Appointment, Client, DeskNumber, Outbox, User
+from desk.models import Appointment, Client, DeskIdentity, DeskNumber, Outbox, Quote, User
 from desk.models.states import Urgency
 from scheduling.booking import book
 from scheduling.cancel import cancel_by_sms
 from scheduling.change_notices import cancelled_text, moved_text
 from scheduling.reminders import send_due_reminders
 from tests.appointments_helpers import NOW, make_practice
-from tests.conftest import pin_clock
+from tests.conftest import pin_clock, test_overrides
 from tests.messages_factories import TUESDAY_NOON, make_call, make_client, make_secretary
 from webhooks.twiml import VoiceConfig, for_decision, screen_prompt, voicemail_saved
 
@@ -230,6 +233,51 @@ def test_the_cancel_page_follows_the_clients_locale(
     assert_language([html_text(page) for page in html], locale)
 
 
+def test_an_english_desk_sends_its_quote_and_shows_its_page_in_english(
+    demo: str, db: Database, tmp_path: Path
+) -> None:
+    settings = load_settings(
+        environ={"DESK_CONFIG": str(tmp_path / "no-config.toml")},
+        overrides=test_overrides(db.url, tmp_path / "instance", server={"default_locale": "en"}),
+    )
+    app = create_app(settings)
+    with db.session() as session:
+        session.execute(update(DeskIdentity).values(legal_name="Bright Desk Ltd"))
+        _, token = create_quote(
+            session,
+            prospect_name="Bright Physio",
+            prospect_email="hello@bright.test",
+            plan_name="Permanence essentielle",
+            needs=Needs(["Mon-Fri 12:00-14:00"], 40, []),
+            now=NOW,
+            base_url=BASE_URL,
+            locale=settings["server.default_locale"],
+        )
+        [mail] = session.scalars(select(Outbox).where(Outbox.kind == "quote"))
+        sha = session.scalars(select(Quote.pdf_sha256)).one()
+    pin_clock(app, NOW)
+    try:
+        browser = app.test_client()
+        pages = [browser.get(f"/quote/{token}"), browser.get("/quote/unknown")]
+        pages.append(
+            browser.post(f"/quote/{token}", data={"name": "", "consent": "", "sha256": sha})
+        )
+        pages.append(
+            browser.post(
+                f"/quote/{token}",
+                data={"name": "Ann Bright", "consent": "bon pour accord", "sha256": sha},
+            )
+        )
+    finally:
+        app.extensions["desk.db"].dispose()
+    assert [page.status_code for page in pages] == [200, 404, 422, 200]
+    texts = [mail.subject or "", mail.body] + [html_text(p.get_data(as_text=True)) for p in pages]
+    # The consent's formula is the French legal one in every language (the form posts it).
+    assert '"bon pour accord"' in texts[2]
+    texts = [text.replace('"bon pour accord"', "") for text in texts]
+    assert_language(texts, "en")
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_gap_alerts_follow_the_admins_locale(locale: str) -> None:
     start = datetime(2027, 3, 8, 12, 0)
@@ -264,6 +312,7 @@ BUILDERS = (
     "desk/messages/notify.py",
     "desk/messages/intake.py",
     "desk/messages/digest.py",
+    "desk/messages/inbound_sms.py",
     "desk/calls/receipts.py",
     "desk/rota/notices.py",
     "desk/api/problems.py",
@@ -286,6 +335,7 @@ PAGES = (
 # French that is data, not words shown: stored values, a keyword patients type, a form value.
 NOT_WORDS = {
     ("desk/messages/intake.py", "Message vocal"),  # Message.reason as stored (reason_label)
+    ("desk/messages/inbound_sms.py", "Réponse SMS"),
     ("scheduling/cancel.py", "ANNULER"),  # the keyword a patient replies
     ("scheduling/cancel.py", "lien SMS"),  # the cancellation's reason in the audit trail
     ("scheduling/cancel.py", "SMS ANNULER"),

@@ -56,7 +56,7 @@ def quote_page(token: str) -> tuple[str, int]:
                 now=now(),
             )
             session.commit()
-            with force_locale(supported(client.locale)):
+            with force_locale(locale):  # the language the prospect just read
                 page = render_template("billing/quote_done.html", quote=quote, client=client)
             return page, 200
         except DomainError as error:
