@@ -36,6 +36,8 @@ from scheduling.reminders import send_due_reminders
 from tests.appointments_helpers import NOW, make_practice
 from tests.conftest import pin_clock, test_overrides
 from tests.messages_factories import TUESDAY_NOON, make_call, make_client, make_secretary
+from tests.routing_helpers import CLAIRE, demo_client, paris, secretary, twiml
+from tests.twilio import fixture, signed_post
 from webhooks.twiml import VoiceConfig, for_decision, screen_prompt, voicemail_saved
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,6 +306,42 @@ def test_twiml_phrases_follow_the_callers_or_the_secretarys_locale(locale: str) 
     assert len(said) == len(responses)
     assert_language([text for text, _ in said], locale)
     assert {language for _, language in said} == {"fr-FR" if locale == "fr" else "en-GB"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_caller_is_thanked_in_the_practices_language_and_she_screened_in_hers(
+    app: Flask, client: FlaskClient, demo: str, db: Database, locale: str
+) -> None:
+    hers = "en" if locale == "fr" else "fr"
+    with db.session() as session:
+        practice = demo_client(session)
+        practice.locale, practice.name = locale, NAME
+        claire = secretary(session, "Claire")
+        session.execute(update(User).where(User.secretary_id == claire.id).values(locale=None))
+        session.add(
+            User(email="claire@desk.test", password_hash="-", role="secretary", locale=hers)
+        )
+        session.flush()
+        session.execute(
+            update(User).where(User.email == "claire@desk.test").values(secretary_id=claire.id)
+        )
+        session.commit()
+    pin_clock(app, paris(2027, 3, 30, 12, 41))  # lunch: Claire is on duty
+    signed_post(client, "/webhooks/voice/incoming", fixture("voice-incoming-forwarded"))
+    leg = fixture("voice-screen-gather", CallSid="CAleg00" + CLAIRE[-4:], To=CLAIRE)
+    for key in ("Digits", "FinishedOnKey", "msg"):
+        leg.pop(key)
+    prompt = twiml(signed_post(client, "/webhooks/voice/screen", leg))
+    thanks = twiml(signed_post(client, "/webhooks/voice/voicemail", fixture("voice-record-action")))
+    [to_her] = prompt.iter("Say")
+    [to_caller] = thanks.iter("Say")
+    assert_language([to_her.text or ""], hers)
+    assert_language([to_caller.text or ""], locale)
+    languages = {"fr": "fr-FR", "en": "en-GB"}
+    assert (to_her.get("language"), to_caller.get("language")) == (
+        languages[hers],
+        languages[locale],
+    )
 
 
 # --- the source: no French sentence left outside the catalogue ---------------------------

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Response, current_app, request
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,8 @@ from desk.base.db import begin_immediate, begin_read_first, short_write
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import new_call, routing
 from desk.calls.decisions import NOT_IN_SERVICE, Decision
-from desk.models import Client
+from desk.models import CallAttempt, Client, Secretary
+from desk.people.secretaries import secretary_locale
 from desk.request_context import database, db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
@@ -215,7 +217,12 @@ def screen() -> Response:
             leg_sid=form.get("CallSid", ""),
             to=form.get("To", ""),
         )
-        return twiml.screen_prompt(name, _cfg())
+        # Said in her language: the attempt `routing.screen` just tied to her leg names her.
+        her = session.scalar(
+            select(Secretary).join(CallAttempt).where(CallAttempt.leg_sid == form.get("CallSid"))
+        )
+        locale = secretary_locale(session, her) if her is not None else twiml.SECRETARY_LOCALE
+        return twiml.screen_prompt(name, _cfg(), locale)
 
     # On her leg a failure still asks for the key, without the client's name.
     return _handle(("CallSid",), work, lambda: twiml.screen_prompt("", _cfg()))
