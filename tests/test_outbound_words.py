@@ -27,14 +27,14 @@ from desk.calls.decisions import NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.receipts import gap_alert
 from desk.messages.digest import Booking, digest_email, digest_sms
 from desk.messages.intake import notify_missed_call, record_voicemail, take_message
-from desk.models import Appointment, Client, DeskIdentity, DeskNumber, Outbox, Quote, User
-from desk.models.states import Urgency
+from desk.models import Appointment, Client, DeskIdentity, DeskNumber, Message, Outbox, Quote, User
+from desk.models.states import MessageSource, Urgency
 from scheduling.booking import book
 from scheduling.cancel import cancel_by_sms
 from scheduling.change_notices import cancelled_text, moved_text
 from scheduling.reminders import send_due_reminders
 from tests.appointments_helpers import NOW, make_practice
-from tests.conftest import pin_clock, test_overrides
+from tests.conftest import AuthActions, demo_id, pin_clock, test_overrides
 from tests.messages_factories import TUESDAY_NOON, make_call, make_client, make_secretary
 from tests.routing_helpers import CLAIRE, demo_client, paris, secretary, twiml
 from tests.twilio import fixture, signed_post
@@ -342,6 +342,34 @@ def test_the_caller_is_thanked_in_the_practices_language_and_she_screened_in_her
         languages[hers],
         languages[locale],
     )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_voicemails_reason_is_shown_in_the_readers_language(
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database, locale: str
+) -> None:
+    with db.session() as session:
+        session.execute(
+            update(User).where(User.email == "claire@permanence.test").values(locale=locale)
+        )
+        session.add(
+            Message(
+                client_id=demo_id(session),
+                source=MessageSource.VOICEMAIL,
+                reason="Message vocal",  # as record_voicemail stores it
+                body="",
+                caller_number="+33611223344",
+                created_at=datetime.now(UTC),
+            )
+        )
+        session.commit()
+    auth.login("claire@permanence.test")
+    pages = [client.get("/desk/messages/"), client.get("/desk/")]
+    assert [page.status_code for page in pages] == [200, 200]
+    for page in pages:
+        text = html_text(page.get_data(as_text=True))
+        shown, other = ("Message vocal", "Voice message")[:: 1 if locale == "fr" else -1]
+        assert shown in text and other not in text
 
 
 # --- the source: no French sentence left outside the catalogue ---------------------------
