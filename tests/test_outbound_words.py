@@ -23,6 +23,7 @@ from desk.app import create_app
 from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.billing.quotes import Needs, create_quote
+from desk.billing.wording import KEYS, balance_text, wording
 from desk.calls.decisions import NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.receipts import gap_alert
 from desk.messages.digest import Booking, digest_email, digest_sms
@@ -51,7 +52,7 @@ NAME = "Park Surgery"
 FRENCH = re.compile(
     r"[àâçéèêëîïôûùüÿœ«»]|\b(?:de|du|des|le|la|les|pour|votre|vous|avec|au|aux|est|rdv|"
     r"rendez|annuler|rappel|vocal|appel|appelez|masqué|permanence|aucun|merci|personne|"
-    r"planning|garde|devis|motif|appelant|cabinet|reçu|trop|lien|ce|sur|appuyez|bonjour)\b",
+    r"planning|garde|devis|facture|motif|appelant|cabinet|reçu|trop|lien|ce|sur|appuyez|bonjour)\b",
     re.IGNORECASE,
 )
 
@@ -281,6 +282,24 @@ def test_an_english_desk_sends_its_quote_and_shows_its_page_in_english(
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_invoice_e_mails_default_to_the_clients_language(session: Session, locale: str) -> None:
+    values = {
+        "number": "F2027-0001",
+        "seller": "Bright Desk Ltd",
+        "issued": "01/03/2027",
+        "due": "31/03/2027",
+        "total": "120,00 €",
+        "balance": balance_text("20,00 €", locale),
+    }
+    texts = []
+    for key in KEYS:
+        words = wording(session, key, locale)
+        texts += [words.subject.format(**values), words.body.format(**values)]
+    assert_language(texts, locale)
+    assert all("20,00 €" in text for text in texts[1::2])
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_gap_alerts_follow_the_admins_locale(locale: str) -> None:
     start = datetime(2027, 3, 8, 12, 0)
     subject, body = gap_alert(NAME, start, start + timedelta(hours=2), 120, locale)
@@ -380,6 +399,8 @@ BUILDERS = (
     "desk/messages/digest.py",
     "desk/messages/inbound_sms.py",
     "desk/calls/receipts.py",
+    "desk/billing/collection.py",
+    "desk/billing/wording.py",
     "desk/rota/notices.py",
     "desk/api/problems.py",
     "desk/api/appointments.py",
