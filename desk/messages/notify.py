@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.base.phone import display
-from desk.base.words import Gettext, gettext_for, supported
+from desk.base.words import DEFAULT_LOCALE, Gettext, gettext_for, supported
 from desk.models import Call, Client, Contact, Message, Outbox, Secretary
 from desk.models.states import Channel, MessageSource, Urgency
 from desk.outbox.queue import enqueue
@@ -33,7 +33,7 @@ def local_time(client: Client, at: datetime) -> str:
     return at.astimezone(ZoneInfo(client.timezone)).strftime("%d/%m %H:%M")
 
 
-def caller_label(message: Message, locale: str = "fr") -> str:
+def caller_label(message: Message, locale: str = DEFAULT_LOCALE) -> str:
     """The caller's name and number, or "hidden number" in the reader's language."""
     parts = [message.caller_name.strip()]
     if message.caller_number:
