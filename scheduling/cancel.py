@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import NotFound
 from desk.base.phone import InvalidPhoneNumber, display, normalise
+from desk.base.words import DEFAULT_LOCALE, gettext_for
 from desk.models import Appointment, Client, DeskNumber, Practitioner
 from desk.models.states import AppointmentStatus
 from scheduling.booking import cancel
-from scheduling.reminders import when_fr
+from scheduling.reminders import when_local
 
 KEYWORD = "ANNULER"
 
@@ -54,7 +55,7 @@ def _view(session: Session, appt: Appointment, now: datetime) -> CancelView:
         appointment=appt,
         client=client,
         practitioner_name=practitioner.name if practitioner else "",
-        when=when_fr(appt.starts_at, ZoneInfo(client.timezone)),
+        when=when_local(appt.starts_at, ZoneInfo(client.timezone), client.locale),
         state=_state(appt, client, now),
         call_number=display(client.own_line) if client.own_line else "",
     )
@@ -106,14 +107,27 @@ def cancel_by_sms(
         query = query.where(Appointment.client_id == desk_client)
     appt = session.scalar(query)
     if appt is None:
-        return "Nous n'avons trouvé aucun rendez-vous à venir à annuler pour ce numéro."
+        # No appointment, so no client but the one whose number was texted, if any.
+        locale = DEFAULT_LOCALE
+        if desk_client is not None:
+            locale = session.scalar(select(Client.locale).where(Client.id == desk_client)) or locale
+        _ = gettext_for(locale)
+        return _("We found no upcoming appointment to cancel for this number.")
     view = _view(session, appt, now)
+    _ = gettext_for(view.client.locale)
     if view.state == "too_late":
-        call = f" au {view.call_number}" if view.call_number else ""
-        return (
-            f"Votre RDV du {view.when} est trop proche pour être annulé par SMS. "
-            f"Merci d'appeler le cabinet{call}."
-        )
+        if view.call_number:
+            return _(
+                "Your appointment of %(when)s is too close to be cancelled by SMS. "
+                "Please call the practice on %(number)s."
+            ) % {"when": view.when, "number": view.call_number}
+        return _(
+            "Your appointment of %(when)s is too close to be cancelled by SMS. "
+            "Please call the practice."
+        ) % {"when": view.when}
     # The webhook's transaction has stored the SMS already: it holds the write lock.
     cancel(session, appt.id, now=now, actor="patient:sms", reason="SMS ANNULER", lock=False)
-    return f"{view.client.name} : votre RDV du {view.when} est annulé."
+    return _("%(client)s: your appointment of %(when)s is cancelled.") % {
+        "client": view.client.name,
+        "when": view.when,
+    }

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from desk.base.phone import display, is_mobile
+from desk.base.words import gettext_for
 from desk.models import Appointment, Client, Practitioner
 from desk.models.states import AppointmentStatus, Channel
 from desk.outbox.queue import enqueue
 from desk.outbox.sms_text import clean
 from scheduling.booking import cancel, reschedule
-from scheduling.reminders import cancel_url, when_fr
+from scheduling.reminders import cancel_url, when_local
 
 QUIET_FROM = time(21)
 QUIET_UNTIL = time(8)
@@ -54,20 +55,31 @@ def _queue(
 
 
 def moved_text(appt: Appointment, client: Client, who: str, public_base_url: str) -> str:
-    return (
-        f"{client.name} : votre RDV avec {who} est déplacé au "
-        f"{when_fr(appt.starts_at, ZoneInfo(client.timezone))}. "
-        f"Pour annuler : {cancel_url(public_base_url, appt)}"
-    )
+    """The patient's SMS for a moved appointment, in the client's language."""
+    _ = gettext_for(client.locale)
+    return _(
+        "%(client)s: your appointment with %(who)s is moved to %(when)s. To cancel: %(link)s"
+    ) % {
+        "client": client.name,
+        "who": who,
+        "when": when_local(appt.starts_at, ZoneInfo(client.timezone), client.locale),
+        "link": cancel_url(public_base_url, appt),
+    }
 
 
 def cancelled_text(appt: Appointment, client: Client) -> str:
-    when = when_fr(appt.starts_at, ZoneInfo(client.timezone))
-    call = f" au {display(client.own_line)}" if client.own_line else ""
-    return (
-        f"{client.name} : votre RDV du {when} est annulé. "
-        f"Pour en prendre un autre, appelez le cabinet{call}."
-    )
+    """The patient's SMS for a cancelled appointment, in the client's language."""
+    _ = gettext_for(client.locale)
+    when = when_local(appt.starts_at, ZoneInfo(client.timezone), client.locale)
+    if client.own_line:
+        return _(
+            "%(client)s: your appointment of %(when)s is cancelled. To book another one, "
+            "call the practice on %(number)s."
+        ) % {"client": client.name, "when": when, "number": display(client.own_line)}
+    return _(
+        "%(client)s: your appointment of %(when)s is cancelled. To book another one, "
+        "call the practice."
+    ) % {"client": client.name, "when": when}
 
 
 def move_by_desk(

@@ -1,4 +1,5 @@
-"""Patients' SMS: the confirmation on booking and the reminder before the appointment.
+"""Patients' SMS: the confirmation on booking and the reminder before the appointment,
+in the client's language (`Client.locale`).
 
 The reminder sweep claims each appointment by compare-and-set on `reminder_sent_at`
 (DESIGN §6), so a second scheduler or a crash never sends one twice; the SMS itself is
@@ -10,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.phone import is_mobile
-from desk.base.wall_time import MONTHS_FR, WEEKDAYS_FR
+from desk.base.words import DEFAULT_LOCALE, gettext_for, supported
 from desk.models import Appointment, Client, Practitioner
 from desk.models.feed_version import FEED_UNCHANGED
 from desk.models.states import AppointmentStatus, Channel
@@ -29,13 +31,17 @@ def cancel_url(public_base_url: str, appt: Appointment) -> str:
     return f"{public_base_url.rstrip('/')}/c/{appt.cancel_token}"
 
 
-def when_fr(at: datetime, tz: ZoneInfo) -> str:
-    """ "mardi 30 mars à 14h15", in the client's time zone."""
+def when_local(at: datetime, tz: ZoneInfo, locale: str = DEFAULT_LOCALE) -> str:
+    """The day and time in the client's time zone and language: "mardi 30 mars à 14h15",
+    "Tuesday 30 March at 14:15" (day and month names from Babel's locale data)."""
     local = at.astimezone(tz)
-    return (
-        f"{WEEKDAYS_FR[local.weekday()]} {local.day} {MONTHS_FR[local.month - 1]} "
-        f"à {local.hour}h{local.minute:02d}"
-    )
+    locale = supported(locale)
+    _ = gettext_for(locale)
+    return _("%(day)s at %(hour)s:%(minute)s") % {
+        "day": format_date(local.date(), "EEEE d MMMM", locale=locale),
+        "hour": local.hour,
+        "minute": f"{local.minute:02d}",
+    }
 
 
 def _can_text(phone: str | None) -> bool:
@@ -50,10 +56,13 @@ def queue_confirmation(
         return False
     practitioner = session.get(Practitioner, appt.practitioner_id)
     who = practitioner.name if practitioner else client.name
-    body = (
-        f"{client.name} : RDV confirmé {when_fr(appt.starts_at, ZoneInfo(client.timezone))} "
-        f"avec {who}. Pour annuler : {cancel_url(public_base_url, appt)}"
-    )
+    _ = gettext_for(client.locale)
+    body = _("%(client)s: appointment confirmed %(when)s with %(who)s. To cancel: %(link)s") % {
+        "client": client.name,
+        "when": when_local(appt.starts_at, ZoneInfo(client.timezone), client.locale),
+        "who": who,
+        "link": cancel_url(public_base_url, appt),
+    }
     enqueue(
         session,
         channel=Channel.SMS,
@@ -107,14 +116,17 @@ def send_due_reminders(session: Session, now: datetime, public_base_url: str) ->
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
         tz = ZoneInfo(client.timezone)
+        _ = gettext_for(client.locale)
         enqueue(
             session,
             channel=Channel.SMS,
             recipient=appt.patient_phone or "",
-            body=(
-                f"{client.name} : rappel de votre RDV {when_fr(appt.starts_at, tz)}. "
-                f"Pour annuler : {cancel_url(public_base_url, appt)}"
-            ),
+            body=_("%(client)s: reminder of your appointment %(when)s. To cancel: %(link)s")
+            % {
+                "client": client.name,
+                "when": when_local(appt.starts_at, tz, client.locale),
+                "link": cancel_url(public_base_url, appt),
+            },
             kind="reminder",
             client_id=client.id,
             appointment_id=appt.id,

@@ -62,11 +62,14 @@ def test_the_api_speaks_french_by_default_and_english_on_request(
     french = client.post("/api/v1/appointments", json=body, headers=auth)
     assert french.status_code == 422
     assert french.get_json()["detail"] == "Le nom du patient est obligatoire."
+    assert french.get_json()["title"] == "Contenu non traitable"
+    assert french.headers["Content-Language"] == "fr"
     english = client.post(
         "/api/v1/appointments", json=body, headers={**auth, "Accept-Language": "en"}
     )
     assert english.get_json() == {
         **french.get_json(),
+        "title": "Unprocessable Content",
         "detail": "The patient's name is required.",
     }
     unknown = client.get(

@@ -22,7 +22,8 @@ MAX_VOICEMAIL_SECONDS = 180
 SCREEN_SECONDS = 6
 
 _LANGUAGES = {"fr": "fr-FR", "en": "en-GB", "de": "de-DE", "es": "es-ES", "it": "it-IT"}
-# The secretary's desk works in French: the screening prompt is said in it.
+# The screening prompt is said in the secretary's language; French when the caller of
+# `screen_prompt` does not say which.
 SECRETARY_LOCALE = "fr"
 
 
@@ -89,7 +90,8 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
             cfg.say(response, decision.message, decision.locale)
         _record(response, cfg, cfg.url("voicemail"))
     elif decision.action == NOT_IN_SERVICE:
-        cfg.say(response, _phrase("fr", "say_not_in_service"), "fr")
+        # No client answers this number: the decision's locale is the desk's default.
+        cfg.say(response, _phrase(decision.locale, "say_not_in_service"), decision.locale)
         response.hangup()
     elif decision.action == HANGUP:
         response.hangup()
@@ -108,9 +110,10 @@ def _record(response: Any, cfg: VoiceConfig, action: str) -> None:
     )
 
 
-def screen_prompt(client_name: str, cfg: VoiceConfig) -> str:
-    """On the secretary's leg: name the client, wait for 1. No key (a carrier voicemail) →
-    screen-result is still called (actionOnEmptyResult) and hangs the leg up."""
+def screen_prompt(client_name: str, cfg: VoiceConfig, locale: str = SECRETARY_LOCALE) -> str:
+    """On the secretary's leg, in her `locale`: name the client, wait for 1. No key (a
+    carrier voicemail) → screen-result is still called (actionOnEmptyResult) and hangs the
+    leg up."""
     response = VoiceResponse()
     gather = response.gather(
         num_digits=1,
@@ -119,11 +122,11 @@ def screen_prompt(client_name: str, cfg: VoiceConfig) -> str:
         action_on_empty_result=True,
     )
     text = (
-        _phrase(SECRETARY_LOCALE, "say_screen_prompt", client=client_name)
+        _phrase(locale, "say_screen_prompt", client=client_name)
         if client_name
-        else _phrase(SECRETARY_LOCALE, "say_screen_prompt_unknown")
+        else _phrase(locale, "say_screen_prompt_unknown")
     )
-    cfg.say(gather, text, SECRETARY_LOCALE)
+    cfg.say(gather, text, locale)
     response.hangup()
     return str(response)
 

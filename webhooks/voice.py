@@ -18,6 +18,7 @@ from desk.base.db import begin_immediate
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import new_call, routing
 from desk.calls.decisions import NOT_IN_SERVICE, Decision
+from desk.models import Client
 from desk.request_context import db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
@@ -175,7 +176,9 @@ def screen() -> Response:
             leg_sid=form.get("CallSid", ""),
             to=form.get("To", ""),
         )
-        return twiml.screen_prompt(name, _cfg())
+        # Said in her language: the attempt `routing.screen` just tied to her leg names her.
+        locale = routing.leg_locale(session, form.get("CallSid", "")) or twiml.SECRETARY_LOCALE
+        return twiml.screen_prompt(name, _cfg(), locale)
 
     # On her leg a failure still asks for the key, without the client's name.
     return _handle(("CallSid",), work, lambda: twiml.screen_prompt("", _cfg()))
@@ -231,14 +234,16 @@ def voicemail() -> Response:
     form = request.form
 
     def work(session: Session) -> str:
-        routing.save_voicemail(
+        message = routing.save_voicemail(
             session,
             call_sid=form["CallSid"],
             recording_url=form.get("RecordingUrl"),
             recording_sid=form.get("RecordingSid"),
             duration=_int("RecordingDuration"),
         )
-        return twiml.voicemail_saved("fr", _cfg())
+        # Thanked in the client's language (no message: the caller hung up before the beep).
+        client = session.get(Client, message.client_id) if message is not None else None
+        return twiml.voicemail_saved(client.locale if client else "fr", _cfg())
 
     return _handle(("CallSid", "RecordingSid"), work, twiml.hangup)
 

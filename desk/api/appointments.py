@@ -14,7 +14,7 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
 from desk.api import bp
-from desk.api.problems import problem
+from desk.api.problems import code_detail, problem
 from desk.api.serialize import appointment_json as _appointment
 from desk.api.serialize import slot_json as _slot
 from desk.base.errors import DomainError
@@ -41,7 +41,7 @@ def api_key_required(view: F) -> F:
         key = key or request.headers.get("X-API-Key", "")
         client_id = client_for_api_key(db_session(), key) if key else None
         if client_id is None:
-            response = problem(401, "Clé d'API absente ou invalide.")
+            response = problem(401, code_detail("api_key_missing"))
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         g.api_client_id = client_id

@@ -10,35 +10,49 @@ from werkzeug.exceptions import HTTPException
 from desk.api import bp
 from desk.api.serialize import appointment_json
 from desk.base.errors import Conflict, DomainError, NotFound
-from desk.base.words import DEFAULT_LOCALE, SUPPORTED_LOCALES, gettext_for, say
+from desk.base.words import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES, gettext_for, say, word
 
+# Titles in the caller's language too (RFC 9457 lets a title follow the content language).
 TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    409: "Conflict",
-    422: "Unprocessable Content",
-    429: "Too Many Requests",
-    503: "Service Unavailable",
+    400: N_("Bad Request"),
+    401: N_("Unauthorized"),
+    404: N_("Not Found"),
+    409: N_("Conflict"),
+    422: N_("Unprocessable Content"),
+    429: N_("Too Many Requests"),
+    503: N_("Service Unavailable"),
 }
 
 
 def problem(status: int, detail: str, field: str | None = None, **extra: Any) -> Response:
+    locale = caller_locale()
     body = {
         "type": "about:blank",
-        "title": TITLES.get(status, "Error"),
+        "title": gettext_for(locale)(TITLES.get(status, N_("Error"))),
         "status": status,
         "detail": detail,
         "field": field,
         **extra,
     }
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response.headers["Content-Language"] = locale
+    return response
+
+
+def caller_locale() -> str:
+    """The API caller's language: Accept-Language, French by default."""
+    locale = request.accept_languages.best_match(SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+    return locale or DEFAULT_LOCALE
 
 
 def detail(error: DomainError) -> str:
     """The error's words in the API caller's language (Accept-Language; French by default)."""
-    locale = request.accept_languages.best_match(SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
-    return say(error, gettext_for(locale or DEFAULT_LOCALE))
+    return say(error, gettext_for(caller_locale()))
+
+
+def code_detail(code: str) -> str:
+    """The words of a catalogue code in the API caller's language."""
+    return word(code, gettext_for(caller_locale()))
 
 
 @bp.errorhandler(DomainError)

@@ -102,6 +102,7 @@ WORDS: dict[str, str] = {
     "api_key_not_found": N_("Unknown key."),
     "api_key_revoked": N_("This key is already revoked."),
     # --- api ---
+    "api_key_missing": N_("API key missing or invalid."),
     "api_datetime_expected": N_("A date is expected (ISO 8601 with a time zone)."),
     "api_datetime_invalid": N_("Invalid date (ISO 8601 with a time zone)."),
     "api_datetime_needs_zone": N_("The date must carry its time zone (Z or +01:00)."),

@@ -20,7 +20,7 @@ from desk.base.errors import Conflict, DomainError, NotFound
 from desk.billing.document import RECOVERY_INDEMNITY_CENTS
 from desk.billing.money import euros, round_cents
 from desk.billing.parties import billing_email
-from desk.billing.wording import key_for, wording
+from desk.billing.wording import balance_text, key_for, wording
 from desk.models import Client, CoverageDecision, Invoice, InvoiceTracking, Payment, Quote
 from desk.models.billing import InvoiceKind, InvoiceState, QuoteState
 from desk.models.states import Channel
@@ -46,9 +46,11 @@ def _mail(session: Session, invoice: Invoice, level: int, paid: int) -> None:
         "due": f"{invoice.due_on:%d/%m/%Y}",
         "issued": f"{invoice.issued_on:%d/%m/%Y}",
         "total": euros(invoice.total_ttc_cents),
-        "balance": f" Reste à payer : {euros(invoice.total_ttc_cents - paid)}." if paid else "",
+        "balance": balance_text(euros(invoice.total_ttc_cents - paid), client.locale)
+        if paid
+        else "",
     }
-    words = wording(session, key_for(level))
+    words = wording(session, key_for(level), client.locale)  # the defaults in its language
     enqueue(
         session,
         channel=Channel.EMAIL,

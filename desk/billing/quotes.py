@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
+from desk.base.words import DEFAULT_LOCALE, gettext_for
 from desk.billing.document import Document, Party
 from desk.billing.money import euros
 from desk.billing.numbering import QUOTE_SERIES, next_number
@@ -92,8 +93,10 @@ def create_quote(
     base_url: str,
     siren: str = "",
     address: str = "",
+    locale: str = DEFAULT_LOCALE,
 ) -> tuple[Quote, str]:
-    """Number, price and print a quote, and e-mail it with its acceptance link.
+    """Number, price and print a quote, and e-mail it with its acceptance link (the e-mail
+    in `locale`, the desk's language: a prospect has none yet; the PDF stays French).
 
     Returns the quote and the link's token (shown once: only its hash is kept).
     """
@@ -148,16 +151,25 @@ def create_quote(
     session.add(quote)
     session.flush()
     link = f"{base_url.rstrip('/')}/quote/{token}"
+    _ = gettext_for(locale)
+    words = {
+        "number": number,
+        "seller": doc.seller.name,
+        "total": euros(doc.totals.ttc_cents),
+        "until": f"{valid_until:%d/%m/%Y}",
+        "link": link,
+    }
     enqueue(
         session,
         channel=Channel.EMAIL,
         recipient=quote.prospect_email,
-        subject=f"Devis {number} — {doc.seller.name}",
-        body=(
-            f"Bonjour,\n\nVoici notre devis {number} ({euros(doc.totals.ttc_cents)} TTC "
-            f"par mois, estimation), valable jusqu'au {valid_until:%d/%m/%Y}.\n\n"
-            f"Pour l'accepter : {link}\n\nCordialement,\n{doc.seller.name}\n"
-        ),
+        subject=_("Quote %(number)s — %(seller)s") % words,
+        body=_(
+            "Hello,\n\nHere is our quote %(number)s (%(total)s incl. VAT per month, "
+            "estimate), valid until %(until)s.\n\nTo accept it: %(link)s\n\n"
+            "Kind regards,\n%(seller)s\n"
+        )
+        % words,
         kind="quote",
         dedupe_key=f"quote:{quote.id}",
         attachments=[(f"{number}.pdf", "application/pdf", pdf)],

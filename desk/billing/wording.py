@@ -9,35 +9,41 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
+from desk.base.words import DEFAULT_LOCALE, N_, gettext_for
 from desk.models import BillingTemplate
 
 KEYS = ("invoice", "reminder-7", "reminder-15", "reminder-30")
 PLACEHOLDERS = ("number", "seller", "due", "issued", "total", "balance")
-_SIGNATURE = "\n\nLa facture est jointe (PDF Factur-X).\n\nCordialement,\n{seller}\n"
-_FACTS = "Facture {number} du {issued}, montant TTC {total}, échéance le {due}.{balance}"
+# The defaults, in the client's language (the catalogue); an admin's version is sent as
+# typed. A body is its paragraphs: the greeting, the key's own words, the facts, the closing.
+_GREETING = N_("Hello,")
+_FACTS = N_("Invoice {number} of {issued}, total incl. VAT {total}, due on {due}.{balance}")
+_ATTACHED = N_("The invoice is attached (Factur-X PDF).")
+_CLOSING = N_("Kind regards,\n{seller}")
 DEFAULTS: dict[str, tuple[str, str]] = {
-    "invoice": (
-        "Facture {number} — {seller}",
-        "Bonjour,\n\nVeuillez trouver ci-joint notre facture.\n\n" + _FACTS + _SIGNATURE,
-    ),
+    "invoice": (N_("Invoice {number} — {seller}"), N_("Please find our invoice attached.")),
     "reminder-7": (
-        "Rappel : facture {number} échue le {due}",
-        "Bonjour,\n\nSauf erreur de notre part, la facture ci-dessous n'est pas encore "
-        "réglée.\n\n" + _FACTS + _SIGNATURE,
+        N_("Reminder: invoice {number} due on {due}"),
+        N_("Unless we are mistaken, the invoice below is not paid yet."),
     ),
     "reminder-15": (
-        "Deuxième rappel : facture {number} impayée",
-        "Bonjour,\n\nMalgré notre premier rappel, la facture ci-dessous reste impayée.\n\n"
-        + _FACTS
-        + _SIGNATURE,
+        N_("Second reminder: invoice {number} unpaid"),
+        N_("Despite our first reminder, the invoice below is still unpaid."),
     ),
     "reminder-30": (
-        "Mise en demeure : facture {number} impayée depuis 30 jours",
-        "Bonjour,\n\nLa facture ci-dessous est impayée depuis 30 jours après son échéance. "
-        "Des pénalités de retard et l'indemnité forfaitaire de 40 € sont exigibles ; sans "
-        "règlement, la permanence téléphonique pourra être suspendue.\n\n" + _FACTS + _SIGNATURE,
+        N_("Formal notice: invoice {number} unpaid for 30 days"),
+        N_(
+            "The invoice below is unpaid 30 days after its due date. Late-payment penalties "
+            "and the fixed recovery fee of 40 € are due; without payment, the telephone "
+            "answering service may be suspended."
+        ),
     ),
 }
+
+
+def balance_text(amount: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The `{balance}` of a partly paid invoice, in the client's language."""
+    return " " + gettext_for(locale)("Left to pay: %(amount)s.") % {"amount": amount}
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,19 @@ def key_for(level: int) -> str:
     return "invoice" if level == 0 else f"reminder-{level}"
 
 
-def wording(session: Session, key: str) -> Wording:
+def wording(session: Session, key: str, locale: str = DEFAULT_LOCALE) -> Wording:
+    """The admin's version of `key`, else the default in `locale`."""
     row = session.get(BillingTemplate, key)
     if row is not None:
         return Wording(key, row.subject, row.body, True)
-    subject, body = DEFAULTS[key]
-    return Wording(key, subject, body, False)
+    subject, words = DEFAULTS[key]
+    _ = gettext_for(locale)
+    paragraphs = (_GREETING, words, _FACTS, _ATTACHED, _CLOSING)
+    return Wording(key, _(subject), "\n\n".join(_(p) for p in paragraphs) + "\n", False)
 
 
-def all_wordings(session: Session) -> list[Wording]:
-    return [wording(session, key) for key in KEYS]
+def all_wordings(session: Session, locale: str = DEFAULT_LOCALE) -> list[Wording]:
+    return [wording(session, key, locale) for key in KEYS]
 
 
 def _check(text: str, field: str) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from desk.base.words import gettext_for, supported
 from desk.models import Client, Outbox, User, WebhookReceipt
 from desk.outbox.queue import enqueue
 from desk.rota import gaps
@@ -16,20 +18,20 @@ from desk.rota import gaps
 GAP_HORIZON = timedelta(days=7)
 # Twilio retries a webhook within minutes; a week of receipts is plenty to replay them.
 RECEIPT_RETENTION = timedelta(days=7)
-DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 
 def alert_upcoming_gaps(session: Session, now: datetime, horizon: timedelta = GAP_HORIZON) -> int:
-    """E-mail every admin once per gap (covered time with nobody on duty) in the horizon.
+    """E-mail every admin once per gap (covered time with nobody on duty) in the horizon,
+    in her language (`User.locale`, French when unset).
 
     Each gap is one outbox row per admin, keyed by client and interval: the hourly sweep
     finds the same gap again and sends nothing twice; a gap that changes is a new gap.
     Returns how many new e-mails were queued.
     """
     admins = [
-        email
-        for email in session.scalars(
-            select(User.email).where(User.role == "admin", User.active.is_(True))
+        (email, supported(locale))
+        for email, locale in session.execute(
+            select(User.email, User.locale).where(User.role == "admin", User.active.is_(True))
         )
         if email
     ]
@@ -40,14 +42,8 @@ def alert_upcoming_gaps(session: Session, now: datetime, horizon: timedelta = GA
         tz = ZoneInfo(client.timezone)
         for gap in gaps(session, client, now, now + horizon):
             start, end = gap.start.astimezone(tz), gap.end.astimezone(tz)
-            when = f"{DAYS[start.weekday()]} {start:%d/%m %H:%M}–{end:%H:%M}"
-            subject = f"Planning : personne de garde pour {client.name}, {when}"
-            body = (
-                f"Personne n'est de garde pour {client.name} le {when} "
-                f"({gap.minutes} min) : les appels iront aux partenaires ou en messagerie.\n"
-                "Ajoutez un remplacement dans le planning (Planning → la semaine concernée)."
-            )
-            for email in admins:
+            for email, locale in admins:
+                subject, body = gap_alert(client.name, start, end, gap.minutes, locale)
                 key = f"gap:{client.id}:{gap.start.isoformat()}:{gap.end.isoformat()}:{email}"
                 enqueue(
                     session,
@@ -60,6 +56,26 @@ def alert_upcoming_gaps(session: Session, now: datetime, horizon: timedelta = GA
                     dedupe_key=key,
                 )
     return _gap_alert_count(session) - before
+
+
+def gap_alert(
+    client: str, start: datetime, end: datetime, minutes: int, locale: str
+) -> tuple[str, str]:
+    """(subject, body) of a gap alert in the admin's language; `start` and `end` local."""
+    _ = gettext_for(locale)
+    when = f"{format_date(start, 'EEE', locale=locale)} {start:%d/%m %H:%M}–{end:%H:%M}"
+    params = {"client": client, "when": when, "minutes": minutes}
+    subject = _("Rota: nobody on duty for %(client)s, %(when)s") % params
+    body = (
+        _(
+            "Nobody is on duty for %(client)s on %(when)s (%(minutes)s min): calls will go "
+            "to the partners or to voicemail."
+        )
+        % params
+        + "\n"
+        + _("Add a replacement in the rota (Rota → the week concerned).")
+    )
+    return subject, body
 
 
 def _gap_alert_count(session: Session) -> int:

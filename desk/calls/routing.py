@@ -19,8 +19,9 @@ from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.steps import call_by_sid, current_position, replay, ring
 from desk.messages.intake import notify_missed_call, record_voicemail
-from desk.models import Call, CallAttempt, Client, Message
+from desk.models import Call, CallAttempt, Client, Message, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome
+from desk.people.secretaries import secretary_locale
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ def screen(session: Session, *, parent_call_sid: str, leg_sid: str, to: str) -> 
         attempt.leg_sid = leg_sid
     client = session.get(Client, call.client_id)
     return client.name if client else ""
+
+
+def leg_locale(session: Session, leg_sid: str) -> str | None:
+    """The language of the secretary whose leg `leg_sid` is (None: no attempt names it)."""
+    her = session.scalar(
+        select(Secretary).join(CallAttempt).where(CallAttempt.leg_sid == leg_sid).limit(1)
+    )
+    return secretary_locale(session, her) if her is not None else None
 
 
 def screen_result(

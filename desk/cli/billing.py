@@ -212,6 +212,7 @@ def quote_create(
             base_url=base,
             siren=siren,
             address=address.replace("\\n", "\n"),
+            locale=settings_from(ctx)["server.default_locale"],
         )
         number, total, pdf = made.number, made.monthly_estimate_cents, made.pdf
     if output is not None:

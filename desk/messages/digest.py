@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_date
-from desk.messages.notify import caller_label, enqueue_for_contacts, local_time
+from desk.base.words import gettext_for, supported
+from desk.messages.notify import caller_label, enqueue_for_contacts, local_time, reason_label
 from desk.models import Appointment, Client, Message, Outbox, Practitioner
 from desk.models.states import AppointmentStatus, MessageSource, Urgency
 from desk.outbox.sms_text import clean, shorten
@@ -124,17 +125,26 @@ def _span(client: Client, start: datetime, end: datetime) -> str:
 def digest_sms(
     client: Client, start: datetime, end: datetime, messages: list[Message], bookings: list[Booking]
 ) -> str:
-    head = f"{client.name}, permanence {_span(client, start, end)} : "
-    head += f"{len(messages)} message(s), {len(bookings)} RDV pris."
+    """The digest's SMS, in the client's language."""
+    _ = gettext_for(client.locale)
+    text = _(
+        "%(client)s, coverage %(span)s: %(messages)s message(s), %(bookings)s appointment(s) "
+        "booked."
+    ) % {
+        "client": client.name,
+        "span": _span(client, start, end),
+        "messages": len(messages),
+        "bookings": len(bookings),
+    }
     lines = []
     for m in messages:
-        about = shorten(m.reason or m.body or m.transcription or "", 60)
-        lines.append(
-            f"{_hm(client, m.created_at)} {caller_label(m)}" + (f" : {about}" if about else "")
-        )
-    text = head
+        about = shorten(reason_label(m, _) or m.body or m.transcription or "", 60)
+        caller = f"{_hm(client, m.created_at)} {caller_label(m, client.locale)}"
+        if about:
+            caller = _("%(label)s: %(value)s") % {"label": caller, "value": about}
+        lines.append(caller)
     for i, line in enumerate(lines):
-        rest = f" +{len(lines) - i} autre(s), détail par e-mail."
+        rest = " " + _("+%(count)s more, details by e-mail.") % {"count": len(lines) - i}
         if len(text) + len(line) + 2 + len(rest) > SMS_LIMIT:
             text += rest
             break
@@ -145,36 +155,42 @@ def digest_sms(
 def digest_email(
     client: Client, start: datetime, end: datetime, messages: list[Message], bookings: list[Booking]
 ) -> tuple[str, str, str]:
-    """(subject, plain text, HTML): every user-typed text is escaped in the HTML part."""
+    """(subject, plain text, HTML) in the client's language: every user-typed text is
+    escaped in the HTML part."""
+    _ = gettext_for(client.locale)
     span = _span(client, start, end)
-    subject = f"{client.name} : permanence du {span}"
+    subject = _("%(client)s: coverage of %(span)s") % {"client": client.name, "span": span}
     msg_rows = [
         (
             _hm(client, m.created_at),
-            caller_label(m),
-            "URGENT" if m.urgency == Urgency.URGENT else "",
-            " - ".join(p for p in (m.reason, m.body, m.transcription or "") if p),
+            caller_label(m, client.locale),
+            _("URGENT") if m.urgency == Urgency.URGENT else "",
+            " - ".join(p for p in (reason_label(m, _), m.body, m.transcription or "") if p),
         )
         for m in messages
     ]
     book_rows = [(local_time(client, b.starts_at), b.practitioner, b.patient) for b in bookings]
-    text = [f"Permanence du {span}", "", f"Messages ({len(msg_rows)}) :"]
-    text += [" | ".join(p for p in row if p) for row in msg_rows] or ["aucun"]
-    text += ["", f"Rendez-vous pris ({len(book_rows)}) :"]
-    text += [" | ".join(row) for row in book_rows] or ["aucun"]
+    messages_head = _("Messages (%(count)s)") % {"count": len(msg_rows)}
+    bookings_head = _("Appointments booked (%(count)s)") % {"count": len(book_rows)}
+    none = _("none")
+    text = [_("Coverage of %(span)s") % {"span": span}, ""]
+    text += [_("%(head)s:") % {"head": messages_head}]
+    text += [" | ".join(p for p in row if p) for row in msg_rows] or [none]
+    text += ["", _("%(head)s:") % {"head": bookings_head}]
+    text += [" | ".join(row) for row in book_rows] or [none]
 
     def table(rows: Sequence[tuple[str, ...]]) -> str:
         if not rows:
-            return "<p>aucun</p>"
+            return f"<p>{escape(none)}</p>"
         cells = "".join(
             "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
         )
         return f"<table>{cells}</table>"
 
     html = (
-        f"<html><body><h1>{escape(subject)}</h1>"
-        f"<h2>Messages ({len(msg_rows)})</h2>{table(msg_rows)}"
-        f"<h2>Rendez-vous pris ({len(book_rows)})</h2>{table(book_rows)}"
+        f"<html lang='{supported(client.locale)}'><body><h1>{escape(subject)}</h1>"
+        f"<h2>{escape(messages_head)}</h2>{table(msg_rows)}"
+        f"<h2>{escape(bookings_head)}</h2>{table(book_rows)}"
         "</body></html>"
     )
     return subject, "\n".join(text) + "\n", html

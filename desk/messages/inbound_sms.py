@@ -18,7 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.models import Contact, DeskNumber, InboundSms, Message, OptOut, Outbox
+from desk.base.words import N_, gettext_for, supported
+from desk.models import Client, Contact, DeskNumber, InboundSms, Message, OptOut, Outbox
 from desk.models.states import Channel, MessageSource
 from desk.outbox.dispatch import remember_opt_out
 
@@ -45,10 +46,11 @@ OPT_OUT_WORDS = frozenset(
     }
 )
 OPT_IN_WORDS = frozenset({"START", "UNSTOP", "ABONNER", "REPRENDRE"})
-OPT_OUT_REPLY = (
-    "Vous ne recevrez plus de SMS de cette permanence. Envoyez START pour les reprendre."
+# Said in the language of the client whose number or contact the SMS concerns.
+OPT_OUT_REPLY = N_(
+    "You will no longer receive SMS from this desk. Send START to receive them again."
 )
-OPT_IN_REPLY = "Vous recevrez de nouveau les SMS de cette permanence."
+OPT_IN_REPLY = N_("You will receive SMS from this desk again.")
 
 _keywords: dict[str, KeywordHandler] = {}
 
@@ -132,10 +134,12 @@ def handle_inbound(
     word = keyword_of(body)
     if word in OPT_OUT_WORDS:
         remember_opt_out(session, sender, word, now)
-        return OPT_OUT_REPLY
+        return _reply(session, client_id, OPT_OUT_REPLY)
     if word in OPT_IN_WORDS:
         removed = session.execute(delete(OptOut).where(OptOut.number == sender))
-        return OPT_IN_REPLY if removed.rowcount else None  # type: ignore[attr-defined]
+        if not removed.rowcount:  # type: ignore[attr-defined]
+            return None
+        return _reply(session, client_id, OPT_IN_REPLY)
     first = word.split(" ", 1)[0] if word else ""
     handler = _keywords.get(word) or _keywords.get(first)
     if handler is not None:
@@ -147,9 +151,17 @@ def handle_inbound(
                 client_id=client_id,
                 source=MessageSource.SMS,
                 caller_number=sender,
-                reason="Réponse SMS",
+                reason="Réponse SMS",  # stored as before; readers see `reason_label`
                 body=body.strip(),
                 created_at=now,
             )
         )
     return None
+
+
+def _reply(session: Session, client_id: int | None, msgid: str) -> str:
+    """`msgid` in the client's language (the desk's default when no client is known)."""
+    locale = (
+        session.scalar(select(Client.locale).where(Client.id == client_id)) if client_id else None
+    )
+    return gettext_for(supported(locale))(msgid)

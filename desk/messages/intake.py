@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError, NotFound
 from desk.base.phone import InvalidPhoneNumber, display, normalise
-from desk.messages.notify import local_time, notify_contacts, notify_secretary
+from desk.base.words import Gettext
+from desk.messages.notify import hidden_number, local_time, notify_contacts, notify_secretary
 from desk.models import Call, Client, Message
 from desk.models.states import MessageSource, Urgency
 
@@ -128,7 +129,7 @@ def record_voicemail(
         call_id=call.id,
         source=MessageSource.VOICEMAIL,
         caller_number=call.caller or None,
-        reason="Message vocal",
+        reason="Message vocal",  # stored as before; readers see `reason_label`, in their words
         body="",
         recording_url=recording_url,
         recording_duration=duration_seconds,
@@ -138,13 +139,16 @@ def record_voicemail(
     session.add(message)
     session.flush()
     seconds = f" ({duration_seconds} s)" if duration_seconds else ""
+    at = local_time(client, message.created_at)
     notify_secretary(
         session,
         call,
         client,
         kind="voicemail-summary",
-        text=f"Message vocal pour {client.name} de {_caller(call)}{seconds}, "
-        f"{local_time(client, message.created_at)}.",
+        text=lambda _: (
+            _("Voicemail for %(client)s from %(caller)s%(seconds)s, %(at)s.")
+            % {"client": client.name, "caller": _caller(call, _), "seconds": seconds, "at": at}
+        ),
         message_id=message.id,
     )
     notify_contacts(session, client, message)
@@ -158,19 +162,22 @@ def notify_missed_call(session: Session, call: Call) -> None:
     client = session.get(Client, call.client_id)
     if client is None:
         return
+    at = local_time(client, call.started_at)
     notify_secretary(
         session,
         call,
         client,
         kind="missed-call",
-        text=f"Appel manqué pour {client.name} de {_caller(call)}, "
-        f"{local_time(client, call.started_at)}.",
+        text=lambda _: (
+            _("Missed call for %(client)s from %(caller)s, %(at)s.")
+            % {"client": client.name, "caller": _caller(call, _), "at": at}
+        ),
         message_id=None,
     )
 
 
-def _caller(call: Call) -> str:
+def _caller(call: Call, _: Gettext) -> str:
     try:
         return display(normalise(call.caller))
     except InvalidPhoneNumber:
-        return "numéro masqué"
+        return hidden_number(_)

@@ -1,4 +1,5 @@
-"""Who hears about a message, and the words they get (SMS in French, short; e-mail in two parts).
+"""Who hears about a message, and the words they get (SMS short; e-mail in two parts), in
+the recipient's language: the client's `locale` for its contacts, hers for the secretary.
 
 Rules (issue 4): urgent -> at once; normal -> at once or in the end-of-coverage digest,
 as the client chose (`Client.message_delivery`). A contact marked `urgent_only` hears
@@ -8,7 +9,7 @@ missed call. Every text goes through the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.base.phone import display
+from desk.base.words import DEFAULT_LOCALE, Gettext, gettext_for, supported
 from desk.models import Call, Client, Contact, Message, Outbox, Secretary
 from desk.models.states import Channel, MessageSource, Urgency
 from desk.outbox.queue import enqueue
 from desk.outbox.sms_text import clean, shorten
+from desk.people.secretaries import secretary_locale
 
 # Two GSM-7 segments at most for a message SMS: enough to call back, cheap to send.
 SMS_BODY_LIMIT = 300
@@ -30,47 +33,75 @@ def local_time(client: Client, at: datetime) -> str:
     return at.astimezone(ZoneInfo(client.timezone)).strftime("%d/%m %H:%M")
 
 
-def caller_label(message: Message) -> str:
+def caller_label(message: Message, locale: str = DEFAULT_LOCALE) -> str:
+    """The caller's name and number, or "hidden number" in the reader's language."""
     parts = [message.caller_name.strip()]
     if message.caller_number:
         parts.append(display(message.caller_number))
-    return " ".join(p for p in parts if p) or "numéro masqué"
+    return " ".join(p for p in parts if p) or hidden_number(gettext_for(locale))
+
+
+def hidden_number(_: Gettext) -> str:
+    return _("hidden number")
+
+
+def reason_label(message: Message, _: Gettext) -> str:
+    """The message's reason; a voicemail's and an SMS reply's are said in the reader's words
+    (the row stores a fixed French label for them)."""
+    if message.source == MessageSource.VOICEMAIL:
+        return _("Voice message")
+    if message.source == MessageSource.SMS:
+        return _("SMS reply")
+    return message.reason
 
 
 def message_sms(client: Client, message: Message) -> str:
-    """The SMS a client's contact gets for one message."""
-    head = "URGENT " if message.urgency == Urgency.URGENT else ""
+    """The SMS a client's contact gets for one message, in the client's language."""
+    _ = gettext_for(client.locale)
+    params = {"client": client.name, "caller": caller_label(message, client.locale)}
     if message.source == MessageSource.VOICEMAIL:
         seconds = f" ({message.recording_duration} s)" if message.recording_duration else ""
-        text = f"{head}{client.name} : message vocal de {caller_label(message)}{seconds}"
+        text = _("%(client)s: voicemail from %(caller)s%(seconds)s") % {
+            **params,
+            "seconds": seconds,
+        }
         detail = message.transcription or ""
     else:
-        text = f"{head}{client.name} : message de {caller_label(message)}"
+        text = _("%(client)s: message from %(caller)s") % params
         detail = " - ".join(p for p in (message.reason, message.body) if p)
-    text += f", {local_time(client, message.created_at)}."
+    if message.urgency == Urgency.URGENT:
+        text = _("URGENT %(text)s") % {"text": text}
+    text = _("%(text)s, %(at)s.") % {"text": text, "at": local_time(client, message.created_at)}
     if detail:
         text += " " + shorten(detail, max(40, SMS_BODY_LIMIT - len(text) - 1))
     return clean(text)
 
 
 def message_email(client: Client, message: Message) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) for one message. User text is escaped in the HTML."""
-    kind = "Message vocal" if message.source == MessageSource.VOICEMAIL else "Message"
-    urgent = "URGENT - " if message.urgency == Urgency.URGENT else ""
-    subject = f"{urgent}{kind} pour {client.name} : {caller_label(message)}"
+    """(subject, plain text, HTML) for one message, in the client's language. User text is
+    escaped in the HTML."""
+    _ = gettext_for(client.locale)
+    caller = caller_label(message, client.locale)
+    if message.source == MessageSource.VOICEMAIL:
+        subject = _("Voicemail for %(client)s: %(caller)s")
+    else:
+        subject = _("Message for %(client)s: %(caller)s")
+    subject %= {"client": client.name, "caller": caller}
+    if message.urgency == Urgency.URGENT:
+        subject = _("URGENT - %(subject)s") % {"subject": subject}
     rows = [
-        ("Appelant", caller_label(message)),
-        ("Reçu le", local_time(client, message.created_at)),
-        ("Motif", message.reason),
-        ("Message", message.body),
-        ("Transcription", message.transcription or ""),
+        (_("Caller"), caller),
+        (_("Received on"), local_time(client, message.created_at)),
+        (_("Reason"), reason_label(message, _)),
+        (_("Message"), message.body),
+        (_("Transcription"), message.transcription or ""),
     ]
     if message.recording_duration:
-        rows.append(("Durée", f"{message.recording_duration} s"))
+        rows.append((_("Duration"), f"{message.recording_duration} s"))
     rows = [(k, v) for k, v in rows if v]
-    text = "\n".join(f"{k} : {v}" for k, v in rows) + "\n"
+    text = "\n".join(_("%(label)s: %(value)s") % {"label": k, "value": v} for k, v in rows) + "\n"
     html = (
-        "<html><body><table>"
+        f"<html lang='{supported(client.locale)}'><body><table>"
         + "".join(
             f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows
         )
@@ -166,11 +197,21 @@ def secretary_on_duty(session: Session, call: Call) -> Secretary | None:
 
 
 def notify_secretary(
-    session: Session, call: Call, client: Client, *, kind: str, text: str, message_id: int | None
+    session: Session,
+    call: Call,
+    client: Client,
+    *,
+    kind: str,
+    text: str | Callable[[Gettext], str],
+    message_id: int | None,
 ) -> Outbox | None:
+    """An SMS to the secretary on duty; `text` given as a function of a gettext is written
+    in her language (`secretary_locale`)."""
     secretary = secretary_on_duty(session, call)
     if secretary is None or not secretary.phone:
         return None
+    if callable(text):
+        text = text(gettext_for(secretary_locale(session, secretary)))
     return enqueue(
         session,
         channel=Channel.SMS,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desk.base import checks
 from desk.base.errors import DomainError
+from desk.base.words import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from desk.models import Client, Secretary, Training, User
 from desk.people.accounts import create_user, invite, user_by_email
 
@@ -152,3 +153,17 @@ def secretary_menu(
         if chosen is not None:
             found.insert(0, chosen)
     return found
+
+
+def secretary_locale(session: Session, secretary: Secretary) -> str:
+    """The language she reads: her login's setting, else the first of her languages the
+    desk speaks, else French."""
+    chosen = session.scalar(
+        select(User.locale).where(User.secretary_id == secretary.id, User.locale.is_not(None))
+    )
+    if chosen in SUPPORTED_LOCALES:
+        return str(chosen)
+    for language in (secretary.languages or "").split(","):
+        if language.strip() in SUPPORTED_LOCALES:
+            return language.strip()
+    return DEFAULT_LOCALE

@@ -22,6 +22,7 @@ from desk.models import Client, DutyNotice, Override, Secretary, Shift
 from desk.models.states import Channel, NoticeChannel
 from desk.outbox.queue import enqueue
 from desk.outbox.sms_text import clean
+from desk.people.secretaries import secretary_locale
 from desk.rota.gaps import segments
 from desk.rota.week import duty_blocks
 
@@ -51,8 +52,7 @@ def _claim(session: Session, secretary_id: int, key: str, now: datetime) -> bool
 
 
 def _send(session: Session, secretary: Secretary, code: str, **params: object) -> bool:
-    locale = (secretary.languages or "fr").split(",")[0].strip() or "fr"
-    text = gettext_for(locale)(WORDS[code]) % params
+    text = gettext_for(secretary_locale(session, secretary))(WORDS[code]) % params
     if secretary.notify_by == NoticeChannel.EMAIL and secretary.email:
         enqueue(
             session,

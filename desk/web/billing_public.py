@@ -1,17 +1,35 @@
-"""The prospect's page: read a quote and accept it ("bon pour accord")."""
+"""The prospect's page: read a quote and accept it ("bon pour accord").
+
+Its words follow the client's language once the quote made one, else the desk's
+(`server.default_locale`): a prospect has no language of its own yet."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import force_locale
 
 from desk.base.errors import DomainError
-from desk.base.words import gettext_for, say
+from desk.base.words import gettext_for, say, supported
 from desk.billing.money import euros
 from desk.billing.quotes import accept_quote, quote_for_token
-from desk.request_context import db_session, now
+from desk.models import Client, Quote
+from desk.request_context import db_session, now, settings
 from desk.web import csrf
 
 bp = Blueprint("billing_public", __name__)
+
+
+def _locale(quote: Quote | None = None) -> str:
+    client = db_session().get(Client, quote.client_id) if quote and quote.client_id else None
+    return supported(client.locale if client else settings()["server.default_locale"])
+
+
+def _gone(error: DomainError) -> tuple[str, int]:
+    locale = _locale()
+    with force_locale(locale):
+        return render_template(
+            "billing/quote_gone.html", message=say(error, gettext_for(locale))
+        ), 404
 
 
 # The token in the URL is the credential (256 random bits, e-mailed to the prospect only);
@@ -20,11 +38,11 @@ bp = Blueprint("billing_public", __name__)
 @bp.route("/quote/<token>", methods=["GET", "POST"])
 def quote_page(token: str) -> tuple[str, int]:
     session = db_session()
-    french = gettext_for("fr")
     try:
         quote = quote_for_token(session, token, now())
     except DomainError as error:
-        return render_template("billing/quote_gone.html", message=say(error, french)), 404
+        return _gone(error)
+    locale = _locale(quote)
     error_text = ""
     if request.method == "POST":
         try:
@@ -38,17 +56,21 @@ def quote_page(token: str) -> tuple[str, int]:
                 now=now(),
             )
             session.commit()
-            return render_template("billing/quote_done.html", quote=quote, client=client), 200
+            with force_locale(locale):  # the language the prospect just read
+                page = render_template("billing/quote_done.html", quote=quote, client=client)
+            return page, 200
         except DomainError as error:
             session.rollback()
-            error_text = say(error, french)
-    return render_template(
-        "billing/quote_accept.html",
-        quote=quote,
-        total=euros(quote.monthly_estimate_cents),
-        error=error_text,
-        typed=request.form.get("name", ""),
-    ), 422 if error_text else 200
+            error_text = say(error, gettext_for(locale))
+    with force_locale(locale):
+        page = render_template(
+            "billing/quote_accept.html",
+            quote=quote,
+            total=euros(quote.monthly_estimate_cents),
+            error=error_text,
+            typed=request.form.get("name", ""),
+        )
+    return page, 422 if error_text else 200
 
 
 @bp.route("/quote/<token>/devis.pdf")
@@ -56,9 +78,7 @@ def quote_pdf(token: str) -> Response | tuple[str, int]:
     try:
         quote = quote_for_token(db_session(), token, now())
     except DomainError as error:
-        return render_template(
-            "billing/quote_gone.html", message=say(error, gettext_for("fr"))
-        ), 404
+        return _gone(error)
     return Response(
         quote.pdf,
         mimetype="application/pdf",

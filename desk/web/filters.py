@@ -1,4 +1,4 @@
-"""Template filters: local times and phone numbers as people read them."""
+"""Template filters: local times, phone numbers and messages' reasons as people read them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from flask import Flask
+from flask_babel import gettext
 
 from desk.base.phone import display
+from desk.messages.notify import reason_label
+from desk.models import Message
 from desk.request_context import now
 
 
@@ -40,6 +43,12 @@ def phone(value: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def reason(message: Message) -> str:
+    """A message's reason; a voicemail's and an SMS reply's in the reader's language."""
+    return reason_label(message, gettext)
+
+
 def init_filters(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["phone"] = phone
+    app.jinja_env.filters["reason"] = reason

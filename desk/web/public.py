@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import force_locale
 
 from desk.base.errors import NotFound
+from desk.base.words import supported
 from desk.request_context import db_session, now
 from desk.web import csrf
 from scheduling.cancel import cancel_by_token, view_by_token
@@ -47,8 +49,8 @@ def cancel_page(token: str) -> tuple[str, int]:
             session.commit()
         else:
             view = view_by_token(session, token, now())
-    except NotFound:
+    except NotFound:  # no appointment, no client: the browser's language
         return render_template("scheduling/cancel_unknown.html"), 404
-    return render_template(
-        "scheduling/cancel.html", view=view, posted=request.method == "POST"
-    ), 200
+    with force_locale(supported(view.client.locale)):  # the practice's language
+        page = render_template("scheduling/cancel.html", view=view, posted=request.method == "POST")
+    return page, 200
