@@ -70,8 +70,20 @@ def _empty(db: Database) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
         else:
+            # Issued invoices refuse DELETE (0018's triggers; TRUNCATE skips them above):
+            # lifted for the emptying only, made again as they were.
+            sealed = conn.execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                    " AND (name GLOB '*_sealed' OR name GLOB '*_forward')"
+                )
+            ).all()
+            for name, _sql in sealed:
+                conn.execute(text(f"DROP TRIGGER {name}"))
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+            for _name, sql in sealed:
+                conn.execute(text(sql))
             conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
             has_seq = conn.execute(
                 text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")

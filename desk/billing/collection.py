@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from desk.base.db import begin_immediate
 from desk.base.errors import Conflict, DomainError, NotFound
 from desk.billing.document import RECOVERY_INDEMNITY_CENTS
 from desk.billing.money import euros, round_cents
@@ -88,13 +89,21 @@ def record_payment(
     reference: str = "",
 ) -> InvoiceTracking:
     """A full or partial payment; the invoice is paid when nothing is left."""
+    begin_immediate(session)  # SQLite: reads then writes, like a credit note racing it
     invoice = session.scalar(select(Invoice).where(Invoice.number == number))
     if invoice is None or invoice.kind != InvoiceKind.INVOICE:
         raise NotFound("billing_invoice_unknown", number=number)
     if amount_cents <= 0:
         raise DomainError("billing_bad_amount", field="amount")
-    tracking = session.get(InvoiceTracking, invoice.id, with_for_update=True)
+    # Locked first, then read again: a credit note claims this row (credited_at) too, so a
+    # payment and a credit note racing for one invoice are taken one after the other.
+    tracking = session.get(
+        InvoiceTracking, invoice.id, with_for_update=True, populate_existing=True
+    )
     assert tracking is not None
+    if tracking.credited_at is not None:
+        # Cancelled by a credit note: nothing is owed on it any more.
+        raise Conflict("billing_invoice_credited", field="number", number=number)
     left = invoice.total_ttc_cents - tracking.paid_cents
     if amount_cents > left:
         raise Conflict("billing_overpaid", field="amount", left=euros(left))
@@ -147,8 +156,9 @@ def send_due_reminders(session: Session, today: date, now: datetime) -> list[tup
     rows = session.execute(
         select(Invoice, InvoiceTracking)
         .join(InvoiceTracking, InvoiceTracking.invoice_id == Invoice.id)
-        .where(Invoice.kind == InvoiceKind.INVOICE, InvoiceTracking.state != InvoiceState.PAID)
-        .where(Invoice.due_on < today)
+        .where(Invoice.kind == InvoiceKind.INVOICE)
+        .where(InvoiceTracking.state.not_in((InvoiceState.PAID, InvoiceState.CREDITED)))
+        .where(InvoiceTracking.credited_at.is_(None), Invoice.due_on < today)
         .order_by(Invoice.id)
     ).all()
     for invoice, tracking in rows:
@@ -165,6 +175,7 @@ def send_due_reminders(session: Session, today: date, now: datetime) -> list[tup
             won = session.execute(
                 update(InvoiceTracking)
                 .where(InvoiceTracking.invoice_id == invoice.id, column.is_(None))
+                .where(InvoiceTracking.credited_at.is_(None))  # credited meanwhile: owed nothing
                 .values({column.key: now})
                 .execution_options(synchronize_session=False)
             )

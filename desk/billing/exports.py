@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from desk.base.spreadsheet import csv_text
 from desk.billing.money import plain
 from desk.billing.payouts import payouts
 from desk.models import Client, Invoice, InvoiceTracking, Payment
@@ -68,11 +67,7 @@ def payout_rows(session: Session, month: str) -> list[dict[str, Any]]:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text([header, *rows], delimiter=";")
 
 
 def invoices_csv(session: Session, month: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.db import begin_immediate
@@ -32,7 +32,7 @@ from desk.billing.parties import DEFAULT_PENALTY_RATE_BP, buyer, seller
 from desk.billing.pdf import render_invoice
 from desk.billing.pricing import Line, Totals, statement_lines, totals
 from desk.models import Client, Invoice, InvoiceLine, InvoiceTracking
-from desk.models.billing import InvoiceKind
+from desk.models.billing import InvoiceKind, InvoiceState
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,9 @@ def _current(session: Session, client_id: int, month: str) -> tuple[Invoice | No
         found = session.scalar(select(Invoice).where(Invoice.statement_key == key))
         if found is None:
             return None, key
-        credited = session.scalar(select(Invoice.id).where(Invoice.credited_invoice_id == found.id))
+        credited = session.scalar(
+            select(InvoiceTracking.credited_at).where(InvoiceTracking.invoice_id == found.id)
+        )
         if credited is None:
             return found, key
         n += 1
@@ -198,15 +200,26 @@ def invoice_by_number(session: Session, number: str) -> Invoice:
 
 
 def credit_note(session: Session, number: str, reason: str, now: datetime) -> Invoice:
-    """A credit note for the whole of invoice `number` (re-issue a corrected one after)."""
+    """A credit note for the whole of invoice `number` (re-issue a corrected one after).
+
+    The invoice is claimed first by a compare-and-set on its tracking row (`credited_at`
+    from NULL to now): of credit notes racing for one invoice, one claims it and the others
+    are refused, on PostgreSQL too where `begin_immediate` locks nothing. A rollback after
+    gives the claim back with the number.
+    """
     if not reason.strip():
         raise DomainError("billing_reason_required", field="reason")
     begin_immediate(session)
     original = invoice_by_number(session, number)
     if original.kind != InvoiceKind.INVOICE:
         raise NotFound("billing_invoice_unknown", number=number)
-    already = session.scalar(select(Invoice.id).where(Invoice.credited_invoice_id == original.id))
-    if already is not None:
+    claimed = session.execute(
+        update(InvoiceTracking)
+        .where(InvoiceTracking.invoice_id == original.id, InvoiceTracking.credited_at.is_(None))
+        .values(credited_at=now, state=InvoiceState.CREDITED)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("billing_already_credited", number=number)
     today = now.astimezone(ZoneInfo("Europe/Paris")).date()
     lines = [

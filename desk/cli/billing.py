@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +27,7 @@ from desk.billing.exports import (
     statement_rows,
 )
 from desk.billing.invoices import check_month, credit_note, invoice_by_number, issue_statements
-from desk.billing.money import euros
+from desk.billing.money import euros, parse_cents
 from desk.billing.payouts import refresh_month
 from desk.billing.quotes import Needs, create_quote
 from desk.cli.base import clock_from, database_from, main, settings_from
@@ -133,11 +132,11 @@ def invoice_pay(
 ) -> None:
     """Record a payment, full or partial."""
     try:
-        cents = int(Decimal(amount.replace(",", ".")) * 100)
         day = date.fromisoformat(received) if received else clock_from(ctx)().date()
-    except (InvalidOperation, ValueError):
-        raise click.BadParameter("an amount like 119.09 and a date like 2026-11-25") from None
+    except ValueError:
+        raise click.BadParameter("a date like 2026-11-25", param_hint="--date") from None
     with _session(ctx) as session:
+        cents = parse_cents(amount)
         tracking = record_payment(session, number, cents, day, clock_from(ctx)(), method, reference)
         state, paid = tracking.state, tracking.paid_cents
     click.echo(f"{number}: {state}, {euros(paid)} paid")

@@ -81,7 +81,7 @@ def secretary_deactivate(ctx: click.Context, who: str) -> None:
     """Stop ringing her and close her login; her rota and history stay."""
     with cli_session(ctx) as session:
         row = secretaries.secretary_by(session, who)
-        secretaries.set_secretary_active(session, row, False)
+        secretaries.set_secretary_active(session, row, False, system_now())
         name = row.name
     click.echo(f"deactivated: {name}")
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.base.words import N_, gettext_for, supported
-from desk.models import Client, Contact, DeskNumber, InboundSms, Message, OptOut, Outbox
-from desk.models.states import Channel, MessageSource
+from desk.models import Client, Contact, DeskNumber, InboundSms, Message, OptOut
+from desk.models.states import MessageSource
 from desk.outbox.dispatch import remember_opt_out
 
 # (session, from_number, to_number, body, now) -> the reply text, or None for no reply.
@@ -87,22 +87,21 @@ def _number(raw: str) -> str:
 
 
 def client_for(session: Session, from_number: str, to_number: str) -> int | None:
-    """Whose log a reply belongs to: the client of the last SMS we sent that number
-    (a contact or a secretary replying to a summary), else the contact's client, else
-    the client owning the desk number it was sent to."""
-    last = session.scalar(
-        select(Outbox.client_id)
-        .where(Outbox.channel == Channel.SMS, Outbox.recipient == from_number)
-        .where(Outbox.client_id.is_not(None))
-        .order_by(Outbox.id.desc())
-        .limit(1)
-    )
-    if last is not None:
-        return last
-    contact = session.scalar(select(Contact.client_id).where(Contact.phone == from_number).limit(1))
-    if contact is not None:
-        return contact
-    return session.scalar(select(DeskNumber.client_id).where(DeskNumber.number == to_number))
+    """Whose log an inbound SMS belongs to: the client owning the desk number it was sent
+    to; sent to another of our numbers (the desk's own sender), the client whose contact
+    the sender is when exactly one client has that contact; else nobody: it waits in the
+    desk's inbox (`client_id` NULL) for a secretary to assign.
+
+    Never the client that last texted the sender: a patient of two practices writing to
+    the second one's number reached the first one's portal (issue 26).
+    """
+    owner = session.scalar(select(DeskNumber.client_id).where(DeskNumber.number == to_number))
+    if owner is not None:
+        return owner
+    clients = session.scalars(
+        select(Contact.client_id).where(Contact.phone == from_number).distinct().limit(2)
+    ).all()
+    return clients[0] if len(clients) == 1 else None
 
 
 def handle_inbound(

@@ -33,7 +33,7 @@ from desk.models.clients import (
     Practitioner,
 )
 from desk.models.desk_identity import DeskIdentity, VatStatus
-from desk.models.invitations import Invitation, InvitationPurpose
+from desk.models.invitations import Invitation, InvitationPurpose, LoginFailure
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.reports import (
@@ -80,6 +80,7 @@ __all__ = [
     "InvoiceCounter",
     "InvoiceLine",
     "InvoiceTracking",
+    "LoginFailure",
     "Message",
     "Mission",
     "MonthlyReport",

@@ -1,9 +1,10 @@
 """The money side: price plans, contracts, partner agreements, missions, invoices, payments,
 payouts and quotes. Amounts in integer euro cents; rates in basis points (2000 = 20 %).
 
-Issued invoices and their lines are never updated: the database refuses it (triggers made
-by migration 0009, see `IMMUTABLE_TABLES`); what changes after issue (sent, paid, reminders)
-lives in `invoice_tracking`, and a credit note corrects an invoice.
+Issued invoices and their lines are never updated nor deleted, and the numbering counter
+only ever moves up by one: the database refuses anything else (triggers made by migrations
+0009 and 0018, see `IMMUTABLE_TABLES` and `SEALED_TABLES`); what changes after issue (sent,
+paid, reminders, credited) lives in `invoice_tracking`, and a credit note corrects an invoice.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from desk.models.base import Base
 
 # Tables whose rows the database refuses to UPDATE (an issued document is final).
 IMMUTABLE_TABLES = ("invoices", "invoice_lines")
+# Tables whose rows the database refuses to DELETE (the counter: nor to rewind).
+SEALED_TABLES = ("invoices", "invoice_lines", "invoice_counters")
 
 
 class PartnerMode(enum.StrEnum):
@@ -54,6 +57,8 @@ class InvoiceState(enum.StrEnum):
     SENT = "sent"
     PAID = "paid"
     OVERDUE = "overdue"
+    # Cancelled by a credit note: owes nothing, gets no payment and no reminder.
+    CREDITED = "credited"
 
 
 class QuoteState(enum.StrEnum):
@@ -220,6 +225,9 @@ class InvoiceTracking(Base):
     reminder_7_at: Mapped[datetime | None]
     reminder_15_at: Mapped[datetime | None]
     reminder_30_at: Mapped[datetime | None]
+    # Claimed by compare-and-set (`UPDATE … WHERE credited_at IS NULL`) before a credit
+    # note is written: one credit note per invoice, however many run at once.
+    credited_at: Mapped[datetime | None]
 
 
 class Payment(Base):

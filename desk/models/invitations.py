@@ -29,3 +29,15 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(default=system_now)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class LoginFailure(Base):
+    """Failed logins per account or address in the current window, shared by every worker
+    (the login guard's storage when no Redis is configured)."""
+
+    __tablename__ = "login_failures"
+
+    # "account:<e-mail>" or "address:<ip>"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    failures: Mapped[int] = mapped_column(default=0)

@@ -11,10 +11,11 @@ import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from desk.base import checks
+from desk.base.db import begin_immediate
 from desk.base.errors import DomainError
 from desk.base.passwords import hash_password
 from desk.base.words import WORDS, gettext_for
@@ -117,33 +118,69 @@ def invite(
     return link
 
 
+def _live(token_hash: str, now: datetime) -> ColumnElement[bool]:
+    """A link that still works: unused, unexpired, and the newest of its user's."""
+    newer = aliased(Invitation)
+    return and_(
+        Invitation.token_hash == token_hash,
+        Invitation.used_at.is_(None),
+        Invitation.expires_at > now,
+        ~exists().where(newer.user_id == Invitation.user_id, newer.id > Invitation.id),
+    )
+
+
 def invitation_user(session: Session, token: str, now: datetime) -> User:
     """The user a live link belongs to; DomainError("invitation_invalid") otherwise."""
-    row = session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        raise DomainError("invitation_invalid")
-    user = session.get(User, row.user_id)
+    row = session.scalar(select(Invitation).where(_live(_hash(token), now)))
+    user = session.get(User, row.user_id) if row is not None else None
     if user is None or not user.active:
         raise DomainError("invitation_invalid")
     return user
 
 
 def redeem(session: Session, token: str, password: str, confirm: str, now: datetime) -> User:
-    """Set the password through a live link, which then stops working."""
-    user = invitation_user(session, token, now)
+    """Set the password through a live link, which then stops working.
+
+    The link is consumed by a compare-and-set before anything is written: of twenty
+    sessions posting at once, one sets the password (and is logged in), the others are
+    told the link no longer works. A rollback (the password refused) gives it back.
+    """
     checks.password(password)
     if password != confirm:
         raise DomainError("passwords_differ", field="confirm")
+    begin_immediate(session)
+    token_hash = _hash(token)
+    user_id = session.scalar(
+        update(Invitation)
+        .where(_live(token_hash, now))
+        .values(used_at=now)
+        .returning(Invitation.user_id)
+        .execution_options(synchronize_session=False)
+    )
+    user = session.get(User, user_id, populate_existing=True) if user_id is not None else None
+    if user is None or not user.active:
+        raise DomainError("invitation_invalid")
     user.password_hash = hash_password(password)
-    for row in session.scalars(
-        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-    ):
-        row.used_at = now
+    revoke_links(session, user.id, now)
     session.flush()
     return user
 
 
-def set_active(session: Session, user: User, active: bool) -> User:
+def revoke_links(session: Session, user_id: int, now: datetime) -> None:
+    """Every link of the user not used yet stops working (deactivated, password set)."""
+    session.execute(
+        update(Invitation)
+        .where(Invitation.user_id == user_id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def set_active(session: Session, user: User, active: bool, now: datetime) -> User:
+    """Deactivated, a login's links die with it: a reset e-mailed before does not work
+    again after a reactivation (issue 26)."""
     user.active = active
+    if not active:
+        revoke_links(session, user.id, now)
     session.flush()
     return user

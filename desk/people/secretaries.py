@@ -18,7 +18,7 @@ from desk.base import checks
 from desk.base.errors import DomainError
 from desk.base.words import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from desk.models import Client, Secretary, Training, User
-from desk.people.accounts import create_user, invite, user_by_email
+from desk.people.accounts import create_user, invite, set_active, user_by_email
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,13 @@ def invite_secretary(
     return invite(session, user, base_url=base_url, now=now)
 
 
-def set_secretary_active(session: Session, secretary: Secretary, active: bool) -> Secretary:
+def set_secretary_active(
+    session: Session, secretary: Secretary, active: bool, now: datetime
+) -> Secretary:
     secretary.active = active
     login = login_of(session, secretary)
     if login is not None:
-        login.active = active
+        set_active(session, login, active, now)
     session.flush()
     return secretary
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -23,7 +22,7 @@ from desk.billing.collection import (
 )
 from desk.billing.exports import statement_rows
 from desk.billing.invoices import invoice_by_number, invoices_of_month, issue_statements
-from desk.billing.money import euros
+from desk.billing.money import euros, parse_cents
 from desk.billing.payouts import margins, payouts
 from desk.billing.quotes import coverage_basis, start_coverage
 from desk.request_context import db_session, now
@@ -31,7 +30,13 @@ from desk.web import bp
 from desk.web.billing_forms import CoverageForm, IssueForm, PaymentForm, SendForm
 from desk.web.common import admin_required
 
-STATES = {"issued": _l("Issued"), "sent": _l("Sent"), "paid": _l("Paid"), "overdue": _l("Overdue")}
+STATES = {
+    "issued": _l("Issued"),
+    "sent": _l("Sent"),
+    "paid": _l("Paid"),
+    "overdue": _l("Overdue"),
+    "credited": _l("Credited"),
+}
 
 
 def _month() -> str:
@@ -147,9 +152,9 @@ def billing_payment(number: str) -> ResponseReturnValue:
     if not form.validate_on_submit() or form.amount.data is None:
         flash(gettext("Enter an amount like 119.09."), "error")
         return redirect(url_for("desk.billing", month=month))
-    cents = int(Decimal(form.amount.data) * 100)
     day = form.received_on.data or now().date()
     try:
+        cents = parse_cents(form.amount.data)
         record_payment(db_session(), number, cents, day, now(), reference=form.reference.data or "")
     except DomainError as error:
         return _failed(error, month)

@@ -158,7 +158,7 @@ def person_action(secretary_id: int, action: str) -> ResponseReturnValue:
             )
             done = _("A link to choose a new password was e-mailed.")
         else:
-            secretaries.set_secretary_active(session, row, action == "reactivate")
+            secretaries.set_secretary_active(session, row, action == "reactivate", now())
             done = _(DEACTIVATED) if action == "deactivate" else _("Reactivated.")
     except DomainError as exc:
         session.rollback()

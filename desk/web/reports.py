@@ -6,8 +6,6 @@ another tenant's client is a 404, on the page and on every CSV.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -17,6 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.spreadsheet import csv_text
 from desk.base.words import say
 from desk.clients.listing import client_menu
 from desk.reports.access import Report, default_period, report_for
@@ -93,13 +92,9 @@ def report_csv(chart: str) -> ResponseReturnValue:
     found, _first, _last, error = _report()
     if found is None:
         return Response(error or "", status=422, mimetype="text/plain")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in csv_rows(found, chart):
-        writer.writerow(row)
     name = f"{chart}-{found.activity.first}-{found.activity.last}.csv"
     return Response(
-        out.getvalue(),
+        csv_text(csv_rows(found, chart)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
