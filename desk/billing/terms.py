@@ -148,12 +148,9 @@ def set_partner_agreement(
     if has_percent == has_fixed:
         raise DomainError("agreement_one_of", field="percent")
     client_id = client_by_slug(session, data.client_slug).id if data.client_slug.strip() else None
-    if has_percent:
-        mode, percent, fixed = PartnerMode.PERCENT, amounts.whole_percent(data.percent, "percent"), 0
-    else:
-        mode, percent, fixed = PartnerMode.PER_CALL, 0, amounts.cents(
-            data.per_mission, "per_mission"
-        )
+    mode = PartnerMode.PERCENT if has_percent else PartnerMode.PER_CALL
+    percent = amounts.whole_percent(data.percent, "percent") if has_percent else 0
+    fixed = 0 if has_percent else amounts.cents(data.per_mission, "per_mission")
     row = session.scalar(
         select(PartnerAgreement).where(
             PartnerAgreement.secretary_id == secretary.id,
@@ -164,7 +161,9 @@ def set_partner_agreement(
         )
     )
     if row is None:
-        row = PartnerAgreement(secretary_id=secretary.id, client_id=client_id, valid_from=valid_from)
+        row = PartnerAgreement(
+            secretary_id=secretary.id, client_id=client_id, valid_from=valid_from
+        )
         session.add(row)
     row.mode, row.percent, row.fixed_cents = mode, percent, fixed
     session.flush()
