@@ -86,6 +86,7 @@ def init_web(app: Flask) -> None:
         feeds,
         live,
         messages,
+        money,
         now,
         outbox,
         pages,
