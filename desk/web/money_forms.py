@@ -32,7 +32,9 @@ class ContractForm(FlaskForm):
 
 class AgreementForm(FlaskForm):
     secretary = SelectField(_l("Partner"), validators=[Optional()])
-    percent = StringField(_l("Share of what the client pays (%)"), validators=[Length(max=10)])
+    percent = StringField(
+        _l("Her share of what the client pays, in percent"), validators=[Length(max=10)]
+    )
     per_mission = StringField(_l("Or a fixed amount per mission (€)"), validators=[Length(max=30)])
     client = SelectField(_l("For"), validators=[Optional()])
     valid_from = StringField(_l("From (YYYY-MM-DD)"), validators=[Length(max=10)])
