@@ -179,9 +179,9 @@ def test_a_quote_for_an_existing_client_sets_its_contract(
         assert client is not None and not client.coverage_suspended
         [contract] = session.scalars(select(Contract).where(Contract.client_id == client_id))
         assert contract.monthly_fee_cents == 8900 and contract.quote_id is not None
-    page = Page(admin.get(f"/desk/clients/{client_id}").text)
-    assert "Permanence essentielle" in page.text("contract")
-    assert page.text("coverage-not-started") == ""
+    shown = Page(admin.get(f"/desk/clients/{client_id}").text)
+    assert "Permanence essentielle" in shown.text("contract")
+    assert shown.text("coverage-not-started") == ""
 
 
 @pytest.mark.parametrize("for_existing", [True, False])
