@@ -1,8 +1,27 @@
-"""Reading the money pages as a person does: the words next to each field, the rows."""
+"""The money set-up as a person meets it: the `desk` command, and the pages read for the
+words next to each field and their rows."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from desk.base.db import Database
+from desk.cli import main
+
+
+def desk(db: Database, tmp_path: Path, *args: str, locale: str = "fr") -> tuple[int, str]:
+    """Run `desk ARGS` on `db` with the desk's language `locale`: (exit code, output)."""
+    env = {
+        "DESK_CONFIG": str(tmp_path / "none.toml"),
+        "DESK_DATABASE_URL": db.url,
+        "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
+        "DESK_SERVER_DEFAULT_LOCALE": locale,
+    }
+    result = CliRunner().invoke(main, list(args), env=env)
+    return result.exit_code, result.output
 
 
 class Page(HTMLParser):

@@ -8,26 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from desk.base.db import Database
-from desk.cli import main
 from desk.demo import DEMO_SLUG as SLUG
 from desk.models import Contract, PartnerAgreement, PricePlan, Secretary
 from desk.models.billing import PartnerMode
-
-
-def desk(db: Database, tmp_path: Path, *args: str, locale: str = "fr") -> tuple[int, str]:
-    env = {
-        "DESK_CONFIG": str(tmp_path / "none.toml"),
-        "DESK_DATABASE_URL": db.url,
-        "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
-        "DESK_SERVER_DEFAULT_LOCALE": locale,
-    }
-    result = CliRunner().invoke(main, list(args), env=env)
-    return result.exit_code, result.output
-
+from tests.money_helpers import desk
 
 PLAN = ("plan", "add", "--name", "Midi", "--monthly-fee", "1 234,50", "--included-calls", "30",
         "--per-call", "1,20", "--per-minute", "0.25", "--out-of-hours-percent", "25",

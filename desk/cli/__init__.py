@@ -16,6 +16,7 @@ from desk.cli import (  # noqa: F401
     reports,
     rota,
     rota_changes,
+    setup_cli,
     simulate,
 )
 from desk.cli.base import main

@@ -28,6 +28,11 @@ OPTIONS = {
     "client": "--client",
     "secretary": "--secretary",
     "plan": "--plan",
+    "from": "--from",
+    "start": "--from",
+    "to": "--to",
+    "end": "--to",
+    "trainings": "--client",
 }
 
 
