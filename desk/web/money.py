@@ -49,9 +49,7 @@ def _forms(**given: FlaskForm) -> dict[str, FlaskForm]:
     partners = db_session().scalars(
         select(Secretary).where(Secretary.is_partner, Secretary.active).order_by(Secretary.name)
     )
-    agreement.secretary.choices = [
-        SelectChoice(s.email or "", s.name) for s in partners if s.email
-    ]
+    agreement.secretary.choices = [SelectChoice(s.email or "", s.name) for s in partners if s.email]
     agreement.client.choices = [
         SelectChoice("", _("All clients")),
         *_client_choices(),
