@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
+from desk.billing import amounts
 from desk.billing.collection import record_payment, send_invoice
 from desk.billing.exports import (
     invoices_csv,
@@ -134,10 +134,14 @@ def invoice_pay(
 ) -> None:
     """Record a payment, full or partial."""
     try:
-        cents = int(Decimal(amount.replace(",", ".")) * 100)
+        cents = amounts.cents(amount, "amount")  # "178,80", "1 234,50", "119.09"
+    except DomainError as exc:
+        locale = settings_from(ctx)["server.default_locale"]
+        raise click.BadParameter(say(exc, gettext_for(locale)), param_hint="--amount") from None
+    try:
         day = date.fromisoformat(received) if received else clock_from(ctx)().date()
-    except (InvalidOperation, ValueError):
-        raise click.BadParameter("an amount like 119.09 and a date like 2026-11-25") from None
+    except ValueError:
+        raise click.BadParameter("a date like 2026-11-25", param_hint="--date") from None
     with _session(ctx) as session:
         tracking = record_payment(session, number, cents, day, clock_from(ctx)(), method, reference)
         state, paid = tracking.state, tracking.paid_cents

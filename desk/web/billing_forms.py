@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class IssueForm(FlaskForm):
@@ -17,7 +17,8 @@ class SendForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = DecimalField(_l("Amount (€)"), places=2, validators=[DataRequired(), NumberRange(0)])
+    # Text: desk.billing.amounts reads "178,80", "1 234,50" and "119.09" alike.
+    amount = StringField(_l("Amount (€)"), validators=[DataRequired(), Length(max=30)])
     received_on = DateField(_l("Received on"), validators=[Optional()])
     reference = StringField(_l("Reference"), validators=[Optional()])
 

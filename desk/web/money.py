@@ -12,10 +12,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from desk.billing import amounts, terms
 from desk.billing.money import euros
+from desk.billing.month_view import why_no_invoice
 from desk.billing.plans import contracts_of
 from desk.billing.quotes import Needs, create_quote
 from desk.clients.lifecycle import all_clients
@@ -223,6 +225,25 @@ def client_quote(client_id: int) -> ResponseReturnValue:
         form.plan.errors = [_("No price plan yet: add one on the Prices page first.")]
     status = 400 if request.method == "POST" else 200
     return render_template("desk/client_quote.html", client=client, form=form), status
+
+
+def nothing_issued_words(session: Session, month: str) -> list[str]:
+    """Why issuing `month` made no invoice, in the reader's words (for the billing page)."""
+    why = why_no_invoice(session, month)
+    words = []
+    if why.no_client:
+        words.append(_("No active client: add a client first."))
+    if why.without_contract:
+        words.append(
+            _(
+                "No contract for %(names)s: nothing to invoice. Set a contract on the Prices "
+                "page, or send a quote.",
+                names=", ".join(why.without_contract),
+            )
+        )
+    if why.already_issued:
+        words.append(_("Already issued for %(names)s.", names=", ".join(why.already_issued)))
+    return words
 
 
 def _lines(text: str | None) -> list[str]:
