@@ -31,13 +31,20 @@ class Page(HTMLParser):
         super().__init__()
         self.by_id: dict[str, str] = {}
         self.rows: dict[str, str] = {}
+        self.flashes: list[str] = []  # the messages of `<p class="flash">`
         self._open: list[tuple[str, str | None, str | None]] = []  # tag, id, row key
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th", "br", "p", "li", "div"):
+            self.handle_data(" ")  # cells and lines read apart
         if tag in ("input", "br", "meta", "link", "img", "hr"):
             return
         found = dict(attrs)
+        if "flash" in (found.get("class") or "").split():
+            key = f"flash-{len(self.flashes)}"
+            found["id"] = key
+            self.flashes.append(key)
         row = next((v for k, v in attrs if k.startswith("data-") and tag == "tr"), None)
         self._open.append((tag, found.get("id"), row))
         if found.get("id"):
@@ -57,6 +64,10 @@ class Page(HTMLParser):
                 self.by_id[element_id] += data
             if row is not None:
                 self.rows[row] += data
+
+    def flashed(self) -> list[str]:
+        """The flashed messages, in order."""
+        return [self.text(key) for key in self.flashes]
 
     def error(self, field: str) -> str:
         """The words shown next to `field` ("" when none)."""

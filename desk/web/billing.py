@@ -111,9 +111,8 @@ def billing_issue() -> ResponseReturnValue:
     except DomainError as error:
         return _failed(error, month)
     new = sum(1 for r in issued if r.new)
-    if not new:
-        for reason in nothing_issued_words(db_session(), month):
-            flash(reason, "error")
+    for reason in nothing_issued_words(db_session(), month, new):
+        flash(reason, "error")
     return _done(gettext("%(count)d invoice(s) issued.", count=new), month)
 
 

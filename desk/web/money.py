@@ -227,11 +227,12 @@ def client_quote(client_id: int) -> ResponseReturnValue:
     return render_template("desk/client_quote.html", client=client, form=form), status
 
 
-def nothing_issued_words(session: Session, month: str) -> list[str]:
-    """Why issuing `month` made no invoice, in the reader's words (for the billing page)."""
+def nothing_issued_words(session: Session, month: str, new: int) -> list[str]:
+    """Why issuing `month` left clients without an invoice (and, when it made none, which
+    were issued already), in the reader's words (for the billing page)."""
     why = why_no_invoice(session, month)
     words = []
-    if why.no_client:
+    if why.no_client and not new:
         words.append(_("No active client: add a client first."))
     if why.without_contract:
         words.append(
@@ -241,7 +242,7 @@ def nothing_issued_words(session: Session, month: str) -> list[str]:
                 names=", ".join(why.without_contract),
             )
         )
-    if why.already_issued:
+    if why.already_issued and not new:
         words.append(_("Already issued for %(names)s.", names=", ".join(why.already_issued)))
     return words
 
