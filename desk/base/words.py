@@ -249,6 +249,22 @@ WORDS: dict[str, str] = {
     "notice_no_email": N_("Your profile has no e-mail address: choose SMS."),
     "recording_unavailable": N_("The recording cannot be fetched from Twilio (%(error)s)."),
     "rota_bad_instant": N_("%(value)s is not a date and time (ISO 8601, e.g. 2027-03-04T12:00)."),
+    # --- the money set-up: plans, contracts, agreements, identity ---
+    "amount_invalid": N_("%(value)s is not an amount: write it like 89,00 or 1 234,50."),
+    "amount_too_large": N_("This amount is too large (at most %(most)s)."),
+    "percent_invalid": N_("%(value)s is not a percentage from 0 to the allowed maximum."),
+    "percent_whole": N_("%(value)s: a whole percentage is expected, like 25."),
+    "count_invalid": N_("%(value)s is not a whole number from 0 to %(most)s."),
+    "agreement_one_of": N_("Give either a percentage or an amount per mission (one of them)."),
+    "quote_client_unknown": N_("No client has the slug %(slug)s."),
+    "iban_invalid": N_("%(value)s is not a valid IBAN (check its digits)."),
+    "bic_invalid": N_("%(value)s is not a valid BIC (8 or 11 characters)."),
+    "rcs_incomplete": N_("An RCS registration needs its city and its number."),
+    "payment_days_invalid": N_("Payment terms: from 0 to 60 days (Code de commerce L441-10)."),
+    "time_invalid": N_("%(value)s is not a time: write it like 12:00."),
+    "weekdays_invalid": N_("%(value)s: write days like mon-fri, sat or mon,wed,fri."),
+    "coverage_unknown": N_("No coverage window %(id)s for this client."),
+    "shift_unknown": N_("No shift %(id)s."),
     # --- clients created outside a quote ---
     "client_start_reason_required": N_(
         "Write why this client's coverage starts without an accepted quote."

@@ -24,6 +24,11 @@ class Party:
     vat_number: str = ""
     email: str = ""
     iban: str = ""
+    # A company's mentions (Code de commerce R123-237) and the bank's code; "" when none.
+    legal_form: str = ""
+    rcs: str = ""  # "RCS Lyon 912 345 675"
+    share_capital: str = ""  # "1 000,00 €"
+    bic: str = ""
 
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
@@ -42,11 +47,35 @@ class Party:
             "vat_number": self.vat_number,
             "email": self.email,
             "iban": self.iban,
+            "legal_form": self.legal_form,
+            "rcs": self.rcs,
+            "share_capital": self.share_capital,
+            "bic": self.bic,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Party:
         return cls(**{k: data.get(k, "") for k in cls.__dataclass_fields__})
+
+    def company_lines(self) -> list[str]:
+        """'SAS au capital de 1 000,00 €', 'RCS Lyon 912 345 675' (what the seller has)."""
+        lines = []
+        if self.legal_form and self.share_capital:
+            lines.append(f"{self.legal_form} au capital de {self.share_capital}")
+        elif self.legal_form:
+            lines.append(self.legal_form)
+        elif self.share_capital:
+            lines.append(f"Capital social : {self.share_capital}")
+        if self.rcs:
+            lines.append(self.rcs)
+        return lines
+
+    def bank_line(self) -> str:
+        """'Règlement par virement — IBAN : FR76 … — BIC : …', or '' without an IBAN."""
+        if not self.iban:
+            return ""
+        line = f"Règlement par virement — IBAN : {self.iban}"
+        return f"{line} — BIC : {self.bic}" if self.bic else line
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from desk.base.errors import DomainError
-
 FRANCHISE_NOTE = "TVA non applicable, art. 293 B du CGI"
 
 
@@ -15,22 +13,6 @@ FRANCHISE_NOTE = "TVA non applicable, art. 293 B du CGI"
 # "NaN": Decimal reads those, and int(Decimal("Infinity") * 100) raised OverflowError.
 _AMOUNT = re.compile(r"[0-9]+(?:[ \u00a0\u202f][0-9]{3})*(?:[.,][0-9]{1,2})?", re.ASCII)
 MAX_AMOUNT_CENTS = 100_000_000_00  # a hundred million euros: beyond, a typing slip
-
-
-def parse_cents(raw: object, field: str = "amount") -> int:
-    """An amount typed in euros, in cents; a clear DomainError for anything else."""
-    if isinstance(raw, Decimal):
-        if not raw.is_finite():
-            raise DomainError("billing_amount_not_a_number", field=field)
-        raw = f"{raw:f}"
-    text = str(raw if raw is not None else "").strip().removesuffix("€").strip()
-    if not _AMOUNT.fullmatch(text):
-        raise DomainError("billing_amount_not_a_number", field=field)
-    digits = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
-    cents = int(Decimal(digits) * 100)
-    if cents > MAX_AMOUNT_CENTS:
-        raise DomainError("billing_amount_not_a_number", field=field)
-    return cents
 
 
 def round_cents(numerator: int, denominator: int) -> int:

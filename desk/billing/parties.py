@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from stdnum import iban as stdnum_iban
 
 from desk.base.errors import DomainError
 from desk.billing.document import Party
+from desk.billing.money import euros
 from desk.models import BuyerIdentity, Client, Contact, DeskIdentity, SellerIdentity
 
 # Late-payment penalty rate when the seller sets none: the ECB rate plus 10 points
@@ -20,17 +22,29 @@ def seller(session: Session) -> Party:
     row = session.scalar(select(SellerIdentity).order_by(SellerIdentity.id).limit(1))
     desk = DeskIdentity.get(session)
     if desk is not None:
+        iban = desk.iban or (row.iban if row is not None else "")
         return Party(
             desk.legal_name,
             desk.siret[:9],  # a SIRET starts with the SIREN
             desk.address,
             desk.vat_number or "",
             row.email if row is not None else "",
-            row.iban if row is not None else "",
+            stdnum_iban.format(iban) if iban else "",
+            legal_form=desk.legal_form,
+            rcs=f"RCS {desk.rcs_city} {_grouped(desk.rcs_number)}" if desk.rcs_number else "",
+            share_capital=(
+                euros(desk.share_capital_cents) if desk.share_capital_cents is not None else ""
+            ),
+            bic=desk.bic,
         )
     if row is None:
         raise DomainError("billing_seller_missing")
     return Party(row.name, row.siren, row.address, row.vat_number, row.email, row.iban)
+
+
+def _grouped(siren: str) -> str:
+    """'912345675' -> '912 345 675', as a SIREN is written."""
+    return " ".join(siren[i : i + 3] for i in range(0, len(siren), 3))
 
 
 def set_seller(

@@ -83,6 +83,7 @@ def _table(
 def _party(party: Party, heading: str) -> list[Paragraph]:
     rows = [_p(heading, size=8, textColor=colors.grey), _p(party.name, bold=True, size=10)]
     rows += [_p(line) for line in party.address_lines()]
+    rows += [_p(line) for line in party.company_lines()]
     if party.siren:
         rows.append(_p(f"SIREN : {party.siren}"))
     if party.vat_number:
@@ -214,8 +215,8 @@ def render_invoice(doc: Document) -> bytes:
     ]
     story += [_p(note, size=8) for note in doc.notes]
     story += [_p(text, size=8) for text in legal_mentions(doc)]
-    if doc.seller.iban:
-        story.append(_p(f"Règlement par virement — IBAN : {doc.seller.iban}", size=8))
+    if doc.seller.bank_line():
+        story.append(_p(doc.seller.bank_line(), size=8))
     return _build(story, f"{doc.title} {doc.number}", doc.seller.name)
 
 
@@ -241,6 +242,7 @@ def render_quote(doc: Document, needs: list[str], valid_until: str) -> bytes:
             "le lien reçu par e-mail, tapez votre nom et cochez « Bon pour accord ».",
             size=8,
         ),
+        *([_p(doc.seller.bank_line(), size=8)] if doc.seller.bank_line() else []),
         Spacer(1, 6 * mm),
         _p("Bon pour accord (date, nom, signature) :", bold=True),
     ]

@@ -20,16 +20,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desk.base.db import begin_immediate
 from desk.base.errors import DomainError
 from desk.base.words import DEFAULT_LOCALE, gettext_for
 from desk.billing.document import Document, Party
 from desk.billing.money import euros
 from desk.billing.numbering import QUOTE_SERIES, next_number
-from desk.billing.parties import seller, set_buyer
+from desk.billing.parties import billing_email, seller, set_buyer
 from desk.billing.pdf import render_quote
-from desk.billing.plans import plan_by_name, set_contract
+from desk.billing.plans import PRICE_FIELDS, plan_by_name, set_contract
 from desk.billing.pricing import Line, blocks_of, totals
-from desk.models import Client, Contact, CoverageDecision, PricePlan, Quote
+from desk.models import (
+    BuyerIdentity,
+    Client,
+    Contact,
+    Contract,
+    CoverageDecision,
+    PricePlan,
+    Quote,
+)
 from desk.models.billing import QuoteState
 from desk.models.states import Channel
 from desk.outbox.queue import enqueue
@@ -94,12 +103,27 @@ def create_quote(
     siren: str = "",
     address: str = "",
     locale: str = DEFAULT_LOCALE,
+    client_id: int | None = None,
 ) -> tuple[Quote, str]:
     """Number, price and print a quote, and e-mail it with its acceptance link (the e-mail
     in `locale`, the desk's language: a prospect has none yet; the PDF stays French).
 
+    With `client_id`, the quote is for that existing client: its legal identity and billing
+    e-mail are the quote's (unless given), and accepting it sets THAT client's contract.
     Returns the quote and the link's token (shown once: only its hash is kept).
     """
+    if client_id is not None:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise DomainError("client_not_found", field="client")
+        buyer_row = session.get(BuyerIdentity, client.id)
+        prospect_name = prospect_name.strip() or (
+            buyer_row.legal_name if buyer_row is not None else client.name
+        )
+        prospect_email = prospect_email.strip() or billing_email(session, client)
+        if buyer_row is not None:
+            siren = siren or buyer_row.siren
+            address = address or buyer_row.address
     if not prospect_name.strip():
         raise DomainError("billing_quote_name_required", field="name")
     if not EMAIL.match(prospect_email.strip()):
@@ -147,6 +171,7 @@ def create_quote(
         token_expires_at=datetime.combine(
             valid_until + timedelta(days=1), datetime.min.time(), ZoneInfo("Europe/Paris")
         ),
+        client_id=client_id,
     )
     session.add(quote)
     session.flush()
@@ -195,7 +220,13 @@ def accept_quote(
     ip: str,
     now: datetime,
 ) -> Client:
-    """Accept the quote: keep the evidence, create the client and its contract."""
+    """Accept the quote: keep the evidence; set the contract of the client it was made for
+    (a prospect's quote creates that client first) and start its coverage.
+
+    Takes the write lock first (SQLite) and wins the quote by a compare-and-set on its
+    state, so two acceptances racing each other make one client and one contract.
+    """
+    begin_immediate(session)
     quote = quote_for_token(session, token, now)
     if not typed_name.strip():
         raise DomainError("billing_quote_name_required", field="name")
@@ -217,6 +248,29 @@ def accept_quote(
     )
     if won.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError("billing_quote_link_invalid")
+    existing = session.get(Client, quote.client_id) if quote.client_id is not None else None
+    client = existing if existing is not None else _new_client(session, quote)
+    plan = session.get(PricePlan, quote.plan_id)
+    today = now.astimezone(ZoneInfo("Europe/Paris")).date()
+    in_force = session.scalar(
+        select(Contract).where(Contract.client_id == client.id, Contract.valid_from == today)
+    )
+    if in_force is None:
+        set_contract(session, client.id, today, plan=plan, quote_id=quote.id)
+    elif plan is not None:
+        # A contract set today already (by hand): the accepted quote's prices replace it.
+        for name in PRICE_FIELDS:
+            setattr(in_force, name, getattr(plan, name))
+        in_force.plan_id, in_force.quote_id = plan.id, quote.id
+    session.execute(update(Quote).where(Quote.id == quote.id).values(client_id=client.id))
+    client.coverage_suspended = False
+    session.add(CoverageDecision(client_id=client.id, action="start", reason=quote.number))
+    session.flush()
+    return client
+
+
+def _new_client(session: Session, quote: Quote) -> Client:
+    """The client a prospect's accepted quote makes, with its contact and legal identity."""
     client = Client(slug=_free_slug(session, quote.prospect_name), name=quote.prospect_name)
     session.add(client)
     session.flush()
@@ -229,12 +283,6 @@ def accept_quote(
         address=quote.prospect_address,
         billing_email=quote.prospect_email,
     )
-    plan = session.get(PricePlan, quote.plan_id)
-    today = now.astimezone(ZoneInfo("Europe/Paris")).date()
-    set_contract(session, client.id, today, plan=plan, quote_id=quote.id)
-    session.execute(update(Quote).where(Quote.id == quote.id).values(client_id=client.id))
-    session.add(CoverageDecision(client_id=client.id, action="start", reason=quote.number))
-    session.flush()
     return client
 
 

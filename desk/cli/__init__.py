@@ -10,11 +10,13 @@ from desk.cli import (  # noqa: F401
     billing,
     clients,
     feeds,
+    money,
     people,
     processes,
     reports,
     rota,
     rota_changes,
+    setup_cli,
     simulate,
 )
 from desk.cli.base import main

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
+from desk.billing import amounts
 from desk.billing.collection import record_payment, send_invoice
 from desk.billing.exports import (
     invoices_csv,
@@ -27,8 +28,9 @@ from desk.billing.exports import (
     statement_rows,
 )
 from desk.billing.invoices import check_month, credit_note, invoice_by_number, issue_statements
-from desk.billing.money import euros, parse_cents
+from desk.billing.money import euros
 from desk.billing.payouts import refresh_month
+from desk.billing.plans import client_by_slug
 from desk.billing.quotes import Needs, create_quote
 from desk.cli.base import clock_from, database_from, main, settings_from
 
@@ -132,11 +134,15 @@ def invoice_pay(
 ) -> None:
     """Record a payment, full or partial."""
     try:
+        cents = amounts.cents(amount, "amount")  # "178,80", "1 234,50", "119.09"
+    except DomainError as exc:
+        locale = settings_from(ctx)["server.default_locale"]
+        raise click.BadParameter(say(exc, gettext_for(locale)), param_hint="--amount") from None
+    try:
         day = date.fromisoformat(received) if received else clock_from(ctx)().date()
     except ValueError:
         raise click.BadParameter("a date like 2026-11-25", param_hint="--date") from None
     with _session(ctx) as session:
-        cents = parse_cents(amount)
         tracking = record_payment(session, number, cents, day, clock_from(ctx)(), method, reference)
         state, paid = tracking.state, tracking.paid_cents
     click.echo(f"{number}: {state}, {euros(paid)} paid")
@@ -176,8 +182,9 @@ def quote() -> None:
 
 
 @quote.command("create")
-@click.option("--name", required=True, help="the prospect (practice or company)")
-@click.option("--email", required=True)
+@click.option("--client", "slug", default="", help="an existing client (slug): its contract")
+@click.option("--name", default="", help="the prospect (practice or company)")
+@click.option("--email", default="", help="default with --client: its billing e-mail")
 @click.option("--plan", "plan_name", required=True, help="price plan name")
 @click.option("--calls-per-week", type=int, required=True)
 @click.option("--window", "windows", multiple=True, help='e.g. "lun-ven 12:00-14:00" (repeat)')
@@ -188,6 +195,7 @@ def quote() -> None:
 @click.pass_context
 def quote_create(
     ctx: click.Context,
+    slug: str,
     name: str,
     email: str,
     plan_name: str,
@@ -198,9 +206,11 @@ def quote_create(
     address: str,
     output: Path | None,
 ) -> None:
-    """Price, number and e-mail a quote with its acceptance link."""
+    """Price, number and e-mail a quote with its acceptance link. With --client, accepting
+    it sets that client's contract and starts its coverage (no new client)."""
     base = settings_from(ctx)["server.public_base_url"]
     with _session(ctx) as session:
+        client_id = client_by_slug(session, slug).id if slug else None
         made, token = create_quote(
             session,
             prospect_name=name,
@@ -212,8 +222,10 @@ def quote_create(
             siren=siren,
             address=address.replace("\\n", "\n"),
             locale=settings_from(ctx)["server.default_locale"],
+            client_id=client_id,
         )
         number, total, pdf = made.number, made.monthly_estimate_cents, made.pdf
+        email = made.prospect_email
     if output is not None:
         output.write_bytes(pdf)
     click.echo(f"{number}: {euros(total)} TTC / mois (estimation), sent to {email}")

@@ -37,6 +37,15 @@ class DeskIdentity(Base):
     vat_status: Mapped[str] = mapped_column(String(16), default=VatStatus.FRANCHISE)
     vat_number: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    # What a French invoice must also say of a company (Code de commerce R123-237), and
+    # how to be paid: printed on quotes and invoices, the IBAN carried in the Factur-X data.
+    legal_form: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    rcs_city: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    rcs_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    share_capital_cents: Mapped[int | None]
+    iban: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    payment_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     @classmethod

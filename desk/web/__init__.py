@@ -86,6 +86,7 @@ def init_web(app: Flask) -> None:
         feed_tokens,
         live,
         messages,
+        money,
         now,
         outbox,
         pages,

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from desk.base.errors import DomainError
 from desk.base.words import say
+from desk.billing import amounts
 from desk.billing.collection import (
     coverage_watch,
     decide_coverage,
@@ -22,13 +23,15 @@ from desk.billing.collection import (
 )
 from desk.billing.exports import statement_rows
 from desk.billing.invoices import invoice_by_number, invoices_of_month, issue_statements
-from desk.billing.money import euros, parse_cents
-from desk.billing.payouts import margins, payouts
+from desk.billing.money import euros
+from desk.billing.month_view import month_payouts, why_no_pay
+from desk.billing.payouts import margins
 from desk.billing.quotes import coverage_basis, start_coverage
 from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.billing_forms import CoverageForm, IssueForm, PaymentForm, SendForm
 from desk.web.common import admin_required
+from desk.web.money import nothing_issued_words
 
 STATES = {
     "issued": _l("Issued"),
@@ -114,6 +117,8 @@ def billing_issue() -> ResponseReturnValue:
     except DomainError as error:
         return _failed(error, month)
     new = sum(1 for r in issued if r.new)
+    for reason in nothing_issued_words(db_session(), month, new):
+        flash(reason, "error")
     return _done(gettext("%(count)d invoice(s) issued.", count=new), month)
 
 
@@ -149,12 +154,13 @@ def billing_send(number: str) -> ResponseReturnValue:
 def billing_payment(number: str) -> ResponseReturnValue:
     month = request.args.get("month", "")
     form = PaymentForm()
-    if not form.validate_on_submit() or form.amount.data is None:
+    if not form.validate_on_submit():
         flash(gettext("Enter an amount like 119.09."), "error")
         return redirect(url_for("desk.billing", month=month))
     day = form.received_on.data or now().date()
     try:
-        cents = parse_cents(form.amount.data)
+        # "178,80", "1 234,50" and "119.09" alike; inf, nan and absurd amounts refused.
+        cents = amounts.cents(form.amount.data, "amount")
         record_payment(db_session(), number, cents, day, now(), reference=form.reference.data or "")
     except DomainError as error:
         return _failed(error, month)
@@ -209,7 +215,12 @@ def payouts_page() -> ResponseReturnValue:
     else:
         abort(403)
     month = _month()
-    rows = payouts(db_session(), month, mine)
+    rows = month_payouts(db_session(), month, mine)
     return render_template(
-        "desk/payouts.html", month=month, rows=rows, euros=euros, admin=mine is None
+        "desk/payouts.html",
+        month=month,
+        rows=rows,
+        euros=euros,
+        admin=mine is None,
+        why=why_no_pay(db_session(), month) if mine is None else None,
     )

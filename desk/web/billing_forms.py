@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class IssueForm(FlaskForm):
@@ -17,8 +17,8 @@ class SendForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    # Read by `parse_cents` ("89,00", "1 234,50", "89.00"; never "Infinity" nor "NaN").
-    amount = StringField(_l("Amount (€)"), validators=[DataRequired()])
+    # Text: desk.billing.amounts reads "178,80", "1 234,50" and "119.09" alike.
+    amount = StringField(_l("Amount (€)"), validators=[DataRequired(), Length(max=30)])
     received_on = DateField(_l("Received on"), validators=[Optional()])
     reference = StringField(_l("Reference"), validators=[Optional()])
 

@@ -6,9 +6,11 @@ from flask import Flask, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from stdnum import iban as stdnum_iban
 from werkzeug.wrappers import Response
 
 from desk.base.errors import DomainError
+from desk.billing.amounts import euros_text
 from desk.models import DeskIdentity
 from desk.models.audit_trail import set_actor
 from desk.people import accounts
@@ -83,6 +85,13 @@ def _identity(form: SetupForm | IdentityForm) -> IdentityInput:
         vat_status=form.vat_status.data or "",
         vat_number=form.vat_number.data or "",
         timezone=form.timezone.data or "",
+        legal_form=form.legal_form.data or "",
+        rcs_city=form.rcs_city.data or "",
+        rcs_number=form.rcs_number.data or "",
+        share_capital=form.share_capital.data or "",
+        iban=form.iban.data or "",
+        bic=form.bic.data or "",
+        payment_days=form.payment_days.data or "",
     )
 
 
@@ -90,7 +99,16 @@ def _identity(form: SetupForm | IdentityForm) -> IdentityInput:
 @admin_required
 def identity() -> ResponseReturnValue:
     """The desk's name and legal identity (quotes and invoices carry it)."""
-    form = IdentityForm(obj=DeskIdentity.get(db_session()))
+    current = DeskIdentity.get(db_session())
+    form = IdentityForm(obj=current)
+    if current is not None:
+        # As typed: the columns hold cents, a day count and a compact IBAN.
+        if request.method == "GET":
+            capital = current.share_capital_cents
+            form.share_capital.data = euros_text(capital) if capital is not None else ""
+            form.iban.data = stdnum_iban.format(current.iban) if current.iban else ""
+        if not isinstance(form.payment_days.data, str):
+            form.payment_days.data = str(current.payment_days)
     if apply_form(form, lambda: save_identity(db_session(), _identity(form)), _("Saved.")):
         return redirect(url_for("desk.identity"))
     status = 400 if request.method == "POST" else 200

@@ -26,6 +26,13 @@ class SetupForm(FlaskForm):
     )
     vat_number = StringField(_l("VAT number (when charged)"), validators=[Length(max=20)])
     timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired()])
+    legal_form = StringField(_l("Legal form (SAS, SARL, EI…)"), validators=[Length(max=60)])
+    rcs_city = StringField(_l("RCS: registry city"), validators=[Length(max=100)])
+    rcs_number = StringField(_l("RCS: number (the SIREN)"), validators=[Length(max=20)])
+    share_capital = StringField(_l("Share capital (€)"), validators=[Length(max=30)])
+    iban = StringField(_l("IBAN (printed on invoices)"), validators=[Length(max=50)])
+    bic = StringField(_l("BIC"), validators=[Length(max=20)])
+    payment_days = StringField(_l("Payment terms (days)"), default="30", validators=[Length(max=5)])
     admin_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     admin_email = EmailField(_l("Your e-mail (your login)"), validators=[DataRequired()])
     password = PasswordField(_l("Password (10 characters or more)"), validators=[DataRequired()])
@@ -42,6 +49,13 @@ class IdentityForm(FlaskForm):
     vat_status = SetupForm.vat_status
     vat_number = SetupForm.vat_number
     timezone = SetupForm.timezone
+    legal_form = SetupForm.legal_form
+    rcs_city = SetupForm.rcs_city
+    rcs_number = SetupForm.rcs_number
+    share_capital = SetupForm.share_capital
+    iban = SetupForm.iban
+    bic = SetupForm.bic
+    payment_days = SetupForm.payment_days
 
 
 class PasswordForm(FlaskForm):
