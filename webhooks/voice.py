@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 # Form parameter carrying the simulated time of `desk simulate --at`. Honoured only with
 # the console provider (never against real Twilio); the signature covers it.
 SIMULATED_TIME = "DeskSimulatedTime"
+# Form parameter the Simulator adds to a call's webhooks (desk.calls.simulation): the call
+# is marked simulated at its first webhook. Signed like the rest, so never forged.
+SIMULATED = "DeskSimulated"
 # What the fallback answers if even building its TwiML failed.
 LAST_RESORT = '<?xml version="1.0" encoding="UTF-8"?><Response><Record maxLength="120"/></Response>'
 
@@ -170,6 +173,7 @@ def incoming() -> Response:
             caller=form.get("From", ""),
             forwarded_from=form.get("ForwardedFrom"),
             at=_at(),
+            simulated=form.get(SIMULATED) == "1",
         )
 
     def kept() -> Decision | None:

@@ -166,12 +166,14 @@ def insert_call(
     at: datetime,
     outcome: str,
     plan: list[Any],
+    simulated: bool = False,
 ) -> int:
     """One Call row (the CallSid is unique: a concurrent twin fails here); its id.
 
     The call's first write: on SQLite it takes the write lock if the reads ran without
     it (`desk.base.db.begin_read_first`)."""
     params = _call_params(call_sid, client_id, to, caller, forwarded_from, at, outcome, plan)
+    params["simulated"] = simulated
     return int(conn.execute(_INSERT_CALL, params).scalar_one())
 
 
@@ -241,6 +243,7 @@ _CALL_FIELDS = (
     "started_at",
     "outcome",
     "plan",
+    "simulated",
 )
 _VERSION_STANDS = select(RotaVersion.version).where(
     RotaVersion.id == 1
@@ -307,12 +310,14 @@ def insert_kept_call(
     plan: list[Any],
     position: int,
     ringing: dict[int, str],
+    simulated: bool = False,
 ) -> int | None:
     """The Call and the attempts of its first step (`ringing`: id -> phone) if `version`
     still stands: the Call's id, else None and nothing written. On PostgreSQL one
     statement; on SQLite two, in the caller's transaction."""
     params = _call_params(call_sid, client_id, to, caller, forwarded_from, at, outcome, plan)
     params["version"] = version
+    params["simulated"] = simulated
     # Both run on the driver's cursor (`desk.base.driver`), a third of SQLAlchemy's
     # execution: on SQLite inside the write lock every worker waits for.
     if ringing and conn.dialect.name == "postgresql":

@@ -43,6 +43,7 @@ def start_call(
     caller: str,
     forwarded_from: str | None,
     at: datetime,
+    simulated: bool = False,
 ) -> Decision:
     """The first webhook of a call: one Call row per CallSid, the plan, the first step.
 
@@ -62,7 +63,12 @@ def start_call(
             return Decision(NOT_IN_SERVICE)
         return replay(session, call)
     fields: dict[str, Any] = dict(
-        call_sid=call_sid, to=to, caller=caller, forwarded_from=forwarded_from, at=at
+        call_sid=call_sid,
+        to=to,
+        caller=caller,
+        forwarded_from=forwarded_from,
+        at=at,
+        simulated=simulated,
     )
     client, rules = found.client, found.rules
     if client is None or rules is None:
@@ -137,6 +143,7 @@ def record_kept_call(
     caller: str,
     forwarded_from: str | None,
     at: datetime,
+    simulated: bool = False,
 ) -> bool:
     """Write a call `kept_call` decided if its version still stands (True); else nothing
     is written (False: something routing reads changed, `start_call` decides again).
@@ -155,6 +162,7 @@ def record_kept_call(
         plan=new.plan,
         position=new.position,
         ringing=new.ringing,
+        simulated=simulated,
     )
     return call_id is not None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from desk.base.clock import system_now
@@ -37,6 +37,8 @@ class DeskIdentity(Base):
     vat_status: Mapped[str] = mapped_column(String(16), default=VatStatus.FRANCHISE)
     vat_number: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    # Secretaries may use the Simulator (admins always may): set by an admin.
+    training_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     @classmethod
