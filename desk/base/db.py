@@ -158,13 +158,15 @@ def _configure_sqlite(engine: Engine) -> None:
             _take_write_lock(conn)
 
 
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# A SAVEPOINT counts: taking the lock ends the read snapshot (COMMIT), which would drop a
+# savepoint opened before it (a job's `begin_nested` insert-or-find).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
 
 def _is_write(context: Any, sql: str) -> bool:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete):
         return True
-    return sql.lstrip()[:7].upper().startswith(_WRITES)  # text() and driver SQL
+    return sql.lstrip()[:9].upper().startswith(_WRITES)  # text() and driver SQL
 
 
 def _configure(engine: Engine) -> None:

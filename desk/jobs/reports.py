@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from desk.jobs import JobContext
+from desk.jobs import JobContext, job_session
 from desk.reports.monthly import send_monthly_reports
 from desk.reports.rollup import refresh
 
 
 def monthly(context: JobContext) -> dict[str, int]:
     """Last month's report, once per client, at the start of each month."""
-    with context.db.session() as session:
+    with job_session(context) as session:
         sent = send_monthly_reports(session, context.clock())
     return {"queued": sent}
 
 
 def call_hours(context: JobContext) -> dict[str, int]:
     """Count the calls added since the last run into `call_hours`."""
-    with context.db.session() as session:
+    with job_session(context) as session:
         counted = refresh(session, context.clock())
     return {"calls": counted}
