@@ -29,9 +29,11 @@ def test_issue_list_export_pay_and_payouts(demo: str, db: Database, tmp_path: Pa
     code, out = desk(db, tmp_path, "statements", "issue", "--month", "2026-10")
     assert code == 0, out
     number = out.split()[0]
-    assert number.startswith("F") and "119,09" in out and "issued" in out
+    assert number.startswith("F") and "119,09" in out and out.split()[-1] == "émise"
     code, out = desk(db, tmp_path, "statements", "issue", "--month", "2026-10")
-    assert code == 0 and "already issued" in out and "nothing new" in out
+    assert code == 0 and "déjà émise" in out
+    assert out.splitlines()[-1] == "Rien de nouveau à émettre."
+    assert "issued" not in out and "nothing" not in out
     code, out = desk(db, tmp_path, "statements", "list", "--month", "2026-10", "--json")
     [row] = json.loads(out)
     assert (row["number"], row["client"], row["total_ttc_cents"], row["state"]) == (
@@ -44,7 +46,7 @@ def test_issue_list_export_pay_and_payouts(demo: str, db: Database, tmp_path: Pa
     code, out = desk(
         db, tmp_path, "invoice", "pay", number, "--amount", "19.09", "--date", "2026-11-20"
     )
-    assert code == 0 and "19,09" in out
+    assert code == 0 and "19,09 € payés" in out.replace("\xa0", " ").replace("\u202f", " ")
     code, out = desk(db, tmp_path, "payouts", "--month", "2026-10", "--json")
     [ines] = json.loads(out)
     assert (ines["name"], ines["missions"], ines["earned_cents"]) == ("Inès", 10, 1199)
@@ -73,4 +75,7 @@ def test_quote_create_prints_the_link(demo: str, db: Database, tmp_path: Path) -
     )  # fmt: skip
     assert code == 0, out
     assert out.startswith("D") and "/quote/" in out
+    first, link = out.splitlines()
+    assert first.endswith("envoyé à k@lumiere.test") and "sent to" not in out
+    assert link.startswith("Lien d’acceptation : ") and link.split()[-1].count("/quote/") == 1
     assert (tmp_path / "devis.pdf").read_bytes().startswith(b"%PDF")

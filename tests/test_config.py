@@ -191,3 +191,46 @@ def test_an_unreachable_database_is_one_line_from_the_command(tmp_path: Path) ->
     assert result.exit_code == 1
     assert "database: cannot reach it" in result.output
     assert "Traceback" not in result.output
+
+
+def test_desk_demo_from_the_makefile_is_not_refused_as_a_setting(tmp_path: Path) -> None:
+    # `DESK_DEMO=0 make run`: make hands DESK_DEMO to `desk init-db` and `desk run`.
+    settings = load_settings(
+        environ={
+            "DESK_CONFIG": str(tmp_path / "none.toml"),
+            "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
+            "DESK_DEMO": "0",
+        }
+    )
+    assert settings["server.port"] == 5000
+    with pytest.raises(ConfigError, match="DESK_DEMOS: unknown setting"):
+        load_settings(environ={"DESK_CONFIG": str(tmp_path / "none.toml"), "DESK_DEMOS": "0"})
+
+
+def test_public_base_url_left_unset_follows_the_port(tmp_path: Path) -> None:
+    env = {"DESK_SERVER_INSTANCE_PATH": str(tmp_path / "i")}
+    assert settings_from(tmp_path, **env)["server.public_base_url"] == "http://127.0.0.1:5000"
+    moved = settings_from(tmp_path, "[server]\nport = 5107\n", **env)
+    assert moved["server.public_base_url"] == "http://127.0.0.1:5107"
+    by_env = settings_from(tmp_path, DESK_SERVER_PORT="8080", **env)
+    assert by_env["server.public_base_url"] == "http://127.0.0.1:8080"
+    named = settings_from(tmp_path, "[server]\nhost = 'desk.lan'\nport = 81\n", **env)
+    assert named["server.public_base_url"] == "http://desk.lan:81"
+
+
+def test_a_public_base_url_on_this_machine_at_another_port_is_kept_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {"DESK_SERVER_INSTANCE_PATH": str(tmp_path / "i")}
+    toml = "[server]\nport = 5107\npublic_base_url = 'http://127.0.0.1:5000/'\n"
+    with caplog.at_level("WARNING", logger="desk.base.config"):
+        settings = settings_from(tmp_path, toml, **env)
+    assert settings["server.public_base_url"] == "http://127.0.0.1:5000"
+    assert "port 5107" in caplog.text and "port 5000" in caplog.text
+    caplog.clear()
+    public = "[server]\nport = 5107\npublic_base_url = 'https://permanence.test'\n"
+    with caplog.at_level("WARNING", logger="desk.base.config"):
+        assert settings_from(tmp_path, public, **env)["server.public_base_url"] == (
+            "https://permanence.test"
+        )
+    assert caplog.text == ""

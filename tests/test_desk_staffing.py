@@ -102,7 +102,9 @@ def test_the_admin_reads_the_desk_wide_advice(
     row = page[page.index('data-staffing-day="2027-04-06" data-slot="12:00"') :]
     row = row[: row.index("</tr>")]
     assert "<td>5.12</td><td>2</td><td>2</td>" in row and "juste" in row
-    assert "tout le bureau</h1>" in page and "0 demi-heures en sous-effectif" in page
+    assert (
+        "tout le bureau</h1>" in page and "0 demi-heure en sous-effectif" in page
+    )  # French: 0 is singular
     assert client.get("/desk/reports/staffing?week=06/04").status_code == 422
 
 

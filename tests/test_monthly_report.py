@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database
-from desk.models import Contact, MonthlyReport, Outbox
+from desk.models import Contact, CoverageWindow, MonthlyReport, Outbox
 from desk.reports.monthly import claim, send_monthly_reports
 from tests.reports_helpers import Ring, make_call, make_people, paris, week_history
 
@@ -83,3 +83,40 @@ def test_the_job_is_listed() -> None:
     from desk.jobs import JOBS
 
     assert any(j.ref == "desk.jobs.reports:monthly" for j in JOBS)
+
+
+def test_no_report_for_a_month_that_ended_before_the_practice_was_added(
+    session: Session,
+) -> None:
+    # Added on 6 December: the job's run minutes later finds November's report due.
+    added = datetime(2026, 12, 6, 16, 40, tzinfo=UTC)
+    client, *_ = make_people(session)
+    client.created_at = added
+    session.add(Contact(client_id=client.id, name="Accueil", email="accueil@parc.test"))
+    session.flush()
+    assert send_monthly_reports(session, datetime(2026, 12, 6, 16, 45, tzinfo=UTC)) == 0
+    sent = select(func.count()).select_from(Outbox).where(Outbox.kind == "monthly-report")
+    assert session.scalar(sent) == 0
+    # December, its first month of service, is reported on the 1st of January.
+    assert send_monthly_reports(session, datetime(2027, 1, 1, 6, tzinfo=UTC)) == 1
+    assert session.scalar(sent) == 1
+
+
+def test_no_report_for_a_month_before_its_coverage_begins(session: Session) -> None:
+    client, *_ = make_people(session)
+    client.created_at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    session.add_all(
+        [
+            Contact(client_id=client.id, name="Accueil", email="accueil@parc.test"),
+            CoverageWindow(
+                client_id=client.id,
+                weekdays="01234",
+                start_local=time(12),
+                end_local=time(14),
+                valid_from=date(2027, 1, 4),
+            ),
+        ]
+    )
+    session.flush()
+    assert send_monthly_reports(session, datetime(2027, 1, 1, 6, tzinfo=UTC)) == 0
+    assert send_monthly_reports(session, datetime(2027, 2, 1, 6, tzinfo=UTC)) == 1

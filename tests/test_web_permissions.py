@@ -90,9 +90,11 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("POST", "/desk/messages/999999/acknowledge", (404, 404, 404, 302)),
     ("GET", "/desk/outbox/", (200, 200, 403, 302)),
     ("GET", "/desk/outbox/?client={other}", (200, 200, 403, 302)),
-    ("GET", "/desk/simulator", (200, 200, 403, 302)),
-    ("POST", "/desk/simulator", (400, 400, 403, 302)),
-    ("POST", "/desk/simulator/hang-up", (400, 400, 403, 302)),
+    # The Simulator: secretaries only in training mode (tests/test_simulated_calls.py).
+    ("GET", "/desk/simulator", (200, 403, 403, 302)),
+    ("POST", "/desk/simulator", (400, 403, 403, 302)),
+    ("POST", "/desk/simulator/hang-up", (400, 403, 403, 302)),
+    ("POST", "/desk/simulator/training", (302, 403, 403, 302)),
 ]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from desk.base.db import Database
 from desk.models import Call, FeedToken, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers import html
 from tests.routing_helpers import paris
 from tests.web_support import LOGINS, other_tenant, post
 
@@ -94,3 +95,37 @@ def test_calendar_links_for_the_practice_and_each_practitioner_with_qr_codes(
             select(FeedToken).where(FeedToken.client_id == own, FeedToken.revoked_at.is_(None))
         ).all()
     assert len(again) == len(feeds)
+
+
+def test_the_portal_speaks_french_and_hides_the_secretaries_mobiles(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
+) -> None:
+    pin_clock(app, paris(2027, 3, 30, 9, 0))
+    with db.session() as s:
+        s.add(
+            Call(
+                call_sid="CA-portal-answered",
+                client_id=own,
+                to_number="+33199001234",
+                caller="+33612345678",
+                started_at=paris(2027, 3, 29, 12, 30),
+                outcome="answered",
+            )
+        )
+        # Claire replied by SMS to a summary: the reply is in the practice's log.
+        s.add(
+            Message(
+                client_id=own,
+                source="sms",
+                caller_number="+33612000001",
+                reason="Réponse SMS",
+                body="Je le rappelle à 14h",
+                created_at=paris(2027, 3, 29, 13, 0),
+            )
+        )
+    auth.login(LOGINS["client"])
+    page = html.page(client.get("/desk/portal/"))
+    assert html.texts(page, '//section[@id="calls"]//tbody/tr/td[3]') == ["Décroché"]
+    callers = html.texts(page, '//section[@id="messages"]//tbody/tr/td[2]')
+    assert callers == ["Claire · la permanence"]
+    assert "06 12 00 00 01" not in page.text_content()

@@ -13,6 +13,7 @@ from desk.base.db import Database
 from desk.models import Client
 from desk.reports.facts import Secretary
 from tests.conftest import AuthActions
+from tests.helpers import html
 from tests.reports_helpers import Ring, make_call, paris
 from tests.routing_helpers import demo_client, secretary
 from tests.web_support import LOGINS
@@ -133,3 +134,16 @@ def test_bad_dates_are_explained(client: FlaskClient, auth: AuthActions, own: in
 
 def test_logged_out_goes_to_the_login(client: FlaskClient, own: int, session: Session) -> None:
     assert client.get("/desk/reports/").status_code == 302
+
+
+def test_the_practice_reads_how_each_figure_is_counted_in_words_not_a_file_path(
+    client: FlaskClient, auth: AuthActions, own: int, db: Database
+) -> None:
+    _calls(db)
+    auth.login(LOGINS["client"])
+    page = html.page(client.get(f"/desk/reports/?{PERIOD}"))
+    assert "docs/activity.md" not in page.text_content()
+    terms = html.texts(page, '//details[@id="definitions"]//dt')
+    assert "Appels présentés" in terms and "Décroché" in terms
+    summary = html.texts(page, '//details[@id="definitions"]/summary')
+    assert summary == ["Comment chaque chiffre est compté"]

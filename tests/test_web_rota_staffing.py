@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from desk.base.db import Database
 from desk.models import Absence
 from tests.conftest import AuthActions
+from tests.helpers import html
 from tests.reports_helpers import paris
 from tests.web_support import LOGINS, secretary_id
 
@@ -53,3 +54,26 @@ def test_what_if_a_client_with_120_calls_a_week_joined(
     assert "verdict-over" in _row(page, "2027-04-07", "12:30")  # Wednesday unchanged
     page = client.get(query.replace("whatif_end=13:00", "whatif_end=11:00")).get_data(as_text=True)
     assert "au moins un jour" in page and "sous-effectif" in page  # the plain advice, and why
+
+
+def test_counts_agree_with_their_noun_one_client_one_half_hour(
+    client: FlaskClient, auth: AuthActions, own: int, db: Database
+) -> None:
+    with db.session() as s:  # one half hour with nobody: Tuesday 12:00-12:30
+        for name in ("Claire", "Sophie"):
+            s.add(
+                Absence(
+                    secretary_id=secretary_id(s, name),
+                    starts_at=paris(2027, 4, 6, 12),
+                    ends_at=paris(2027, 4, 6, 12, 30),
+                )
+            )
+        s.commit()
+    auth.login(LOGINS["admin"])
+    desk = html.page(client.get(f"/desk/reports/staffing?week={WEEK}"))
+    (hint,) = html.texts(desk, '//section[@id="desk-staffing"]/p[@class="hint"]')
+    assert hint.startswith("Appels attendus du client actif (") and "des 1 " not in hint
+    under = html.texts(desk, '//section[@id="desk-staffing"]//span[@class="badge under"]')
+    assert under == ["1 demi-heure en sous-effectif"]
+    rota = html.page(client.get(f"/desk/rota/?client={own}&week={WEEK}"))
+    assert html.texts(rota, '//span[@class="badge under"]') == ["1 demi-heure en sous-effectif"]

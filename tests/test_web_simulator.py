@@ -5,6 +5,8 @@ from flask.testing import FlaskClient
 
 from desk.calls.live import accepted_call
 from desk.request_context import database_of
+from desk.base.db import Database
+from desk.models import DeskIdentity
 from tests.conftest import AuthActions, pin_clock
 from tests.routing_helpers import DESK_NUMBER
 from tests.web_support import LOGINS, post, secretary_id
@@ -12,10 +14,20 @@ from tests.web_support import LOGINS, post, secretary_id
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris: Claire and Sophie
 
 
+def training_mode(db: Database) -> None:
+    """What an admin's switch does: secretaries may use the Simulator."""
+    with db.session() as s:
+        identity = DeskIdentity.get(s)
+        assert identity is not None
+        identity.training_mode = True
+        s.commit()
+
+
 def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
-    app: Flask, client: FlaskClient, auth: AuthActions, demo: str
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
 ) -> None:
     pin_clock(app, NOON)
+    training_mode(db)
     auth.login(LOGINS["secretary"])
     placed = post(
         client,
@@ -66,8 +78,9 @@ def test_a_call_nobody_answers_ends_in_voicemail(
 
 
 def test_a_desk_number_of_another_tenant_is_refused_next_to_the_field(
-    client: FlaskClient, auth: AuthActions, demo: str
+    client: FlaskClient, auth: AuthActions, demo: str, db: Database
 ) -> None:
+    training_mode(db)
     auth.login(LOGINS["secretary"])
     refused = post(client, "/desk/simulator", {"number": "+33199009999", "caller": "+33612"})
     assert refused.status_code == 400

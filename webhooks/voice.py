@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Form parameter carrying the simulated time of `desk simulate --at`. Honoured only with
 # the console provider (never against real Twilio); the signature covers it.
 SIMULATED_TIME = "DeskSimulatedTime"
+# Form parameter the Simulator adds to a call's webhooks (desk.calls.simulation): the call
+# is marked simulated at its first webhook. Signed like the rest, so never forged.
+SIMULATED = "DeskSimulated"
 # What the fallback answers if even building its TwiML failed.
 LAST_RESORT = '<?xml version="1.0" encoding="UTF-8"?><Response><Record maxLength="120"/></Response>'
 
@@ -156,6 +159,7 @@ def incoming() -> Response:
             caller=form.get("From", ""),
             forwarded_from=form.get("ForwardedFrom"),
             at=at,
+            simulated=form.get(SIMULATED) == "1",
         )
         if decision.action == NOT_IN_SERVICE:
             log.warning("not in service: CallSid=%r To=%r", form["CallSid"], form.get("To"))

@@ -7,6 +7,7 @@ Any key may also come from a file named by `DESK_<SECTION>_<KEY>_FILE` (for secr
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import tomllib
@@ -14,6 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(Exception):
@@ -23,7 +27,8 @@ class ConfigError(Exception):
 # section -> key -> default. The type of the default is the type the key must have.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "server": {
-        "public_base_url": "http://127.0.0.1:5000",
+        # "" = this machine on `port` (`_public_base_url`).
+        "public_base_url": "",
         "secret_key": "",
         "host": "127.0.0.1",
         "port": 5000,
@@ -200,11 +205,42 @@ def _merge(
             values[section][key] = _coerce(f"{section}.{key}", default, value, from_env)
 
 
+# Hosts that mean "this machine" in a URL.
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "::", "::1", "")
+
+
+def _public_base_url(server: Mapping[str, Any]) -> str:
+    """Links the desk prints and sends (invitations, the demo's address, the simulator's
+    webhooks) start with `public_base_url`. Left empty, it is this machine on
+    `server.port`; set to this machine on another port, it is kept with a warning."""
+    base: str = server["public_base_url"].strip()
+    port = server["port"]
+    if not base:
+        host = server["host"]
+        shown = "127.0.0.1" if host in _LOCAL_HOSTS else host
+        return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    try:
+        parts = urlsplit(base)
+        base_port = parts.port
+    except ValueError:
+        return base  # the caller names what is wrong with it
+    if parts.hostname in _LOCAL_HOSTS and base_port is not None and base_port != port:
+        log.warning(
+            "server.public_base_url %s is this machine on port %s, but the desk listens on "
+            "port %s (server.port): the links it sends point at another service",
+            base,
+            base_port,
+            port,
+        )
+    return base
+
+
 def _reject_unknown_env(env: Mapping[str, str]) -> None:
     known = {f"DESK_{s}_{k}".upper() for s, keys in DEFAULTS.items() for k in keys}
     known |= {f"{name}_FILE" for name in known}
-    # Variables the tooling itself reads, not settings.
-    known |= {"DESK_CONFIG", "DESK_TEST_DATABASE_URL"}
+    # Variables the tooling itself reads, not settings: DESK_DEMO is the Makefile's
+    # (`DESK_DEMO=0 make run`), and make hands it on to every command of the recipe.
+    known |= {"DESK_CONFIG", "DESK_TEST_DATABASE_URL", "DESK_DEMO"}
     for var in env:
         if var.startswith("DESK_") and var not in known:
             raise ConfigError(f"{var}: unknown setting (see config.example.toml)")
@@ -276,7 +312,7 @@ def _validate(values: dict[str, dict[str, Any]]) -> None:
                 raise ConfigError(f"twilio.{key}: required when twilio.provider = 'twilio'")
     if values["email"]["backend"] not in ("console", "smtp"):
         raise ConfigError("email.backend: expected 'console' or 'smtp'")
-    base = values["server"]["public_base_url"]
+    base = _public_base_url(values["server"])
     if not base.startswith(("http://", "https://")):
         raise ConfigError(
             f"server.public_base_url: must start with http:// or https://, got {base!r}"

@@ -17,6 +17,7 @@ from desk.billing.plans import contracts_of, rates_of, shares_for
 from desk.billing.pricing import Priced, Rates, Work, price_missions
 from desk.models import Appointment, Call, Client, Message, Mission, Outbox, Secretary, User
 from desk.models.billing import MissionKind
+from desk.models.calls import not_simulated
 from desk.models.states import CallOutcome, Channel, MessageSource, OutboxState
 
 # SMS sent on the client's behalf (to its contacts and patients); notices to our own
@@ -88,6 +89,7 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
         )
         .where(Call.client_id == client.id, Call.outcome == CallOutcome.ANSWERED)
         .where(Call.started_at >= start, Call.started_at < end)
+        .where(Call.simulated.is_(False))  # the Simulator's calls are nobody's work
     ).all()
     for call_id, started, answered, seconds, who in calls:
         add(f"call:{call_id}", MissionKind.CALL, answered or started, who, seconds or 0)
@@ -99,6 +101,7 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
         .where(Message.client_id == client.id)
         .where(Message.source.in_((MessageSource.SECRETARY, MessageSource.VOICEMAIL)))
         .where(Message.created_at >= start, Message.created_at < end)
+        .where(not_simulated(Message.call_id))
     ).all()  # fmt: skip
     for message_id, source, created, taken_by, acknowledged_by in messages:
         if source == MessageSource.VOICEMAIL:
@@ -111,6 +114,7 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
         .where(Appointment.client_id == client.id, Appointment.source.in_(("desk", "demo")))
         .where(Appointment.booked_by_id.isnot(None))
         .where(Appointment.created_at >= start, Appointment.created_at < end)
+        .where(not_simulated(Appointment.call_id))
     ).all()
     for appointment_id, created, booked_by in bookings:
         who = user_secretary.get(booked_by) if booked_by else None

@@ -34,6 +34,7 @@ def start_call(
     caller: str,
     forwarded_from: str | None,
     at: datetime,
+    simulated: bool = False,
 ) -> Decision:
     """The first webhook of a call: its Call row (unique by CallSid), the plan, the first
     step. A twin delivery that wrote the Call meanwhile fails on the unique key
@@ -54,6 +55,7 @@ def start_call(
         forwarded_from=_text(forwarded_from or "")[:32] or None,
         started_at=at,
         plan=[],
+        simulated=simulated,
     )
     client = client_on_number(session, to)
     if client is None:

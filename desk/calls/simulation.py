@@ -64,6 +64,9 @@ class Simulator:
             url = public + url
         if not url.startswith(public):
             raise SimulationError(f"TwiML points outside this desk: {url}")
+        # Marks the call simulated (webhooks/voice.py reads it at the first webhook): kept
+        # out of invoices, missions, payouts and reports.
+        params = {**params, "DeskSimulated": "1"}
         if self.at is not None:
             params = {**params, "DeskSimulatedTime": self.at.isoformat()}
         signature = RequestValidator(self.token).compute_signature(url, params)

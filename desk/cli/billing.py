@@ -7,7 +7,7 @@ Names and `--json` output are a public contract: scripts depend on them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -46,6 +46,11 @@ def _session(ctx: click.Context) -> Iterator[Session]:
         raise click.ClickException(say(exc, gettext_for(locale))) from None
 
 
+def _words(ctx: click.Context) -> Callable[[str], str]:
+    """gettext in the desk's language (`server.default_locale`): what a command prints."""
+    return gettext_for(settings_from(ctx)["server.default_locale"])
+
+
 def _month(ctx: click.Context, month: str) -> str:
     try:
         check_month(month, clock_from(ctx)().astimezone(ZoneInfo("Europe/Paris")).date())
@@ -66,15 +71,16 @@ def statements() -> None:
 @click.pass_context
 def statements_issue(ctx: click.Context, month: str, slug: str | None) -> None:
     """Issue the month's invoices (idempotent: a second run issues nothing new)."""
+    _ = _words(ctx)
     with _session(ctx) as session:
         results = issue_statements(session, _month(ctx, month), clock_from(ctx)(), slug)
     for result in results:
-        state = "issued" if result.new else "already issued"
+        state = _("issued") if result.new else _("already issued")
         click.echo(
             f"{result.number}  {result.client_slug}  {euros(result.total_ttc_cents)}  {state}"
         )
     if not any(r.new for r in results):
-        click.echo("nothing new to issue")
+        click.echo(_("Nothing new to issue."))
 
 
 @statements.command("list")
@@ -88,10 +94,12 @@ def statements_list(ctx: click.Context, month: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    _ = _words(ctx)
     for row in rows:
+        due = _("due %(day)s") % {"day": row["due_on"]}
         click.echo(
             f"{row['number']}  {row['client']:<24} {euros(row['total_ttc_cents']):>14}  "
-            f"{row['state']}  due {row['due_on']}"
+            f"{row['state']}  {due}"
         )
 
 
@@ -109,7 +117,8 @@ def invoice_export(ctx: click.Context, number: str, output: Path) -> None:
     with _session(ctx) as session:
         pdf = invoice_by_number(session, number).pdf
     output.write_bytes(pdf)
-    click.echo(f"{output} ({len(pdf)} bytes)")
+    _ = _words(ctx)
+    click.echo(_("%(file)s (%(size)s bytes)") % {"file": output, "size": len(pdf)})
 
 
 @invoice.command("send")
@@ -119,7 +128,8 @@ def invoice_send(ctx: click.Context, number: str) -> None:
     """E-mail the invoice with its PDF to the client (through the outbox, once)."""
     with _session(ctx) as session:
         send_invoice(session, number, clock_from(ctx)())
-    click.echo(f"{number} queued for sending")
+    _ = _words(ctx)
+    click.echo(_("%(number)s: queued for sending.") % {"number": number})
 
 
 @invoice.command("pay")
@@ -145,7 +155,11 @@ def invoice_pay(
     with _session(ctx) as session:
         tracking = record_payment(session, number, cents, day, clock_from(ctx)(), method, reference)
         state, paid = tracking.state, tracking.paid_cents
-    click.echo(f"{number}: {state}, {euros(paid)} paid")
+    _ = _words(ctx)
+    click.echo(
+        _("%(number)s: %(state)s, %(paid)s paid")
+        % {"number": number, "state": state, "paid": euros(paid)}
+    )
 
 
 @invoice.command("credit")
@@ -157,7 +171,8 @@ def invoice_credit(ctx: click.Context, number: str, reason: str) -> None:
     with _session(ctx) as session:
         note = credit_note(session, number, reason, clock_from(ctx)())
         made = note.number
-    click.echo(f"{made} credits {number}")
+    _ = _words(ctx)
+    click.echo(_("%(credit)s cancels %(number)s") % {"credit": made, "number": number})
 
 
 @main.command("payouts")
@@ -228,8 +243,12 @@ def quote_create(
         email = made.prospect_email
     if output is not None:
         output.write_bytes(pdf)
-    click.echo(f"{number}: {euros(total)} TTC / mois (estimation), sent to {email}")
-    click.echo(f"acceptance link: {base.rstrip('/')}/quote/{token}")
+    _ = _words(ctx)
+    click.echo(
+        _("%(number)s: %(total)s incl. VAT a month (estimate), sent to %(email)s")
+        % {"number": number, "total": euros(total), "email": email}
+    )
+    click.echo(_("Acceptance link: %(url)s") % {"url": f"{base.rstrip('/')}/quote/{token}"})
 
 
 @main.group("billing")

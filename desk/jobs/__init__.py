@@ -8,12 +8,15 @@ it in JOBS.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
 
 from desk.base.clock import Clock, system_now
 from desk.base.config import Settings
-from desk.base.db import Database
+from desk.base.db import Database, begin_read_first
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,22 @@ class JobContext:
     db: Database
     node: str  # the scheduler that runs the job (host:pid:instance)
     clock: Clock = field(default=system_now)
+
+
+@contextmanager
+def job_session(context: JobContext) -> Iterator[Session]:
+    """A job's unit of work, committed at the end (`Database.session`).
+
+    Jobs read, then write what they claimed (compare-and-set, unique dedupe keys). On
+    SQLite, under `desk run` the web, the outbox thread and the jobs share one file: a
+    plain transaction's read snapshot cannot become a write one once another connection
+    has committed ("database is locked" at the job's first write, whatever the busy
+    timeout). So the reads run without the write lock and the first write takes it,
+    waiting its turn (`begin_read_first`); elsewhere a plain transaction.
+    """
+    with context.db.session() as session:
+        begin_read_first(session)
+        yield session
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from desk.billing.collection import send_due_reminders
-from desk.jobs import JobContext
+from desk.jobs import JobContext, job_session
 
 
 def reminders(context: JobContext) -> dict[str, int]:
     now = context.clock()
-    with context.db.session() as session:
+    with job_session(context) as session:
         sent = send_due_reminders(session, now.astimezone(ZoneInfo("Europe/Paris")).date(), now)
     return {"queued": len(sent)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from desk.jobs import JobContext
+from desk.jobs import JobContext, job_session
 from scheduling.feeds import fill_missing_parts
 
 BATCH = 500
@@ -20,7 +20,7 @@ def fill(context: JobContext) -> dict[str, int]:
     deadline = time.monotonic() + BUDGET_SECONDS
     total = 0
     while time.monotonic() < deadline:
-        with context.db.session() as session:
+        with job_session(context) as session:
             built = fill_missing_parts(session, context.clock(), BATCH)
         total += built
         if built < BATCH:

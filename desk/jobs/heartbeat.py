@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from desk.jobs import JobContext
+from desk.jobs import JobContext, job_session
 from desk.models import SchedulerHeartbeat
 
 
@@ -27,6 +27,6 @@ def record_beat(session: Session, node: str, at: datetime) -> None:
 
 
 def beat(context: JobContext) -> dict[str, int]:
-    with context.db.session() as session:
+    with job_session(context) as session:
         record_beat(session, context.node, context.clock())
     return {"beats": 1}

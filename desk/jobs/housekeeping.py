@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
-from desk.jobs import JobContext
+from desk.jobs import JobContext, job_session
 
 
 def gap_alerts(context: JobContext) -> dict[str, int]:
-    with context.db.session() as session:
+    with job_session(context) as session:
         queued = alert_upcoming_gaps(session, context.clock())
     return {"queued": queued}
 
 
 def purge(context: JobContext) -> dict[str, int]:
-    with context.db.session() as session:
+    with job_session(context) as session:
         purged = purge_webhook_receipts(session, context.clock())
     return {"purged": purged}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from desk.jobs import JobContext
+from desk.jobs import JobContext, job_session
 from scheduling.reminders import send_due_reminders
 
 
 def sweep(context: JobContext) -> dict[str, int]:
-    with context.db.session() as session:
+    with job_session(context) as session:
         queued = send_due_reminders(
             session, context.clock(), context.settings["server.public_base_url"]
         )

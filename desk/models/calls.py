@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
@@ -44,10 +44,19 @@ class Call(Base):
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None]
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
+    # Placed by the Simulator (marked at its first webhook): never billed, paid nor
+    # reported (`desk.reports.rollup.counted`, `desk.billing.missions.gather`).
+    simulated: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     attempts: Mapped[list[CallAttempt]] = relationship(
         back_populates="call", order_by="CallAttempt.position"
     )
+
+
+def not_simulated(call_id: Any) -> Any:
+    """SQL: the row (a message, an appointment) came from no call or from a real one,
+    not from the Simulator's (`Call.simulated`)."""
+    return or_(call_id.is_(None), call_id.not_in(select(Call.id).where(Call.simulated)))
 
 
 class CallAttempt(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from desk.base.clock import system_now
@@ -46,6 +46,8 @@ class DeskIdentity(Base):
     iban: Mapped[str] = mapped_column(String(40), default="", server_default="")
     bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
     payment_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # Secretaries may use the Simulator (admins always may): set by an admin.
+    training_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=system_now)
 
     @classmethod

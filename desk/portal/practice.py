@@ -13,7 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.base.errors import NotFound
-from desk.models import Appointment, Call, Client, FeedToken, Message, Practitioner, User
+from desk.models import (
+    Appointment,
+    Call,
+    Client,
+    FeedToken,
+    Message,
+    Practitioner,
+    Secretary,
+    User,
+)
 from scheduling.tokens import create_feed_token
 
 RECENT = 50
@@ -45,6 +54,13 @@ def messages(session: Session, client: Client) -> list[Message]:
             .limit(RECENT)
         )
     )
+
+
+def staff_numbers(session: Session) -> dict[str, str]:
+    """The desk's secretaries' phones -> their names: a message from one of them (an SMS
+    reply to a summary) shows her name to the practice, never her personal mobile."""
+    rows = session.execute(select(Secretary.phone, Secretary.name))
+    return {phone: name for phone, name in rows}
 
 
 def mark_read(session: Session, user: User, message_id: int, now: datetime) -> Message:

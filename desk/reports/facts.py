@@ -88,12 +88,14 @@ def _outcome(value: str) -> Outcome:
 
 
 def _calls(scope: Scope, period: Period, *columns: Any) -> Select[Any]:
-    """The calls of the scope started inside the period (calls to no client left out)."""
+    """The calls of the scope started inside the period (calls to no client and the
+    Simulator's left out, as `desk.reports.rollup.counted`)."""
     query = select(*columns).where(
         Call.client_id.is_not(None),
         Call.started_at >= period.start,
         Call.started_at < period.end,
         Call.outcome != "not-in-service",
+        Call.simulated.is_(False),
     )
     if scope.client_ids is not None:
         query = query.where(Call.client_id.in_(scope.client_ids))

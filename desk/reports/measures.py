@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.models import Appointment, Call, CallAttempt, Message, Secretary
+from desk.models.calls import not_simulated
 from desk.reports.facts import CallFact, Outcome, Period, Scope, Taker, load_facts
 from desk.reports.rollup import as_hour, counted, desk_hourly_counts, hour_of
 
@@ -221,6 +222,7 @@ def secretary_loads(session: Session, facts: Iterable[CallFact]) -> list[Secreta
 def _count_rows(session: Session, model: Any, column: Any, scope: Scope, period: Period) -> int:
     query = select(func.count()).select_from(model)
     query = query.where(column >= period.start, column < period.end)
+    query = query.where(not_simulated(model.call_id))
     if scope.client_ids is not None:
         query = query.where(model.client_id.in_(scope.client_ids))
     return int(session.scalar(query) or 0)
@@ -231,6 +233,7 @@ def messages_taken(session: Session, scope: Scope, period: Period) -> int:
         Message.created_at >= period.start,
         Message.created_at < period.end,
         Message.source == "secretary",
+        not_simulated(Message.call_id),
     )
     if scope.client_ids is not None:
         query = query.where(Message.client_id.in_(scope.client_ids))

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk.base.words import N_, translator
-from desk.models import Client, Contact, MonthlyReport
+from desk.models import Client, Contact, CoverageWindow, MonthlyReport
 from desk.outbox.queue import enqueue
 from desk.reports.facts import Period
 from desk.reports.measures import Activity, Measures
@@ -185,12 +185,30 @@ def claim(session: Session, client_id: int, month: date, now: datetime) -> Month
     return row
 
 
+def service_began(session: Session, client: Client) -> date:
+    """The client's first day of service, in its time zone: the day it was added, or the
+    first day its coverage is valid when every window starts later."""
+    added = client.created_at.astimezone(ZoneInfo(client.timezone)).date()
+    starts = session.execute(
+        select(CoverageWindow.valid_from).where(CoverageWindow.client_id == client.id)
+    ).scalars()
+    firsts = list(starts)
+    if firsts and None not in firsts:
+        return max(added, min(d for d in firsts if d is not None))
+    return added
+
+
 def send_monthly_reports(session: Session, now: datetime) -> int:
-    """Enqueue last month's report for every active client not yet sent; how many clients."""
+    """Enqueue last month's report for every active client not yet sent; how many clients.
+
+    A month that ended before the client's service began has nothing to report: no row,
+    no e-mail (a practice added today gets no empty report for last month)."""
     sent = 0
     clients = session.scalars(select(Client).where(Client.active.is_(True)).order_by(Client.id))
     for client in list(clients):
         month = report_month(now, ZoneInfo(client.timezone))
+        if service_began(session, client) > _month_end(month):
+            continue
         row = claim(session, client.id, month, now)
         if row is None:
             continue

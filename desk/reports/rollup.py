@@ -39,8 +39,13 @@ def as_hour(value: Any) -> datetime:
 
 
 def counted() -> Any:
-    """The calls the heatmap counts (docs/activity.md: calls received)."""
-    return (Call.client_id.is_not(None), Call.outcome != "not-in-service")
+    """The calls the heatmap counts (docs/activity.md: calls received); the Simulator's
+    are nobody's activity."""
+    return (
+        Call.client_id.is_not(None),
+        Call.outcome != "not-in-service",
+        Call.simulated.is_(False),
+    )
 
 
 def _mark(session: Session) -> int:

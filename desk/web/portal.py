@@ -21,6 +21,7 @@ from desk.models import Client
 from desk.portal import practice as portal
 from desk.request_context import db_session, now, settings
 from desk.web import bp
+from desk.web.calls import OUTCOME_LABELS
 from desk.web.people_forms import ActionForm
 from scheduling.feeds import feed_url
 
@@ -76,6 +77,8 @@ def portal_home() -> ResponseReturnValue:
         client=client,
         messages=portal.messages(session, client),
         calls=portal.calls(session, client),
+        staff=portal.staff_numbers(session),
+        outcomes=OUTCOME_LABELS,
         appointments=portal.appointments(session, client, now()),
         feeds=_feeds(client),
         action_form=ActionForm(),

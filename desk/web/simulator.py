@@ -7,13 +7,16 @@ and shows each step as people read it: the greeting, who rings, the voicemail.
 from __future__ import annotations
 
 import contextvars
+import functools
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_login import current_user
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from desk.base.errors import DomainError
 from desk.base.words import say
@@ -30,15 +33,36 @@ from desk.clients.listing import client_menu
 from desk.models import Call
 from desk.models.states import CallOutcome
 from desk.request_context import db_session, settings
+from desk.setup.training import may_simulate, set_training_mode, training_mode
 from desk.web import bp
-from desk.web.common import staff_required
+from desk.web.common import F, admin_required, apply_form
 from desk.web.simulator_forms import (
     HangUpForm,
     SimulatorForm,
+    TrainingForm,
     desk_numbers,
     number_client,
     readable_steps,
 )
+
+
+def simulator_required(view: F) -> F:
+    """Admins; secretaries only while an admin has the desk in training mode (403)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not may_simulate(db_session(), current_user.role):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _page(form: SimulatorForm, status: int = 200, **context: Any) -> ResponseReturnValue:
+    training = None
+    if current_user.role == "admin":
+        training = TrainingForm(on=training_mode(db_session()))
+    return render_template("desk/simulator.html", form=form, training=training, **context), status
 
 
 def _through(app: Flask) -> Transport:
@@ -75,11 +99,11 @@ def _form() -> SimulatorForm:
 
 
 @bp.route("/simulator", methods=["GET", "POST"])
-@staff_required
+@simulator_required
 def simulator() -> ResponseReturnValue:
     form = _form()
     if not form.validate_on_submit():
-        return render_template("desk/simulator.html", form=form), (400 if form.errors else 200)
+        return _page(form, 400 if form.errors else 200)
     at = form.at.data.replace(tzinfo=ZoneInfo("Europe/Paris")) if form.at.data else None
     sim = _simulator(at)
     # Release this request's own read transaction: the webhooks write (SQLite locks).
@@ -96,14 +120,13 @@ def simulator() -> ResponseReturnValue:
         )
     except DomainError as exc:  # a number that is not one
         form.number.errors.append(say(exc, gettext))
-        return render_template("desk/simulator.html", form=form), 400
+        return _page(form, 400)
     except SimulationError as exc:
         form.number.errors.append(str(exc))
-        return render_template("desk/simulator.html", form=form), 400
+        return _page(form, 400)
     hang_up = HangUpForm(call_sid=call_sid, to=form.number.data, caller=form.caller.data)
-    return render_template(
-        "desk/simulator.html",
-        form=form,
+    return _page(
+        form,
         steps=readable_steps(db_session(), sim.steps),
         outcome=outcome,
         hang_up=hang_up if outcome == CallOutcome.ANSWERED else None,
@@ -111,21 +134,39 @@ def simulator() -> ResponseReturnValue:
 
 
 @bp.post("/simulator/hang-up")
-@staff_required
+@simulator_required
 def simulator_hang_up() -> ResponseReturnValue:
     form = _form()
     hang_up = HangUpForm()
     if not hang_up.validate_on_submit():
-        return render_template("desk/simulator.html", form=form), 400
+        return _page(form, 400)
     visible = visible_calls_query(current_user).where(Call.call_sid == hang_up.call_sid.data)
     if db_session().scalar(visible) is None:
         abort(404)
     sim = _simulator()
     db_session().commit()
     hang_up_call(sim, hang_up.call_sid.data, hang_up.to.data, hang_up.caller.data)
-    return render_template(
-        "desk/simulator.html",
-        form=form,
-        steps=readable_steps(db_session(), sim.steps),
-        outcome="hung up",
+    return _page(form, steps=readable_steps(db_session(), sim.steps), outcome="hung up")
+
+
+@bp.post("/simulator/training")
+@admin_required
+def simulator_training() -> ResponseReturnValue:
+    """An admin lets secretaries use the Simulator (training mode), or stops it."""
+    training = TrainingForm()
+    on = bool(training.on.data)
+    done = (
+        _("Training mode on: secretaries may use the Simulator.")
+        if on
+        else _("Training mode off: only admins may use the Simulator.")
     )
+    actor = f"user:{current_user.id}"
+    if apply_form(training, lambda: set_training_mode(db_session(), on, actor=actor), done):
+        return redirect(url_for("desk.simulator"))
+    return _page(_form(), 400)
+
+
+@bp.app_context_processor
+def _simulator_open() -> dict[str, object]:
+    # A function: only the menu of a secretary's page asks (one small read).
+    return {"simulator_open": lambda: training_mode(db_session())}

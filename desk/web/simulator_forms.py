@@ -10,7 +10,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import DateTimeLocalField, HiddenField, SelectChoice, SelectField, TelField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    TelField,
+)
 from wtforms.validators import DataRequired, Optional
 
 from desk.base.phone import display
@@ -42,6 +49,12 @@ class HangUpForm(FlaskForm):
     call_sid = HiddenField(validators=[DataRequired()])
     to = HiddenField(validators=[DataRequired()])
     caller = HiddenField(validators=[DataRequired()])
+
+
+class TrainingForm(FlaskForm):
+    """An admin's switch: secretaries may use the Simulator while it is on."""
+
+    on = BooleanField(_l("Training mode: secretaries may use the Simulator"))
 
 
 def number_client(session: Session, number: str) -> int | None:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from desk.setup.training import set_training_mode
 from tests.browser.conftest import LiveServer, log_in
 from tests.conftest import pin_clock
 from tests.web_support import demo_call
@@ -70,6 +71,9 @@ def test_claire_places_a_lunch_call_in_the_simulator_accepts_it_takes_a_message_
 ) -> None:
     # The desk believes it is Monday 12:30 in Paris: lunch, Claire and Sophie on duty.
     pin_clock(live_server.app, datetime(2026, 3, 2, 11, 30, tzinfo=UTC))
+    with live_server.db.session() as s:  # an admin put the desk in training mode
+        set_training_mode(s, True, actor="system")
+        s.commit()
     log_in(page, "claire@permanence.test")
     page.get_by_role("link", name="Simulateur").click()
     page.select_option("#number", value="+33199001234")
