@@ -18,10 +18,19 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import icalendar
 import pytest
 import requests
+from sqlalchemy.orm import Session
+
+from desk.base.config import Settings, load_settings
+from scheduling.calendars import connections
+from scheduling.calendars.dav import trusted_networks
+from scheduling.calendars.sealing import seal
 
 USER = "alice"
 PASSWORD = "app-password-1234"
@@ -192,3 +201,49 @@ def own_radicale(tmp_path: Path) -> Iterator[DavServer]:
     server = DavServer("radicale", tmp_path).start()
     yield server
     server.stop()
+
+
+def calendar_settings(db_url: str, folder: Path, **extra: Any) -> Settings:
+    """Test settings that reach loopback calendars (production never does)."""
+    from tests.conftest import test_overrides
+
+    return load_settings(
+        environ={"DESK_CONFIG": str(folder / "no-config.toml")},
+        overrides=test_overrides(
+            db_url,
+            folder / "instance",
+            calendars={"trusted_networks": ["127.0.0.0/8"]},
+            **extra,
+        ),
+    )
+
+
+def connect_calendar(
+    session: Session,
+    settings: Settings,
+    calendar: Calendar,
+    client_id: int,
+    practitioner_id: int | None = None,
+) -> int:
+    """A CalDAV connection to `calendar`, checked and committed; its id."""
+    trusted = trusted_networks(settings["calendars.trusted_networks"])
+    found = connections.check(calendar.url, calendar.username, calendar.password, trusted=trusted)
+    row = connections.add_connection(
+        session,
+        client_id=client_id,
+        practitioner_id=practitioner_id,
+        found=found,
+        username=calendar.username,
+        sealed_password=seal(settings, calendar.password) if calendar.password else "",
+        now=datetime.now(UTC),
+    )
+    session.commit()
+    return row.id
+
+
+def events_of(calendar: Calendar) -> list[icalendar.Event]:
+    """The VEVENTs the server holds, parsed with icalendar."""
+    found = []
+    for text in calendar.objects():
+        found.extend(icalendar.Calendar.from_ical(text).walk("VEVENT"))
+    return found

@@ -269,6 +269,13 @@ WORDS: dict[str, str] = {
     "calendar_key_changed": N_(
         "The calendar's password cannot be read (the encryption key changed): reconnect it."
     ),
+    "itip_subject_new": N_("Appointment %(when)s: %(type)s – %(patient)s"),
+    "itip_subject_moved": N_("Appointment moved to %(when)s: %(type)s – %(patient)s"),
+    "itip_subject_cancel": N_("Appointment cancelled, %(when)s: %(type)s – %(patient)s"),
+    "itip_body": N_(
+        "%(type)s with %(practitioner)s, %(when)s: %(patient)s. "
+        "Your calendar adds, moves or removes the event on its own."
+    ),
     "calendar_connection_not_found": N_("Unknown calendar connection."),
     "calendar_conflict": N_(
         "The practice changed this event in its calendar: check it and keep one version."
