@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-from desk.cli.base import clock_from, main, settings_from
+from desk.cli.base import clock_from, database_from, main, settings_from
 from desk.cli.session import cli_session
 from scheduling.calendars import connections
 from scheduling.calendars.dav import trusted_networks
+from scheduling.calendars.pull import pull
+from scheduling.calendars.push import Pusher
 from scheduling.calendars.sealing import seal
 from scheduling.tokens import client_by_slug
 
@@ -100,6 +102,35 @@ def list_(ctx: click.Context, slug: str, as_json: bool) -> None:
             f"\tpush {when(view.last_push_at)}\tpull {when(view.last_pull_at)}"
             f"\t{view.calendar or view.url}\t{view.last_error or ''}"
         )
+
+
+@calendar.command("sync")
+@click.option("--client", "slug", default="", help="only this client's calendars")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def sync(ctx: click.Context, slug: str, as_json: bool) -> None:
+    """Push what is pending (retries included, now) and pull busy times, now."""
+    settings = settings_from(ctx)
+    now = clock_from(ctx)()
+    with cli_session(ctx) as session:
+        client_id = client_by_slug(session, slug).id if slug else None
+        ids = connections.due_now(session, client_id, now)
+    db = database_from(ctx)
+    pushed = Pusher(db, settings, clock=clock_from(ctx)).run(connection_ids=ids)
+    pulled = pull(db, settings, now, connection_ids=ids)
+    counts = {
+        "pushed": pushed.pushed,
+        "deleted": pushed.deleted,
+        "retried": pushed.retried,
+        "conflicts": pushed.conflicts,
+        "failed": pushed.failed + pulled.failed,
+        "pulled": pulled.pulled,
+        "busy": pulled.busy,
+    }
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        click.echo(" ".join(f"{key} {value}" for key, value in counts.items()))
 
 
 @calendar.command("disconnect")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError, NotFound
@@ -181,6 +181,27 @@ def list_connections(
         )
         for row, slug, practitioner in session.execute(query)
     ]
+
+
+def due_now(session: Session, client_id: int | None, now: datetime) -> list[int]:
+    """The live connections (of one client, or all), their pending events made due now
+    (a retry waiting for its backoff goes at once). The caller commits."""
+    query = select(CalendarConnection.id).where(
+        CalendarConnection.state != ConnectionState.DISCONNECTED
+    )
+    if client_id is not None:
+        query = query.where(CalendarConnection.client_id == client_id)
+    ids = list(session.scalars(query))
+    if ids:
+        session.execute(
+            update(CalendarEvent)
+            .where(
+                CalendarEvent.connection_id.in_(ids),
+                CalendarEvent.state.in_((PushState.PENDING, PushState.FAILED)),
+            )
+            .values(state=PushState.PENDING, next_attempt_at=now, attempts=0)
+        )
+    return ids
 
 
 def disconnect(
