@@ -75,7 +75,7 @@ def connect(
             practitioner_id=practitioner_id,
             found=found,
             address=address,
-            username=username,
+            username=username if address is None else settings["email.from_address"],
             sealed_password=seal(settings, password) if password else "",
             now=clock_from(ctx)(),
         )

@@ -89,7 +89,10 @@ def add_connection(
             password_encrypted=sealed_password,
         )
     elif address:
-        row = CalendarConnection(kind=ConnectionKind.INVITATION, url=f"{MAILTO}{address}")
+        # For an invitation, `username` is the ORGANIZER: the desk's sending address.
+        row = CalendarConnection(
+            kind=ConnectionKind.INVITATION, url=f"{MAILTO}{address}", username=username
+        )
     else:
         raise DomainError("calendar_url_invalid", "url")
     row.client_id = client_id
