@@ -24,6 +24,7 @@ from desk.models import (
     Appointment,
     AppointmentType,
     BusyBlock,
+    CalendarBusy,
     Client,
     Closure,
     OpeningHours,
@@ -172,7 +173,17 @@ class Calendar:
             BusyBlock.starts_at < self.end + timedelta(days=1),
             BusyBlock.ends_at > self.start - timedelta(days=1),
         )
-        return [(s, e) for s, e in session.execute(query)]
+        # The practitioner's own events, pulled from a connected calendar (CalDAV).
+        pulled = select(CalendarBusy.starts_at, CalendarBusy.ends_at).where(
+            CalendarBusy.client_id == self.scope.client.id,
+            or_(
+                CalendarBusy.practitioner_id.is_(None),
+                CalendarBusy.practitioner_id == self.scope.practitioner.id,
+            ),
+            CalendarBusy.starts_at < self.end + timedelta(days=1),
+            CalendarBusy.ends_at > self.start - timedelta(days=1),
+        )
+        return [(s, e) for s, e in session.execute(query.union_all(pulled))]
 
     def is_busy(self, start: datetime, end: datetime) -> bool:
         """Does [start, end) overlap a busy interval?"""

@@ -35,6 +35,7 @@ from scheduling.availability import (
     load_scope,
     next_free_slots,
 )
+from scheduling.calendars.push import appointment_changed
 
 SLOT_TAKEN = "slot_taken"
 
@@ -198,6 +199,7 @@ def book(
         from scheduling.reminders import queue_confirmation
 
         queue_confirmation(session, appt, scope.client, public_base_url, now)
+    appointment_changed(session, appt, now)
     session.flush()
     return appt
 
@@ -256,6 +258,7 @@ def reschedule(
         session.expire_all()
         raise StaleAppointment(get_appointment(session, appointment_id, client_id)) from None
     _audit(session, actor, "appointment.rescheduled", appt, previous=previous.isoformat())
+    appointment_changed(session, appt, now)
     session.flush()
     return appt
 
@@ -296,4 +299,5 @@ def cancel(
         if current.status == AppointmentStatus.CANCELLED:
             return current
         raise StaleAppointment(current) from None
+    appointment_changed(session, appt, now)
     return appt

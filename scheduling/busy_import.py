@@ -64,7 +64,14 @@ def _aware(value: date | datetime, tz: ZoneInfo) -> datetime:
 
 def busy_intervals(data: bytes, tz: ZoneInfo, start: datetime, end: datetime) -> list[Interval]:
     """The busy intervals of an ICS file within [start, end), in UTC."""
-    calendar = x_wr_timezone.to_standard(icalendar.Calendar.from_ical(data))
+    return calendar_busy(icalendar.Calendar.from_ical(data), tz, start, end)
+
+
+def calendar_busy(
+    calendar: icalendar.Calendar, tz: ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
+    """The busy intervals of a parsed calendar within [start, end), in UTC."""
+    calendar = x_wr_timezone.to_standard(calendar)
     found: list[Interval] = []
     for event in recurring_ical_events.of(calendar).between(start, end):
         if str(event.get("STATUS", "")).upper() == "CANCELLED":

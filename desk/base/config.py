@@ -79,6 +79,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "outbox_claim_timeout_seconds": 300,
         "digest_seconds": 300,
     },
+    "calendars": {
+        # Fernet key (32 url-safe base64 bytes) sealing the CalDAV app passwords;
+        # empty = one generated once into the instance folder.
+        "encryption_key": "",
+        "pull_minutes": 5,
+        # Networks reached despite the SSRF guard (a Nextcloud on the practice's LAN).
+        "trusted_networks": [],
+    },
     "fallback": {
         "numbers": [],
         "message": "Bonjour, nous ne pouvons pas prendre votre appel pour le moment. "
@@ -262,6 +270,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "scheduler.outbox_max_attempts": (1, 100),
     "scheduler.outbox_claim_timeout_seconds": (10, 86400),
     "scheduler.digest_seconds": (1, 86400),
+    "calendars.pull_minutes": (1, 1440),
 }
 
 
@@ -287,6 +296,31 @@ def _validate_values(values: dict[str, dict[str, Any]]) -> None:
             f"server.rate_limit_storage: expected '' or a redis:// URL, got {storage!r}"
         )
     _check_instance_path(values["server"]["instance_path"])
+    _check_calendars(values["calendars"])
+
+
+def _check_calendars(calendars: dict[str, Any]) -> None:
+    import ipaddress
+
+    for network in calendars["trusted_networks"]:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"calendars.trusted_networks: {network!r} is not a network (10.0.0.0/8)"
+            ) from None
+    key = calendars["encryption_key"]
+    if key:
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError(
+                "calendars.encryption_key: not a Fernet key (32 url-safe base64 bytes;"
+                " make one with `python -c 'from cryptography.fernet import Fernet;"
+                " print(Fernet.generate_key().decode())'`)"
+            ) from None
 
 
 def _check_instance_path(folder: str) -> None:

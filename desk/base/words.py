@@ -269,6 +269,38 @@ WORDS: dict[str, str] = {
     "client_start_reason_required": N_(
         "Write why this client's coverage starts without an accepted quote."
     ),
+    # --- the practices' own calendars (CalDAV, invitations) ---
+    "calendar_url_invalid": N_("Give an http(s) address of a CalDAV server, or mailto:ADDRESS."),
+    "calendar_url_not_allowed": N_(
+        "This address is not allowed (only public servers, or calendars.trusted_networks)."
+    ),
+    "calendar_url_unknown": N_("Nothing was found at this address: check the URL."),
+    "calendar_not_a_calendar": N_("This address is not a calendar (an address book?)."),
+    "calendar_auth_failed": N_(
+        "The calendar server refused the user name or password (use an app password)."
+    ),
+    "calendar_forbidden": N_("This account may not use this address (check the URL)."),
+    "calendar_tls_failed": N_("The server's certificate could not be verified (TLS)."),
+    "calendar_unreachable": N_("The calendar server cannot be reached."),
+    "calendar_server_error": N_("The calendar server answered with an error (%(status)s)."),
+    "calendar_none_found": N_("This account has no calendar."),
+    "calendar_choose_one": N_("Several calendars: choose one of %(names)s."),
+    "calendar_choice_unknown": N_("No such calendar; there are: %(names)s."),
+    "calendar_address_invalid": N_("This e-mail address is not valid."),
+    "calendar_key_changed": N_(
+        "The calendar's password cannot be read (the encryption key changed): reconnect it."
+    ),
+    "itip_subject_new": N_("Appointment %(when)s: %(type)s – %(patient)s"),
+    "itip_subject_moved": N_("Appointment moved to %(when)s: %(type)s – %(patient)s"),
+    "itip_subject_cancel": N_("Appointment cancelled, %(when)s: %(type)s – %(patient)s"),
+    "itip_body": N_(
+        "%(type)s with %(practitioner)s, %(when)s: %(patient)s. "
+        "Your calendar adds, moves or removes the event on its own."
+    ),
+    "calendar_connection_not_found": N_("Unknown calendar connection."),
+    "calendar_conflict": N_(
+        "The practice changed this event in its calendar: check it and keep one version."
+    ),
 }
 
 

@@ -8,6 +8,7 @@ import click
 from desk.cli import (  # noqa: F401
     admin,
     billing,
+    calendars,
     clients,
     feeds,
     money,

@@ -18,6 +18,7 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     from desk.jobs.runtime import start_scheduler
     from desk.outbox.dispatch import start_background_dispatcher
     from desk.request_context import database_of
+    from scheduling.calendars.push import BackgroundPusher
 
     settings = settings_from(ctx)
     app = create_app(settings)
@@ -27,6 +28,8 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     # On one machine the outbox also leaves right after the commit that filled it
     # (desk.outbox.queue.kick wakes this thread), not only on the scheduler's next sweep.
     dispatcher = start_background_dispatcher(db, settings)
+    # Likewise bookings reach the practices' calendars right after their commit.
+    pusher = BackgroundPusher(db, settings).start()
     try:
         app.run(
             host=host or settings["server.host"],
@@ -35,6 +38,7 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
             threaded=True,
         )
     finally:
+        pusher.stop()
         dispatcher.stop()
         if scheduler is not None:
             scheduler.shutdown()

@@ -69,4 +69,6 @@ JOBS: list[Job] = [
     Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
     Job("feed-parts", "desk.jobs.feed_parts:fill", lambda s: 300),
     Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
+    Job("calendar-push", "desk.jobs.calendars:push", lambda s: s["scheduler.outbox_seconds"]),
+    Job("calendar-pull", "desk.jobs.calendars:pull", lambda s: 60 * s["calendars.pull_minutes"]),
 ]

@@ -20,6 +20,7 @@ from desk.models.billing import (
     Quote,
     SellerIdentity,
 )
+from desk.models.calendars import CalendarBusy, CalendarConnection, CalendarEvent
 from desk.models.calls import Call, CallAttempt, WebhookReceipt
 from desk.models.clients import (
     AppointmentType,
@@ -59,6 +60,9 @@ __all__ = [
     "BillingTemplate",
     "BusyBlock",
     "BuyerIdentity",
+    "CalendarBusy",
+    "CalendarConnection",
+    "CalendarEvent",
     "CalendarSource",
     "Call",
     "CallAttempt",

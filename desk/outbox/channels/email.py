@@ -56,6 +56,16 @@ def build_message(
     if html is not None:
         message.add_alternative(html, subtype="html")
     for item in attachments:
+        if item.content_type.startswith("text/calendar"):
+            # iTIP by e-mail (RFC 6047): the invitation is an alternative body part,
+            # `text/calendar; method=…`, which Gmail and Outlook read as an invitation.
+            params = dict(
+                part.strip().split("=", 1)
+                for part in item.content_type.split(";")[1:]
+                if "=" in part
+            )
+            message.add_alternative(item.data.decode(), subtype="calendar", params=params)
+            continue
         maintype, _, subtype = item.content_type.partition("/")
         message.add_attachment(
             item.data, maintype=maintype, subtype=subtype or "octet-stream", filename=item.filename
