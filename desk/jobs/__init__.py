@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.clock import Clock, system_now
 from desk.base.config import Settings
-from desk.base.db import Database, begin_read_first
+from desk.base.db import Database, begin_immediate
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,12 @@ def job_session(context: JobContext) -> Iterator[Session]:
     SQLite, under `desk run` the web, the outbox thread and the jobs share one file: a
     plain transaction's read snapshot cannot become a write one once another connection
     has committed ("database is locked" at the job's first write, whatever the busy
-    timeout). So the reads run without the write lock and the first write takes it,
-    waiting its turn (`begin_read_first`); elsewhere a plain transaction.
+    timeout). So a job takes the write lock first (`begin_immediate`), as a webhook does:
+    jobs are short, and a webhook waits its turn like any writer; elsewhere a plain
+    transaction.
     """
     with context.db.session() as session:
-        begin_read_first(session)
+        begin_immediate(session)
         yield session
 
 
