@@ -35,6 +35,14 @@ from desk.models.clients import (
 from desk.models.desk_identity import DeskIdentity, VatStatus
 from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
+from desk.models.offers import (
+    ClientOfferSetting,
+    Offer,
+    OfferAnswer,
+    OfferPolicy,
+    OfferRecipient,
+    OfferState,
+)
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.reports import CallHour, MonthlyReport, RollupMark
 from desk.models.rota import Absence, DutyNotice, Override, RotaVersion, Shift
@@ -57,6 +65,7 @@ __all__ = [
     "CallAttempt",
     "CallHour",
     "Client",
+    "ClientOfferSetting",
     "Closure",
     "Contact",
     "Contract",
@@ -76,6 +85,11 @@ __all__ = [
     "Message",
     "Mission",
     "MonthlyReport",
+    "Offer",
+    "OfferAnswer",
+    "OfferPolicy",
+    "OfferRecipient",
+    "OfferState",
     "OpeningHours",
     "OptOut",
     "Outbox",
