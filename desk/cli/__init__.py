@@ -10,6 +10,7 @@ from desk.cli import (  # noqa: F401
     billing,
     clients,
     feeds,
+    offers,
     people,
     processes,
     reports,
