@@ -50,4 +50,6 @@ JOBS: list[Job] = [
     Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
     Job("feed-parts", "desk.jobs.feed_parts:fill", lambda s: 300),
     Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
+    Job("offer-waves", "desk.jobs.offers:waves", lambda s: 60),
+    Job("offer-auto", "desk.jobs.offers:auto", lambda s: 3600),
 ]
