@@ -7,7 +7,6 @@ prints {"offers": [...], "activity": [...]} (activity: per partner and month).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -62,13 +61,14 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         offers = list_offers(session)
         counts = activity(session, now)
     if as_json:
-        data = {"offers": [asdict(o) for o in offers], "activity": [a.data() for a in counts]}
+        data = {"offers": [o.data() for o in offers], "activity": [a.data() for a in counts]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for o in offers:
         who = ", ".join(r["name"] for r in o.offered_to)
         taken = f" by {o.taken_by}" if o.taken_by else ""
-        click.echo(f"{o.id}  {o.client}  {o.starts_at} → {o.ends_at}  {o.state}{taken}  to: {who}")
+        when = f"{o.starts_at.isoformat()} → {o.ends_at.isoformat()}"
+        click.echo(f"{o.id}  {o.client}  {when}  {o.state}{taken}  to: {who}")
     if not offers:
         click.echo("none")
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.billing.money import euros
 from desk.models import Client, Mission, Offer, OfferAnswer, OfferRecipient, OfferState, Secretary
 from desk.offers.pay import mission_source
 
@@ -20,11 +21,17 @@ from desk.offers.pay import mission_source
 class Listed:
     id: int
     client: str  # slug
-    starts_at: str  # ISO 8601, UTC
-    ends_at: str
+    starts_at: datetime
+    ends_at: datetime
     state: str  # open, taken, expired, withdrawn
     taken_by: str | None  # her name
     offered_to: list[dict[str, Any]]  # name, wave, sent_at, answer
+
+    def data(self) -> dict[str, Any]:
+        """For `desk offer list --json`: instants in ISO 8601 (UTC)."""
+        found = asdict(self)
+        found["starts_at"], found["ends_at"] = _iso(self.starts_at), _iso(self.ends_at)
+        return found
 
 
 @dataclass
@@ -38,6 +45,10 @@ class Activity:
     missions_done: int = 0
     paid_cents: int = 0
 
+    @property
+    def paid(self) -> str:
+        return euros(self.paid_cents)
+
     def data(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -46,11 +57,18 @@ def _iso(at: datetime | None) -> str | None:
     return at.isoformat() if at is not None else None
 
 
-def list_offers(session: Session, states: tuple[str, ...] = ()) -> list[Listed]:
-    """Every offer, newest gap first (only those in `states` when given)."""
+def list_offers(
+    session: Session,
+    client_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Listed]:
+    """Every offer (of one client, overlapping [start, end), when given), newest first."""
     query = select(Offer, Client.slug).join(Client, Client.id == Offer.client_id)
-    if states:
-        query = query.where(Offer.state.in_(states))
+    if client_id is not None:
+        query = query.where(Offer.client_id == client_id)
+    if start is not None and end is not None:
+        query = query.where(Offer.starts_at < end, Offer.ends_at > start)
     rows = session.execute(query.order_by(Offer.starts_at.desc(), Offer.id.desc())).all()
     names = dict(session.execute(select(Secretary.id, Secretary.name)).all())
     per_offer: dict[int, list[OfferRecipient]] = defaultdict(list)
@@ -66,8 +84,8 @@ def list_offers(session: Session, states: tuple[str, ...] = ()) -> list[Listed]:
         Listed(
             id=offer.id,
             client=slug,
-            starts_at=offer.starts_at.isoformat(),
-            ends_at=offer.ends_at.isoformat(),
+            starts_at=offer.starts_at,
+            ends_at=offer.ends_at,
             state=offer.state,
             taken_by=names.get(offer.taken_by_id) if offer.taken_by_id else None,
             offered_to=[
@@ -116,7 +134,3 @@ def activity(session: Session, now: datetime, month: str | None = None) -> list[
                 row.missions_done += 1
                 row.paid_cents += paid.get(mission_source(offer.id), 0)
     return sorted(found.values(), key=lambda a: (a.month, a.name, a.secretary_id))
-
-
-def listed_data(item: Listed) -> dict[str, Any]:
-    return asdict(item)

@@ -87,6 +87,7 @@ def init_web(app: Flask) -> None:
         live,
         messages,
         now,
+        offers_admin,
         outbox,
         pages,
         people,
