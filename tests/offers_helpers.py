@@ -29,7 +29,7 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 3, 8, 9, 0, tzinfo=PARIS)
 GAP = (datetime(2027, 3, 9, 12, 0, tzinfo=PARIS), datetime(2027, 3, 9, 14, 0, tzinfo=PARIS))
 BASE_URL = "https://desk.example.test"
-LINK = re.compile(r"https://desk\.example\.test(/offers/[A-Za-z0-9_-]+)")
+LINK = re.compile(r"https?://[^/\s]+(/offers/[A-Za-z0-9_-]+)")
 FIXED_CENTS = 4500
 
 
