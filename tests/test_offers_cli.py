@@ -65,6 +65,14 @@ def test_a_gap_offered_listed_taken_then_withdrawn_from_the_command_line(
     ]
     code, out = run(db, tmp_path, "list")
     assert f"{offer_id}  {net.slug}" in out and "taken by Partenaire 1" in out
+    # `desk rota show` has her on duty in Tuesday's lunch, which is no gap any more.
+    result = CliRunner().invoke(
+        main,
+        ["rota", "show", "--client", net.slug, "--week", "2027-W10"],
+        env={"DESK_CONFIG": str(tmp_path / "none.toml"), "DESK_DATABASE_URL": db.url},
+    )
+    tuesday = next(line for line in result.output.splitlines() if line.startswith("Tue 09/03"))
+    assert "12:00–14:00  1 Partenaire 1; overflow: Partenaire 2," in tuesday
 
     code, out = run(db, tmp_path, "withdraw", str(offer_id))
     assert (code, out.strip()) == (0, f"{offer_id} withdrawn")

@@ -16,6 +16,7 @@ from desk.offers import answers
 from desk.offers.making import offer_gap, policy
 from desk.offers.sending import send_due
 from desk.rota import responders
+from desk.rota.notices import send_duty_notices
 from tests.offers_helpers import BASE_URL, GAP, NOW, PARIS, links, network
 
 
@@ -129,3 +130,13 @@ def test_the_winner_is_rung_first_at_the_gaps_time_and_only_then(session: Sessio
         time(12),
         time(14),
     )
+
+
+def test_the_winner_gets_her_duty_start_notice_for_the_mission(session: Session) -> None:
+    net = network(session)
+    offer_gap(session, net.client_id, GAP[0], GAP[1], NOW)
+    send_due(session, NOW, BASE_URL)
+    answers.accept(session, links(session)["+33612000100"].rsplit("/", 1)[1], NOW)
+    assert send_duty_notices(session, GAP[0] + timedelta(minutes=1)) == 1
+    notice = session.scalar(select(Outbox).where(Outbox.kind == "duty-notice"))
+    assert notice is not None and notice.recipient == "+33612000100"

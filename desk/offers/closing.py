@@ -1,4 +1,5 @@
-"""Withdrawing an offer (the admin), expiring those whose mission started (the job)."""
+"""Withdrawing an offer (the admin), expiring those whose mission started, and closing
+taken ones whose mission shift was removed on the rota page (the job)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,19 @@ def expire(session: Session, now: datetime) -> int:
             count += 1
     session.flush()
     return count
+
+
+def settle_removed_shifts(session: Session, now: datetime) -> int:
+    """Taken offers whose mission shift is gone (removed from the rota: the foreign key
+    sets `shift_id` to null) and whose mission is still ahead: withdrawn, the payout line
+    dropped, and she is told. How many."""
+    ids = list(
+        session.scalars(
+            select(Offer.id).where(
+                Offer.state == OfferState.TAKEN, Offer.shift_id.is_(None), Offer.ends_at > now
+            )
+        )
+    )
+    for offer_id in ids:
+        withdraw(session, offer_id, now)
+    return len(ids)
