@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import Conflict, DomainError
 from desk.models import Absence, Client, OfferRecipient, Outbox, Override, Shift
-from desk.models.states import Channel
+from desk.models.states import Channel, OutboxState
 from desk.offers import answers
 from desk.offers.making import offer_gap, policy
 from desk.offers.sending import send_due
@@ -108,6 +108,16 @@ def test_an_offer_made_at_night_is_texted_in_the_morning_and_e_mailed_at_once(
     morning = datetime(2027, 3, 9, 8, 0, tzinfo=PARIS)
     assert {r.next_attempt_at for r in sms} == {morning}
     assert all(r.next_attempt_at <= night for r in mails)
+    # Taken overnight from the e-mail: the held links never go, the "taken" notice waits too.
+    token = links(session)["+33612000101"].rsplit("/", 1)[1]
+    answers.accept(session, token, night + timedelta(minutes=20))
+    session.expire_all()
+    assert {r.state for r in sms} == {OutboxState.SKIPPED}
+    taken = session.scalars(
+        select(Outbox).where(Outbox.recipient == "+33612000100", Outbox.state == "pending")
+    ).all()
+    assert [(r.channel, r.next_attempt_at) for r in taken] == [(Channel.SMS, morning)]
+    assert "pourvue" in taken[0].body
 
 
 def test_the_winner_is_rung_first_at_the_gaps_time_and_only_then(session: Session) -> None:

@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.words import WORDS, gettext_for, supported
-from desk.models import Client, Offer, OfferRecipient, OfferState, Secretary
-from desk.models.states import Channel
+from desk.models import Client, Offer, OfferRecipient, OfferState, Outbox, Secretary
+from desk.models.states import Channel, OutboxState
 from desk.offers.making import audit
 from desk.offers.pay import pay_words, share_of
 from desk.outbox.queue import enqueue
@@ -160,10 +160,26 @@ def _received(session: Session, offer: Offer, but: int | None) -> list[Secretary
     return list(session.scalars(query))
 
 
+def hold_back_links(session: Session, offer: Offer) -> int:
+    """Links of `offer` still waiting in the outbox (held in quiet hours) never go once
+    it is taken or withdrawn: a link to a filled mission is only noise. How many."""
+    held = session.execute(
+        update(Outbox)
+        .where(
+            Outbox.dedupe_key.like(f"offer:{offer.id}:%"),
+            Outbox.state == OutboxState.PENDING,
+        )
+        .values(state=OutboxState.SKIPPED, last_error="offer closed before it was sent")
+        .execution_options(synchronize_session=False)
+    )
+    return int(held.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def tell_taken(session: Session, offer: Offer, winner: Secretary, now: datetime) -> None:
     """The winner's confirmation (with the fiche's essentials); "taken" to the others."""
     client = session.get(Client, offer.client_id)
     assert client is not None
+    hold_back_links(session, offer)
     locale = locale_of(winner)
     params = {
         "client": client.name,
@@ -200,6 +216,7 @@ def tell_closed(session: Session, offer: Offer, winner: Secretary | None, now: d
     it, those who received the link hear it is cancelled."""
     client = session.get(Client, offer.client_id)
     assert client is not None
+    hold_back_links(session, offer)
     people = [winner] if winner is not None else _received(session, offer, but=None)
     code = "offer_withdrawn_notice" if winner is not None else "offer_cancelled_notice"
     for person in people:
