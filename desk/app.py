@@ -69,6 +69,10 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
 
     app.register_blueprint(billing_public_bp)
 
+    from desk.web.offers import bp as offers_bp
+
+    app.register_blueprint(offers_bp)
+
     # Patients reply ANNULER (never CANCEL, a carrier opt-out word) to cancel a booking.
     from desk.messages.inbound_sms import register_keyword
     from scheduling.cancel import KEYWORD, cancel_by_sms

@@ -301,6 +301,45 @@ WORDS: dict[str, str] = {
     "calendar_conflict": N_(
         "The practice changed this event in its calendar: check it and keep one version."
     ),
+    # --- offers to the network ---
+    "offer_unknown": N_("This link does not lead to any offer."),
+    "offer_taken": N_("Mission already filled."),
+    "offer_expired": N_("This offer has expired: the mission has started."),
+    "offer_withdrawn": N_("This offer was withdrawn."),
+    "offer_window": N_("The end must come after the start, 24 hours later at most."),
+    "offer_past": N_("This gap has already started."),
+    "offer_exists": N_("This gap is already offered (offer %(id)s)."),
+    "offer_nobody": N_(
+        "Nobody is free for this gap: no trained partner with an agreement in force."
+    ),
+    "offer_not_found": N_("No offer %(id)s."),
+    "offer_closed": N_("Offer %(id)s is closed already."),
+    "offer_days_ahead": N_("Days ahead: a whole number from 0 to 60."),
+    "offer_wave_delay": N_("Delay between waves: a whole number of minutes from 0 to 1440."),
+    "offer_when": N_("%(day)s, %(start)s to %(end)s"),
+    "offer_sms": N_("Mission offered: %(client)s, %(when)s. To accept or decline: %(link)s"),
+    "offer_email_subject": N_("Mission offered: %(client)s, %(when)s"),
+    "offer_email_body": N_(
+        "Hello %(name)s,\n\nA mission is offered to you: %(client)s, %(when)s.\n"
+        "Pay: %(pay)s.\n\nThe first to accept takes it. To accept or decline:\n%(link)s\n"
+    ),
+    "offer_taken_notice": N_("The mission %(client)s, %(when)s has been taken. Thank you."),
+    "offer_won_sms": N_(
+        "Confirmed: you are on duty for %(client)s, %(when)s. The fiche is in your e-mail."
+    ),
+    "offer_won_email_subject": N_("Mission confirmed: %(client)s, %(when)s"),
+    "offer_won_email_body": N_(
+        "Hello %(name)s,\n\nYou are on duty for %(client)s, %(when)s: calls ring you first."
+        "\nPay: %(pay)s.\n\nThe practice's line: %(line)s\n\nFiche:\n%(fiche)s\n"
+    ),
+    "offer_cancelled_notice": N_("The mission %(client)s, %(when)s is cancelled."),
+    "offer_withdrawn_notice": N_(
+        "The mission %(client)s, %(when)s is withdrawn: you are no longer on duty for it."
+    ),
+    "offer_pay_fixed": N_("%(amount)s for the mission"),
+    "offer_pay_percent": N_("%(percent)s%% of the calls you answer"),
+    "offer_pay_minute": N_("%(amount)s per minute of call"),
+    "offer_pay_desk": N_("as usual (the desk's own secretary)"),
 }
 
 

@@ -15,7 +15,18 @@ from sqlalchemy.orm import Session
 from desk.base.public_holidays import holiday_name
 from desk.billing.plans import contracts_of, rates_of, shares_for
 from desk.billing.pricing import Priced, Rates, Work, price_missions
-from desk.models import Appointment, Call, Client, Message, Mission, Outbox, Secretary, User
+from desk.models import (
+    Appointment,
+    Call,
+    Client,
+    Message,
+    Mission,
+    Offer,
+    OfferState,
+    Outbox,
+    Secretary,
+    User,
+)
 from desk.models.billing import MissionKind
 from desk.models.calls import not_simulated
 from desk.models.states import CallOutcome, Channel, MessageSource, OutboxState
@@ -130,6 +141,14 @@ def gather(session: Session, client: Client, month: str) -> list[Work]:
     ).all()
     for outbox_id, created in sms:
         add(f"sms:{outbox_id}", MissionKind.SMS, created, None)
+    # Gaps taken through an offer (desk/offers/pay.py writes the same line when taken).
+    offers = session.execute(
+        select(Offer.id, Offer.starts_at, Offer.taken_by_id)
+        .where(Offer.client_id == client.id, Offer.state == OfferState.TAKEN)
+        .where(Offer.starts_at >= start, Offer.starts_at < end)
+    ).all()
+    for offer_id, starts, who in offers:
+        add(f"offer:{offer_id}", MissionKind.OFFER, starts, who)
     return works
 
 

@@ -12,6 +12,7 @@ from desk.cli import (  # noqa: F401
     clients,
     feeds,
     money,
+    offers,
     people,
     processes,
     reports,

@@ -72,4 +72,6 @@ JOBS: list[Job] = [
     Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
     Job("calendar-push", "desk.jobs.calendars:push", lambda s: s["scheduler.outbox_seconds"]),
     Job("calendar-pull", "desk.jobs.calendars:pull", lambda s: 60 * s["calendars.pull_minutes"]),
+    Job("offer-waves", "desk.jobs.offers:waves", lambda s: 60),
+    Job("offer-auto", "desk.jobs.offers:auto", lambda s: 3600),
 ]

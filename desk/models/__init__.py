@@ -36,6 +36,14 @@ from desk.models.clients import (
 from desk.models.desk_identity import DeskIdentity, VatStatus
 from desk.models.invitations import Invitation, InvitationPurpose, LoginFailure
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
+from desk.models.offers import (
+    ClientOfferSetting,
+    Offer,
+    OfferAnswer,
+    OfferPolicy,
+    OfferRecipient,
+    OfferState,
+)
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.reports import (
     AnsweredHour,
@@ -68,6 +76,7 @@ __all__ = [
     "CallAttempt",
     "CallHour",
     "Client",
+    "ClientOfferSetting",
     "Closure",
     "Contact",
     "Contract",
@@ -88,6 +97,11 @@ __all__ = [
     "Message",
     "Mission",
     "MonthlyReport",
+    "Offer",
+    "OfferAnswer",
+    "OfferPolicy",
+    "OfferRecipient",
+    "OfferState",
     "OpeningHours",
     "OptOut",
     "Outbox",

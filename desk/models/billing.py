@@ -45,6 +45,7 @@ class MissionKind(enum.StrEnum):
     MESSAGE = "message"
     APPOINTMENT = "appointment"
     SMS = "sms"
+    OFFER = "offer"  # a rota gap taken through an offer (desk/offers): paid per its agreement
 
 
 class InvoiceKind(enum.StrEnum):

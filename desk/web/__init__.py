@@ -88,6 +88,7 @@ def init_web(app: Flask) -> None:
         messages,
         money,
         now,
+        offers_admin,
         outbox,
         pages,
         people,

@@ -13,6 +13,7 @@ from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.clients.lifecycle import all_clients
 from desk.models import InvitationPurpose, Secretary, User
+from desk.offers.activity import activity
 from desk.people import accounts, secretaries
 from desk.request_context import db_session, now, settings
 from desk.web import bp
@@ -35,7 +36,12 @@ def _render_list(form: SecretaryForm, status: int = 200) -> ResponseReturnValue:
     admins = list(session.scalars(select(User).where(User.role == "admin").order_by(User.email)))
     return (
         render_template(
-            "desk/people.html", secretaries=rows, logins=logins, admins=admins, form=form
+            "desk/people.html",
+            secretaries=rows,
+            logins=logins,
+            admins=admins,
+            form=form,
+            network=activity(session, now()),
         ),
         status,
     )

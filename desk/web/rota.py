@@ -23,6 +23,7 @@ from desk.base.errors import NotFound
 from desk.base.wall_time import week_to_open
 from desk.clients.listing import client_menu
 from desk.models import Client, Secretary, Shift, Training
+from desk.offers.board import board
 from desk.request_context import db_session, now
 from desk.rota import changes
 from desk.rota import edits as rota_edits
@@ -126,6 +127,7 @@ def _page(
             next_week=monday + timedelta(days=7),
             today=now().date(),
             remove_form=RemoveForm(),
+            network=board(db_session(), client, monday) if client else None,
             **forms,
         ),
         status,
