@@ -2,7 +2,8 @@
 
 Every test that asks for `db` (or anything built on it: `app`, `client`, `session`,
 `demo`) runs once per backend. The schema is migrated once per backend and run; each
-test starts from empty tables. PostgreSQL gets a database of its own per test run, so
+test starts from what the migrations made, or from the demo desk loaded once per backend
+(tests/helpers/database.py). PostgreSQL gets a database of its own per test run, so
 concurrent runs on one server do not see each other.
 """
 
@@ -25,9 +26,9 @@ from sqlalchemy.orm import Session
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
-from desk.migrations import upgrade
-from desk.models import Base, Client
+from desk.models import Client
 from desk.request_context import set_clock
+from tests.helpers.database import demo_desk, empty, migrated
 
 PG_ENV = "DESK_TEST_DATABASE_URL"
 TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -41,8 +42,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
 def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Database]]:
     made: dict[str, Database] = {}
     sqlite_path = tmp_path_factory.mktemp("db") / "desk.sqlite3"
-    made["sqlite"] = Database(f"sqlite:///{sqlite_path}")
-    upgrade(made["sqlite"].engine)
+    made["sqlite"] = migrated(f"sqlite:///{sqlite_path}")
     pg_admin = None
     pg_name = None
     if "postgresql" in BACKENDS:
@@ -52,8 +52,7 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
         pg_admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with pg_admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
-        made["postgresql"] = Database(base.set(database=pg_name).render_as_string(False))
-        upgrade(made["postgresql"].engine)
+        made["postgresql"] = migrated(base.set(database=pg_name).render_as_string(False))
     yield made
     for db in made.values():
         db.dispose()
@@ -64,32 +63,7 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
 
 
 def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.dialect == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
-        else:
-            # Issued invoices refuse DELETE (0018's triggers; TRUNCATE skips them above):
-            # lifted for the emptying only, made again as they were.
-            sealed = conn.execute(
-                text(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                    " AND (name GLOB '*_sealed' OR name GLOB '*_forward')"
-                )
-            ).all()
-            for name, _sql in sealed:
-                conn.execute(text(f"DROP TRIGGER {name}"))
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
-            for _name, sql in sealed:
-                conn.execute(text(sql))
-            conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
-            has_seq = conn.execute(
-                text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")
-            ).scalar()
-            if has_seq:
-                conn.execute(text("DELETE FROM sqlite_sequence"))
+    empty(db)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -153,11 +127,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def demo(db: Database, settings: Settings) -> str:
     """Load the demo desk; returns what `desk demo` prints."""
-    from desk.base.clock import system_now
-    from desk.demo import load_demo
-
-    with db.session() as s:
-        return load_demo(s, settings, system_now())
+    return demo_desk(db, settings)
 
 
 def demo_id(session: Session) -> int:

@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
-from desk.calls.live import accepted_call
-from desk.request_context import database_of
 from desk.base.db import Database
+from desk.calls.live import accepted_call
 from desk.models import DeskIdentity
+from desk.request_context import database_of
 from tests.conftest import AuthActions, pin_clock
 from tests.routing_helpers import DESK_NUMBER
 from tests.web_support import LOGINS, post, secretary_id

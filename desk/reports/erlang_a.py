@@ -34,11 +34,16 @@ def _states(agents: int, lam: float, mu: float, theta: float) -> list[float]:
     weights = [1.0]
     for k in range(1, agents + 1):
         weights.append(weights[-1] * lam / (k * mu))
+    # The running sum, not sum(weights) at each state: with little impatience and more
+    # callers than secretaries the tail is 100,000 states long, and re-adding it was
+    # quadratic (seconds per staffing level).
+    mass = sum(weights)
     k = agents
     while True:
         k += 1
         weights.append(weights[-1] * lam / (agents * mu + (k - agents) * theta))
-        if weights[-1] < _TAIL * sum(weights) or k > agents + 100_000:
+        mass += weights[-1]
+        if weights[-1] < _TAIL * mass or k > agents + 100_000:
             break
     total = sum(weights)
     return [w / total for w in weights]

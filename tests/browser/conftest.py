@@ -30,6 +30,7 @@ from desk.base.config import Settings, load_settings
 from desk.base.db import Database
 from desk.web.live import POLL, stop_streams
 from tests.conftest import test_overrides
+from tests.helpers.database import demo_desk
 
 CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -80,17 +81,13 @@ class LiveServer:
 @pytest.fixture
 def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port>, demo desk loaded (runs once per backend)."""
-    from desk.base.clock import system_now
-    from desk.demo import load_demo
-
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = load_settings(
         environ={"DESK_CONFIG": str(tmp_path / "no-config.toml")},
         overrides=test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url}),
     )
-    with db.session() as s:
-        load_demo(s, settings, system_now())
+    demo_desk(db, settings)
     app = create_app(settings)
     with serving(app, port):
         yield LiveServer(url=url, app=app, settings=settings, db=db)

@@ -23,12 +23,12 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from desk.base.clock import system_now
 from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import CoverageWindow, Secretary, Shift
 from tests.browser.conftest import free_port, log_in
 from tests.conftest import TWILIO_AUTH_TOKEN, demo_id, test_overrides
+from tests.helpers.database import demo_desk
 
 pytestmark = pytest.mark.browser
 
@@ -81,16 +81,14 @@ class Gunicorn:
 @pytest.fixture
 def gunicorn(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
     """`desk serve --workers 2` on a free port, the demo loaded and covered all day."""
-    from desk.demo import load_demo
-
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     overrides = test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url})
     settings = load_settings(
         environ={"DESK_CONFIG": str(tmp_path / "none.toml")}, overrides=overrides
     )
+    demo_desk(db, settings)
     with db.session() as s:
-        load_demo(s, settings, system_now())
         client_id = demo_id(s)
         claire = s.query(Secretary).filter_by(name="Claire").one()
         s.add(
@@ -131,13 +129,17 @@ def gunicorn(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
             time.sleep(0.2)
         yield Gunicorn(url)
     finally:
-        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: streams may be open
+        # gunicorn's quick shutdown, streams open: each worker ends them (`worker_int`)
+        # and stops within a POLL; one still there after 8 s is a stream left running.
+        process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=8)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-        log.close()
+            raise AssertionError("desk serve did not stop within 8 s of SIGINT") from None
+        finally:
+            log.close()
 
 
 def _secretary(browser: Any, url: str, email: str, path: str) -> Any:
