@@ -9,7 +9,7 @@ or rewound; a credit note is claimed once per invoice; login failures kept in th
 - `login_failures`: the login guard's counts shared by every worker without Redis.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import op
 import desk.models.base
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

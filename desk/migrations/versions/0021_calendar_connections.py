@@ -2,7 +2,7 @@
 practitioner, each pushed event with its ETag and push state, busy times pulled back
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0020
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import desk.models.base
 
 revision = "0021"
-down_revision = "0016"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

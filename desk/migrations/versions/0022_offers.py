@@ -6,7 +6,7 @@ its own secretaries are offered gaps, and per client how many days ahead its gap
 offered automatically.
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from alembic import op
 import desk.models.base
 
 revision = "0022"
-down_revision = "0016"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
