@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from desk.base.db import Database
 from desk.billing.payouts import payouts
 from desk.models import AuditEvent, Offer, OfferState, RotaVersion, Shift
+from desk.offers.activity import activity
 from desk.offers.making import offer_gap
 from desk.offers.sending import send_due
 from tests.conftest import pin_clock
@@ -92,3 +93,23 @@ def test_an_expired_link_is_410_and_an_unknown_one_404(db: Database, app: Flask)
     gone = browser.get(path)
     assert gone.status_code == 410
     assert "expir" in page(gone.get_data(as_text=True)).texts["alert"]
+
+
+def test_a_decline_is_counted_and_leaves_the_offer_open_for_the_others(
+    db: Database, app: Flask
+) -> None:
+    pin_clock(app, NOW)
+    offer_id, paths = _offered(db)
+    browser = app.test_client()
+    shown = page(browser.get(paths["+33612000100"]).get_data(as_text=True))
+    assert shown.buttons == ["accept", "decline"]
+    answer = browser.post(
+        paths["+33612000100"], data={"csrf_token": shown.csrf, "answer": "decline"}
+    )
+    assert answer.status_code == 200
+    assert page(answer.get_data(as_text=True)).texts["status"].startswith("Vous avez refusé")
+    with db.session() as s:
+        offer = s.get(Offer, offer_id)
+        assert offer is not None and offer.state == OfferState.OPEN
+        mine = [a for a in activity(s, NOW) if a.name == "Partenaire 1"]
+        assert [(a.received, a.accepted, a.declined) for a in mine] == [(1, 0, 1)]

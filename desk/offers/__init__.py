@@ -4,6 +4,8 @@ compare-and-set on the offer), puts her on duty for exactly that window and pays
 under her agreement.
 
 `who` finds the people, `making` creates an offer, `sending` sends its waves and tells
-everyone what became of it, `answers` takes or declines one by its link, `closing`
-withdraws and expires offers, `activity` lists offers and counts them per partner.
+everyone what became of it, `answers` takes or declines one by its link, `pay` writes
+the winner's payout line, `closing` withdraws and expires offers, `auto` offers gaps
+days ahead, `settings` keeps the admin's choices, `activity` lists offers and counts
+them per partner, `board` is what the rota page shows.
 """
