@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from desk.base.db import Database
 from desk.billing.payouts import payouts
-from desk.models import AuditEvent, Offer, OfferState, RotaVersion, Shift
+from desk.models import AuditEvent, Offer, OfferState, Shift
 from desk.offers.activity import activity
 from desk.offers.making import offer_gap
 from desk.offers.sending import send_due
@@ -35,8 +35,6 @@ def test_twenty_acceptances_at_once_have_one_winner_and_nineteen_409s(
     pin_clock(app, NOW)
     offer_id, paths = _offered(db)
     assert len(paths) == 5  # every partner has her own link
-    with db.session() as s:
-        rota_before = s.get(RotaVersion, 1).version  # type: ignore[union-attr]
     tries = [path for path in paths.values() for _ in range(4)]
     barrier = threading.Barrier(len(tries))
 
@@ -62,7 +60,6 @@ def test_twenty_acceptances_at_once_have_one_winner_and_nineteen_409s(
         assert offer is not None and offer.state == OfferState.TAKEN
         shifts = s.scalars(select(Shift).where(Shift.client_id == offer.client_id)).all()
         assert [x.secretary_id for x in shifts] == [offer.taken_by_id]
-        assert s.get(RotaVersion, 1).version == rota_before + 1  # type: ignore[union-attr]
         lines = payouts(s, "2027-03")
         assert [(p.secretary_id, p.missions, p.earned_cents) for p in lines] == [
             (offer.taken_by_id, 1, FIXED_CENTS)
