@@ -95,7 +95,8 @@ def outbox_texts(session: Session) -> list[str]:
     return texts
 
 
-def english_client(session: Session, locale: str, **options: object) -> Client:
+def client_in(session: Session, locale: str, **options: object) -> Client:
+    """A client speaking `locale`, with a name in neither language."""
     client = make_client(session, **options)  # type: ignore[arg-type]
     client.name, client.locale = NAME, locale
     session.flush()
@@ -104,7 +105,7 @@ def english_client(session: Session, locale: str, **options: object) -> Client:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_message_sms_and_e_mails_follow_the_clients_locale(session: Session, locale: str) -> None:
-    client = english_client(session, locale)
+    client = client_in(session, locale)
     take_message(
         session,
         client_id=client.id,
@@ -133,7 +134,7 @@ def test_message_sms_and_e_mails_follow_the_clients_locale(session: Session, loc
 def test_the_secretary_hears_of_voicemails_and_missed_calls_in_her_language(
     session: Session, locale: str
 ) -> None:
-    client = english_client(session, "fr" if locale == "en" else "en", contacts=[])
+    client = client_in(session, "fr" if locale == "en" else "en", contacts=[])
     secretary = make_secretary(session)
     session.add(
         User(
@@ -156,7 +157,7 @@ def test_the_secretary_hears_of_voicemails_and_missed_calls_in_her_language(
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_digest_follows_the_clients_locale(session: Session, locale: str) -> None:
-    client = english_client(session, locale, delivery="digest")
+    client = client_in(session, locale, delivery="digest")
     message = take_message(
         session, client_id=client.id, caller_name="Mrs Brown", body="Call back", now=TUESDAY_NOON
     )
