@@ -25,11 +25,11 @@ from desk.base.db import Database
 from desk.billing.quotes import Needs, create_quote
 from desk.billing.wording import KEYS, balance_text, wording
 from desk.calls.decisions import NOT_IN_SERVICE, VOICEMAIL, Decision
-from desk.calls.receipts import gap_alert
 from desk.messages.digest import Booking, digest_email, digest_sms
 from desk.messages.intake import notify_missed_call, record_voicemail, take_message
 from desk.models import Appointment, Client, DeskIdentity, DeskNumber, Message, Outbox, Quote, User
 from desk.models.states import MessageSource, Urgency
+from desk.rota.gap_alerts import gap_alert
 from scheduling.booking import book
 from scheduling.cancel import cancel_by_sms
 from scheduling.change_notices import cancelled_text, moved_text

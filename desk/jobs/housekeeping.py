@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
+from desk.calls.receipts import purge_webhook_receipts
 from desk.jobs import JobContext, job_session
+from desk.rota.gap_alerts import alert_upcoming_gaps
 
 
 def gap_alerts(context: JobContext) -> dict[str, int]:
