@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
+from desk.base.plain_text import one_line
 from desk.billing.document import Document, Party
 from desk.billing.money import euros
 from desk.billing.numbering import QUOTE_SERIES, next_number
@@ -197,7 +198,7 @@ def accept_quote(
         .values(
             state=QuoteState.ACCEPTED,
             accepted_at=now,
-            accepted_name=typed_name.strip()[:200],
+            accepted_name=one_line(typed_name).strip()[:200],  # a Core update: cleaned here
             accepted_ip=ip[:64],
             accepted_sha256=shown_sha256,
         )

@@ -7,6 +7,9 @@ or rewound; a credit note is claimed once per invoice; login failures kept in th
 - Triggers refuse DELETE on `invoices`, `invoice_lines` and `invoice_counters`, and any
   UPDATE of a counter but a step of one (0009's refuse UPDATE on invoices and lines).
 - `login_failures`: the login guard's counts shared by every worker without Redis.
+- Names and greetings stored with control characters (a CR/LF broke feeds; TwiML and
+  Factur-X refuse the others) are cleaned as `desk.models.plain_text_guard` now cleans
+  every write. Only these small tables: the feeds clean appointments' text as they go.
 
 Revision ID: 0018
 Revises: 0016
@@ -18,6 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import desk.models.base
+from desk.base.plain_text import free_text, has_controls, one_line
 
 revision = "0018"
 down_revision = "0016"
@@ -25,6 +29,17 @@ branch_labels = None
 depends_on = None
 
 SEALED = ("invoices", "invoice_lines", "invoice_counters")
+# (table, column, multi-line): what reaches a feed, TwiML, an SMS, a CSV or a PDF.
+NAMES = (
+    ("clients", "name", False),
+    ("clients", "greeting", True),
+    ("clients", "after_hours_message", True),
+    ("practitioners", "name", False),
+    ("appointment_types", "name", False),
+    ("contacts", "name", False),
+    ("secretaries", "name", False),
+    ("users", "name", False),
+)
 COUNTER_MOVED_OTHERWISE = (
     "NEW.last_number <> OLD.last_number + 1 OR NEW.series <> OLD.series OR NEW.year <> OLD.year"
 )
@@ -55,6 +70,20 @@ def upgrade() -> None:
             batch_op.f("ix_login_failures_window_start"), ["window_start"], unique=False
         )
     _seal()
+    _clean_names()
+
+
+def _clean_names() -> None:
+    bind = op.get_bind()
+    for table, column, multi_line in NAMES:
+        rows = bind.execute(sa.text(f"SELECT id, {column} FROM {table}")).all()
+        for row_id, value in rows:
+            if isinstance(value, str) and has_controls(value):
+                cleaned = free_text(value) if multi_line else one_line(value)
+                bind.execute(
+                    sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
+                    {"value": cleaned, "id": row_id},
+                )
 
 
 def _seal() -> None:
