@@ -81,3 +81,22 @@ def desk_cli(db: Database, tmp_path: Path, *args: str) -> tuple[int, str, BaseEx
     result = CliRunner().invoke(main, list(args), env=env)
     unhandled = result.exception if not isinstance(result.exception, SystemExit) else None
     return result.exit_code, result.output, unhandled
+
+
+class _Attributes(HTMLParser):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if key == self.name and value is not None:
+                self.found.append(value)
+
+
+def attribute_values(html: str, name: str) -> list[str]:
+    """Every value of attribute `name` in the page, in order (e.g. the rows' data-sms)."""
+    parser = _Attributes(name)
+    parser.feed(html)
+    return parser.found
