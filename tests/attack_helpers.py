@@ -100,3 +100,36 @@ def attribute_values(html: str, name: str) -> list[str]:
     parser = _Attributes(name)
     parser.feed(html)
     return parser.found
+
+
+class _Row(HTMLParser):
+    def __init__(self, attr: str, value: str) -> None:
+        super().__init__()
+        self.attr, self.value = attr, value
+        self.depth = 0
+        self.text: list[str] = []
+        self.inputs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr" and found.get(self.attr) == self.value:
+            self.depth = 1
+        elif self.depth and tag == "tr":
+            self.depth += 1
+        if self.depth and tag in ("input", "button", "select"):
+            self.inputs.append(found.get("name") or tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "tr":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def table_row(html: str, attr: str, value: str) -> tuple[str, list[str]]:
+    """The text and the form fields (by name) of the table row whose `attr` is `value`."""
+    parser = _Row(attr, value)
+    parser.feed(html)
+    return " ".join(" ".join(parser.text).split()), parser.inputs
