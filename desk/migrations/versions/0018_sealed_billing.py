@@ -4,8 +4,9 @@ or rewound; a credit note is claimed once per invoice; login failures kept in th
 - `invoice_tracking.credited_at`: the compare-and-set a credit note claims first (one per
   invoice, whatever runs at once); invoices already credited are marked (their first credit
   note's time) and their state becomes "credited", so they take no payment nor reminder.
-- Triggers refuse DELETE on `invoices`, `invoice_lines` and `invoice_counters`, and any
-  UPDATE of a counter but a step of one (0009's refuse UPDATE on invoices and lines).
+- Triggers refuse DELETE (and on PostgreSQL TRUNCATE) on `invoices`, `invoice_lines`,
+  `invoice_tracking` and `invoice_counters`, and any UPDATE of a counter but a step of
+  one (0009's refuse UPDATE on invoices and lines).
 - `login_failures`: the login guard's counts shared by every worker without Redis.
 - Names and greetings stored with control characters (a CR/LF broke feeds; TwiML and
   Factur-X refuse the others) are cleaned as `desk.models.plain_text_guard` now cleans
@@ -28,7 +29,7 @@ down_revision = "0016"
 branch_labels = None
 depends_on = None
 
-SEALED = ("invoices", "invoice_lines", "invoice_counters")
+SEALED = ("invoices", "invoice_lines", "invoice_tracking", "invoice_counters")
 # (table, column, multi-line): what reaches a feed, TwiML, an SMS, a CSV or a PDF.
 NAMES = (
     ("clients", "name", False),
@@ -98,6 +99,11 @@ def _seal() -> None:
                 f"CREATE TRIGGER {table}_sealed BEFORE DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION refuse_delete()"
             )
+            # TRUNCATE skips row triggers: refused on its own (a CASCADE from clients too).
+            op.execute(
+                f"CREATE TRIGGER {table}_sealed_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()"
+            )
         op.execute(
             "CREATE TRIGGER invoice_counters_forward BEFORE UPDATE ON invoice_counters "
             f"FOR EACH ROW WHEN ({COUNTER_MOVED_OTHERWISE}) EXECUTE FUNCTION refuse_delete()"
@@ -118,6 +124,8 @@ def _seal() -> None:
 def downgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     triggers = [(table, f"{table}_sealed") for table in SEALED]
+    if postgresql:
+        triggers += [(table, f"{table}_sealed_truncate") for table in SEALED]
     for table, name in [*triggers, ("invoice_counters", "invoice_counters_forward")]:
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else ""))
     if postgresql:
