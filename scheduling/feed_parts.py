@@ -29,6 +29,7 @@ from sqlalchemy import String, Table, bindparam, select, type_coerce, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from desk.base.plain_text import free_text, one_line
 from desk.models import Appointment
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,14 @@ def private_name(name: str) -> str:
 
 def event_for(appt: Appointment, variant: Variant) -> Event:
     tz = ZoneInfo(variant.tz)
-    patient = private_name(appt.patient_name) if variant.privacy else appt.patient_name
-    description = [f"Praticien : {variant.practitioner_name}"]
+    # Rows stored before names were cleaned of control characters are cleaned here.
+    name = one_line(appt.patient_name)
+    patient = private_name(name) if variant.privacy else name
+    description = [f"Praticien : {one_line(variant.practitioner_name)}"]
     if variant.show_phone and appt.patient_phone:
         description.append(f"Téléphone : {appt.patient_phone}")
     if not variant.privacy and appt.notes:
-        description.append(appt.notes)
+        description.append(free_text(appt.notes))
     event = Event()
     event.add("uid", appt.uid)
     event.add("dtstamp", appt.updated_at.astimezone(UTC))
@@ -76,7 +79,7 @@ def event_for(appt: Appointment, variant: Variant) -> Event:
     event.add("sequence", appt.sequence)
     event.add("dtstart", appt.starts_at.astimezone(tz))
     event.add("dtend", appt.ends_at.astimezone(tz))
-    event.add("summary", f"{variant.type_name} – {patient}")
+    event.add("summary", f"{one_line(variant.type_name)} – {patient}")
     event.add("description", "\n".join(description))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")

@@ -26,6 +26,7 @@ from icalendar import Calendar, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from desk.base.plain_text import one_line
 from desk.models import Appointment, AppointmentType, Client, FeedToken, Practitioner
 from desk.models.states import AppointmentStatus
 from scheduling.feed_parts import (
@@ -154,7 +155,8 @@ def _calendar(client_name: str, tzid: str, practitioner_name: str | None) -> Cal
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     name = client_name if practitioner_name is None else f"{client_name} – {practitioner_name}"
-    cal.add("x-wr-calname", name)
+    # A name stored with a CR/LF before names were cleaned made the whole feed a 500.
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", tzid)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", REFRESH)

@@ -81,3 +81,55 @@ def desk_cli(db: Database, tmp_path: Path, *args: str) -> tuple[int, str, BaseEx
     result = CliRunner().invoke(main, list(args), env=env)
     unhandled = result.exception if not isinstance(result.exception, SystemExit) else None
     return result.exit_code, result.output, unhandled
+
+
+class _Attributes(HTMLParser):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if key == self.name and value is not None:
+                self.found.append(value)
+
+
+def attribute_values(html: str, name: str) -> list[str]:
+    """Every value of attribute `name` in the page, in order (e.g. the rows' data-sms)."""
+    parser = _Attributes(name)
+    parser.feed(html)
+    return parser.found
+
+
+class _Row(HTMLParser):
+    def __init__(self, attr: str, value: str) -> None:
+        super().__init__()
+        self.attr, self.value = attr, value
+        self.depth = 0
+        self.text: list[str] = []
+        self.inputs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr" and found.get(self.attr) == self.value:
+            self.depth = 1
+        elif self.depth and tag == "tr":
+            self.depth += 1
+        if self.depth and tag in ("input", "button", "select"):
+            self.inputs.append(found.get("name") or tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "tr":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def table_row(html: str, attr: str, value: str) -> tuple[str, list[str]]:
+    """The text and the form fields (by name) of the table row whose `attr` is `value`."""
+    parser = _Row(attr, value)
+    parser.feed(html)
+    return " ".join(" ".join(parser.text).split()), parser.inputs

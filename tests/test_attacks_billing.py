@@ -15,11 +15,17 @@ from sqlalchemy.exc import DBAPIError
 from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.amounts import cents as parse_cents
-from desk.billing.collection import balance_of, record_payment, send_due_reminders
+from desk.billing.collection import (
+    balance_of,
+    late_penalty,
+    record_payment,
+    send_due_reminders,
+    send_invoice,
+)
 from desk.billing.invoices import credit_note, invoice_by_number, issue_statements
 from desk.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceTracking, Outbox
 from desk.models.billing import InvoiceKind, InvoiceState
-from tests.attack_helpers import desk_cli, flashes, race
+from tests.attack_helpers import desk_cli, flashes, race, table_row
 from tests.billing_helpers import NOW, october_of_calls
 from tests.conftest import AuthActions, _csrf_token, pin_clock
 from tests.web_support import LOGINS
@@ -97,6 +103,12 @@ def test_a_fully_credited_invoice_takes_no_payment_and_gets_no_reminder(
         sent = send_due_reminders(session, due + timedelta(days=40), NOW)
         reminders = session.scalar(select(func.count()).where(Outbox.kind == "invoice-reminder"))
     assert (sent, reminders) == ([], 0)
+    with db.session() as session, pytest.raises(DomainError) as refused:
+        send_invoice(session, number, NOW)
+    assert refused.value.code == "billing_invoice_credited"
+    with db.session() as session:
+        invoice = invoice_by_number(session, number)
+        assert late_penalty(invoice, 0, due + timedelta(days=40), owed=False).total_cents == 0
 
 
 @pytest.mark.parametrize(
@@ -107,11 +119,16 @@ def test_a_fully_credited_invoice_takes_no_payment_and_gets_no_reminder(
         "UPDATE invoice_counters SET last_number = 0",
         "UPDATE invoice_counters SET year = 2025",
         "DELETE FROM invoice_counters",
+        "DELETE FROM invoice_tracking",
+        "TRUNCATE invoices CASCADE",
+        "TRUNCATE clients CASCADE",
     ],
 )
 def test_sql_can_neither_delete_an_issued_invoice_nor_rewind_its_numbering(
     number: str, db: Database, statement: str
 ) -> None:
+    if statement.startswith("TRUNCATE") and db.dialect != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE (its DELETE is refused above)")
     with pytest.raises(DBAPIError, match="sealed"), db.engine.begin() as conn:
         conn.execute(text(statement))
     with db.session() as session:
@@ -166,3 +183,15 @@ def test_an_infinite_payment_is_refused_with_words_on_the_page_and_the_command(
     with db.session() as session:
         tracking = session.get(InvoiceTracking, invoice_by_number(session, number).id)
         assert tracking is not None and tracking.paid_cents == 0
+
+
+def test_the_billing_page_offers_nothing_to_pay_on_a_credited_invoice(
+    number: str, db: Database, app: Flask, client: FlaskClient
+) -> None:
+    _credit(db, number)
+    pin_clock(app, NOW + timedelta(days=60))  # long past due
+    AuthActions(client).login(LOGINS["admin"])
+    page = client.get("/desk/billing/?month=2026-10").text
+    text_, fields = table_row(page, "data-invoice", number)
+    assert "Annulée par avoir" in text_ and "Pénalités" not in text_
+    assert "amount" not in fields

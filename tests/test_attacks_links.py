@@ -3,22 +3,31 @@ a reset link surviving a deactivation, an older link surviving a newer one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from desk.base.clock import system_now
 from desk.base.db import Database
 from desk.base.errors import DomainError
-from desk.models import Invitation, InvitationPurpose
+from desk.billing.quotes import Needs, create_quote
+from desk.models import Client, Invitation, InvitationPurpose, Quote
 from desk.people import accounts, secretaries
 from desk.people.accounts import create_user, invite
 from tests.attack_helpers import race
-from tests.conftest import AuthActions, _csrf_token
+from tests.conftest import AuthActions, _csrf_token, pin_clock
 
 BASE = "https://desk.example.test"
+QUOTED = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def _sha(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _invited(db: Database, purpose: InvitationPurpose = InvitationPurpose.INVITE) -> str:
@@ -110,3 +119,55 @@ def test_an_older_link_never_works_once_a_newer_one_exists(db: Database, app: Fl
     with db.session() as session:
         user = accounts.user_by_email(session, "lea@example.fr")
         assert user is not None and user.password_hash == accounts.NO_PASSWORD
+
+
+def _quote(db: Database) -> str:
+    with db.session() as session:
+        _, token = create_quote(
+            session,
+            prospect_name="Kiné Lumière",
+            prospect_email="contact@kine-lumiere.test",
+            plan_name="Permanence essentielle",
+            needs=Needs(["lun-ven 12:00-14:00"], 40, []),
+            now=QUOTED,
+            base_url=BASE,
+        )
+    return token
+
+
+def _accept(app: Flask, db: Database, token: str) -> int:
+    with db.session() as session:
+        sha = session.scalar(select(Quote.pdf_sha256).where(Quote.token_hash == _sha(token)))
+    answer = app.test_client().post(
+        f"/quote/{token}",
+        data={"name": "Anne Lumière", "consent": "bon pour accord", "sha256": sha or ""},
+    )
+    return int(answer.status_code)
+
+
+def test_a_quote_link_dies_when_a_newer_quote_goes_to_the_same_prospect(
+    db: Database, app: Flask, demo: str
+) -> None:
+    pin_clock(app, QUOTED)
+    old, new = _quote(db), _quote(db)
+    assert app.test_client().get(f"/quote/{old}").status_code == 404
+    assert _accept(app, db, old) == 404
+    assert _accept(app, db, new) == 200
+    with db.session() as session:
+        states = {
+            number: state for number, state in session.execute(select(Quote.number, Quote.state))
+        }
+        assert states == {"D2026-0001": "sent", "D2026-0002": "accepted"}
+
+
+def test_a_quote_accepted_by_twenty_sessions_at_once_makes_one_client(
+    db: Database, app: Flask, demo: str
+) -> None:
+    pin_clock(app, QUOTED)
+    token = _quote(db)
+    codes, errors = race(20, lambda _i: _accept(app, db, token))
+    # The losers read "link already used": 404 when they came after, 422 when they lost
+    # the compare-and-set itself. Never a 503 (SQLite's snapshot) nor a second client.
+    assert errors == [] and codes.count(200) == 1 and set(codes) <= {200, 404, 422}
+    with db.session() as session:
+        assert session.scalar(select(func.count()).where(Client.slug == "kine-lumiere")) == 1

@@ -10,8 +10,11 @@ from sqlalchemy import select
 from desk.base.db import Database
 from desk.models import Client, Contact, DeskNumber, InboundSms, Message
 from desk.outbox.queue import enqueue
+from tests.attack_helpers import attribute_values, flashes
+from tests.conftest import AuthActions, _csrf_token
 from tests.messages_factories import make_client
 from tests.twilio import fixture, signed_post
+from tests.web_support import LOGINS, post
 
 PATIENT = "+33677000001"
 A_NUMBER, B_NUMBER, DESK_SENDER = "+33199001111", "+33199002222", "+33199009999"
@@ -78,3 +81,27 @@ def test_a_contact_of_two_practices_writing_to_the_desks_sender_is_not_guessed(
     assert _owners(db) == ([a, None], [a])  # two practices' contact: the inbox decides
     with db.session() as session:
         assert session.scalar(select(Client.id).where(Client.id == b)) == b
+
+
+def test_a_secretary_assigns_an_inbox_sms_to_its_client_once(
+    db: Database, app: Flask, client: FlaskClient, demo: str
+) -> None:
+    with db.session() as session:
+        parc = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
+        other = make_client(session, contacts=[]).id  # Claire is not trained for it
+    assert _text(client, DESK_SENDER, "SM" + "6" * 32) == 200
+    AuthActions(client).login(LOGINS["secretary"])
+    page = client.get("/desk/sms/inbox")
+    assert page.status_code == 200
+    [sms_id] = attribute_values(page.text, "data-sms")
+    path = f"/desk/sms/inbox/{sms_id}/assign"
+    assert post(client, path, {"client": str(other)}).status_code in (302, 404)
+    assert _owners(db) == ([None], [])  # not hers to give
+    done = post(client, path, {"client": str(parc)})
+    assert done.status_code == 302
+    again = client.post(
+        path, data={"client": str(parc), "csrf_token": _csrf_token(client)}, follow_redirects=True
+    )
+    assert flashes(again.text)[-1] == "Ce SMS a déjà été attribué à un client."
+    assert _owners(db) == ([parc], [parc])
+    assert attribute_values(client.get("/desk/sms/inbox").text, "data-sms") == []

@@ -212,6 +212,7 @@ WORDS: dict[str, str] = {
     "billing_invoice_unknown": N_("No invoice has the number %(number)s."),
     "billing_already_credited": N_("Invoice %(number)s was already corrected by a credit note."),
     "billing_bad_amount": N_("An amount must be more than zero."),
+    "sms_already_assigned": N_("This SMS was already given to a client."),
     "billing_amount_not_a_number": N_("Enter an amount in euros, like 119.09 or 119,09."),
     "billing_invoice_credited": N_(
         "Invoice %(number)s was cancelled by a credit note: nothing is owed on it."

@@ -72,6 +72,8 @@ def send_invoice(session: Session, number: str, now: datetime) -> Invoice:
         raise NotFound("billing_invoice_unknown", number=number)
     tracking = session.get(InvoiceTracking, invoice.id)
     assert tracking is not None
+    if tracking.credited_at is not None:
+        raise Conflict("billing_invoice_credited", number=number)
     _mail(session, invoice, 0, tracking.paid_cents)
     if tracking.state == InvoiceState.ISSUED:
         tracking.state, tracking.sent_at = InvoiceState.SENT, now
@@ -135,11 +137,12 @@ class Penalty:
         return self.interest_cents + self.indemnity_cents
 
 
-def late_penalty(invoice: Invoice, paid_cents: int, today: date) -> Penalty:
+def late_penalty(invoice: Invoice, paid_cents: int, today: date, owed: bool = True) -> Penalty:
     """Interest at the invoice's annual rate on what is unpaid, per day late, plus the 40 €
-    fixed indemnity (owed once the due date is passed)."""
+    fixed indemnity (owed once the due date is passed). Nothing on an invoice that is not
+    `owed` (cancelled by a credit note)."""
     days = max(0, (today - invoice.due_on).days)
-    unpaid = max(0, invoice.total_ttc_cents - paid_cents)
+    unpaid = max(0, invoice.total_ttc_cents - paid_cents) if owed else 0
     if not days or not unpaid:
         return Penalty(days, unpaid, 0, 0)
     interest = round_cents(unpaid * invoice.penalty_rate_bp * days, 10_000 * 365)

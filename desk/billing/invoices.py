@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import begin_immediate
 from desk.base.errors import Conflict, DomainError, NotFound
+from desk.base.plain_text import one_line
 from desk.billing.document import (
     CREDIT_NOTE_TYPE,
     INVOICE_TYPE,
@@ -245,7 +246,7 @@ def credit_note(session: Session, number: str, reason: str, now: datetime) -> In
         penalty_rate_bp=original.penalty_rate_bp,
         payment_days=0,
         refers_to=original.number,
-        notes=[f"Avoir annulant la facture {original.number} : {reason.strip()}"],
+        notes=[f"Avoir annulant la facture {original.number} : {one_line(reason)}"],
     )
     # The next `issue` of the month bills it again, under the next statement key.
     return _write(session, doc, original.client_id, original.month, None, original.id)

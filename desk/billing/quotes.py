@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from desk.base.db import begin_immediate
 from desk.base.errors import DomainError
+from desk.base.plain_text import free_text, one_line
 from desk.base.words import DEFAULT_LOCALE, gettext_for
 from desk.billing.document import Document, Party
 from desk.billing.money import euros
@@ -124,6 +125,8 @@ def create_quote(
         if buyer_row is not None:
             siren = siren or buyer_row.siren
             address = address or buyer_row.address
+    # Printed in the PDF before the row is written: cleaned here (desk.base.plain_text).
+    prospect_name, address = one_line(prospect_name), free_text(address)
     if not prospect_name.strip():
         raise DomainError("billing_quote_name_required", field="name")
     if not EMAIL.match(prospect_email.strip()):
@@ -202,9 +205,18 @@ def create_quote(
     return quote, token
 
 
+def _superseded() -> ColumnElement[bool]:
+    """A newer quote went to the same prospect (same e-mail): this one's link is dead, so
+    nobody accepts prices the desk has since replaced (issue 26)."""
+    newer = aliased(Quote)
+    return exists().where(
+        func.lower(newer.prospect_email) == func.lower(Quote.prospect_email), newer.id > Quote.id
+    )
+
+
 def quote_for_token(session: Session, token: str, now: datetime) -> Quote:
-    """The quote a link opens, if it is still open (one use, not expired)."""
-    quote = session.scalar(select(Quote).where(Quote.token_hash == _hash(token)))
+    """The quote a link opens, if it is still open (one use, not expired, not replaced)."""
+    quote = session.scalar(select(Quote).where(Quote.token_hash == _hash(token), ~_superseded()))
     if quote is None or quote.state != QuoteState.SENT or quote.token_expires_at <= now:
         raise DomainError("billing_quote_link_invalid")
     return quote
@@ -226,6 +238,9 @@ def accept_quote(
     Takes the write lock first (SQLite) and wins the quote by a compare-and-set on its
     state, so two acceptances racing each other make one client and one contract.
     """
+    # SQLite's write lock first: twenty sessions accepting at once were 503s there (a read
+    # snapshot cannot become a write one after another's commit); now one wins, the others
+    # are told the link is used.
     begin_immediate(session)
     quote = quote_for_token(session, token, now)
     if not typed_name.strip():
@@ -236,11 +251,12 @@ def accept_quote(
         raise DomainError("billing_quote_tampered")
     won = session.execute(
         update(Quote)
-        .where(Quote.id == quote.id, Quote.state == QuoteState.SENT)
+        .where(Quote.id == quote.id, Quote.state == QuoteState.SENT, ~_superseded())
+        .where(Quote.token_expires_at > now)
         .values(
             state=QuoteState.ACCEPTED,
             accepted_at=now,
-            accepted_name=typed_name.strip()[:200],
+            accepted_name=one_line(typed_name).strip()[:200],  # a Core update: cleaned here
             accepted_ip=ip[:64],
             accepted_sha256=shown_sha256,
         )

@@ -1,7 +1,8 @@
 """All models, importable from one place: `from desk.models import Client, Call`."""
 
-# Registers the listeners that keep clients.feed_version honest, and the audit trail.
-from desk.models import audit_trail, feed_version  # noqa: F401
+# Registers the listeners that keep clients.feed_version honest, the audit trail, and
+# control characters out of text columns.
+from desk.models import audit_trail, feed_version, plain_text_guard  # noqa: F401
 from desk.models.appointments import ApiKey, Appointment, BusyBlock, CalendarSource, FeedToken
 from desk.models.base import Base, UTCDateTime
 from desk.models.billing import (

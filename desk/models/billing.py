@@ -30,7 +30,7 @@ from desk.models.base import Base
 # Tables whose rows the database refuses to UPDATE (an issued document is final).
 IMMUTABLE_TABLES = ("invoices", "invoice_lines")
 # Tables whose rows the database refuses to DELETE (the counter: nor to rewind).
-SEALED_TABLES = ("invoices", "invoice_lines", "invoice_counters")
+SEALED_TABLES = ("invoices", "invoice_lines", "invoice_tracking", "invoice_counters")
 
 
 class PartnerMode(enum.StrEnum):

@@ -100,6 +100,7 @@ def init_web(app: Flask) -> None:
         rota,
         setup,
         simulator,
+        sms_inbox,
     )
 
     setup.init_setup(app)

@@ -27,6 +27,7 @@ from desk.billing.money import euros
 from desk.billing.month_view import month_payouts, why_no_pay
 from desk.billing.payouts import margins
 from desk.billing.quotes import coverage_basis, start_coverage
+from desk.models.billing import InvoiceState
 from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.billing_forms import CoverageForm, IssueForm, PaymentForm, SendForm
@@ -84,7 +85,9 @@ def billing() -> ResponseReturnValue:
     rows = statement_rows(session, month)
     invoices = {i.number: i for i in invoices_of_month(session, month)}
     for row in rows:
-        row["penalty"] = late_penalty(invoices[row["number"]], row["paid_cents"], today)
+        # A credited invoice owes nothing: no penalty either.
+        owed = row["state"] != InvoiceState.CREDITED
+        row["penalty"] = late_penalty(invoices[row["number"]], row["paid_cents"], today, owed)
     by_client, by_partner = margins(session, month)
     return render_template(
         "desk/billing.html",

@@ -55,3 +55,9 @@ class MessageFilterForm(FlaskForm):
 
 class AcknowledgeForm(FlaskForm):
     pass
+
+
+class AssignSmsForm(FlaskForm):
+    """Give an SMS of the desk's inbox to a client (its log)."""
+
+    client = SelectField(_l("Client"), coerce=int)

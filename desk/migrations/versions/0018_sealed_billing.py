@@ -4,9 +4,13 @@ or rewound; a credit note is claimed once per invoice; login failures kept in th
 - `invoice_tracking.credited_at`: the compare-and-set a credit note claims first (one per
   invoice, whatever runs at once); invoices already credited are marked (their first credit
   note's time) and their state becomes "credited", so they take no payment nor reminder.
-- Triggers refuse DELETE on `invoices`, `invoice_lines` and `invoice_counters`, and any
-  UPDATE of a counter but a step of one (0009's refuse UPDATE on invoices and lines).
+- Triggers refuse DELETE (and on PostgreSQL TRUNCATE) on `invoices`, `invoice_lines`,
+  `invoice_tracking` and `invoice_counters`, and any UPDATE of a counter but a step of
+  one (0009's refuse UPDATE on invoices and lines).
 - `login_failures`: the login guard's counts shared by every worker without Redis.
+- Names and greetings stored with control characters (a CR/LF broke feeds; TwiML and
+  Factur-X refuse the others) are cleaned as `desk.models.plain_text_guard` now cleans
+  every write. Only these small tables: the feeds clean appointments' text as they go.
 
 Revision ID: 0018
 Revises: 0017
@@ -18,13 +22,25 @@ import sqlalchemy as sa
 from alembic import op
 
 import desk.models.base
+from desk.base.plain_text import free_text, has_controls, one_line
 
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
 
-SEALED = ("invoices", "invoice_lines", "invoice_counters")
+SEALED = ("invoices", "invoice_lines", "invoice_tracking", "invoice_counters")
+# (table, column, multi-line): what reaches a feed, TwiML, an SMS, a CSV or a PDF.
+NAMES = (
+    ("clients", "name", False),
+    ("clients", "greeting", True),
+    ("clients", "after_hours_message", True),
+    ("practitioners", "name", False),
+    ("appointment_types", "name", False),
+    ("contacts", "name", False),
+    ("secretaries", "name", False),
+    ("users", "name", False),
+)
 COUNTER_MOVED_OTHERWISE = (
     "NEW.last_number <> OLD.last_number + 1 OR NEW.series <> OLD.series OR NEW.year <> OLD.year"
 )
@@ -55,6 +71,20 @@ def upgrade() -> None:
             batch_op.f("ix_login_failures_window_start"), ["window_start"], unique=False
         )
     _seal()
+    _clean_names()
+
+
+def _clean_names() -> None:
+    bind = op.get_bind()
+    for table, column, multi_line in NAMES:
+        rows = bind.execute(sa.text(f"SELECT id, {column} FROM {table}")).all()
+        for row_id, value in rows:
+            if isinstance(value, str) and has_controls(value):
+                cleaned = free_text(value) if multi_line else one_line(value)
+                bind.execute(
+                    sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
+                    {"value": cleaned, "id": row_id},
+                )
 
 
 def _seal() -> None:
@@ -68,6 +98,11 @@ def _seal() -> None:
             op.execute(
                 f"CREATE TRIGGER {table}_sealed BEFORE DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION refuse_delete()"
+            )
+            # TRUNCATE skips row triggers: refused on its own (a CASCADE from clients too).
+            op.execute(
+                f"CREATE TRIGGER {table}_sealed_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()"
             )
         op.execute(
             "CREATE TRIGGER invoice_counters_forward BEFORE UPDATE ON invoice_counters "
@@ -89,6 +124,8 @@ def _seal() -> None:
 def downgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     triggers = [(table, f"{table}_sealed") for table in SEALED]
+    if postgresql:
+        triggers += [(table, f"{table}_sealed_truncate") for table in SEALED]
     for table, name in [*triggers, ("invoice_counters", "invoice_counters_forward")]:
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else ""))
     if postgresql:
