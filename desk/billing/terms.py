@@ -19,6 +19,7 @@ from desk.models import (
     Client,
     Contract,
     DeskIdentity,
+    Invoice,
     PartnerAgreement,
     PricePlan,
     Secretary,
@@ -121,6 +122,16 @@ def contract_from(session: Session, client: Client, plan_name: str, valid_from: 
     """The client pays `plan_name`'s prices from `valid_from` on (a change mid-month splits
     the month: the fee pro rata, each mission at the prices of its day)."""
     plan = plan_by_name(session, plan_name.strip())
+    month = f"{valid_from:%Y-%m}"
+    invoiced = session.scalar(
+        select(Invoice.number)
+        .where(Invoice.client_id == client.id, Invoice.month >= month)
+        .order_by(Invoice.month.desc())
+        .limit(1)
+    )
+    if invoiced is not None:
+        # The past is never rewritten: an invoiced month keeps the prices it was billed at.
+        raise DomainError("contract_month_invoiced", field="valid_from", number=invoiced)
     try:
         return set_contract(session, client.id, valid_from, plan=plan)
     except DomainError as exc:
