@@ -192,13 +192,31 @@ class AgreementRow:
 
 
 def agreements_of(session: Session, secretary_id: int) -> list[AgreementRow]:
-    rows = session.execute(
+    return all_agreements(session, secretary_id).get(secretary_id, [])
+
+
+def all_agreements(
+    session: Session, secretary_id: int | None = None
+) -> dict[int, list[AgreementRow]]:
+    """Per partner, her agreements by date (one query, however many partners)."""
+    query = (
         select(PartnerAgreement, Client.name)
         .outerjoin(Client, Client.id == PartnerAgreement.client_id)
-        .where(PartnerAgreement.secretary_id == secretary_id)
         .order_by(PartnerAgreement.valid_from, PartnerAgreement.id)
-    ).all()
-    return [
-        AgreementRow(a.id, name or "", a.valid_from, a.mode, a.percent, a.fixed_cents)
-        for a, name in rows
-    ]
+    )
+    if secretary_id is not None:
+        query = query.where(PartnerAgreement.secretary_id == secretary_id)
+    found: dict[int, list[AgreementRow]] = {}
+    for a, name in session.execute(query):
+        found.setdefault(a.secretary_id, []).append(
+            AgreementRow(a.id, name or "", a.valid_from, a.mode, a.percent, a.fixed_cents)
+        )
+    return found
+
+
+def all_contracts(session: Session) -> dict[int, list[Contract]]:
+    """Per client, its contract versions by date (one query, however many clients)."""
+    found: dict[int, list[Contract]] = {}
+    for row in session.scalars(select(Contract).order_by(Contract.valid_from)):
+        found.setdefault(row.client_id, []).append(row)
+    return found
