@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from desk.base.db import Database
+from desk.billing.invoices import issue_statements
 from desk.demo import DEMO_SLUG as SLUG
-from desk.models import Contract, PartnerAgreement, PricePlan, Secretary
+from desk.models import Contract, PartnerAgreement, PricePlan, Quote, Secretary
 from desk.models.billing import PartnerMode
+from tests.billing_helpers import NOW, october_of_calls
 from tests.money_helpers import desk
 
 PLAN = ("plan", "add", "--name", "Midi", "--monthly-fee", "1 234,50", "--included-calls", "30",
@@ -163,3 +165,41 @@ def test_agreement_set_refuses_with_words(
     code, out = desk(db, tmp_path, "agreement", "set", *args)
     assert code == 1, out
     assert words in out
+
+
+def test_quote_for_an_existing_client(demo: str, db: Database, tmp_path: Path) -> None:
+    code, out = desk(
+        db, tmp_path, "quote", "create", "--client", SLUG, "--plan", "Permanence essentielle",
+        "--calls-per-week", "40",
+    )  # fmt: skip
+    assert code == 0, out
+    with db.session() as session:
+        quote = session.scalars(select(Quote)).one()
+        # Its billing e-mail and legal name, its own client: accepting sets its contract.
+        assert quote.client_id is not None
+        assert (quote.prospect_email, quote.prospect_name) == (
+            "accueil@cabinet-du-parc.test", "SELARL Cabinet dentaire du Parc"
+        )  # fmt: skip
+    code, out = desk(
+        db, tmp_path, "quote", "create", "--client", "nobody", "--plan", "Permanence essentielle",
+        "--calls-per-week", "40",
+    )  # fmt: skip
+    assert code == 1 and "nobody" in out
+
+
+def test_a_contract_never_rewrites_an_invoiced_month(
+    demo: str, db: Database, tmp_path: Path
+) -> None:
+    with db.session() as session:
+        october_of_calls(session)
+    with db.session() as session:
+        [issued] = issue_statements(session, "2026-10", NOW)
+    assert desk(db, tmp_path, *PLAN)[0] == 0
+    code, out = desk(
+        db, tmp_path, "contract", "set", "--client", SLUG, "--plan", "Midi", "--from", "2026-10-15"
+    )
+    assert code == 1 and "--from" in out and issued.number in out
+    code, out = desk(
+        db, tmp_path, "contract", "set", "--client", SLUG, "--plan", "Midi", "--from", "2026-11-01"
+    )
+    assert code == 0, out

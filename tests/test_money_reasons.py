@@ -1,6 +1,7 @@
 """Saying why: issuing that makes no invoice names the clients without a contract; the
-payouts page shows a partner's calls before any invoice, and names partners without an
-agreement. Payments accept "178,80" (web and command line)."""
+payouts page says when partners' calls are not counted yet (and counts them on demand),
+names partners without an agreement and clients without a contract. Payments accept
+"178,80" (web and command line)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,12 @@ def test_payouts_show_the_month_as_it_stands_and_say_why(
     page = Page(client.get("/desk/payouts/?month=2026-10").text)
     with db.session() as session:
         ids = dict(session.execute(select(Secretary.name, Secretary.id)).all())
-    # Inès's ten calls are there before any invoice or `desk payouts` run.
+    # Before any invoice, the page says her calls are not counted yet, and counts them.
+    assert page.rows == {} and "pas encore comptés" in page.text("payouts-why")
+    counted = post(client, "/desk/payouts/recount", {"month": "2026-10"})
+    assert counted.status_code == 302
+    page = Page(client.get(counted.headers["Location"]).text)
+    assert "pas encore comptés" not in page.text("payouts-why")
     assert page.row(str(ids["Inès"])).startswith("Inès 10 30 11,99 €")
     assert page.row(str(ids["Nora"])).startswith("Nora 1 2 0,00 €")
     why = page.text("payouts-why")

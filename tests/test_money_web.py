@@ -16,7 +16,15 @@ from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.quotes import Needs, accept_quote, create_quote
 from desk.clients.lifecycle import NewClient, create_client
-from desk.models import Client, Contract, CoverageWindow, PartnerAgreement, PricePlan, Quote
+from desk.models import (
+    BuyerIdentity,
+    Client,
+    Contract,
+    CoverageWindow,
+    PartnerAgreement,
+    PricePlan,
+    Quote,
+)
 from desk.models.billing import PartnerMode
 from tests.billing_helpers import NOW
 from tests.conftest import AuthActions, pin_clock
@@ -179,6 +187,8 @@ def test_a_quote_for_an_existing_client_sets_its_contract(
         assert client is not None and not client.coverage_suspended
         [contract] = session.scalars(select(Contract).where(Contract.client_id == client_id))
         assert contract.monthly_fee_cents == 8900 and contract.quote_id is not None
+        buyer = session.get(BuyerIdentity, client_id)
+        assert buyer is not None and buyer.billing_email == "accueil@kine.test"
     shown = Page(admin.get(f"/desk/clients/{client_id}").text)
     assert "Permanence essentielle" in shown.text("contract")
     assert shown.text("coverage-not-started") == ""

@@ -37,6 +37,7 @@ PAGES = {
         "/desk/reports/staffing",
         "/desk/reports/",
         "/desk/payouts/",
+        "/desk/prices/",
         "/desk/people/",
         "/desk/privacy/audit",
         "/desk/clients/new",

@@ -257,7 +257,9 @@ WORDS: dict[str, str] = {
     "percent_whole": N_("%(value)s: a whole percentage is expected, like 25."),
     "count_invalid": N_("%(value)s is not a whole number from 0 to %(most)s."),
     "agreement_one_of": N_("Give either a percentage or an amount per mission (one of them)."),
-    "quote_client_unknown": N_("No client has the slug %(slug)s."),
+    "contract_month_invoiced": N_(
+        "That month is invoiced already (%(number)s): a new contract starts after it."
+    ),
     "iban_invalid": N_("%(value)s is not a valid IBAN (check its digits)."),
     "bic_invalid": N_("%(value)s is not a valid BIC (8 or 11 characters)."),
     "rcs_incomplete": N_("An RCS registration needs its city and its number."),

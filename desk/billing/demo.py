@@ -1,5 +1,6 @@
 """The demo's money side: a price plan and contract for the Cabinet dentaire du Parc, the
-desk's legal identity, and Inès's agreement as a partner (idempotent)."""
+desk's legal identity (its IBAN, RCS and capital), and Inès's agreement as a partner
+(idempotent)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from desk.billing.parties import set_buyer, set_seller
 from desk.billing.plans import create_plan, set_agreement, set_contract
-from desk.models import Contract, PartnerAgreement, PricePlan, Secretary, SellerIdentity
+from desk.models import (
+    Contract,
+    DeskIdentity,
+    PartnerAgreement,
+    PricePlan,
+    Secretary,
+    SellerIdentity,
+)
 from desk.models.billing import PartnerMode
 
 DEMO_PLAN = "Permanence essentielle"
@@ -41,6 +49,12 @@ def load_billing_demo(session: Session, client_id: int, today: date) -> None:
             email="facturation@permanence.test",
             iban="FR76 3000 6000 0112 3456 7890 189",
         )
+    desk = DeskIdentity.get(session)
+    if desk is not None and not desk.iban:
+        # What the identity page asks for invoices: the demo's invoices say how to be paid.
+        desk.legal_form, desk.share_capital_cents = "SAS", 500000
+        desk.rcs_city, desk.rcs_number = "Montpellier", desk.siret[:9]
+        desk.iban, desk.bic = "FR7630006000011234567890189", "AGRIFRPP"
     plan = session.scalar(select(PricePlan).where(PricePlan.name == DEMO_PLAN))
     if plan is None:
         plan = create_plan(session, DEMO_PLAN, **DEMO_PRICES)

@@ -1,83 +1,35 @@
-"""What the money pages show of a month not invoiced yet, and why a list is empty.
-
-The payouts page prices the month as it stands (read-only: missions are stored only when
-a month is invoiced or `desk payouts` runs), so a partner's call shows the day she took
-it. When the statements issue nothing, or a partner earns nothing, the reasons are said:
-no contract for a client, no agreement for a partner, already issued.
+"""Why a money list is short: no contract for a client, no agreement for a partner,
+missions not counted yet, already issued. Each answer takes a fixed number of queries,
+however many clients the desk has (the pages that ask are read on every visit).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Exists
 
-from desk.billing.missions import gather, last_day, price_month
-from desk.billing.payouts import Payout
-from desk.billing.plans import contracts_of
-from desk.models import Client, Invoice, Mission, PartnerAgreement, Secretary
-from desk.models.billing import InvoiceKind
+from desk.billing.missions import last_day, month_bounds
+from desk.models import Call, Client, Contract, Invoice, Mission, PartnerAgreement, Secretary
+from desk.models.billing import InvoiceKind, MissionKind
+from desk.models.states import CallOutcome
 
-
-def _invoiced(session: Session, month: str) -> set[int]:
-    return set(
-        session.scalars(
-            select(Invoice.client_id).where(
-                Invoice.month == month, Invoice.kind == InvoiceKind.INVOICE
-            )
-        )
-    )
-
-
-def month_payouts(session: Session, month: str, secretary_id: int | None = None) -> list[Payout]:
-    """Each partner's missions and pay in `month`: the stored missions of invoiced clients
-    (what they were billed from), the month priced as it stands for the others (nothing
-    is written)."""
-    invoiced = _invoiced(session, month)
-    names = dict(session.execute(select(Secretary.id, Secretary.name)).all())
-    found: dict[int, Payout] = {}
-
-    def add(who: int, client_name: str, seconds: int, cents: int) -> None:
-        payout = found.setdefault(who, Payout(who, names.get(who, "")))
-        payout.missions += 1
-        payout.minutes += -(-seconds // 60)
-        payout.earned_cents += cents
-        payout.per_client[client_name] = payout.per_client.get(client_name, 0) + cents
-
-    stored = (
-        select(Mission.secretary_id, Client.name, Mission.duration_seconds, Mission.partner_cents)
-        .join(Client, Client.id == Mission.client_id)
-        .where(Mission.month == month, Mission.by_partner, Mission.client_id.in_(invoiced))
-        .order_by(Mission.occurred_at)
-    )
-    if secretary_id is not None:
-        stored = stored.where(Mission.secretary_id == secretary_id)
-    for who, client_name, seconds, cents in session.execute(stored):
-        if who is not None:
-            add(who, client_name, seconds, cents)
-    clients = session.scalars(select(Client).where(Client.active).order_by(Client.id))
-    for client in clients:
-        if client.id in invoiced:
-            continue
-        for item in price_month(session, client, month):
-            who = item.work.secretary_id
-            if not item.work.by_partner or who is None:
-                continue
-            if secretary_id is None or who == secretary_id:
-                add(who, client.name, item.work.duration_seconds, item.partner_cents)
-    return sorted(found.values(), key=lambda p: p.name)
+DESK_TZ = "Europe/Paris"
 
 
 @dataclass
 class Reasons:
-    """Why a money list is short: names per reason (empty lists when none applies)."""
+    """Why a money list is short: names per reason (empty when none applies)."""
 
     no_client: bool = False
     without_contract: list[str] = field(default_factory=list)
     already_issued: list[str] = field(default_factory=list)
     without_agreement: list[str] = field(default_factory=list)
     partner_work_unbilled: list[str] = field(default_factory=list)
+    not_counted_yet: bool = False
 
     def any(self) -> bool:
         return bool(
@@ -86,44 +38,78 @@ class Reasons:
             or self.already_issued
             or self.without_agreement
             or self.partner_work_unbilled
+            or self.not_counted_yet
         )
 
 
+def _has_contract_by(end: date) -> Exists:
+    return exists().where(Contract.client_id == Client.id, Contract.valid_from <= end)
+
+
 def why_no_invoice(session: Session, month: str) -> Reasons:
-    """Why issuing `month` makes no new invoice: clients with no contract by its last day,
-    clients already invoiced, or no active client at all."""
-    reasons = Reasons()
-    clients = session.scalars(select(Client).where(Client.active).order_by(Client.name)).all()
-    reasons.no_client = not clients
-    invoiced = _invoiced(session, month)
+    """Why issuing `month` left clients without a new invoice: no contract by its last day,
+    or invoiced already; or no active client at all."""
     end = last_day(month)
-    for client in clients:
-        if client.id in invoiced:
-            reasons.already_issued.append(client.name)
-        elif not any(c.valid_from <= end for c in contracts_of(session, client.id)):
-            reasons.without_contract.append(client.name)
+    rows = session.execute(
+        select(
+            Client.name,
+            _has_contract_by(end).label("contract"),
+            exists()
+            .where(
+                Invoice.client_id == Client.id,
+                Invoice.month == month,
+                Invoice.kind == InvoiceKind.INVOICE,
+            )
+            .label("invoiced"),
+        )
+        .where(Client.active)
+        .order_by(Client.name)
+    ).all()
+    reasons = Reasons(no_client=not rows)
+    for name, contract, invoiced in rows:
+        if invoiced:
+            reasons.already_issued.append(name)
+        elif not contract:
+            reasons.without_contract.append(name)
     return reasons
 
 
 def why_no_pay(session: Session, month: str) -> Reasons:
-    """Why partners earn nothing in `month`: partners with no agreement in force, and
-    clients whose calls (taken by partners) are not priced for want of a contract."""
-    reasons = Reasons()
+    """Why partners earn nothing, or less than they did, in `month`: partners with no
+    agreement by its end; clients with no contract whose calls partners took (neither
+    invoiced nor paid); calls partners took that no mission counts yet (missions are
+    counted when the month is invoiced, or on demand)."""
     end = last_day(month)
-    partners = session.scalars(
-        select(Secretary).where(Secretary.is_partner, Secretary.active).order_by(Secretary.name)
+    start_at, end_at = month_bounds(month, DESK_TZ)
+    reasons = Reasons()
+    partners = session.execute(
+        select(Secretary.id, Secretary.name)
+        .where(Secretary.is_partner, Secretary.active)
+        .order_by(Secretary.name)
     ).all()
-    with_agreement = set(
+    agreed = set(
         session.scalars(
             select(PartnerAgreement.secretary_id).where(PartnerAgreement.valid_from <= end)
         )
     )
-    reasons.without_agreement = [p.name for p in partners if p.id not in with_agreement]
-    partner_ids = {p.id for p in partners}
-    for client in session.scalars(select(Client).where(Client.active).order_by(Client.name)):
-        if any(c.valid_from <= end for c in contracts_of(session, client.id)):
-            continue
-        works = gather(session, client, month)
-        if any(w.secretary_id in partner_ids for w in works):
-            reasons.partner_work_unbilled.append(client.name)
+    reasons.without_agreement = [name for sid, name in partners if sid not in agreed]
+    partner_calls = (
+        select(Call.client_id, Client.name, _has_contract_by(end).label("contract"))
+        .join(Client, Client.id == Call.client_id)
+        .join(Secretary, Secretary.id == Call.handled_by_id)
+        .where(
+            Secretary.is_partner,
+            Call.outcome == CallOutcome.ANSWERED,
+            Call.started_at >= start_at,
+            Call.started_at < end_at,
+        )
+    )
+    calls = session.execute(partner_calls).all()
+    reasons.partner_work_unbilled = sorted({name for _cid, name, has in calls if not has})
+    counted = session.scalar(
+        select(func.count())
+        .select_from(Mission)
+        .where(Mission.month == month, Mission.by_partner, Mission.kind == MissionKind.CALL)
+    )
+    reasons.not_counted_yet = sum(1 for *_rest, has in calls if has) > (counted or 0)
     return reasons

@@ -266,6 +266,16 @@ def accept_quote(
         raise DomainError("billing_quote_link_invalid")
     existing = session.get(Client, quote.client_id) if quote.client_id is not None else None
     client = existing if existing is not None else _new_client(session, quote)
+    if existing is not None and session.get(BuyerIdentity, client.id) is None:
+        # Invoices go to whom the quote went, under the name it was made out to.
+        set_buyer(
+            session,
+            client.id,
+            legal_name=quote.prospect_name,
+            siren=quote.prospect_siren,
+            address=quote.prospect_address,
+            billing_email=quote.prospect_email,
+        )
     plan = session.get(PricePlan, quote.plan_id)
     today = now.astimezone(ZoneInfo("Europe/Paris")).date()
     in_force = session.scalar(

@@ -19,6 +19,7 @@ from desk.models import (
     Client,
     Contract,
     DeskIdentity,
+    Invoice,
     PartnerAgreement,
     PricePlan,
     Secretary,
@@ -121,6 +122,16 @@ def contract_from(session: Session, client: Client, plan_name: str, valid_from: 
     """The client pays `plan_name`'s prices from `valid_from` on (a change mid-month splits
     the month: the fee pro rata, each mission at the prices of its day)."""
     plan = plan_by_name(session, plan_name.strip())
+    month = f"{valid_from:%Y-%m}"
+    invoiced = session.scalar(
+        select(Invoice.number)
+        .where(Invoice.client_id == client.id, Invoice.month >= month)
+        .order_by(Invoice.month.desc())
+        .limit(1)
+    )
+    if invoiced is not None:
+        # The past is never rewritten: an invoiced month keeps the prices it was billed at.
+        raise DomainError("contract_month_invoiced", field="valid_from", number=invoiced)
     try:
         return set_contract(session, client.id, valid_from, plan=plan)
     except DomainError as exc:
@@ -181,13 +192,31 @@ class AgreementRow:
 
 
 def agreements_of(session: Session, secretary_id: int) -> list[AgreementRow]:
-    rows = session.execute(
+    return all_agreements(session, secretary_id).get(secretary_id, [])
+
+
+def all_agreements(
+    session: Session, secretary_id: int | None = None
+) -> dict[int, list[AgreementRow]]:
+    """Per partner, her agreements by date (one query, however many partners)."""
+    query = (
         select(PartnerAgreement, Client.name)
         .outerjoin(Client, Client.id == PartnerAgreement.client_id)
-        .where(PartnerAgreement.secretary_id == secretary_id)
         .order_by(PartnerAgreement.valid_from, PartnerAgreement.id)
-    ).all()
-    return [
-        AgreementRow(a.id, name or "", a.valid_from, a.mode, a.percent, a.fixed_cents)
-        for a, name in rows
-    ]
+    )
+    if secretary_id is not None:
+        query = query.where(PartnerAgreement.secretary_id == secretary_id)
+    found: dict[int, list[AgreementRow]] = {}
+    for a, name in session.execute(query):
+        found.setdefault(a.secretary_id, []).append(
+            AgreementRow(a.id, name or "", a.valid_from, a.mode, a.percent, a.fixed_cents)
+        )
+    return found
+
+
+def all_contracts(session: Session) -> dict[int, list[Contract]]:
+    """Per client, its contract versions by date (one query, however many clients)."""
+    found: dict[int, list[Contract]] = {}
+    for row in session.scalars(select(Contract).order_by(Contract.valid_from)):
+        found.setdefault(row.client_id, []).append(row)
+    return found

@@ -22,10 +22,15 @@ from desk.billing.collection import (
     send_invoice,
 )
 from desk.billing.exports import statement_rows
-from desk.billing.invoices import invoice_by_number, invoices_of_month, issue_statements
+from desk.billing.invoices import (
+    check_month,
+    invoice_by_number,
+    invoices_of_month,
+    issue_statements,
+)
 from desk.billing.money import euros
-from desk.billing.month_view import month_payouts, why_no_pay
-from desk.billing.payouts import margins
+from desk.billing.month_view import why_no_pay
+from desk.billing.payouts import margins, payouts, refresh_month
 from desk.billing.quotes import coverage_basis, start_coverage
 from desk.models.billing import InvoiceState
 from desk.request_context import db_session, now
@@ -218,7 +223,7 @@ def payouts_page() -> ResponseReturnValue:
     else:
         abort(403)
     month = _month()
-    rows = month_payouts(db_session(), month, mine)
+    rows = payouts(db_session(), month, mine)
     return render_template(
         "desk/payouts.html",
         month=month,
@@ -226,4 +231,25 @@ def payouts_page() -> ResponseReturnValue:
         euros=euros,
         admin=mine is None,
         why=why_no_pay(db_session(), month) if mine is None else None,
+        recount_form=IssueForm(month=month),
     )
+
+
+@bp.post("/payouts/recount")
+@admin_required
+def payouts_recount() -> ResponseReturnValue:
+    """Count the month's missions now (clients not invoiced yet), as `desk payouts` does."""
+    form = IssueForm()
+    if not form.validate_on_submit():
+        abort(400)
+    month = form.month.data or _month()
+    try:
+        check_month(month, now().astimezone(ZoneInfo("Europe/Paris")).date())
+    except DomainError as error:
+        db_session().rollback()
+        flash(say(error, gettext), "error")
+        return redirect(url_for("desk.payouts_page"))
+    refresh_month(db_session(), month, now())
+    db_session().commit()
+    flash(gettext("The month's missions are counted."))
+    return redirect(url_for("desk.payouts_page", month=month))

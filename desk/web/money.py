@@ -67,7 +67,7 @@ def _page(status: int = 200, **given: FlaskForm) -> ResponseReturnValue:
     session = db_session()
     clients = all_clients(session)
     plans_by_id = {p.id: p.name for p in session.scalars(select(PricePlan))}
-    contracts = {c.id: contracts_of(session, c.id) for c in clients}
+    contracts = terms.all_contracts(session)
     partners = list(
         session.scalars(select(Secretary).where(Secretary.is_partner).order_by(Secretary.name))
     )
@@ -78,7 +78,7 @@ def _page(status: int = 200, **given: FlaskForm) -> ResponseReturnValue:
         contracts=contracts,
         plans_by_id=plans_by_id,
         partners=partners,
-        agreements={p.id: terms.agreements_of(session, p.id) for p in partners},
+        agreements=terms.all_agreements(session),
         euros=euros,
         **_forms(**given),
     ), status
@@ -257,8 +257,9 @@ def _money_of_client() -> dict[str, object]:
 
     def contract_of(client_id: int) -> dict[str, object] | None:
         today = _today()
-        versions = [c for c in contracts_of(db_session(), client_id) if c.valid_from <= today]
-        later = [c for c in contracts_of(db_session(), client_id) if c.valid_from > today]
+        every = contracts_of(db_session(), client_id)
+        versions = [c for c in every if c.valid_from <= today]
+        later = [c for c in every if c.valid_from > today]
         current = versions[-1] if versions else None
         if current is None and not later:
             return None
