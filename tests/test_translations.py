@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from gettext import GNUTranslations
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ def used_msgids() -> dict[str, str]:
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
     ):
-        ids = message if isinstance(message, tuple) else (message,)
+        # A plural (ngettext) is one catalogue entry, keyed by its singular.
+        ids = message[:1] if isinstance(message, tuple) else (message,)
         for msgid in ids:
             if msgid:
                 found.setdefault(msgid, f"{filename}:{lineno}")
@@ -181,12 +183,18 @@ def test_the_compiled_french_catalogue_is_up_to_date() -> None:
         source = read_po(po, locale="fr")
     with open(CATALOGUE / "messages.mo", "rb") as mo:
         compiled = read_mo(mo)
+    with open(CATALOGUE / "messages.mo", "rb") as mo:
+        plurals = GNUTranslations(mo)  # babel's read_mo mangles plural entries
     stale = [
         m.id
         for m in source
         if m.id
         and not m.fuzzy
-        and (compiled.get(m.id) is None or compiled[m.id].string != m.string)
+        and (
+            (plurals.ngettext(*m.id, 1), plurals.ngettext(*m.id, 2)) != tuple(m.string)
+            if isinstance(m.id, tuple)
+            else compiled.get(m.id) is None or compiled[m.id].string != m.string
+        )
     ]
     assert not stale, f"messages.mo is older than messages.po; run `make translations`: {stale}"
 

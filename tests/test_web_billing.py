@@ -14,6 +14,7 @@ from desk.billing.invoices import invoice_by_number, issue_statements
 from desk.models import Client
 from tests.billing_helpers import NOW, october_of_calls
 from tests.conftest import AuthActions, _csrf_token, pin_clock
+from tests.helpers import html
 
 
 def _issue(db: Database) -> str:
@@ -140,3 +141,22 @@ def test_the_admin_starts_coverage_without_a_quote_only_with_a_written_reason(
         name = session.scalar(select(Client.name).where(Client.id == client_id))
     found = client.get("/desk/billing/", query_string={"client_q": name}).text
     assert "Démarrée sans devis (administrateur)" in found
+
+
+def test_a_new_client_without_a_quote_is_not_listed_as_a_bad_payer(
+    demo: str, db: Database, app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    pin_clock(app, NOW)
+    number = _issue(db)
+    with db.session() as session:
+        session.add(Client(slug="kine-lumiere", name="Kiné Lumière"))
+        due = invoice_by_number(session, number).due_on
+        send_due_reminders(session, due + timedelta(days=1), NOW)
+    auth.login("admin@permanence.test")
+    page = html.page(client.get("/desk/billing/"))
+    bad = html.texts(page, '//section[@id="coverage-bad-payers"]//tr/td[1]')
+    assert bad == ["Cabinet dentaire du Parc Impayé"]
+    waiting = html.texts(page, '//section[@id="coverage-others"]//tr/td[1]')
+    assert waiting == ["Kiné Lumière"]
+    headings = html.texts(page, '//section[@id="coverage-others"]/h3')
+    assert headings == ["Clients sans devis accepté"]

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from desk.base.db import Database
 from desk.models import Client, CoverageWindow, DeskNumber
 from tests.conftest import AuthActions
+from tests.helpers import html
 from tests.web_support import LOGINS, post
 
 
@@ -87,3 +88,21 @@ def test_coverage_windows_are_added_and_removed(
     assert post(client, f"/desk/clients/{own}/coverage/{window.id}/delete").status_code == 302
     with db.session() as s:
         assert s.get(CoverageWindow, window.id) is None
+
+
+def test_the_demo_fiche_saved_unchanged_is_accepted_with_its_emergency_number(
+    client: FlaskClient, auth: AuthActions, db: Database, own: int
+) -> None:
+    with db.session() as s:
+        stored = s.get(Client, own)
+        assert stored is not None and stored.emergency_number == "+33115"  # as the demo has it
+    auth.login(LOGINS["admin"])
+    page = html.page(client.get(f"/desk/clients/{own}"))
+    (form,) = page.xpath(f'//form[@action="/desk/clients/{own}"]')
+    fields = dict(form.form_values())
+    assert fields["fiche-emergency_number"]
+    saved = client.post(f"/desk/clients/{own}", data=fields)
+    assert saved.status_code == 302, html.texts(html.page(saved), '//*[@class="error"]')
+    with db.session() as s:
+        kept = s.get(Client, own)
+        assert kept is not None and kept.emergency_number == "115"

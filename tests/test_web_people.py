@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from desk.base.db import Database
 from desk.models import Outbox, Secretary, Shift, Training, User
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers import html
 from tests.routing_helpers import CLAIRE, dialled, paris, twiml
 from tests.twilio import fixture, signed_post
 from tests.web_support import LOGINS, post
@@ -195,3 +196,22 @@ def test_a_password_reset_link_replaces_the_old_password(
     auth.logout()
     assert auth.login(LOGINS["secretary"]).status_code == 401
     assert auth.login(LOGINS["secretary"], "nouveau-secret").status_code == 302
+
+
+def test_the_outbox_says_an_invitation_was_sent_but_never_shows_its_link(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, demo: str
+) -> None:
+    pin_clock(app, NOW)
+    auth.login(LOGINS["admin"])
+    post(
+        client,
+        "/desk/people/",
+        {"name": "Léa Martin", "phone": "06 12 00 00 42", "email": "lea@example.fr", "invite": "y"},
+    )
+    link = _link(db, "lea@example.fr")  # in the e-mail it sends
+    with db.session() as s:
+        (row,) = s.scalars(select(Outbox.id).where(Outbox.recipient == "lea@example.fr"))
+    page = html.page(client.get("/desk/outbox/"))
+    (text,) = html.texts(page, f'//tr[@data-outbox="{row}"]/td[7]')
+    assert "/desk/password/" not in text and _path(link) not in page.text_content()
+    assert "réservé à son destinataire" in text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -147,3 +149,15 @@ def test_the_practice_reads_how_each_figure_is_counted_in_words_not_a_file_path(
     assert "Appels présentés" in terms and "Décroché" in terms
     summary = html.texts(page, '//details[@id="definitions"]/summary')
     assert summary == ["Comment chaque chiffre est compté"]
+
+
+def test_weeks_are_named_by_their_monday_not_iso_numbers(
+    client: FlaskClient, auth: AuthActions, own: int, db: Database
+) -> None:
+    _calls(db)
+    auth.login(LOGINS["admin"])
+    page = html.page(client.get(f"/desk/reports/?client={own}&{PERIOD}"))
+    weeks = html.texts(page, '//section[@id="chart-weekly"]//tbody/tr/td[1]')
+    assert weeks and all(re.fullmatch(r"sem\. du \d\d/\d\d", w) for w in weeks), weeks
+    (data,) = page.xpath('//script[@id="report-data"]/text()')
+    assert json.loads(data)["labels"]["weeks"] == weeks

@@ -59,6 +59,8 @@ def test_an_admin_sees_the_gaps_of_the_coming_days(
     auth.login(LOGINS["admin"])
     gaps = _section(client.get("/desk/").get_data(as_text=True), "coming-gaps")
     assert "04/03 12:00–14:00" in gaps
+    # The day in French: "mer.", never strftime's English "Wed".
+    assert "mer. 04/03 12:00–14:00" in gaps and "Wed" not in gaps
 
 
 def test_a_clients_login_still_lands_on_its_client_list(

@@ -6,6 +6,7 @@ DomainError naming the field, so the form can show the message next to it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -36,6 +37,9 @@ FICHE_FIELDS = (
 
 AFTER_HOURS_MODES = ("voicemail", "message")
 DELIVERY_MODES = ("immediate", "digest")
+
+
+_SHORT_NUMBER = re.compile(r"(?:\+33|0033)?(\d{2,4})")
 
 
 def _phone(raw: str | None, field: str, *, required: bool) -> str | None:
@@ -73,9 +77,11 @@ def update_fiche(client: Client, values: dict[str, Any]) -> Client:
             values[key] = checks.minutes(values[key], key)
     if "emergency_number" in values:
         raw = values["emergency_number"]
-        # Short emergency numbers (15, 112) are not E.164 and are kept as typed.
-        if raw and str(raw).strip().isdigit() and len(str(raw).strip()) <= 4:
-            values["emergency_number"] = str(raw).strip()
+        # Short emergency numbers (15, 112, 115) are not E.164 and are kept short, also
+        # when written as one ("+33115", as the demo stores it, saved back unchanged).
+        short = _SHORT_NUMBER.fullmatch("".join(str(raw or "").split()))
+        if raw and short:
+            values["emergency_number"] = short.group(1)
         else:
             values["emergency_number"] = _phone(raw, "emergency_number", required=False)
     for key, value in values.items():

@@ -14,10 +14,19 @@ from sqlalchemy.orm import Session
 from desk.base.keyset import Cursor, Page, newest_first
 from desk.clients.access import visible_client_ids
 from desk.models import Outbox, User
+from desk.models.invitations import InvitationPurpose
 from desk.models.states import OutboxState
 
 # The states a row waits in, before it is sent or given up.
 WAITING = (OutboxState.PENDING, OutboxState.SENDING)
+# Rows whose text is for their recipient alone: an invitation or a password link lets
+# whoever reads it log in as her (desk.people.accounts). The log shows that it was sent,
+# never its text.
+PRIVATE_KINDS = frozenset(f"account_{purpose}" for purpose in InvitationPurpose)
+
+
+def is_private(row: Outbox) -> bool:
+    return row.kind in PRIVATE_KINDS
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,21 @@
     });
   }
 
+  // --- tables read on a phone: each cell folds under the row, so it carries its
+  // column's name (desk.css shows it before the cell at phone width) ---
+  Array.prototype.forEach.call(document.querySelectorAll("table.list"), function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) { return; }
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        var name = heads[i] ? heads[i].textContent.trim() : "";
+        if (name && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+          cell.setAttribute("data-label", name);
+        }
+      });
+    });
+  });
+
   // --- forms that ask before doing something that cannot be undone ---
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -59,7 +59,7 @@
   new Chart(box("weekly-canvas"), {
     type: "line",
     data: {
-      labels: a.weekly.map(function (w) { return w.week.slice(5); }),
+      labels: L.weeks,
       datasets: [
         { label: L.offered, data: a.weekly.map(function (w) { return w.offered; }), borderColor: "#1a56a0", backgroundColor: "#1a56a0", tension: 0.2 },
         { label: L.answered, data: a.weekly.map(function (w) { return w.answered; }), borderColor: "#2e8b57", backgroundColor: "#2e8b57", tension: 0.2 }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from babel.dates import format_date
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from desk.base.phone import display
 from desk.messages.notify import reason_label
@@ -23,7 +24,25 @@ def localtime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = "%d/%
     local = value.astimezone(ZoneInfo(tz))
     if "%d/%m" in fmt and "%Y" not in fmt and local.year != now().astimezone(local.tzinfo).year:
         fmt = fmt.replace("%d/%m", "%d/%m/%Y")
+    if "%a" in fmt:  # strftime's day names are the C locale's (English): the reader's
+        fmt = fmt.replace("%a", _day_name(local.date()).replace("%", "%%"))
     return local.strftime(fmt)
+
+
+def _day_name(day: date) -> str:
+    """The abbreviated weekday in the reader's language ("lun.", "Mon")."""
+    return format_date(day, "EEE", locale=str(get_locale() or "fr"))
+
+
+def week_label(iso_week: str) -> str:
+    """An ISO week ("2026-W37", as reports count them) as people name it: the week of
+    its Monday ("sem. du 07/09")."""
+    try:
+        year, week = iso_week.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return iso_week
+    return gettext("week of %(day)s", day=monday.strftime("%d/%m"))
 
 
 @lru_cache(maxsize=4096)
@@ -52,3 +71,4 @@ def init_filters(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["phone"] = phone
     app.jinja_env.filters["reason"] = reason
+    app.jinja_env.filters["week_label"] = week_label

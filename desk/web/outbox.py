@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 
 from desk.clients.listing import client_menu, clients_by_id
 from desk.models.states import Channel, OutboxState
-from desk.outbox.log import OutboxFilters, search_outbox
+from desk.outbox.log import OutboxFilters, is_private, search_outbox
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.common import choices_with_all, int_or_none, log_cursor, log_links, staff_required
@@ -66,4 +66,5 @@ def outbox() -> ResponseReturnValue:
         clients=clients_by_id(db_session(), current_user, (o.client_id for o in page.rows)),
         states=STATE_LABELS,
         channels=CHANNEL_LABELS,
+        private={o.id for o in page.rows if is_private(o)},
     )
