@@ -11,7 +11,7 @@ last good import and records `last_error` (shown to the desk).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,11 +43,12 @@ Interval = tuple[datetime, datetime, str]
 TRUSTED_NETWORKS: list[Network] = []
 
 
-def fetch_url(url: str) -> bytes:
+def fetch_url(url: str, trusted: Sequence[Network] = ()) -> bytes:
     """GET the calendar over http(s), public addresses only (see `scheduling.safe_fetch`):
-    never file://, never the server's own network."""
+    never file://, never the server's own network, unless `trusted` lists it
+    (`calendars.trusted_networks`: a Nextcloud on the practice's network)."""
     return safe_fetch.fetch(
-        url, max_bytes=MAX_BYTES, timeout=TIMEOUT_SECONDS, trusted=TRUSTED_NETWORKS
+        url, max_bytes=MAX_BYTES, timeout=TIMEOUT_SECONDS, trusted=[*TRUSTED_NETWORKS, *trusted]
     )
 
 

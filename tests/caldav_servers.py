@@ -212,8 +212,7 @@ def calendar_settings(db_url: str, folder: Path, **extra: Any) -> Settings:
         overrides=test_overrides(
             db_url,
             folder / "instance",
-            calendars={"trusted_networks": ["127.0.0.0/8"]},
-            **extra,
+            **{"calendars": {"trusted_networks": ["127.0.0.0/8"]}, **extra},
         ),
     )
 
