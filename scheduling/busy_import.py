@@ -75,27 +75,34 @@ def calendar_busy(
     calendar = x_wr_timezone.to_standard(calendar)
     found: list[Interval] = []
     for event in recurring_ical_events.of(calendar).between(start, end):
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-            continue
-        if str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() == "FREE":
-            continue
-        s = _aware(event.decoded("DTSTART"), tz)
-        if "DTEND" in event:
-            e = _aware(event.decoded("DTEND"), tz)
-        elif "DURATION" in event:
-            e = s + event.decoded("DURATION")
-        else:
-            e = s + (
-                timedelta(days=1)
-                if not isinstance(event.decoded("DTSTART"), datetime)
-                else timedelta()
-            )
-        if e > s:
-            found.append((s, e, str(event.get("SUMMARY", ""))[:300]))
+        interval = event_interval(event, tz)
+        if interval is not None:
+            found.append(interval)
     found.sort()
     return found
+
+
+def event_interval(event: icalendar.Component, tz: ZoneInfo) -> Interval | None:
+    """One (non-recurring, or expanded) event as a busy interval in UTC; None when it
+    does not make its owner busy (TRANSPARENT, FREE, CANCELLED, no duration)."""
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return None
+    if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
+        return None
+    if str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() == "FREE":
+        return None
+    s = _aware(event.decoded("DTSTART"), tz)
+    if "DTEND" in event:
+        e = _aware(event.decoded("DTEND"), tz)
+    elif "DURATION" in event:
+        e = s + event.decoded("DURATION")
+    else:
+        e = s + (
+            timedelta(days=1) if not isinstance(event.decoded("DTSTART"), datetime) else timedelta()
+        )
+    if e <= s:
+        return None
+    return (s, e, str(event.get("SUMMARY", ""))[:300])
 
 
 def import_source(
