@@ -240,7 +240,7 @@ def connect_calendar(
     return row.id
 
 
-def events_of(calendar: Calendar) -> list[icalendar.Event]:
+def events_of(calendar: Calendar) -> list[icalendar.Component]:
     """The VEVENTs the server holds, parsed with icalendar."""
     found = []
     for text in calendar.objects():
