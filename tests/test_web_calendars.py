@@ -3,19 +3,30 @@ Radicale when saved), see each connection's state, disconnect it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from desk.base.config import Settings
 from desk.base.db import Database
-from desk.models import Appointment, CalendarConnection, CalendarEvent, Practitioner
+from desk.models import (
+    Appointment,
+    CalendarBusy,
+    CalendarConnection,
+    CalendarEvent,
+    Practitioner,
+)
+from scheduling.booking import book
 from scheduling.calendars.connections import add_connection
+from scheduling.calendars.dav import Found
 from tests.caldav_servers import DavServer, _dav_servers, calendar_settings, radicale
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, pin_clock
+from tests.test_web_book import MONDAY_9, NOW, ids
 from tests.web_support import LOGINS, post
 
 _ = (_dav_servers, radicale)  # fixtures
@@ -122,3 +133,45 @@ def test_conflicts_and_errors_are_shown_and_disconnecting_removes_the_row(
     assert response.status_code == 302
     assert rows(section(client, own)) == []
     assert post(client, f"/desk/clients/{own}/calendars/999/disconnect").status_code == 404
+
+
+def test_the_agenda_flags_an_appointment_changed_in_the_calendar_and_shows_pulled_busy_times(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    pin_clock(app, NOW)
+    known = ids(db)
+    with db.session() as s:
+        appt = book(s, **known, starts_at=MONDAY_9, patient_name="Jeanne Petit", now=NOW)
+        connection = add_connection(
+            s,
+            client_id=known["client_id"],
+            practitioner_id=None,
+            found=Found("http://127.0.0.1:1/cal/", "Cabinet"),
+            now=NOW,
+        )
+        s.add(
+            CalendarEvent(
+                connection_id=connection.id, appointment_id=appt.id, uid=appt.uid, state="conflict"
+            )
+        )
+        s.add(
+            CalendarBusy(
+                connection_id=connection.id,
+                client_id=known["client_id"],
+                href="/cal/x.ics",
+                starts_at=datetime(2026, 3, 10, 13, 0, tzinfo=UTC),  # Tuesday 14:00 in Paris
+                ends_at=datetime(2026, 3, 10, 14, 0, tzinfo=UTC),
+                summary="Dentiste",
+            )
+        )
+    auth.login(LOGINS["secretary"])
+    page = client.get(f"/desk/calendar?client_id={known['client_id']}&week=2026-03-11")
+    tree = lxml.html.fromstring(page.get_data(as_text=True))
+    [flagged] = tree.xpath('//div[@data-day="2026-03-09"]//div[contains(@class, "flagged")]')
+    assert "Jeanne Petit" in flagged.text_content()
+    [flag] = flagged.xpath('.//*[@data-flag="calendar-conflict"]')
+    assert "Modifié dans l'agenda du cabinet" in flag.text_content()
+    busy = tree.xpath('//div[@data-day="2026-03-10"]//div[contains(@class, "busy")]')
+    assert any("14:00–15:00 Dentiste" in " ".join(b.text_content().split()) for b in busy)
+    # Other appointments of the week carry no flag.
+    assert len(tree.xpath('//div[contains(@class, "flagged")]')) == 1
