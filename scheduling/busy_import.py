@@ -11,7 +11,7 @@ last good import and records `last_error` (shown to the desk).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,11 +43,12 @@ Interval = tuple[datetime, datetime, str]
 TRUSTED_NETWORKS: list[Network] = []
 
 
-def fetch_url(url: str) -> bytes:
+def fetch_url(url: str, trusted: Sequence[Network] = ()) -> bytes:
     """GET the calendar over http(s), public addresses only (see `scheduling.safe_fetch`):
-    never file://, never the server's own network."""
+    never file://, never the server's own network, unless `trusted` lists it
+    (`calendars.trusted_networks`: a Nextcloud on the practice's network)."""
     return safe_fetch.fetch(
-        url, max_bytes=MAX_BYTES, timeout=TIMEOUT_SECONDS, trusted=TRUSTED_NETWORKS
+        url, max_bytes=MAX_BYTES, timeout=TIMEOUT_SECONDS, trusted=[*TRUSTED_NETWORKS, *trusted]
     )
 
 
@@ -74,27 +75,34 @@ def calendar_busy(
     calendar = x_wr_timezone.to_standard(calendar)
     found: list[Interval] = []
     for event in recurring_ical_events.of(calendar).between(start, end):
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-            continue
-        if str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() == "FREE":
-            continue
-        s = _aware(event.decoded("DTSTART"), tz)
-        if "DTEND" in event:
-            e = _aware(event.decoded("DTEND"), tz)
-        elif "DURATION" in event:
-            e = s + event.decoded("DURATION")
-        else:
-            e = s + (
-                timedelta(days=1)
-                if not isinstance(event.decoded("DTSTART"), datetime)
-                else timedelta()
-            )
-        if e > s:
-            found.append((s, e, str(event.get("SUMMARY", ""))[:300]))
+        interval = event_interval(event, tz)
+        if interval is not None:
+            found.append(interval)
     found.sort()
     return found
+
+
+def event_interval(event: icalendar.Component, tz: ZoneInfo) -> Interval | None:
+    """One (non-recurring, or expanded) event as a busy interval in UTC; None when it
+    does not make its owner busy (TRANSPARENT, FREE, CANCELLED, no duration)."""
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return None
+    if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
+        return None
+    if str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() == "FREE":
+        return None
+    s = _aware(event.decoded("DTSTART"), tz)
+    if "DTEND" in event:
+        e = _aware(event.decoded("DTEND"), tz)
+    elif "DURATION" in event:
+        e = s + event.decoded("DURATION")
+    else:
+        e = s + (
+            timedelta(days=1) if not isinstance(event.decoded("DTSTART"), datetime) else timedelta()
+        )
+    if e <= s:
+        return None
+    return (s, e, str(event.get("SUMMARY", ""))[:300])
 
 
 def import_source(

@@ -1,4 +1,5 @@
-"""One week of a client's calendar, laid out per local day: appointments and busy blocks.
+"""One week of a client's calendar, laid out per local day: appointments and busy blocks
+(imported from an ICS address, or pulled from a connected calendar).
 
 Positions are minutes from the start of the shown range (local wall time), so a page can
 place each item without knowing time zones.
@@ -14,7 +15,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_to_utc
-from desk.models import Appointment, AppointmentType, BusyBlock, Client, Practitioner
+from desk.models import (
+    Appointment,
+    AppointmentType,
+    BusyBlock,
+    CalendarBusy,
+    CalendarEvent,
+    Client,
+    Practitioner,
+)
+from desk.models.calendars import PushState
 from desk.models.states import AppointmentStatus
 from scheduling.availability import Slot, availability
 
@@ -33,6 +43,9 @@ class Item:
     top: int  # minutes from FIRST_HOUR, clamped to the shown range
     height: int
     appointment_id: int | None = None
+    # The practice changed (or deleted) this appointment's event in its own calendar:
+    # a secretary checks which version holds (scheduling/calendars/push.py).
+    flagged: bool = False
 
 
 @dataclass
@@ -102,8 +115,29 @@ def week_view(
         blocks = blocks.where(
             or_(BusyBlock.practitioner_id.is_(None), BusyBlock.practitioner_id == practitioner_id)
         )
+    pulled = select(CalendarBusy).where(
+        CalendarBusy.client_id == client.id,
+        CalendarBusy.starts_at < end,
+        CalendarBusy.ends_at > start,
+    )
+    if practitioner_id is not None:
+        pulled = pulled.where(
+            or_(
+                CalendarBusy.practitioner_id.is_(None),
+                CalendarBusy.practitioner_id == practitioner_id,
+            )
+        )
+    rows = list(session.execute(appointments.order_by(Appointment.starts_at)))
+    flagged = set(
+        session.scalars(
+            select(CalendarEvent.appointment_id).where(
+                CalendarEvent.appointment_id.in_([appt.id for appt, _ in rows]),
+                CalendarEvent.state == PushState.CONFLICT,
+            )
+        )
+    )
     by_day = {d.day: d for d in days}
-    for appt, type_name in session.execute(appointments.order_by(Appointment.starts_at)):
+    for appt, type_name in rows:
         day = by_day.get(appt.starts_at.astimezone(tz).date())
         if day is not None:
             top, height = _place(appt.starts_at, appt.ends_at, day.day, tz)
@@ -117,9 +151,14 @@ def week_view(
                     top,
                     height,
                     appt.id,
+                    appt.id in flagged,
                 )
             )
-    for block in session.scalars(blocks.order_by(BusyBlock.starts_at)):
+    busy: list[BusyBlock | CalendarBusy] = [
+        *session.scalars(blocks.order_by(BusyBlock.starts_at)),
+        *session.scalars(pulled.order_by(CalendarBusy.starts_at)),
+    ]
+    for block in busy:
         # A block over several days is shown on each day it touches.
         for day in days:
             day_start = local_to_utc(day.day, time(0), tz)

@@ -212,8 +212,7 @@ def calendar_settings(db_url: str, folder: Path, **extra: Any) -> Settings:
         overrides=test_overrides(
             db_url,
             folder / "instance",
-            calendars={"trusted_networks": ["127.0.0.0/8"]},
-            **extra,
+            **{"calendars": {"trusted_networks": ["127.0.0.0/8"]}, **extra},
         ),
     )
 
@@ -241,7 +240,7 @@ def connect_calendar(
     return row.id
 
 
-def events_of(calendar: Calendar) -> list[icalendar.Event]:
+def events_of(calendar: Calendar) -> list[icalendar.Component]:
     """The VEVENTs the server holds, parsed with icalendar."""
     found = []
     for text in calendar.objects():

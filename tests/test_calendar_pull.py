@@ -208,3 +208,27 @@ def test_the_pull_job_runs_every_pull_minutes_and_sync_does_both_now(
     # The command's clock is the system's: the push goes now, the pull reads from today.
     assert (counts["pushed"], counts["pulled"], counts["failed"]) == (1, 1, 0)
     assert len(calendar.objects()) == 2
+
+
+def test_later_pulls_read_only_what_changed(
+    db: Database, session: Session, tmp_path: Path, dav_server: DavServer
+) -> None:
+    practice, calendar, settings = setup(db, session, tmp_path, dav_server)
+    calendar.put("a", event("a@practice", "DTSTART:20270302T090000Z", "DTEND:20270302T100000Z"))
+    first = pull(db, settings, NOW)
+    assert (first.full, first.busy) == (1, 1)
+
+    calendar.put("b", event("b@practice", "DTSTART:20270302T130000Z", "DTEND:20270302T140000Z"))
+    second = pull(db, settings, NOW + timedelta(minutes=5))
+    assert (second.full, second.busy) == (0, 1)  # the new object alone was read
+    free = slots(session, practice, TUESDAY)
+    assert paris(2, 10) not in free and paris(2, 14) not in free
+
+    answer = dav_server.http.delete(f"{calendar.url}a.ics")
+    assert answer.status_code in (200, 204)
+    third = pull(db, settings, NOW + timedelta(minutes=10))
+    assert (third.full, third.busy) == (0, 0)
+    free = slots(session, practice, TUESDAY)
+    assert paris(2, 10) in free and paris(2, 14) not in free
+    # A day on, the window has moved: the whole of it is read again.
+    assert pull(db, settings, NOW + timedelta(days=1, minutes=1)).full == 1

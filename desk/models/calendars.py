@@ -60,6 +60,10 @@ class CalendarConnection(Base):
     last_pull_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]
+    # RFC 6578: what the server said last; the next pull asks only for what changed.
+    sync_token: Mapped[str | None] = mapped_column(String(1000))
+    # The last pull that read the whole window (daily, or when the token is refused).
+    full_pull_at: Mapped[datetime | None]
 
 
 class CalendarEvent(Base):
@@ -115,6 +119,8 @@ class CalendarBusy(Base):
     practitioner_id: Mapped[int | None] = mapped_column(
         ForeignKey("practitioners.id", ondelete="CASCADE")
     )
+    # The calendar object it was read from: a changed object replaces its own rows.
+    href: Mapped[str] = mapped_column(String(1000), default="")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     summary: Mapped[str] = mapped_column(String(300), default="")

@@ -114,7 +114,14 @@ def render_client_page(
     client: Client, forms: dict[str, FlaskForm], status: int = 200, **extra: object
 ) -> ResponseReturnValue:
     if current_user.role == "admin":
-        extra = {**feeds_context(client), **practice_context(client), **extra}
+        from desk.web.calendars import calendars_context  # it answers with this page
+
+        extra = {
+            **feeds_context(client),
+            **practice_context(client),
+            **calendars_context(client),
+            **extra,
+        }
     return render_template("desk/client.html", client=client, **forms, **extra), status
 
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
@@ -108,16 +109,27 @@ class Dav:
         check_host(url, trusted)
         self.url = url
         self.trusted = trusted
-        self.client = DAVClient(
-            url=url,
+        self._login = (username, password, timeout)
+        # Basic credentials with the first request (what iCloud, Fastmail, Nextcloud and
+        # Radicale take): no 401 round trip first, which Radicale answers only after its
+        # failed-login delay. A server that wants Digest gets a second, negotiating client.
+        self.preemptive = bool(username)
+        self.client = self._client()
+
+    def _client(self) -> DAVClient:
+        username, password, timeout = self._login
+        client = DAVClient(
+            url=self.url,
             username=username or None,
             password=password or None,
             timeout=timeout,
             enable_rfc6764=False,
+            auth_type="basic" if self.preemptive else None,
         )
         # A redirect is followed only to an address we would have called ourselves.
-        self.client.session.hooks["response"].append(self._check_redirect)
-        self.client.session.trust_env = False  # no proxy nor .netrc from the environment
+        client.session.hooks["response"].append(self._check_redirect)
+        client.session.trust_env = False  # no proxy nor .netrc from the environment
+        return client
 
     def _check_redirect(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         location = response.headers.get("Location")
@@ -138,6 +150,11 @@ class Dav:
         try:
             response = self.client.request(url, method, body, headers)
         except dav_error.AuthorizationError as exc:
+            if self.preemptive and getattr(exc, "status", None) == 401:
+                self.preemptive = False  # perhaps Digest: negotiate from the server's 401
+                self.client.close()
+                self.client = self._client()
+                return self.request(url, method, body, **headers)
             raise _refused(exc) from None
         except http.exceptions.SSLError:
             raise CalendarError("calendar_tls_failed", permanent=True) from None
@@ -241,6 +258,71 @@ class Dav:
             return None
         return ElementTree.fromstring(answer.body).findtext(".//d:getetag", None, NS)
 
+    def sync_token(self, calendar_url: str) -> str | None:
+        """The collection's current sync-token (RFC 6578), None when it offers none."""
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:">'
+            "<d:prop><d:sync-token/></d:prop></d:propfind>"
+        )
+        answer = self.request(
+            calendar_url, "PROPFIND", body, Depth="0", **{"Content-Type": "text/xml"}
+        )
+        if answer.status != 207:
+            return None
+        return ElementTree.fromstring(answer.body).findtext(".//d:sync-token", None, NS) or None
+
+    def changes(self, calendar_url: str, token: str) -> Changes:
+        """What changed since `token`: a sync-collection REPORT (RFC 6578), hrefs only."""
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><d:sync-collection xmlns:d="DAV:">'
+            f"<d:sync-token>{escape(token)}</d:sync-token><d:sync-level>1</d:sync-level>"
+            "<d:prop><d:getetag/></d:prop></d:sync-collection>"
+        )
+        answer = self.request(
+            calendar_url, "REPORT", body, **{"Content-Type": "application/xml; charset=utf-8"}
+        )
+        if answer.status in (403, 409, 410) or (
+            answer.status == 207 and "valid-sync-token" in answer.body[:2000]
+        ):
+            raise SyncTokenExpired("calendar_server_error", status=answer.status)
+        if answer.status != 207:
+            raise CalendarError("calendar_server_error", status=answer.status)
+        tree = ElementTree.fromstring(answer.body)
+        changed, removed = [], []
+        for response in tree.iterfind("d:response", NS):
+            href = response.findtext("d:href", "", NS)
+            status = response.findtext("d:status", "", NS)
+            if " 404" in status:
+                removed.append(href)
+            elif not href.endswith("/"):
+                changed.append(href)
+        new_token = tree.findtext("d:sync-token", "", NS)
+        if not new_token:
+            raise SyncTokenExpired("calendar_server_error", status=answer.status)
+        return Changes(new_token, changed, removed)
+
+    def multiget(self, calendar_url: str, hrefs: Sequence[str]) -> list[Resource]:
+        """The objects at `hrefs`, with their data: one calendar-multiget REPORT."""
+        if not hrefs:
+            return []
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+            "<d:prop><d:getetag/><c:calendar-data/></d:prop>"
+            + "".join(f"<d:href>{escape(href)}</d:href>" for href in hrefs)
+            + "</c:calendar-multiget>"
+        )
+        answer = self.request(
+            calendar_url,
+            "REPORT",
+            body,
+            Depth="1",
+            **{"Content-Type": "application/xml; charset=utf-8"},
+        )
+        if answer.status != 207:
+            raise CalendarError("calendar_server_error", status=answer.status)
+        return _resources(answer.body)
+
     def query(self, calendar_url: str, start: datetime, end: datetime) -> list[Resource]:
         """Every VEVENT overlapping [start, end): a calendar-query REPORT (RFC 4791 7.8)
         with a time-range filter. Recurring events come whole (masters with their
@@ -264,18 +346,33 @@ class Dav:
             raise CalendarError("calendar_url_unknown", permanent=True)
         if answer.status != 207:
             raise CalendarError("calendar_server_error", status=answer.status)
-        found = []
-        for response in ElementTree.fromstring(answer.body).iterfind("d:response", NS):
-            data = response.findtext(".//c:calendar-data", None, NS)
-            if data:
-                found.append(
-                    Resource(
-                        response.findtext("d:href", "", NS),
-                        response.findtext(".//d:getetag", None, NS),
-                        data,
-                    )
+        return _resources(answer.body)
+
+
+def _resources(multistatus: str) -> list[Resource]:
+    found = []
+    for response in ElementTree.fromstring(multistatus).iterfind("d:response", NS):
+        data = response.findtext(".//c:calendar-data", None, NS)
+        if data:
+            found.append(
+                Resource(
+                    response.findtext("d:href", "", NS),
+                    response.findtext(".//d:getetag", None, NS),
+                    data,
                 )
-        return found
+            )
+    return found
+
+
+class SyncTokenExpired(CalendarError):
+    """The server no longer knows our sync-token (RFC 6578 3.2): read everything again."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    token: str
+    changed: list[str]
+    removed: list[str]
 
 
 def _refused(exc: dav_error.AuthorizationError) -> CalendarError:

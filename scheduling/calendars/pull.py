@@ -1,12 +1,16 @@
 """The practitioner's own events, read back from a connected calendar, block availability.
 
-One calendar-query REPORT over the window ahead (RFC 4791 7.8) per connection; every
-object's VEVENTs are gathered into one calendar and expanded once by
-`recurring-ical-events` (the ICS import's reader: TZIDs, Windows zone names, all-day
-events, TRANSPARENT and CANCELLED left out). The desk's own pushed events are recognised
-by UID and not counted twice. The REPORT happens with no transaction open; the busy
-times of a connection are then replaced in one short one. A failed pull keeps the last
-good busy times and records the error on the connection.
+Where the server offers it (RFC 6578: Radicale, Xandikos, Nextcloud, iCloud, Fastmail…),
+a pull asks only for what changed since the last one (a sync-collection REPORT), then
+reads those objects (calendar-multiget) and replaces their rows alone: a quiet calendar of
+thousands of events costs one small request. Once a day, when the server forgets our
+token, or when it has none, the whole window is read (a calendar-query REPORT with a
+time range, RFC 4791 7.8). Each object is read on its own: a plain event directly, a
+recurring one expanded by `recurring-ical-events` (the ICS import's reader: TZIDs, Windows
+zone names, all-day events; TRANSPARENT, FREE and CANCELLED left out). The desk's own
+pushed events are recognised by UID and not counted twice. The requests happen with no
+transaction open; the rows are then written in one short one. A failed pull keeps the
+last good busy times and records the error on the connection.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from desk.base.config import Settings
@@ -26,8 +30,8 @@ from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.models import CalendarBusy, CalendarConnection, CalendarEvent, Client
 from desk.models.calendars import ConnectionKind, ConnectionState
-from scheduling.busy_import import Interval, calendar_busy
-from scheduling.calendars.dav import Dav, Resource, trusted_networks
+from scheduling.busy_import import Interval, calendar_busy, event_interval
+from scheduling.calendars.dav import Dav, Resource, SyncTokenExpired, trusted_networks
 from scheduling.calendars.sealing import unseal
 from scheduling.safe_fetch import Network
 
@@ -35,6 +39,8 @@ log = logging.getLogger(__name__)
 
 PAST = timedelta(days=1)
 AHEAD = timedelta(days=62)
+PULL_TIMEOUT = 60
+FULL_EVERY = timedelta(days=1)  # the window moves: read it whole once a day
 OWN_UID_SUFFIX = "@permanence"  # scheduling.booking's UIDs
 
 
@@ -47,6 +53,8 @@ class Target:
     username: str
     sealed: str
     tz: str
+    sync_token: str | None
+    full_pull_at: datetime | None
 
 
 def targets(
@@ -71,70 +79,153 @@ def targets(
             | (CalendarConnection.last_pull_at < stale_before)
         )
     return [
-        Target(c.id, c.client_id, c.practitioner_id, c.url, c.username, c.password_encrypted, tz)
+        Target(
+            c.id,
+            c.client_id,
+            c.practitioner_id,
+            c.url,
+            c.username,
+            c.password_encrypted,
+            tz,
+            c.sync_token,
+            c.full_pull_at,
+        )
         for c, tz in session.execute(query)
     ]
+
+
+def intervals_of(
+    resource: Resource, own: set[str], tz: ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
+    """The busy intervals of one calendar object within [start, end)."""
+    try:
+        calendar = icalendar.Calendar.from_ical(resource.data)
+    except ValueError:
+        log.info("pull: unreadable object %s skipped", resource.href)
+        return []
+    events = [
+        event
+        for event in calendar.walk("VEVENT")
+        if not (
+            str(event.get("UID", "")) in own or str(event.get("UID", "")).endswith(OWN_UID_SUFFIX)
+        )
+    ]
+    if any("RRULE" in e or "RDATE" in e or "RECURRENCE-ID" in e for e in events):
+        mine = icalendar.Calendar()
+        kept = {id(event) for event in events}
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE" or id(component) in kept:
+                mine.add_component(component)
+        return calendar_busy(mine, tz, start, end)
+    found = []
+    for event in events:
+        interval = event_interval(event, tz)
+        if interval is not None and interval[1] > start and interval[0] < end:
+            found.append(interval)
+    return found
 
 
 def busy_of(
     resources: Sequence[Resource], own: set[str], tz: ZoneInfo, start: datetime, end: datetime
 ) -> list[Interval]:
     """The busy intervals of the REPORT's objects, the desk's own events left out."""
-    merged = icalendar.Calendar()
-    merged.add("prodid", "-//Permanence//pull//FR")
-    merged.add("version", "2.0")
-    zones: set[str] = set()
-    for resource in resources:
-        try:
-            calendar = icalendar.Calendar.from_ical(resource.data)
-        except ValueError:
-            log.info("pull: unreadable object %s skipped", resource.href)
-            continue
-        for component in calendar.subcomponents:
-            if component.name == "VTIMEZONE":
-                tzid = str(component.get("TZID", ""))
-                if tzid not in zones:
-                    zones.add(tzid)
-                    merged.add_component(component)
-            elif component.name == "VEVENT":
-                uid = str(component.get("UID", ""))
-                if uid in own or uid.endswith(OWN_UID_SUFFIX):
-                    continue
-                merged.add_component(component)
-    return calendar_busy(merged, tz, start, end)
+    return sorted(
+        interval
+        for resource in resources
+        for interval in intervals_of(resource, own, tz, start, end)
+    )
+
+
+@dataclass
+class Fetched:
+    """What a pull read: the rows of each object read, the objects gone, the new token."""
+
+    full: bool
+    by_href: dict[str, list[Interval]]
+    removed: list[str]
+    token: str | None
 
 
 def fetch(
-    target: Target, password: str, own: set[str], trusted: Sequence[Network], now: datetime
-) -> list[Interval]:
+    target: Target,
+    password: str,
+    own: set[str],
+    trusted: Sequence[Network],
+    now: datetime,
+    *,
+    full: bool,
+) -> Fetched:
     start, end = now - PAST, now + AHEAD
-    with Dav(target.url, target.username, password, trusted=trusted) as dav:
+    tz = ZoneInfo(target.tz)
+    # A first sync-token can take Radicale seconds per thousand objects (it builds its
+    # history once): a pull waits longer than a push.
+    with Dav(target.url, target.username, password, trusted=trusted, timeout=PULL_TIMEOUT) as dav:
+        if not full and target.sync_token:
+            try:
+                changes = dav.changes(target.url, target.sync_token)
+            except SyncTokenExpired:
+                pass
+            else:
+                resources = dav.multiget(target.url, changes.changed)
+                return Fetched(
+                    False,
+                    {r.href: intervals_of(r, own, tz, start, end) for r in resources}
+                    | {
+                        href: []
+                        for href in changes.changed
+                        if href not in {r.href for r in resources}
+                    },
+                    changes.removed,
+                    changes.token,
+                )
+        # The token first: a change made while we read comes again with the next pull.
+        token = dav.sync_token(target.url)
         resources = dav.query(target.url, start, end)
-    return busy_of(resources, own, ZoneInfo(target.tz), start, end)
-
-
-def store(session: Session, target: Target, intervals: list[Interval], now: datetime) -> None:
-    session.execute(delete(CalendarBusy).where(CalendarBusy.connection_id == target.id))
-    session.add_all(
-        CalendarBusy(
-            connection_id=target.id,
-            client_id=target.client_id,
-            practitioner_id=target.practitioner_id,
-            starts_at=s,
-            ends_at=e,
-            summary=summary,
-            fetched_at=now,
-        )
-        for s, e, summary in intervals
+    return Fetched(
+        True, {r.href: intervals_of(r, own, tz, start, end) for r in resources}, [], token
     )
+
+
+def store(session: Session, target: Target, fetched: Fetched, now: datetime) -> int:
+    gone = CalendarBusy.connection_id == target.id
+    if not fetched.full:
+        hrefs = [*fetched.by_href, *fetched.removed]
+        gone = gone & CalendarBusy.href.in_(hrefs)
+    if fetched.full or fetched.by_href or fetched.removed:
+        session.execute(delete(CalendarBusy).where(gone))
+    rows = [
+        {
+            "connection_id": target.id,
+            "client_id": target.client_id,
+            "practitioner_id": target.practitioner_id,
+            "href": href[:1000],
+            "starts_at": s,
+            "ends_at": e,
+            "summary": summary,
+            "fetched_at": now,
+        }
+        for href, intervals in fetched.by_href.items()
+        for s, e, summary in intervals
+    ]
+    if rows:
+        session.execute(insert(CalendarBusy), rows)
+    values: dict[str, object] = {
+        "last_pull_at": now,
+        "last_error": None,
+        "state": ConnectionState.ACTIVE,
+        "sync_token": fetched.token,
+    }
+    if fetched.full:
+        values["full_pull_at"] = now
     session.execute(
         update(CalendarConnection)
         .where(
             CalendarConnection.id == target.id,
             CalendarConnection.state != ConnectionState.DISCONNECTED,
         )
-        .values(last_pull_at=now, last_error=None, state=ConnectionState.ACTIVE)
+        .values(values)
     )
+    return len(rows)
 
 
 def record_failure(session: Session, target: Target, code: str, now: datetime) -> None:
@@ -152,7 +243,8 @@ def record_failure(session: Session, target: Target, code: str, now: datetime) -
 class PullResult:
     pulled: int = 0
     failed: int = 0
-    busy: int = 0
+    busy: int = 0  # rows written (all of a full pull; those of the changed objects else)
+    full: int = 0
 
 
 def pull(
@@ -179,8 +271,9 @@ def pull(
                     select(CalendarEvent.uid).where(CalendarEvent.connection_id == target.id)
                 )
             )
+        full = target.full_pull_at is None or target.full_pull_at < now - FULL_EVERY
         try:
-            intervals = fetch(target, unseal(settings, target.sealed), own, trusted, now)
+            fetched = fetch(target, unseal(settings, target.sealed), own, trusted, now, full=full)
         except DomainError as exc:
             log.warning("calendar %s: pull failed: %s", target.id, exc.code)
             with db.session() as session:
@@ -194,7 +287,7 @@ def pull(
             result.failed += 1
             continue
         with db.session() as session:
-            store(session, target, intervals, now)
+            result.busy += store(session, target, fetched, now)
         result.pulled += 1
-        result.busy += len(intervals)
+        result.full += fetched.full
     return result

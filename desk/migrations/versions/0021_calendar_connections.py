@@ -36,6 +36,8 @@ def upgrade() -> None:
         sa.Column("last_pull_at", desk.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_error_at", desk.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sync_token", sa.String(length=1000), nullable=True),
+        sa.Column("full_pull_at", desk.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["clients.id"],
@@ -61,6 +63,7 @@ def upgrade() -> None:
         sa.Column("connection_id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("practitioner_id", sa.Integer(), nullable=True),
+        sa.Column("href", sa.String(length=1000), nullable=False),
         sa.Column("starts_at", desk.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ends_at", desk.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("summary", sa.String(length=300), nullable=False),
