@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.quotes import Needs, accept_quote, create_quote
+from desk.billing.terms import PlanInput, add_plan
 from desk.clients.lifecycle import NewClient, create_client
 from desk.models import (
     BuyerIdentity,
@@ -235,3 +236,36 @@ def test_two_racing_acceptances_make_one_client_and_one_contract(
         made = session.scalars(select(Quote.client_id)).all()
         contracts = session.scalars(select(Contract).where(Contract.client_id.in_(made))).all()
         assert len(contracts) == 1
+
+
+def test_an_admin_adding_a_plan_another_is_adding_gets_words_not_an_error(
+    db: Database, demo: str
+) -> None:
+    """The second admin's check runs while the first one's plan is written but not
+    committed: she waits (SQLite's write lock, PostgreSQL's unique index), then is told."""
+    outcomes: list[str] = []
+    started = threading.Event()
+
+    def second() -> None:
+        started.set()
+        try:
+            with db.session() as session:
+                add_plan(session, PlanInput("Soirée", "99,00", "10", "1,20"))
+            outcomes.append("added")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+
+    with db.session() as first:
+        add_plan(first, PlanInput("Soirée", "89,00", "10", "1,20"))
+        thread = threading.Thread(target=second)
+        thread.start()
+        started.wait()
+        thread.join(timeout=0.5)  # she is waiting for the first to commit
+        assert thread.is_alive()
+    thread.join()
+    assert outcomes == ["billing_plan_exists"]
+    with db.session() as session:
+        fees = session.scalars(
+            select(PricePlan.monthly_fee_cents).where(PricePlan.name == "Soirée")
+        )
+        assert list(fees) == [8900]
