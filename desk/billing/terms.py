@@ -160,7 +160,12 @@ class AgreementInput:
 def set_partner_agreement(
     session: Session, secretary: Secretary, data: AgreementInput, valid_from: date
 ) -> PartnerAgreement:
-    """Her agreement from `valid_from`; one typed again for the same day replaces it."""
+    """Her agreement from `valid_from`; one typed again for the same day replaces it.
+
+    Her agreements are written one at a time (SQLite's write lock, her row locked on
+    PostgreSQL), so two admins typing the same day make one agreement, not two."""
+    begin_immediate(session)
+    session.execute(select(Secretary.id).where(Secretary.id == secretary.id).with_for_update())
     if not secretary.is_partner:
         raise DomainError("billing_not_a_partner", field="secretary", name=secretary.name)
     has_percent, has_fixed = bool(data.percent.strip()), bool(data.per_mission.strip())
