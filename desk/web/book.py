@@ -19,7 +19,6 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
-from desk.base.wall_time import week_to_open
 from desk.clients.access import call_for, visible_clients
 from desk.clients.listing import client_menu
 from desk.models import Appointment, AppointmentType, Client, Practitioner
@@ -42,7 +41,7 @@ def _week(value: object, client: Client | None) -> date:
         return monday_of(date.fromisoformat(str(value)))
     except ValueError:
         tz = ZoneInfo(client.timezone if client else "Europe/Paris")
-        return week_to_open(now().astimezone(tz).date())
+        return monday_of(now().astimezone(tz).date())
 
 
 def _days(slots: list[Slot], tz: str) -> list[tuple[date, list[Slot]]]:
