@@ -15,6 +15,13 @@ from sqlalchemy import func, select
 from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.quotes import Needs, accept_quote, create_quote
+from desk.billing.terms import (
+    AgreementInput,
+    PlanInput,
+    add_plan,
+    secretary_by_email,
+    set_partner_agreement,
+)
 from desk.clients.lifecycle import NewClient, create_client
 from desk.models import (
     BuyerIdentity,
@@ -235,3 +242,61 @@ def test_two_racing_acceptances_make_one_client_and_one_contract(
         made = session.scalars(select(Quote.client_id)).all()
         contracts = session.scalars(select(Contract).where(Contract.client_id.in_(made))).all()
         assert len(contracts) == 1
+
+
+def test_an_admin_adding_a_plan_another_is_adding_gets_words_not_an_error(
+    db: Database, demo: str
+) -> None:
+    """The second admin's check runs while the first one's plan is written but not
+    committed: she waits (SQLite's write lock, PostgreSQL's unique index), then is told."""
+    outcomes: list[str] = []
+    started = threading.Event()
+
+    def second() -> None:
+        started.set()
+        try:
+            with db.session() as session:
+                add_plan(session, PlanInput("Soirée", "99,00", "10", "1,20"))
+            outcomes.append("added")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+
+    with db.session() as first:
+        add_plan(first, PlanInput("Soirée", "89,00", "10", "1,20"))
+        thread = threading.Thread(target=second)
+        thread.start()
+        started.wait()
+        thread.join(timeout=0.5)  # she is waiting for the first to commit
+        assert thread.is_alive()
+    thread.join()
+    assert outcomes == ["billing_plan_exists"]
+    with db.session() as session:
+        fees = session.scalars(
+            select(PricePlan.monthly_fee_cents).where(PricePlan.name == "Soirée")
+        )
+        assert list(fees) == [8900]
+
+
+def test_two_admins_setting_her_agreement_for_the_same_day_make_one(
+    db: Database, demo: str
+) -> None:
+    done = threading.Event()
+
+    def second() -> None:
+        with db.session() as session:
+            ines = secretary_by_email(session, "ines@permanence.test")
+            set_partner_agreement(session, ines, AgreementInput(percent="50"), date(2027, 1, 1))
+        done.set()
+
+    with db.session() as first:
+        ines = secretary_by_email(first, "ines@permanence.test")
+        set_partner_agreement(first, ines, AgreementInput(percent="40"), date(2027, 1, 1))
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not done.wait(0.5)  # she waits for the first admin's commit
+    thread.join()
+    with db.session() as session:
+        rows = session.scalars(
+            select(PartnerAgreement.percent).where(PartnerAgreement.valid_from == date(2027, 1, 1))
+        )
+        assert list(rows) == [50]  # the second replaced the first's, as typed again

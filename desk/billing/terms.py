@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.base.errors import DomainError, NotFound
+from desk.base.db import begin_immediate
+from desk.base.errors import Conflict, DomainError, NotFound
 from desk.billing import amounts
 from desk.billing.plans import create_plan, plan_by_name, set_contract
 from desk.models import (
@@ -45,6 +47,7 @@ class PlanInput:
 
 def add_plan(session: Session, data: PlanInput) -> PricePlan:
     """A new price plan. VAT: 20 % unless typed; none on a desk in franchise en base."""
+    begin_immediate(session)  # SQLite: the name's check and its insert in one write unit
     desk = DeskIdentity.get(session)
     franchise = desk is not None and desk.vat_status == VatStatus.FRANCHISE
     name = data.name.strip()
@@ -70,7 +73,12 @@ def add_plan(session: Session, data: PlanInput) -> PricePlan:
     )
     if desk is not None and desk.payment_days:
         prices["payment_days"] = desk.payment_days
-    return create_plan(session, name, **prices)
+    try:
+        # Two admins adding the same name at once: the unique name decides, in words.
+        with session.begin_nested():
+            return create_plan(session, name, **prices)
+    except IntegrityError:
+        raise Conflict("billing_plan_exists", field="name", name=name) from None
 
 
 def all_plans(session: Session) -> list[PricePlan]:
@@ -152,7 +160,12 @@ class AgreementInput:
 def set_partner_agreement(
     session: Session, secretary: Secretary, data: AgreementInput, valid_from: date
 ) -> PartnerAgreement:
-    """Her agreement from `valid_from`; one typed again for the same day replaces it."""
+    """Her agreement from `valid_from`; one typed again for the same day replaces it.
+
+    Her agreements are written one at a time (SQLite's write lock, her row locked on
+    PostgreSQL), so two admins typing the same day make one agreement, not two."""
+    begin_immediate(session)
+    session.execute(select(Secretary.id).where(Secretary.id == secretary.id).with_for_update())
     if not secretary.is_partner:
         raise DomainError("billing_not_a_partner", field="secretary", name=secretary.name)
     has_percent, has_fixed = bool(data.percent.strip()), bool(data.per_mission.strip())
