@@ -29,6 +29,15 @@ MONTHS_FR = (
 )
 
 
+def week_to_open(today: date) -> date:
+    """The Monday of the week a planning page (booking, agenda, rota, staffing) opens on:
+    this week's, but on a Sunday the coming one: the week just ended has nothing left to
+    book or staff."""
+    if today.weekday() == 6:
+        return today + timedelta(days=1)
+    return today - timedelta(days=today.weekday())
+
+
 def parse_weekdays(digits: str | None) -> frozenset[int]:
     """ "01234" -> {0, 1, 2, 3, 4} (Monday = 0)."""
     return frozenset(int(c) for c in (digits or "") if c.isdigit() and int(c) < 7)

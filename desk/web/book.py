@@ -18,6 +18,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
+from desk.base.wall_time import week_to_open
 from desk.clients.access import call_for, visible_clients
 from desk.clients.listing import client_menu
 from desk.clients.practice import active_appointment_types
@@ -41,7 +42,7 @@ def _week(value: object, client: Client | None) -> date:
         return monday_of(date.fromisoformat(str(value)))
     except ValueError:
         tz = ZoneInfo(client.timezone if client else "Europe/Paris")
-        return monday_of(now().astimezone(tz).date())
+        return week_to_open(now().astimezone(tz).date())
 
 
 def _days(slots: list[Slot], tz: str) -> list[tuple[date, list[Slot]]]:

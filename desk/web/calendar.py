@@ -13,6 +13,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from desk.base.wall_time import week_to_open
 from desk.clients.listing import client_menu
 from desk.request_context import db_session, now
 from desk.web import bp
@@ -35,7 +36,7 @@ def calendar() -> ResponseReturnValue:
     try:
         day = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
-        day = now().astimezone(ZoneInfo(client.timezone)).date()
+        day = week_to_open(now().astimezone(ZoneInfo(client.timezone)).date())
     practitioner_id = int_or_none(request.args.get("practitioner_id"))
     view = week_view(db_session(), client, practitioner_id, day)
     if practitioner_id is not None and all(p.id != practitioner_id for p in view.practitioners):

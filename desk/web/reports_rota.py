@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from desk.base.errors import DomainError
+from desk.base.wall_time import week_to_open
 from desk.base.words import say
 from desk.models import Client
 from desk.reports.desk_staffing import desk_week_advice
@@ -52,8 +54,7 @@ def rota_staffing(client: Client, monday: date) -> dict[str, Any]:
 @admin_required
 def desk_staffing() -> ResponseReturnValue:
     """The whole desk's staffing advice for a week (all active clients, everyone on duty)."""
-    today = now().date()
-    monday = today - timedelta(days=today.weekday())
+    monday = week_to_open(now().astimezone(ZoneInfo("Europe/Paris")).date())
     error = None
     try:
         asked = date.fromisoformat(request.args.get("week") or monday.isoformat())

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
+from desk.base.wall_time import week_to_open
 from desk.clients.listing import client_menu
 from desk.models import Client, Secretary, Shift, Training
 from desk.offers.board import board
@@ -41,9 +42,11 @@ from desk.web.rota_forms import AbsenceForm, ShiftForm, TakeShiftForm
 
 def _monday(raw: str | None) -> date:
     try:
-        day = date.fromisoformat(raw) if raw else now().date()
+        day = date.fromisoformat(raw) if raw else None
     except ValueError:
-        day = now().date()
+        day = None
+    if day is None:
+        return week_to_open(now().astimezone(ZoneInfo("Europe/Paris")).date())
     return day - timedelta(days=day.weekday())
 
 
