@@ -1,9 +1,12 @@
 """Background jobs under `desk run` share SQLite with the web and the outbox: another
-connection committing between a job's first read and its first write must not fail the
-job with "database is locked" (its read snapshot could not become a write one)."""
+connection writing while a job reads must not fail the job with "database is locked"
+(a read snapshot cannot become a write one after another's commit). A job takes the
+write lock first (`desk.jobs.job_session`): the other writer waits its turn, and both
+writes land."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -30,22 +33,30 @@ MONDAY_MORNING = datetime(2027, 3, 29, 6, 0, tzinfo=UTC)  # as in test_housekeep
 @contextmanager
 def another_worker_commits_after_the_first_read(db: Database) -> Iterator[list[int]]:
     """While the block runs: right after the first SELECT of any connection, another
-    connection (a webhook, the outbox thread) commits a write. Yields how many did."""
+    connection (a webhook, the outbox thread, in a thread of its own) writes and commits.
+    Yields how many did, once the block and that writer are done."""
     done: list[int] = []
+    writers: list[threading.Thread] = []
 
-    def after(conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        if done or not sql.lstrip().upper().startswith("SELECT"):
-            return
-        done.append(1)
+    def write() -> None:
         with db.engine.connect() as other:
             other.execute(insert(SchedulerHeartbeat).values(node="web:1", ran_at=MONDAY_MORNING))
             other.commit()
+        done.append(1)
+
+    def after(conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        if writers or not sql.lstrip().upper().startswith("SELECT"):
+            return
+        writers.append(threading.Thread(target=write))
+        writers[0].start()
 
     event.listen(db.engine, "after_cursor_execute", after)
     try:
         yield done
     finally:
         event.remove(db.engine, "after_cursor_execute", after)
+        for writer in writers:
+            writer.join(10)
 
 
 def _gap(db: Database) -> datetime:
@@ -101,6 +112,6 @@ def test_a_job_writes_after_another_connection_committed_under_its_reads(
     context = JobContext(settings, db, "test:1", clock=lambda: at)
     with another_worker_commits_after_the_first_read(db) as done:
         run(context)
-    assert done == [1]
+    assert done == [1]  # the other writer waited its turn and committed too
     with db.session() as s:
         assert written(s) >= 1
