@@ -227,3 +227,50 @@ def test_the_book_page_pulls_a_stale_calendar_before_offering_its_slots(
     assert MONDAY_9.isoformat() in offered()  # pulled a moment ago: not asked again
     pin_clock(app, NOW + timedelta(minutes=6))  # older than calendars.pull_minutes
     assert MONDAY_9.isoformat() not in offered()
+
+
+def test_the_appointment_page_shows_the_practices_version_and_settles_it(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    pin_clock(app, NOW)
+    known = ids(db)
+    their = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//p//EN\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+        "DTSTAMP:20260301T000000Z\r\nDTSTART:20260309T090000Z\r\nDTEND:20260309T093000Z\r\n"
+        "SUMMARY:Jeanne Petit (déplacé)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with db.session() as s:
+        appt = book(s, **known, starts_at=MONDAY_9, patient_name="Jeanne Petit", now=NOW)
+        connection = add_connection(
+            s,
+            client_id=known["client_id"],
+            practitioner_id=None,
+            found=Found("http://127.0.0.1:1/cal/", "Cabinet"),
+            now=NOW,
+        )
+        event = CalendarEvent(
+            connection_id=connection.id,
+            appointment_id=appt.id,
+            uid=appt.uid,
+            state="conflict",
+            etag='"1"',
+            server_copy=their,
+        )
+        s.add(event)
+        s.flush()
+        appointment_id, event_id = appt.id, event.id
+    auth.login(LOGINS["secretary"])
+    page = lxml.html.fromstring(client.get(f"/desk/book/{appointment_id}").get_data(as_text=True))
+    [section] = page.xpath("//section[@data-calendar-conflict]")
+    [version] = section.xpath('.//*[@class="their-version"]')
+    assert " ".join(version.text_content().split()) == (
+        "09/03/2026 10:00–10:30 Jeanne Petit (déplacé)"
+    )
+    response = post(client, f"/desk/book/{appointment_id}/calendar/{event_id}/desk")
+    assert response.status_code == 302
+    page = lxml.html.fromstring(client.get(f"/desk/book/{appointment_id}").get_data(as_text=True))
+    assert page.xpath("//section[@data-calendar-conflict]") == []
+    with db.session() as s:
+        row = s.get(CalendarEvent, event_id)
+        assert row is not None and (row.state, row.etag) == ("pending", None)
+    assert post(client, f"/desk/book/{appointment_id}/calendar/999/desk").status_code == 404

@@ -31,6 +31,7 @@ from scheduling import booking, change_notices
 from scheduling.appointment_search import find_appointments
 from scheduling.availability import Slot
 from scheduling.booking import SlotTaken
+from scheduling.calendars.conflicts import conflicts_of
 from scheduling.calendars.pull import refresh_before_offering
 from scheduling.week_view import monday_of, week_slots
 
@@ -253,6 +254,7 @@ def _appointment_page(
         week=week,
         prev_week=(week - timedelta(days=7)).isoformat(),
         next_week=(week + timedelta(days=7)).isoformat(),
+        calendar_conflicts=conflicts_of(db_session(), appt.id),
     )
 
 

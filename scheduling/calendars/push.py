@@ -108,6 +108,14 @@ def appointment_changed(session: Session, appt: Appointment, now: datetime) -> N
         session.info[_KICK_FLAG] = True
 
 
+def push_again(session: Session, row: CalendarEvent, now: datetime) -> None:
+    """Send this event again at once (after a secretary's choice). The caller commits."""
+    row.state = PushState.PENDING
+    row.attempts = 0
+    row.next_attempt_at = now
+    session.info[_KICK_FLAG] = True
+
+
 def register_waker(waker: threading.Event) -> None:
     with _wakers_lock:
         _wakers.append(waker)
