@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.config import Settings
 from desk.base.db import Database
-from desk.models import CalendarEvent
+from desk.models import Appointment, CalendarEvent
 from scheduling.booking import book, cancel, reschedule
 from scheduling.calendars.conflicts import conflicts_of, resolve
 from scheduling.calendars.connections import list_connections
@@ -280,3 +280,19 @@ def test_a_secretary_settles_a_conflict_either_way(
     assert "rappeler" not in str(event["SUMMARY"])
     assert event["SEQUENCE"] == 2
     assert event.decoded("DTSTART").astimezone(UTC) == TUESDAY_9 + timedelta(hours=2)
+
+
+def test_a_new_connection_receives_the_appointments_already_booked_ahead(
+    db: Database, session: Session, tmp_path: Path, dav_server: DavServer
+) -> None:
+    settings = calendar_settings(db.url, tmp_path)
+    practice = make_practice(session)
+    kept = booked(session, practice)
+    dropped = booked(session, practice, TUESDAY_9 + timedelta(hours=1))
+    cancel(session, dropped, now=NOW)
+    session.commit()
+    calendar = dav_server.new_calendar()
+    connect_calendar(session, settings, calendar, practice.client.id)
+    assert pusher(db, settings).run().pushed == 1
+    [event] = events_of(calendar)
+    assert str(event["UID"]) == session.get(Appointment, kept).uid  # type: ignore[union-attr]

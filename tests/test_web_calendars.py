@@ -155,11 +155,11 @@ def test_the_agenda_flags_an_appointment_changed_in_the_calendar_and_shows_pulle
             found=Found("http://127.0.0.1:1/cal/", "Cabinet"),
             now=NOW,
         )
-        s.add(
-            CalendarEvent(
-                connection_id=connection.id, appointment_id=appt.id, uid=appt.uid, state="conflict"
-            )
-        )
+        # Connecting queued the week's appointments; this one came back with a 412.
+        flagged = s.scalars(
+            select(CalendarEvent).where(CalendarEvent.appointment_id == appt.id)
+        ).one()
+        flagged.state = "conflict"
         s.add(
             CalendarBusy(
                 connection_id=connection.id,
@@ -248,16 +248,14 @@ def test_the_appointment_page_shows_the_practices_version_and_settles_it(
             found=Found("http://127.0.0.1:1/cal/", "Cabinet"),
             now=NOW,
         )
-        event = CalendarEvent(
-            connection_id=connection.id,
-            appointment_id=appt.id,
-            uid=appt.uid,
-            state="conflict",
-            etag='"1"',
-            server_copy=their,
-        )
-        s.add(event)
-        s.flush()
+        # Connecting queued the appointment; its update came back with a 412.
+        event = s.scalars(
+            select(CalendarEvent).where(
+                CalendarEvent.appointment_id == appt.id,
+                CalendarEvent.connection_id == connection.id,
+            )
+        ).one()
+        event.state, event.etag, event.server_copy = "conflict", '"1"', their
         appointment_id, event_id = appt.id, event.id
     auth.login(LOGINS["secretary"])
     page = lxml.html.fromstring(client.get(f"/desk/book/{appointment_id}").get_data(as_text=True))

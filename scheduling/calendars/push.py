@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 import icalendar
-from sqlalchemy import and_, case, event, or_, select, update
+from sqlalchemy import and_, case, event, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -106,6 +106,34 @@ def appointment_changed(session: Session, appt: Appointment, now: datetime) -> N
             row.attempts = 0
             row.next_attempt_at = now
         session.info[_KICK_FLAG] = True
+
+
+def queue_upcoming(session: Session, connection: CalendarConnection, now: datetime) -> int:
+    """A new connection receives the appointments already booked ahead (not the past
+    ones): one pending event each. The caller commits; returns how many."""
+    query = select(Appointment.id, Appointment.uid).where(
+        Appointment.client_id == connection.client_id,
+        Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.ends_at > now,
+    )
+    if connection.practitioner_id is not None:
+        query = query.where(Appointment.practitioner_id == connection.practitioner_id)
+    rows = [
+        {
+            "connection_id": connection.id,
+            "appointment_id": appointment_id,
+            "uid": uid,
+            "state": PushState.PENDING,
+            "next_attempt_at": now,
+            "attempts": 0,
+            "deleted": False,
+        }
+        for appointment_id, uid in session.execute(query)
+    ]
+    if rows:
+        session.execute(insert(CalendarEvent), rows)
+        session.info[_KICK_FLAG] = True
+    return len(rows)
 
 
 def push_again(session: Session, row: CalendarEvent, now: datetime) -> None:
