@@ -161,7 +161,7 @@ class Dav:
         except (http.exceptions.RequestException, dav_error.DAVError, OSError) as exc:
             log.info("calendar %s %s: %s", method, url, type(exc).__name__)
             raise CalendarError("calendar_unreachable") from None
-        raw = response._raw if isinstance(response._raw, str) else response._raw.decode()
+        raw = response.raw
         return Answer(response.status, response.headers.get("ETag"), raw)
 
     # --- discovery ---
