@@ -1,14 +1,22 @@
 """A calendar URL never reaches inside our network: private and loopback addresses are
-refused unless trusted (calendars.trusted_networks), redirects included."""
+refused unless trusted (calendars.trusted_networks), redirects included; a certificate
+that does not verify is named as such."""
 
 from __future__ import annotations
 
 import http.server
 import ipaddress
+import ssl
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from scheduling.calendars.dav import CalendarError, Dav, check_host
 
@@ -75,3 +83,51 @@ def test_a_redirect_into_an_untrusted_address_is_refused(redirecting: str) -> No
     ):
         dav.discover()
     assert caught.value.code == "calendar_url_not_allowed"
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> Iterator[str]:
+    """An HTTPS server on 127.0.0.1 whose certificate no authority signed."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirect)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_certificate_that_does_not_verify_is_named(self_signed: str) -> None:
+    with (
+        pytest.raises(CalendarError) as caught,
+        Dav(self_signed, "u", "p", trusted=LOOPBACK_ONE) as dav,
+    ):
+        dav.discover()
+    assert caught.value.code == "calendar_tls_failed"

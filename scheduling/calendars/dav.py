@@ -134,7 +134,11 @@ class Dav:
     def _check_redirect(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         location = response.headers.get("Location")
         if response.is_redirect and location:
-            check_host(urljoin(str(response.url), location), self.trusted)
+            try:
+                check_host(urljoin(str(response.url), location), self.trusted)
+            except CalendarError:
+                response.close()  # its connection is not handed back to the pool
+                raise
         return response
 
     def close(self) -> None:
