@@ -16,7 +16,7 @@ from desk.base.errors import NotFound
 from desk.models import CalendarConnection, CalendarEvent
 from desk.models.calendars import PushState
 from scheduling.busy_import import event_interval
-from scheduling.calendars.push import push_again
+from scheduling.calendars.queue import push_again
 
 
 @dataclass(frozen=True)

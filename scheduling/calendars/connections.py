@@ -18,7 +18,7 @@ from desk.base.errors import DomainError, NotFound
 from desk.models import CalendarBusy, CalendarConnection, CalendarEvent, Client, Practitioner
 from desk.models.calendars import ConnectionKind, ConnectionState, PushState
 from scheduling.calendars.dav import Dav, Found
-from scheduling.calendars.push import queue_upcoming
+from scheduling.calendars.queue import queue_upcoming
 from scheduling.safe_fetch import Network
 
 MAILTO = "mailto:"
