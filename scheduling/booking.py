@@ -35,7 +35,7 @@ from scheduling.availability import (
     load_scope,
     next_free_slots,
 )
-from scheduling.calendars.push import appointment_changed
+from scheduling.calendars.queue import appointment_changed
 
 SLOT_TAKEN = "slot_taken"
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from desk.base.config import Settings
 from desk.base.db import Database
-from desk.models import CalendarEvent
+from desk.models import Appointment, CalendarEvent
 from scheduling.booking import book, cancel, reschedule
+from scheduling.calendars.conflicts import conflicts_of, resolve
 from scheduling.calendars.connections import list_connections
 from scheduling.calendars.push import BackgroundPusher, Pusher
 from tests.appointments_helpers import NOW, Practice, make_practice
@@ -229,3 +230,69 @@ def test_desk_run_pushes_right_after_the_commit(
     finally:
         background.stop()
     assert str(events_of(calendar)[0]["UID"]) == appt.uid
+
+
+def test_a_secretary_settles_a_conflict_either_way(
+    db: Database, session: Session, tmp_path: Path, radicale: DavServer
+) -> None:
+    settings = calendar_settings(db.url, tmp_path)
+    practice = make_practice(session)
+    calendar = radicale.new_calendar()
+    connect_calendar(session, settings, calendar, practice.client.id)
+    appointment_id = booked(session, practice)
+    assert pusher(db, settings).run().pushed == 1
+    href = session.scalars(select(CalendarEvent.href)).one()
+    assert href is not None
+
+    def practice_edits() -> None:
+        [text] = calendar.objects()
+        edited = text.replace("Marie D.", "Marie D. (rappeler)")
+        answer = radicale.http.put(href, data=edited.encode())
+        assert answer.status_code in (200, 201, 204)
+
+    practice_edits()
+    reschedule(session, appointment_id, starts_at=TUESDAY_9 + timedelta(hours=1), now=NOW)
+    session.commit()
+    assert pusher(db, settings).run().conflicts == 1
+    fresh(session)
+    [conflict] = conflicts_of(session, appointment_id)
+    assert conflict.their_start == TUESDAY_9  # the practice's copy, not yet moved
+    assert "rappeler" in conflict.their_summary
+
+    # Keep the practice's version: the flag goes, its calendar is left alone.
+    resolve(session, appointment_id, conflict.event_id, keep_desk=False, now=NOW)
+    session.commit()
+    assert conflicts_of(session, appointment_id) == []
+    assert pusher(db, settings).run().handled == 0
+    assert "rappeler" in str(events_of(calendar)[0]["SUMMARY"])
+
+    # Another edit, another move, this time the desk's version is written over it.
+    reschedule(session, appointment_id, starts_at=TUESDAY_9 + timedelta(hours=2), now=NOW)
+    session.commit()
+    fresh(session)
+    row = session.scalars(select(CalendarEvent)).one()
+    row.state, row.etag = "conflict", '"stale"'
+    session.commit()
+    resolve(session, appointment_id, row.id, keep_desk=True, now=NOW)
+    session.commit()
+    assert pusher(db, settings).run().pushed == 1
+    [event] = events_of(calendar)
+    assert "rappeler" not in str(event["SUMMARY"])
+    assert event["SEQUENCE"] == 2
+    assert event.decoded("DTSTART").astimezone(UTC) == TUESDAY_9 + timedelta(hours=2)
+
+
+def test_a_new_connection_receives_the_appointments_already_booked_ahead(
+    db: Database, session: Session, tmp_path: Path, dav_server: DavServer
+) -> None:
+    settings = calendar_settings(db.url, tmp_path)
+    practice = make_practice(session)
+    kept = booked(session, practice)
+    dropped = booked(session, practice, TUESDAY_9 + timedelta(hours=1))
+    cancel(session, dropped, now=NOW)
+    session.commit()
+    calendar = dav_server.new_calendar()
+    connect_calendar(session, settings, calendar, practice.client.id)
+    assert pusher(db, settings).run().pushed == 1
+    [event] = events_of(calendar)
+    assert str(event["UID"]) == session.get(Appointment, kept).uid  # type: ignore[union-attr]

@@ -3,7 +3,7 @@ Radicale when saved), see each connection's state, disconnect it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import lxml.html
@@ -24,7 +24,13 @@ from desk.models import (
 from scheduling.booking import book
 from scheduling.calendars.connections import add_connection
 from scheduling.calendars.dav import Found
-from tests.caldav_servers import DavServer, _dav_servers, calendar_settings, radicale
+from tests.caldav_servers import (
+    DavServer,
+    _dav_servers,
+    calendar_settings,
+    connect_calendar,
+    radicale,
+)
 from tests.conftest import AuthActions, pin_clock
 from tests.test_web_book import MONDAY_9, NOW, ids
 from tests.web_support import LOGINS, post
@@ -149,11 +155,11 @@ def test_the_agenda_flags_an_appointment_changed_in_the_calendar_and_shows_pulle
             found=Found("http://127.0.0.1:1/cal/", "Cabinet"),
             now=NOW,
         )
-        s.add(
-            CalendarEvent(
-                connection_id=connection.id, appointment_id=appt.id, uid=appt.uid, state="conflict"
-            )
-        )
+        # Connecting queued the week's appointments; this one came back with a 412.
+        flagged = s.scalars(
+            select(CalendarEvent).where(CalendarEvent.appointment_id == appt.id)
+        ).one()
+        flagged.state = "conflict"
         s.add(
             CalendarBusy(
                 connection_id=connection.id,
@@ -175,3 +181,94 @@ def test_the_agenda_flags_an_appointment_changed_in_the_calendar_and_shows_pulle
     assert any("14:00–15:00 Dentiste" in " ".join(b.text_content().split()) for b in busy)
     # Other appointments of the week carry no flag.
     assert len(tree.xpath('//div[contains(@class, "flagged")]')) == 1
+
+
+def test_the_book_page_pulls_a_stale_calendar_before_offering_its_slots(
+    app: Flask,
+    client: FlaskClient,
+    auth: AuthActions,
+    demo: str,
+    db: Database,
+    settings: Settings,
+    radicale: DavServer,
+) -> None:
+    pin_clock(app, NOW)
+    known = ids(db)
+    calendar = radicale.new_calendar()
+    with db.session() as s:
+        connect_calendar(s, settings, calendar, known["client_id"], known["practitioner_id"])
+    query = "&".join(f"{k}={v}" for k, v in known.items()) + "&week=2026-03-11"
+
+    def offered() -> list[str]:
+        page = lxml.html.fromstring(client.get(f"/desk/book?{query}").get_data(as_text=True))
+        return page.xpath('//div[@data-day="2026-03-09"]//input[@type="radio"]/@value')
+
+    auth.login(LOGINS["secretary"])
+    assert MONDAY_9.isoformat() in offered()  # first pull: nothing in the calendar yet
+    # The practice adds an event in its own calendar app: Monday 09:00-10:00 Paris.
+    calendar.put(
+        "dentist",
+        "\r\n".join(
+            [
+                "BEGIN:VCALENDAR",
+                "VERSION:2.0",
+                "PRODID:-//Practice//EN",
+                "BEGIN:VEVENT",
+                "UID:dentist@practice",
+                "DTSTAMP:20260301T000000Z",
+                "DTSTART:20260309T080000Z",
+                "DTEND:20260309T090000Z",
+                "END:VEVENT",
+                "END:VCALENDAR",
+                "",
+            ]
+        ),
+    )
+    assert MONDAY_9.isoformat() in offered()  # pulled a moment ago: not asked again
+    pin_clock(app, NOW + timedelta(minutes=6))  # older than calendars.pull_minutes
+    assert MONDAY_9.isoformat() not in offered()
+
+
+def test_the_appointment_page_shows_the_practices_version_and_settles_it(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    pin_clock(app, NOW)
+    known = ids(db)
+    their = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//p//EN\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+        "DTSTAMP:20260301T000000Z\r\nDTSTART:20260309T090000Z\r\nDTEND:20260309T093000Z\r\n"
+        "SUMMARY:Jeanne Petit (déplacé)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with db.session() as s:
+        appt = book(s, **known, starts_at=MONDAY_9, patient_name="Jeanne Petit", now=NOW)
+        connection = add_connection(
+            s,
+            client_id=known["client_id"],
+            practitioner_id=None,
+            found=Found("http://127.0.0.1:1/cal/", "Cabinet"),
+            now=NOW,
+        )
+        # Connecting queued the appointment; its update came back with a 412.
+        event = s.scalars(
+            select(CalendarEvent).where(
+                CalendarEvent.appointment_id == appt.id,
+                CalendarEvent.connection_id == connection.id,
+            )
+        ).one()
+        event.state, event.etag, event.server_copy = "conflict", '"1"', their
+        appointment_id, event_id = appt.id, event.id
+    auth.login(LOGINS["secretary"])
+    page = lxml.html.fromstring(client.get(f"/desk/book/{appointment_id}").get_data(as_text=True))
+    [section] = page.xpath("//section[@data-calendar-conflict]")
+    [version] = section.xpath('.//*[@class="their-version"]')
+    assert " ".join(version.text_content().split()) == (
+        "09/03/2026 10:00–10:30 Jeanne Petit (déplacé)"
+    )
+    response = post(client, f"/desk/book/{appointment_id}/calendar/{event_id}/desk")
+    assert response.status_code == 302
+    page = lxml.html.fromstring(client.get(f"/desk/book/{appointment_id}").get_data(as_text=True))
+    assert page.xpath("//section[@data-calendar-conflict]") == []
+    with db.session() as s:
+        row = s.get(CalendarEvent, event_id)
+        assert row is not None and (row.state, row.etag) == ("pending", None)
+    assert post(client, f"/desk/book/{appointment_id}/calendar/999/desk").status_code == 404

@@ -300,6 +300,7 @@ WORDS: dict[str, str] = {
         "%(type)s with %(practitioner)s, %(when)s: %(patient)s. "
         "Your calendar adds, moves or removes the event on its own."
     ),
+    "calendar_event_not_found": N_("This calendar event no longer exists."),
     "calendar_connection_not_found": N_("Unknown calendar connection."),
     "calendar_conflict": N_(
         "The practice changed this event in its calendar: check it and keep one version."

@@ -24,7 +24,7 @@ from desk.clients.listing import client_menu
 from desk.clients.practice import active_appointment_types
 from desk.models import Appointment, AppointmentType, Client, Practitioner
 from desk.models.states import AppointmentStatus
-from desk.request_context import db_session, now, settings
+from desk.request_context import database, db_session, now, settings
 from desk.web import bp
 from desk.web.book_forms import BookForm, CancelForm, FindForm, RescheduleForm, SlotQueryForm
 from desk.web.common import error_to_form, int_or_none, staff_required, visible_client
@@ -32,6 +32,8 @@ from scheduling import booking, change_notices
 from scheduling.appointment_search import find_appointments
 from scheduling.availability import Slot
 from scheduling.booking import SlotTaken
+from scheduling.calendars.conflicts import conflicts_of
+from scheduling.calendars.pull import refresh_before_offering
 from scheduling.week_view import monday_of, week_slots
 
 
@@ -95,6 +97,14 @@ def _slot_page(
     )
 
 
+def _fresh_busy_times(client: Client, practitioner_id: int) -> None:
+    """Pull the practitioner's own calendar first when its last pull is stale (a few
+    hundred milliseconds when due, nothing otherwise), so no slot she just took is offered."""
+    refresh_before_offering(database(), settings(), client.id, practitioner_id, now())
+    # End this request's read transaction: the next query sees what the pull wrote.
+    db_session().commit()
+
+
 @bp.get("/book")
 @staff_required
 def book() -> ResponseReturnValue:
@@ -130,6 +140,7 @@ def book() -> ResponseReturnValue:
     practitioner_id = int_or_none(query.practitioner_id.data)
     type_id = int_or_none(query.type_id.data)
     if client is not None and practitioner_id and type_id:
+        _fresh_busy_times(client, practitioner_id)
         try:
             slots = week_slots(session, client, practitioner_id, type_id, week, now())
         except NotFound:  # the practitioner or type of the client chosen before: choose again
@@ -239,6 +250,7 @@ def _appointment_page(
         week=week,
         prev_week=(week - timedelta(days=7)).isoformat(),
         next_week=(week + timedelta(days=7)).isoformat(),
+        calendar_conflicts=conflicts_of(db_session(), appt.id),
     )
 
 

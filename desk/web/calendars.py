@@ -16,12 +16,18 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from desk.base.errors import DomainError, NotFound
 from desk.base.words import word
-from desk.models import Client
+from desk.models import Appointment, Client
 from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.client_page import render_client
-from desk.web.common import admin_required, error_to_form, int_or_none, visible_client
-from scheduling.calendars import connections
+from desk.web.common import (
+    admin_required,
+    error_to_form,
+    int_or_none,
+    staff_required,
+    visible_client,
+)
+from scheduling.calendars import conflicts, connections
 from scheduling.calendars.dav import trusted_networks
 from scheduling.calendars.sealing import seal
 
@@ -118,3 +124,26 @@ def calendar_disconnect(client_id: int, connection_id: int) -> ResponseReturnVal
     db_session().commit()
     flash(_("Calendar disconnected."))
     return _back(client)
+
+
+@bp.post("/book/<int:appointment_id>/calendar/<int:event_id>/<any(desk, calendar):keep>")
+@staff_required
+def calendar_conflict(appointment_id: int, event_id: int, keep: str) -> ResponseReturnValue:
+    """A secretary settles an event the practice changed in its calendar."""
+    appt = db_session().get(Appointment, appointment_id)
+    if appt is None:
+        abort(404)
+    visible_client(appt.client_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        conflicts.resolve(db_session(), appt.id, event_id, keep_desk=keep == "desk", now=now())
+    except NotFound:
+        abort(404)
+    db_session().commit()
+    flash(
+        _("The desk's version will be written into the practice's calendar.")
+        if keep == "desk"
+        else _("The practice's version stays in its calendar.")
+    )
+    return redirect(url_for("desk.appointment", appointment_id=appt.id))

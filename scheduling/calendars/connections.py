@@ -18,6 +18,7 @@ from desk.base.errors import DomainError, NotFound
 from desk.models import CalendarBusy, CalendarConnection, CalendarEvent, Client, Practitioner
 from desk.models.calendars import ConnectionKind, ConnectionState, PushState
 from scheduling.calendars.dav import Dav, Found
+from scheduling.calendars.queue import queue_upcoming
 from scheduling.safe_fetch import Network
 
 MAILTO = "mailto:"
@@ -79,7 +80,8 @@ def add_connection(
     sealed_password: str = "",
     now: datetime,
 ) -> CalendarConnection:
-    """Keep a checked calendar (`found`) or an invitation address. The caller commits."""
+    """Keep a checked calendar (`found`), its upcoming appointments queued for it, or an
+    invitation address. The caller commits."""
     if found is not None:
         row = CalendarConnection(
             kind=ConnectionKind.CALDAV,
@@ -101,6 +103,8 @@ def add_connection(
     row.created_at = now
     session.add(row)
     session.flush()
+    if row.kind == ConnectionKind.CALDAV:
+        queue_upcoming(session, row, now)
     return row
 
 

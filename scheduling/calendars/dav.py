@@ -134,7 +134,11 @@ class Dav:
     def _check_redirect(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         location = response.headers.get("Location")
         if response.is_redirect and location:
-            check_host(urljoin(str(response.url), location), self.trusted)
+            try:
+                check_host(urljoin(str(response.url), location), self.trusted)
+            except CalendarError:
+                response.close()  # its connection is not handed back to the pool
+                raise
         return response
 
     def close(self) -> None:
@@ -161,7 +165,7 @@ class Dav:
         except (http.exceptions.RequestException, dav_error.DAVError, OSError) as exc:
             log.info("calendar %s %s: %s", method, url, type(exc).__name__)
             raise CalendarError("calendar_unreachable") from None
-        raw = response._raw if isinstance(response._raw, str) else response._raw.decode()
+        raw = response.raw
         return Answer(response.status, response.headers.get("ETag"), raw)
 
     # --- discovery ---

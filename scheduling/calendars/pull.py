@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 PAST = timedelta(days=1)
 AHEAD = timedelta(days=62)
 PULL_TIMEOUT = 60
+QUICK_TIMEOUT = 5  # before slots are offered: a page waits no longer
 FULL_EVERY = timedelta(days=1)  # the window moves: read it whole once a day
 OWN_UID_SUFFIX = "@permanence"  # scheduling.booking's UIDs
 
@@ -154,12 +155,13 @@ def fetch(
     now: datetime,
     *,
     full: bool,
+    timeout: int = PULL_TIMEOUT,
 ) -> Fetched:
     start, end = now - PAST, now + AHEAD
     tz = ZoneInfo(target.tz)
     # A first sync-token can take Radicale seconds per thousand objects (it builds its
     # history once): a pull waits longer than a push.
-    with Dav(target.url, target.username, password, trusted=trusted, timeout=PULL_TIMEOUT) as dav:
+    with Dav(target.url, target.username, password, trusted=trusted, timeout=timeout) as dav:
         if not full and target.sync_token:
             try:
                 changes = dav.changes(target.url, target.sync_token)
@@ -254,6 +256,7 @@ def pull(
     *,
     connection_ids: Iterable[int] | None = None,
     stale_only: bool = False,
+    quick: bool = False,
 ) -> PullResult:
     """Pull each connection (or those not pulled for `calendars.pull_minutes`), each in
     its own short transaction: one failing calendar does not hold up the others."""
@@ -272,8 +275,18 @@ def pull(
                 )
             )
         full = target.full_pull_at is None or target.full_pull_at < now - FULL_EVERY
+        if quick and full and target.sync_token:
+            continue  # the daily full read is the job's; a quick pull reads changes only
         try:
-            fetched = fetch(target, unseal(settings, target.sealed), own, trusted, now, full=full)
+            fetched = fetch(
+                target,
+                unseal(settings, target.sealed),
+                own,
+                trusted,
+                now,
+                full=full,
+                timeout=QUICK_TIMEOUT if quick else PULL_TIMEOUT,
+            )
         except DomainError as exc:
             log.warning("calendar %s: pull failed: %s", target.id, exc.code)
             with db.session() as session:
@@ -291,3 +304,27 @@ def pull(
         result.pulled += 1
         result.full += fetched.full
     return result
+
+
+def refresh_before_offering(
+    db: Database, settings: Settings, client_id: int, practitioner_id: int, now: datetime
+) -> PullResult:
+    """Before a practitioner's slots are offered: pull her calendars whose last pull is
+    older than `calendars.pull_minutes` (changes only, when a token is kept), so an event
+    the practice added a minute ago is not offered. Failures are recorded, not raised:
+    the slots are offered from the last good busy times."""
+    with db.session() as session:
+        ids = list(
+            session.scalars(
+                select(CalendarConnection.id).where(
+                    CalendarConnection.client_id == client_id,
+                    CalendarConnection.kind == ConnectionKind.CALDAV,
+                    CalendarConnection.state != ConnectionState.DISCONNECTED,
+                    (CalendarConnection.practitioner_id.is_(None))
+                    | (CalendarConnection.practitioner_id == practitioner_id),
+                )
+            )
+        )
+    if not ids:
+        return PullResult()
+    return pull(db, settings, now, connection_ids=ids, stale_only=True, quick=True)

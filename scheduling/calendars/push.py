@@ -1,22 +1,17 @@
-"""Bookings, moves and cancellations into the practices' calendars, after the commit.
+"""Pending events into the practices' calendars, after the commit.
 
-`appointment_changed` runs in the booking's own transaction (one call each from book,
-reschedule and cancel): it marks the appointment's event `pending` in every CalDAV
-calendar the appointment belongs to, and queues an iTIP e-mail for every invitation
-address (through the outbox). Nothing talks to a server there, so a calendar that is
-down never slows nor fails a booking.
-
-`Pusher` sends the pending events, with the outbox's mechanism: claim one row by
-compare-and-set (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE
-under SQLite's write lock), talk to the server with no transaction open, record the
-outcome; transient failures come back with backoff, a claim whose pusher died expires.
-The event's href is derived from its UID, and a first PUT says `If-None-Match: *`: a
-PUT that reached the server but whose outcome was lost (a crash, a timeout) finds its
-event there on the next try and updates it instead of adding a second one.
+`Pusher` sends the events `scheduling/calendars/queue.py` marked pending, with the
+outbox's mechanism: claim one row by compare-and-set (`SELECT … FOR UPDATE SKIP LOCKED`
+on PostgreSQL, a conditional UPDATE under SQLite's write lock), talk to the server with
+no transaction open, record the outcome; transient failures come back with backoff, a
+claim whose pusher died expires. The event's href is derived from its UID, and a first
+PUT says `If-None-Match: *`: a PUT that reached the server but whose outcome was lost (a
+crash, a timeout) finds its event there on the next try and updates it instead of
+adding a second one.
 
 Updates send `If-Match` with the ETag we were given; a 412 means the practice edited
 the event in its calendar: neither side is overwritten, the server's copy is kept and
-the appointment is flagged (`conflict`) for a secretary.
+the appointment is flagged (`conflict`) for a secretary (scheduling/calendars/conflicts.py).
 """
 
 from __future__ import annotations
@@ -30,7 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 import icalendar
-from sqlalchemy import and_, case, event, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -39,105 +34,18 @@ from desk.base.config import Settings
 from desk.base.db import Database, begin_immediate
 from desk.base.errors import DomainError
 from desk.models import Appointment, CalendarConnection, CalendarEvent
-from desk.models.calendars import ConnectionKind, ConnectionState, PushState
+from desk.models.calendars import ConnectionState, PushState
 from desk.models.states import AppointmentStatus
 from desk.outbox.dispatch import backoff, default_node
 from scheduling.calendars.dav import Answer, CalendarError, Dav, trusted_networks
 from scheduling.calendars.events import calendar_object
+from scheduling.calendars.queue import register_waker, unregister_waker
 from scheduling.calendars.sealing import unseal
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12  # backoff 30 s doubling to an hour: about 8 hours of a server away
 CLAIM_TIMEOUT = timedelta(minutes=5)
-_KICK_FLAG = "desk.calendars.pending"
-_wakers: list[threading.Event] = []
-_wakers_lock = threading.Lock()
-
-
-# --- in the booking's transaction ---
-
-
-def connections_for(session: Session, appt: Appointment) -> list[CalendarConnection]:
-    return list(
-        session.scalars(
-            select(CalendarConnection)
-            .where(
-                CalendarConnection.client_id == appt.client_id,
-                CalendarConnection.state != ConnectionState.DISCONNECTED,
-                or_(
-                    CalendarConnection.practitioner_id.is_(None),
-                    CalendarConnection.practitioner_id == appt.practitioner_id,
-                ),
-            )
-            .order_by(CalendarConnection.id)
-        )
-    )
-
-
-def appointment_changed(session: Session, appt: Appointment, now: datetime) -> None:
-    """Queue the appointment's new state for its calendars. The caller commits."""
-    for connection in connections_for(session, appt):
-        if connection.kind == ConnectionKind.INVITATION:
-            from scheduling.calendars.invitations import queue_invitation
-
-            queue_invitation(session, connection, appt)
-            continue
-        row = session.scalar(
-            select(CalendarEvent).where(
-                CalendarEvent.connection_id == connection.id,
-                CalendarEvent.appointment_id == appt.id,
-            )
-        )
-        if row is None:
-            session.add(
-                CalendarEvent(
-                    connection_id=connection.id,
-                    appointment_id=appt.id,
-                    uid=appt.uid,
-                    state=PushState.PENDING,
-                    next_attempt_at=now,
-                )
-            )
-        else:
-            # A pusher holding the row keeps its claim; it leaves the row pending when
-            # it finishes, and the next round pushes this newer state.
-            row.state = PushState.PENDING
-            row.attempts = 0
-            row.next_attempt_at = now
-        session.info[_KICK_FLAG] = True
-
-
-def register_waker(waker: threading.Event) -> None:
-    with _wakers_lock:
-        _wakers.append(waker)
-
-
-def unregister_waker(waker: threading.Event) -> None:
-    with _wakers_lock:
-        if waker in _wakers:
-            _wakers.remove(waker)
-
-
-def kick() -> None:
-    with _wakers_lock:
-        for waker in _wakers:
-            waker.set()
-
-
-@event.listens_for(Session, "after_commit")
-def _kick_after_commit(session: Session) -> None:
-    if session.info.pop(_KICK_FLAG, False):
-        kick()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_KICK_FLAG, None)
-
-
-# --- after the commit ---
 
 
 @dataclass(frozen=True)
