@@ -129,3 +129,14 @@ def test_the_rota_replacement_select_stays_in_its_card(
     inner, outer = select.first.bounding_box(), card.bounding_box()
     assert inner is not None and outer is not None
     assert inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5
+
+
+def test_the_practices_portal_fits_a_phone(browser: Any, live_server: LiveServer) -> None:
+    tab = _tab(browser, live_server, PHONE)
+    log_in(tab, "accueil@cabinet-du-parc.test")
+    tab.goto("/desk/portal/")
+    if not tab.locator("input.url").count():  # links made once, then shown
+        tab.locator("#feeds button[type=submit]").click()
+    expect(tab.locator("input.url").first).to_be_visible()
+    width, viewport = tab.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width <= viewport
