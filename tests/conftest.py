@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
-from desk.base.kept import forget as forget_kept
 from desk.migrations import upgrade
 from desk.models import Base, Client
 from desk.request_context import set_clock
@@ -79,9 +78,6 @@ def _empty(db: Database) -> None:
             ).scalar()
             if has_seq:
                 conn.execute(text("DELETE FROM sqlite_sequence"))
-        # What migration 0013 seeds (rotas kept for the last test: forgotten below).
-        conn.execute(text("INSERT INTO rota_version (id, version) VALUES (1, 0)"))
-    forget_kept()
 
 
 @pytest.fixture(params=BACKENDS)

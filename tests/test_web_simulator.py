@@ -4,10 +4,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from desk.base.db import Database
+from desk.calls.live import accepted_call
 from desk.models import DeskIdentity
+from desk.request_context import database_of
 from tests.conftest import AuthActions, pin_clock
 from tests.routing_helpers import DESK_NUMBER
-from tests.web_support import LOGINS, post
+from tests.web_support import LOGINS, post, secretary_id
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris: Claire and Sophie
 
@@ -38,8 +40,9 @@ def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
     assert "Fait sonner : Claire" in page
     assert "Claire accepte l’appel." in page
     assert 'data-outcome="answered"' in page
-    live = client.get("/desk/now.json").json["call"]
-    assert live is not None and live["caller"] == "+33612345678"
+    with database_of(app).session() as s:
+        live = accepted_call(s, secretary_id(s, "Claire"), NOON)
+        assert live is not None and live.caller == "+33612345678"
 
     call_sid = page.split('name="call_sid" type="hidden" value="')[1].split('"')[0]
     ended = post(
@@ -48,7 +51,8 @@ def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
         {"call_sid": call_sid, "to": DESK_NUMBER, "caller": "+33612345678"},
     )
     assert ended.status_code == 200
-    assert client.get("/desk/now.json").json == {"call": None}
+    with database_of(app).session() as s:
+        assert accepted_call(s, secretary_id(s, "Claire"), NOON) is None
 
 
 def test_a_call_nobody_answers_ends_in_voicemail(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.clock import Clock, system_now
 from desk.base.config import Settings
-from desk.base.db import Database, begin_read_first
+from desk.base.db import Database, begin_immediate
 
 
 @dataclass(frozen=True)
@@ -31,17 +31,20 @@ class JobContext:
 
 @contextmanager
 def job_session(context: JobContext) -> Iterator[Session]:
-    """A job's unit of work, committed at the end (`Database.session`).
+    """A job's unit of work, committed at the end (`Database.session`), holding SQLite's
+    write lock from its first read (`begin_immediate`), as a webhook does.
 
-    Jobs read, then write what they claimed (compare-and-set, unique dedupe keys). On
-    SQLite, under `desk run` the web, the outbox thread and the jobs share one file: a
-    plain transaction's read snapshot cannot become a write one once another connection
-    has committed ("database is locked" at the job's first write, whatever the busy
-    timeout). So the reads run without the write lock and the first write takes it,
-    waiting its turn (`begin_read_first`); elsewhere a plain transaction.
+    Jobs read, then write what they found due. Under `desk run` the web, the outbox
+    thread and the jobs share one SQLite file: a plain transaction's read snapshot cannot
+    become a write one once another connection has committed, and SQLite answers
+    "database is locked" at the job's first write, whatever the busy timeout (the digest,
+    gap alerts and monthly reports failed so). Taken first, the lock is waited for like
+    any writer's. Jobs that wait on the network inside their unit (the busy-time import)
+    keep a plain one: they would hold every writer up meanwhile. On PostgreSQL a plain
+    transaction either way.
     """
     with context.db.session() as session:
-        begin_read_first(session)
+        begin_immediate(session)
         yield session
 
 

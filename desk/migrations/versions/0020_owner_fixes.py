@@ -5,7 +5,7 @@ marked at its first webhook and left out of invoices, missions, payouts and repo
 `desk_identity.training_mode`: an admin lets secretaries use the Simulator.
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0017
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
