@@ -234,3 +234,16 @@ def test_a_public_base_url_on_this_machine_at_another_port_is_kept_with_a_warnin
             "https://permanence.test"
         )
     assert caplog.text == ""
+
+
+def test_desk_run_port_moves_a_public_base_url_left_to_follow_the_port(tmp_path: Path) -> None:
+    from desk.base.config import on_port
+
+    env = {"DESK_SERVER_INSTANCE_PATH": str(tmp_path / "i")}
+    moved = on_port(settings_from(tmp_path, **env), 5123)
+    assert (moved["server.port"], moved["server.public_base_url"]) == (
+        5123,
+        "http://127.0.0.1:5123",
+    )
+    configured = settings_from(tmp_path, "[server]\npublic_base_url = 'https://permanence.test'\n")
+    assert on_port(configured, 5123)["server.public_base_url"] == "https://permanence.test"

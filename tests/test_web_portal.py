@@ -129,3 +129,13 @@ def test_the_portal_speaks_french_and_hides_the_secretaries_mobiles(
     callers = html.texts(page, '//section[@id="messages"]//tbody/tr/td[2]')
     assert callers == ["Claire · la permanence"]
     assert "06 12 00 00 01" not in page.text_content()
+
+
+def test_a_voicemail_without_a_name_shows_its_number_alone(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
+) -> None:
+    with db.session() as s:
+        s.add(Message(client_id=own, source="voicemail", caller_number="+33612345678", body=""))
+    auth.login(LOGINS["client"])
+    page = html.page(client.get("/desk/portal/"))
+    assert html.texts(page, '//section[@id="messages"]//tbody/tr/td[2]') == ["06 12 34 56 78"]

@@ -243,6 +243,19 @@ def _public_base_url(server: Mapping[str, Any]) -> str:
     return base
 
 
+def on_port(settings: Settings, port: int) -> Settings:
+    """`settings` listening on `port` (`desk run --port`): a `public_base_url` that was
+    left to follow the port follows it there too."""
+    server = dict(settings.section("server"))
+    if server["port"] == port:
+        return settings
+    followed = server["public_base_url"] == _public_base_url({**server, "public_base_url": ""})
+    server["port"] = port
+    if followed:
+        server["public_base_url"] = _public_base_url({**server, "public_base_url": ""})
+    return Settings({**settings.values, "server": server})
+
+
 def _reject_unknown_env(env: Mapping[str, str]) -> None:
     known = {f"DESK_{s}_{k}".upper() for s, keys in DEFAULTS.items() for k in keys}
     known |= {f"{name}_FILE" for name in known}

@@ -55,6 +55,7 @@ def start_call(
         forwarded_from=_text(forwarded_from or "")[:32] or None,
         started_at=at,
         plan=[],
+        # Placed by the Simulator: never billed, paid nor reported (`Call.simulated`).
         simulated=simulated,
     )
     client = client_on_number(session, to)

@@ -17,12 +17,15 @@ from desk.migrations import upgrade
 def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the app with the scheduler in the same process (one machine, no reloader)."""
     from desk.app import create_app
+    from desk.base.config import on_port
     from desk.jobs.runtime import start_scheduler
     from desk.outbox.dispatch import start_background_dispatcher
     from desk.request_context import database_of
     from scheduling.calendars.push import BackgroundPusher
 
     settings = settings_from(ctx)
+    if port is not None:  # links then name the port it listens on (unless configured)
+        settings = on_port(settings, port)
     app = create_app(settings)
     db = database_of(app)
     upgrade(db.engine)

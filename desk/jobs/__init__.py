@@ -31,15 +31,16 @@ class JobContext:
 
 @contextmanager
 def job_session(context: JobContext) -> Iterator[Session]:
-    """A job's unit of work, committed at the end (`Database.session`).
+    """A job's unit of work, committed at the end (`Database.session`), holding SQLite's
+    write lock from its first read (`begin_immediate`), as a webhook does.
 
-    Jobs read, then write what they claimed (compare-and-set, unique dedupe keys). On
-    SQLite, under `desk run` the web, the outbox thread and the jobs share one file: a
-    plain transaction's read snapshot cannot become a write one once another connection
-    has committed ("database is locked" at the job's first write, whatever the busy
-    timeout). So a job takes the write lock first (`begin_immediate`), as a webhook does:
-    jobs are short, and a webhook waits its turn like any writer; elsewhere a plain
-    transaction.
+    Jobs read, then write what they found due. Under `desk run` the web, the outbox
+    thread and the jobs share one SQLite file: a plain transaction's read snapshot cannot
+    become a write one once another connection has committed, and SQLite answers
+    "database is locked" at the job's first write, whatever the busy timeout (the digest,
+    gap alerts and monthly reports failed so). Taken first, the lock is waited for like
+    any writer's. A job that waits on the network fetches outside any unit, then writes in
+    one (the busy-time import). On PostgreSQL a plain transaction either way.
     """
     with context.db.session() as session:
         begin_immediate(session)
@@ -70,8 +71,4 @@ JOBS: list[Job] = [
     Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
     Job("feed-parts", "desk.jobs.feed_parts:fill", lambda s: 300),
     Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
-    Job("calendar-push", "desk.jobs.calendars:push", lambda s: s["scheduler.outbox_seconds"]),
-    Job("calendar-pull", "desk.jobs.calendars:pull", lambda s: 60 * s["calendars.pull_minutes"]),
-    Job("offer-waves", "desk.jobs.offers:waves", lambda s: 60),
-    Job("offer-auto", "desk.jobs.offers:auto", lambda s: 3600),
 ]

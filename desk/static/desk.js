@@ -21,7 +21,8 @@
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
       Array.prototype.forEach.call(row.children, function (cell, i) {
         var name = heads[i] ? heads[i].textContent.trim() : "";
-        if (name && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+        var empty = !cell.textContent.trim() && !cell.children.length;
+        if (name && !empty && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
           cell.setAttribute("data-label", name);
         }
       });
