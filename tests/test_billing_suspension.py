@@ -50,8 +50,11 @@ def test_a_suspended_client_gets_after_hours_until_resumed(demo: str, db: Databa
 
 
 def _coverage_rows(page: str) -> list[str]:
-    table = page[page.index('class="list coverage"') :]
-    return re.findall(r'<tr data-client="(\d+)">', table[: table.index("</table>")])
+    """The clients of the coverage tables, bad payers' first, then the others."""
+    rows: list[str] = []
+    for part in page.split('class="list coverage"')[1:]:
+        rows += re.findall(r'<tr data-client="(\d+)">', part[: part.index("</table>")])
+    return rows
 
 
 def test_the_coverage_table_lists_the_clients_waiting_for_a_decision(
