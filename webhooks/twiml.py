@@ -79,7 +79,7 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
             answer_on_bridge=True,
         )
         for number in decision.numbers:
-            dial.number(number, url=cfg.url("screen"))
+            _number(dial, number, cfg)
     elif decision.action in (VOICEMAIL, AFTER_HOURS):
         if decision.greeting:
             cfg.say(response, decision.greeting, decision.locale)
@@ -96,6 +96,17 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
     else:  # pragma: no cover - a new Decision action without TwiML is a bug
         raise ValueError(f"no TwiML for {decision.action!r}")
     return str(response)
+
+
+def _number(dial: Any, number: str, cfg: VoiceConfig) -> None:
+    """A secretary's leg: screened, and its own status reported (her presence)."""
+    dial.number(
+        number,
+        url=cfg.url("screen"),
+        status_callback=cfg.url("leg-status"),
+        status_callback_event="answered completed",
+        status_callback_method="POST",
+    )
 
 
 def _record(response: Any, cfg: VoiceConfig, action: str) -> None:

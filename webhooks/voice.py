@@ -62,6 +62,10 @@ def _at() -> datetime:
     return now()
 
 
+def _wrap_up() -> int:
+    return int(settings()["presence.wrap_up_seconds"])
+
+
 def _int(name: str) -> int | None:
     return int_in_range(request.form.get(name, ""), low=-INT32_MAX)
 
@@ -194,6 +198,7 @@ def screen_result() -> Response:
             to=form.get("To", ""),
             digits=form.get("Digits", ""),
             at=_at(),
+            wrap_up_seconds=_wrap_up(),
         )
         return twiml.bridge() if accepted else twiml.hangup()
 
@@ -219,6 +224,7 @@ def dial_result() -> Response:
             bridged=form.get("DialBridged", "").lower() == "true",
             duration=_int("DialCallDuration"),
             at=_at(),
+            wrap_up_seconds=_wrap_up(),
         )
         return twiml.for_decision(decision, _cfg())
 
@@ -275,6 +281,28 @@ def status() -> Response:
             duration=_int("CallDuration"),
             sequence=_int("SequenceNumber"),
             at=_at(),
+            wrap_up_seconds=_wrap_up(),
+        )
+        return twiml.empty()
+
+    return _handle(("CallSid", "CallStatus", "SequenceNumber"), work, twiml.empty)
+
+
+@bp.post("/voice/leg-status")
+@twilio_signed
+def leg_status() -> Response:
+    """A secretary's leg's own status (`statusCallback` on `<Number>`): her presence."""
+    form = request.form
+
+    def work(session: Session) -> str:
+        routing.leg_status(
+            session,
+            parent_call_sid=form.get("ParentCallSid", ""),
+            leg_sid=form.get("CallSid", ""),
+            to=form.get("To", ""),
+            status=form.get("CallStatus", ""),
+            at=_at(),
+            wrap_up_seconds=_wrap_up(),
         )
         return twiml.empty()
 

@@ -74,6 +74,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "outbox_claim_timeout_seconds": 300,
         "digest_seconds": 300,
     },
+    "presence": {
+        # After a call, a secretary is offered no other for this many seconds.
+        "wrap_up_seconds": 20,
+        # A leg whose end was never reported is released after this long (console
+        # provider; with Twilio the sweep asks Twilio for the leg's status first).
+        "max_call_minutes": 120,
+        "sweep_seconds": 30,
+    },
+    "queue": {
+        # Hold music played between announcements ("" = silence).
+        "music_url": "",
+        # How often a waiting caller hears her position.
+        "announce_seconds": 45,
+    },
     "fallback": {
         "numbers": [],
         "message": "Bonjour, nous ne pouvons pas prendre votre appel pour le moment. "
@@ -226,6 +240,10 @@ RANGES: dict[str, tuple[int, int]] = {
     "scheduler.outbox_max_attempts": (1, 100),
     "scheduler.outbox_claim_timeout_seconds": (10, 86400),
     "scheduler.digest_seconds": (1, 86400),
+    "presence.wrap_up_seconds": (0, 3600),
+    "presence.max_call_minutes": (5, 1440),
+    "presence.sweep_seconds": (5, 3600),
+    "queue.announce_seconds": (15, 300),
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.calls import presence
 from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.steps import call_by_sid, current_position, replay, ring
 from desk.messages.intake import notify_missed_call, record_voicemail
@@ -68,9 +69,17 @@ def screen(session: Session, *, parent_call_sid: str, leg_sid: str, to: str) -> 
 
 
 def screen_result(
-    session: Session, *, parent_call_sid: str, leg_sid: str, to: str, digits: str, at: datetime
+    session: Session,
+    *,
+    parent_call_sid: str,
+    leg_sid: str,
+    to: str,
+    digits: str,
+    at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
 ) -> bool:
-    """Her answer to "press 1": True bridges her to the caller, False hangs her leg up.
+    """Her answer to "press 1": True bridges her to the caller (on a call), False hangs
+    her leg up (available again).
 
     No key at all is what a mobile's voicemail does: it never takes the call.
     """
@@ -81,18 +90,56 @@ def screen_result(
     if attempt is None:
         return False
     attempt.leg_sid = attempt.leg_sid or leg_sid
-    if digits.strip() != "1":
-        attempt.outcome = AttemptOutcome.NO_KEY if not digits.strip() else AttemptOutcome.DECLINED
+    if digits.strip() != "1" or (
+        call.handled_by_id is not None and call.handled_by_id != attempt.secretary_id
+    ):
+        if attempt.accepted_at is None:
+            attempt.outcome = (
+                AttemptOutcome.NO_KEY
+                if not digits.strip()
+                else AttemptOutcome.DECLINED  # another key, or her pair partner was quicker
+            )
+        presence.leg_ended(attempt, at)  # her leg is hung up
+        presence.settle(session, attempt, wrap_up_seconds)
         return False
-    if call.handled_by_id is not None and call.handled_by_id != attempt.secretary_id:
-        attempt.outcome = AttemptOutcome.DECLINED  # her pair partner was quicker
+    if call.ended_at is not None:
+        # The caller hung up while she was being offered the call: nothing to bridge.
+        presence.leg_ended(attempt, at)
+        presence.settle(session, attempt, wrap_up_seconds)
         return False
     attempt.outcome = AttemptOutcome.ACCEPTED
-    attempt.accepted_at = at
+    attempt.accepted_at = attempt.accepted_at or at
     call.handled_by_id = attempt.secretary_id
-    call.answered_at = at
+    call.answered_at = call.answered_at or at
     call.outcome = CallOutcome.ANSWERED
+    presence.settle(session, attempt, wrap_up_seconds)
     return True
+
+
+def leg_status(
+    session: Session,
+    *,
+    parent_call_sid: str,
+    leg_sid: str,
+    to: str,
+    status: str,
+    at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
+) -> None:
+    """Her leg's own status callback (`statusCallback` on `<Number>`): answered, or ended.
+    An end frees her (or starts her wrap-up if she had taken the call)."""
+    call = call_by_sid(session, parent_call_sid)
+    if call is None:
+        log.warning("leg status %s for unknown call %s", status, parent_call_sid)
+        return
+    attempt = _attempt_for_leg(session, call, leg_sid, to)
+    if attempt is None:
+        return
+    if attempt.leg_sid is None and leg_sid:
+        attempt.leg_sid = leg_sid
+    if status in TERMINAL_STATUSES:
+        presence.leg_ended(attempt, at)
+    presence.settle(session, attempt, wrap_up_seconds)
 
 
 def dial_result(
@@ -104,6 +151,7 @@ def dial_result(
     bridged: bool,
     duration: int | None,
     at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
 ) -> Decision:
     """A <Dial> ended: done when a secretary took the call, else the next step or voicemail."""
     call = call_by_sid(session, call_sid)
@@ -120,6 +168,9 @@ def dial_result(
         select(CallAttempt).where(CallAttempt.call_id == call.id, CallAttempt.position == position)
     ).all()
     accepted = [a for a in attempts if a.outcome == AttemptOutcome.ACCEPTED]
+    for attempt in attempts:  # the <Dial> is over: every leg of the step has ended
+        presence.leg_ended(attempt, at)
+    presence.settle_all(session, attempts, wrap_up_seconds)
     if accepted and (bridged or dial_status == "completed"):
         accepted[0].duration_seconds = duration
         for attempt in attempts:
@@ -130,6 +181,8 @@ def dial_result(
         if attempt.outcome in (AttemptOutcome.RINGING, AttemptOutcome.ACCEPTED):
             # An accepted leg whose bridge failed (she hung up first) counts as a miss.
             attempt.outcome = _LEG_OUTCOMES.get(dial_status, AttemptOutcome.NO_ANSWER)
+    if call.ended_at is not None:
+        return Decision(HANGUP, client.name, locale=client.locale)  # the caller hung up
     if call.handled_by_id is not None and accepted:
         call.handled_by_id, call.answered_at, call.outcome = None, None, CallOutcome.IN_PROGRESS
     return ring(session, call, client, position + 1, at, greet=False)
@@ -172,6 +225,7 @@ def close_call(
     duration: int | None,
     sequence: int | None,
     at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
 ) -> Call | None:
     """A status callback. Repeats and late arrivals (lower SequenceNumber) change nothing."""
     call = call_by_sid(session, call_sid)
@@ -192,6 +246,10 @@ def close_call(
         return call
     call.ended_at = at
     call.duration_seconds = duration
+    # The caller is gone: every leg of hers has ended (a secretary rung is free again).
+    for attempt in call.attempts:
+        presence.leg_ended(attempt, at)
+    presence.settle_all(session, call.attempts, wrap_up_seconds)
     if call.outcome == CallOutcome.IN_PROGRESS:
         if call.handled_by_id is not None:
             call.outcome = CallOutcome.ANSWERED

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk.calls import presence
 from desk.calls.decisions import DIAL, NOT_IN_SERVICE, VOICEMAIL, Decision, dial, step_to_ring
 from desk.calls.decisions import after_hours as after_hours_decision
 from desk.models import Call, CallAttempt, Client, Secretary
@@ -47,8 +48,15 @@ def ring(
         ids = {int(i) for step in plan[position:] for i in step}
         found = session.execute(select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids)))
         phones = {i: phone for i, phone in found} if ids else {}
-    position, ringing = step_to_ring(plan, position, phones)
-    session.add_all(
+    presence.ensure(session, phones, at)
+    while True:
+        position, candidates = step_to_ring(plan, position, phones)
+        # Only those free now, each claimed (compare-and-set): never two callers for one.
+        ringing = {i: n for i, n in candidates.items() if presence.claim(session, i, call.id, at)}
+        if ringing or not candidates:
+            break
+        position += 1
+    attempts = [
         CallAttempt(
             call_id=call.id,
             position=position,
@@ -58,7 +66,12 @@ def ring(
             outcome=AttemptOutcome.RINGING,
         )
         for secretary_id, number in ringing.items()
-    )
+    ]
+    session.add_all(attempts)
+    if attempts:
+        session.flush()
+        for attempt in attempts:
+            presence.bind(session, attempt)
     return dial(client, position, ringing, greet)
 
 

@@ -36,6 +36,7 @@ from desk.models.desk_identity import DeskIdentity, VatStatus
 from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
+from desk.models.presence import Callback, Presence, WaitingCall
 from desk.models.reports import CallHour, MonthlyReport, RollupMark
 from desk.models.rota import Absence, DutyNotice, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
@@ -56,6 +57,7 @@ __all__ = [
     "Call",
     "CallAttempt",
     "CallHour",
+    "Callback",
     "Client",
     "Closure",
     "Contact",
@@ -84,6 +86,7 @@ __all__ = [
     "PartnerAgreement",
     "Payment",
     "Practitioner",
+    "Presence",
     "PricePlan",
     "Quote",
     "RollupMark",
@@ -95,5 +98,6 @@ __all__ = [
     "UTCDateTime",
     "User",
     "VatStatus",
+    "WaitingCall",
     "WebhookReceipt",
 ]
