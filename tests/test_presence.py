@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from desk.calls import presence
@@ -23,9 +23,7 @@ from tests.routing_helpers import CLAIRE, INES, SOPHIE, dialled, paris, secretar
 from tests.voice_steps import call_status, dial_result, incoming, leg_status, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
-FIRST, SECOND, THIRD = "CA0000000000000000000000000000a001", "CA00000000000000000000000000a002", (
-    "CA0000000000000000000000000000a003"
-)
+FIRST, SECOND, THIRD = (f"CA{n:032x}" for n in (0xA001, 0xA002, 0xA003))
 
 
 @pytest.fixture

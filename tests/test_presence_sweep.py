@@ -44,9 +44,7 @@ def run_sweep(settings: Settings, db: Database, at: datetime) -> dict[str, int]:
 
 def state(session: Session, secretary_id: int, at: datetime) -> PresenceState:
     session.rollback()
-    return presence.effective_state(
-        session.get(Presence, secretary_id, populate_existing=True), at
-    )
+    return presence.effective_state(session.get(Presence, secretary_id, populate_existing=True), at)
 
 
 def test_without_twilio_a_lost_end_is_released_after_the_maximum_call_length(
