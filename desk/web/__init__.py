@@ -91,6 +91,7 @@ def init_web(app: Flask) -> None:
         pages,
         people,
         portal,
+        presence,
         privacy,
         recordings,
         reports,
