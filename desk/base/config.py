@@ -87,6 +87,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "music_url": "",
         # How often a waiting caller hears her position.
         "announce_seconds": 45,
+        # How often freed secretaries are offered held callers (Twilio provider).
+        "dispatch_seconds": 3,
     },
     "fallback": {
         "numbers": [],
@@ -244,6 +246,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "presence.max_call_minutes": (5, 1440),
     "presence.sweep_seconds": (5, 3600),
     "queue.announce_seconds": (15, 300),
+    "queue.dispatch_seconds": (1, 60),
 }
 
 

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.calls import presence
+from desk.calls import presence, queue
 from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.steps import call_by_sid, current_position, replay, ring
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message
-from desk.models.states import AttemptOutcome, CallOutcome
+from desk.models.states import AttemptOutcome, CallOutcome, WaitingState
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,7 @@ def dial_result(
         for attempt in attempts:
             if attempt.outcome == AttemptOutcome.RINGING:
                 attempt.outcome = AttemptOutcome.NO_ANSWER
+        queue.taken(session, call, at)
         return Decision(HANGUP, client.name, locale=client.locale)
     for attempt in attempts:
         if attempt.outcome in (AttemptOutcome.RINGING, AttemptOutcome.ACCEPTED):
@@ -185,6 +186,10 @@ def dial_result(
         return Decision(HANGUP, client.name, locale=client.locale)  # the caller hung up
     if call.handled_by_id is not None and accepted:
         call.handled_by_id, call.answered_at, call.outcome = None, None, CallOutcome.IN_PROGRESS
+    waiting = queue.waiting_of(session, call)
+    if waiting is not None and waiting.state == WaitingState.OFFERED:
+        # Offered from the queue and not taken: back to the head of the queue.
+        return queue.enqueue(session, call, client, at, greet=False)
     return ring(session, call, client, position + 1, at, greet=False)
 
 
@@ -250,6 +255,9 @@ def close_call(
     for attempt in call.attempts:
         presence.leg_ended(attempt, at)
     presence.settle_all(session, call.attempts, wrap_up_seconds)
+    waiting = queue.waiting_of(session, call)
+    if waiting is not None and waiting.state in queue.HELD:
+        queue.abandon(waiting, at)  # hung up while held (or while being offered)
     if call.outcome == CallOutcome.IN_PROGRESS:
         if call.handled_by_id is not None:
             call.outcome = CallOutcome.ANSWERED
