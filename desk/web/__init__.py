@@ -80,6 +80,7 @@ def init_web(app: Flask) -> None:
         billing_wording,
         book,
         calendar,
+        callbacks,
         calls,
         client_admin,
         clients,
