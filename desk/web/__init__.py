@@ -86,6 +86,7 @@ def init_web(app: Flask) -> None:
         clients,
         feed_tokens,
         live,
+        live_board,
         messages,
         now,
         outbox,
