@@ -3,6 +3,7 @@ admins see the whole desk, a secretary the clients she serves."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from desk.base import events
 from desk.base.db import Database
 from desk.models import Call, WaitingCall
 from tests.conftest import AuthActions, pin_clock
@@ -73,3 +75,28 @@ def test_a_secretary_sees_only_the_clients_she_serves(
     assert rows(page, "held") == []  # not her client
     names = {" ".join(r.text.split()).split(" ")[0] for r in rows(page, "secretaries")}
     assert "Nadia" not in names and "Claire" in names
+
+
+def test_the_board_stream_says_changed_when_a_call_is_accepted(
+    app: Flask, client: FlaskClient, auth: AuthActions, demo: str, db: Database
+) -> None:
+    pin_clock(app, LUNCH)
+    listener = events.listen(db.url)
+    if listener is not None:
+        assert listener.ready.wait(5)
+    try:
+        auth.login(LOGINS["admin"])
+        response = client.get("/desk/board/stream", buffered=False)
+        assert response.mimetype == "text/event-stream"
+        chunks = iter(response.response)
+        assert next(chunks).startswith(b"retry:")
+        twilio = app.test_client()  # Twilio's side, while the page listens
+        incoming(twilio, SID)
+        deadline = time.monotonic() + 5
+        seen = b""
+        while b"event: changed" not in seen and time.monotonic() < deadline:
+            seen += next(chunks)
+        assert b"event: changed\ndata: presence" in seen
+        response.close()
+    finally:
+        events.stop_listening()

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from desk.base import events
 from desk.base.errors import Conflict
 from desk.models import CallAttempt, Presence
 from desk.models.states import AttemptOutcome, PresenceState
@@ -60,7 +61,30 @@ def claim(session: Session, secretary_id: int, call_id: int, at: datetime) -> bo
         .values(state=PresenceState.RINGING, since=at, until=None, call_id=call_id, attempt_id=None)
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    claimed = bool(getattr(result, "rowcount", 0) == 1)
+    if claimed:
+        _published(session, secretary_id, PresenceState.RINGING, at, call_id=call_id)
+    return claimed
+
+
+def _published(
+    session: Session,
+    secretary_id: int,
+    state: PresenceState,
+    since: datetime | None,
+    until: datetime | None = None,
+    call_id: int | None = None,
+) -> None:
+    """Tell the live pages (after the commit): her state changed."""
+    events.publish(
+        session,
+        "presence",
+        secretary_id=secretary_id,
+        state=state.value,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+        call_id=call_id,
+    )
 
 
 def bind(session: Session, attempt: CallAttempt) -> None:
@@ -109,6 +133,7 @@ def settle(session: Session, attempt: CallAttempt, wrap_up_seconds: int = WRAP_U
         state, since, until = PresenceState.AVAILABLE, attempt.ended_at, None
     if (presence.state, presence.since, presence.until) != (state, since, until):
         presence.state, presence.since, presence.until = state, since, until
+        _published(session, presence.secretary_id, state, since, until, attempt.call_id)
 
 
 def settle_all(
@@ -149,7 +174,9 @@ def take_break(session: Session, secretary_id: int, at: datetime) -> None:
         .values(state=PresenceState.ON_BREAK, since=at, until=None, call_id=None, attempt_id=None)
         .execution_options(synchronize_session=False)
     )
-    if getattr(result, "rowcount", 0) != 1:
+    if getattr(result, "rowcount", 0) == 1:
+        _published(session, secretary_id, PresenceState.ON_BREAK, at)
+    else:
         current = session.scalar(
             select(Presence.state).where(Presence.secretary_id == secretary_id)
         )
@@ -166,4 +193,7 @@ def end_break(session: Session, secretary_id: int, at: datetime) -> bool:
         .values(state=PresenceState.AVAILABLE, since=at, until=None)
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    ended = bool(getattr(result, "rowcount", 0) == 1)
+    if ended:
+        _published(session, secretary_id, PresenceState.AVAILABLE, at)
+    return ended

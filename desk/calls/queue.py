@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from desk.base import events
 from desk.calls import presence
 from desk.calls.decisions import DIAL, ENQUEUE, Decision
 from desk.models import Call, CallAttempt, Callback, Client, WaitingCall
@@ -50,7 +51,13 @@ def enqueue(session: Session, call: Call, client: Client, at: datetime, greet: b
         session.flush()
     elif waiting.state in HELD:
         waiting.state = WaitingState.WAITING
+    queue_changed(session, client.id)
     return hold_decision(client, greet)
+
+
+def queue_changed(session: Session, client_id: int) -> None:
+    """Tell the live pages (after the commit): the client's queue moved."""
+    events.publish(session, "queue", client_id=client_id)
 
 
 def hold_decision(client: Client, greet: bool) -> Decision:
@@ -159,6 +166,9 @@ def locale_of(session: Session, call_sid: str) -> str:
 def abandon(waiting: WaitingCall, at: datetime) -> None:
     waiting.state = WaitingState.ABANDONED
     waiting.ended_at = waiting.ended_at or at
+    session = object_session(waiting)
+    if session is not None:
+        queue_changed(session, waiting.client_id)
 
 
 def taken(session: Session, call: Call, at: datetime) -> None:
@@ -235,6 +245,7 @@ def _try_offer(
     session.flush()
     presence.bind(session, attempt)
     savepoint.commit()
+    queue_changed(session, waiting.client_id)
     return Offer(call.call_sid, attempt.id, secretary_id)
 
 

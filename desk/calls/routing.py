@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base import events
 from desk.base.phone import InvalidPhoneNumber, normalise
 from desk.calls import presence, queue
 from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
@@ -113,6 +114,7 @@ def screen_result(
     call.answered_at = call.answered_at or at
     call.outcome = CallOutcome.ANSWERED
     presence.settle(session, attempt, wrap_up_seconds)
+    events.publish(session, "call-accepted", call_id=call.id, secretary_id=attempt.secretary_id)
     return True
 
 
@@ -251,6 +253,7 @@ def close_call(
         return call
     call.ended_at = at
     call.duration_seconds = duration
+    events.publish(session, "call-ended", call_id=call.id, secretary_id=call.handled_by_id)
     # The caller is gone: every leg of hers has ended (a secretary rung is free again).
     for attempt in call.attempts:
         presence.leg_ended(attempt, at)
