@@ -29,6 +29,7 @@ from desk.models.states import AttemptOutcome, PresenceState
 WRAP_UP_SECONDS = 20
 # States a leg keeps her in; `settle` moves her only out of these (never off a break).
 _ON_A_LEG = (PresenceState.RINGING, PresenceState.ON_CALL, PresenceState.WRAPPING_UP)
+_SETTLED_FROM = (*_ON_A_LEG, PresenceState.AVAILABLE)
 
 
 def ensure(session: Session, secretary_ids: Iterable[int], at: datetime) -> None:
@@ -55,9 +56,18 @@ def free_condition(at: datetime) -> ColumnElement[bool]:
 def claim(session: Session, secretary_id: int, call_id: int, at: datetime) -> bool:
     """Claim her for `call_id` if she is free (compare-and-set). Bind the leg afterwards
     with `bind` once her attempt has an id."""
+    # SKIP LOCKED (PostgreSQL; nothing on SQLite, whose write lock serialises): a row
+    # another transaction is changing is not free now. Never waiting on a row here means
+    # two webhooks claiming in different orders cannot deadlock.
+    free = (
+        select(Presence.secretary_id)
+        .where(Presence.secretary_id == secretary_id, free_condition(at))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     result = session.execute(
         update(Presence)
-        .where(Presence.secretary_id == secretary_id, free_condition(at))
+        .where(Presence.secretary_id == free, free_condition(at))
         .values(state=PresenceState.RINGING, since=at, until=None, call_id=call_id, attempt_id=None)
         .execution_options(synchronize_session=False)
     )
@@ -113,12 +123,10 @@ def settle(session: Session, attempt: CallAttempt, wrap_up_seconds: int = WRAP_U
 
     Not ended: ringing, or on a call once accepted. Ended: wrapping up until its end plus
     `wrap_up_seconds` if she had accepted, else available (from the end)."""
-    presence = session.get(
-        Presence, attempt.secretary_id, with_for_update=True, populate_existing=True
-    )
+    presence = session.get(Presence, attempt.secretary_id, populate_existing=True)
     if presence is None or presence.attempt_id != attempt.id:
         return
-    if presence.state not in _ON_A_LEG and presence.state != PresenceState.AVAILABLE:
+    if presence.state not in _SETTLED_FROM:
         return  # on a break: only she (or an admin) ends it
     accepted = attempt.outcome == AttemptOutcome.ACCEPTED or attempt.accepted_at is not None
     if attempt.ended_at is None:
@@ -131,15 +139,28 @@ def settle(session: Session, attempt: CallAttempt, wrap_up_seconds: int = WRAP_U
         until = attempt.ended_at + timedelta(seconds=wrap_up_seconds)
     else:
         state, since, until = PresenceState.AVAILABLE, attempt.ended_at, None
-    if (presence.state, presence.since, presence.until) != (state, since, until):
-        presence.state, presence.since, presence.until = state, since, until
-        _published(session, presence.secretary_id, state, since, until, attempt.call_id)
+    if (presence.state, presence.since, presence.until) == (state, since, until):
+        return
+    # Compare-and-set again: a claim for another call committed since the read wins.
+    result = session.execute(
+        update(Presence)
+        .where(
+            Presence.secretary_id == attempt.secretary_id,
+            Presence.attempt_id == attempt.id,
+            Presence.state.in_(_SETTLED_FROM),
+        )
+        .values(state=state, since=since, until=until)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) == 1:
+        _published(session, attempt.secretary_id, state, since, until, attempt.call_id)
 
 
 def settle_all(
     session: Session, attempts: Iterable[CallAttempt], wrap_up_seconds: int = WRAP_UP_SECONDS
 ) -> None:
-    for attempt in attempts:
+    # In id order, so two transactions settling the same legs take their rows in one order.
+    for attempt in sorted(attempts, key=lambda a: a.id):
         settle(session, attempt, wrap_up_seconds)
 
 
