@@ -55,7 +55,7 @@ def test_the_admin_sees_claire_on_a_call_for_95_seconds_and_the_held_caller(
 ) -> None:
     other = hold_for_other_client(db, session, LUNCH - timedelta(seconds=30))
     auth.login(LOGINS["admin"])
-    page = client.get("/desk/board").get_data(as_text=True)
+    page = client.get("/desk/now").get_data(as_text=True)
     people = {r.attrs["data-secretary"]: r for r in rows(page, "secretaries")}
     claire = people[str(secretary(session, "Claire").id)]
     assert (claire.attrs["data-state"], claire.attrs["data-seconds"]) == ("on_call", "95")
@@ -71,7 +71,7 @@ def test_a_secretary_sees_only_the_clients_she_serves(
 ) -> None:
     hold_for_other_client(db, session, LUNCH)
     auth.login(LOGINS["secretary"])
-    page = client.get("/desk/board").get_data(as_text=True)
+    page = client.get("/desk/now").get_data(as_text=True)
     assert rows(page, "held") == []  # not her client
     names = {" ".join(r.text.split()).split(" ")[0] for r in rows(page, "secretaries")}
     assert "Nadia" not in names and "Claire" in names

@@ -113,18 +113,24 @@ class Listener(threading.Thread):
         self.ready = threading.Event()
 
     def run(self) -> None:
+        failures = 0
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=3) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.ready.set()
+                    failures = 0
                     while not self.stopping.is_set():
                         for note in conn.notifies(timeout=1.0):
                             self.hub.deliver(note.payload)
-            except psycopg.Error:
-                log.warning("event listener lost PostgreSQL; reconnecting", exc_info=True)
+            except psycopg.Error as exc:
+                # Once per outage, not once a second while the database is away.
+                (log.warning if failures == 0 else log.debug)(
+                    "event listener: PostgreSQL unreachable (%s); retrying", exc
+                )
+                failures += 1
                 self.ready.clear()
-                self.stopping.wait(1.0)
+                self.stopping.wait(min(1.0 * failures, 10.0))
 
     def stop(self) -> None:
         self.stopping.set()

@@ -1,4 +1,5 @@
-"""En direct: who is free, who is on a call, who waits (`desk.calls.live_board`).
+"""En direct (the Now page): who is free, who is on a call, who waits
+(`desk.calls.live_board`).
 
 The page is rendered once; `/desk/board/stream` then tells it "changed" whenever an event
 of the desk arrives (`desk.base.events`: LISTEN/NOTIFY on PostgreSQL, in the process on
@@ -11,7 +12,7 @@ import queue
 import time
 from collections.abc import Iterator
 
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import Response, current_app, render_template, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -29,10 +30,8 @@ BOARD_EVENTS = frozenset({"presence", "queue", "call-accepted", "call-ended"})
 @bp.get("/board")
 @staff_required
 def board() -> ResponseReturnValue:
-    found = live_board(db_session(), current_user, now())
-    if request.args.get("part"):
-        return render_template("desk/_board.html", board=found)
-    return render_template("desk/board.html", board=found)
+    """The live part of the Now page, read again by the page on each event."""
+    return render_template("desk/_board.html", board=live_board(db_session(), current_user, now()))
 
 
 @bp.get("/board/stream")
