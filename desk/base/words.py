@@ -74,6 +74,7 @@ WORDS: dict[str, str] = {
     "presence_busy": N_("You are being rung or are on a call: take your break once it is over."),
     "secretary_not_found": N_("Unknown secretary."),
     "callback_not_found": N_("Unknown callback."),
+    "seconds_invalid": N_("Between %(min)s and %(max)s seconds."),
     "say_queue_hold": N_("All our secretaries are busy. Please hold, we will answer you shortly."),
     "say_queue_position": N_(
         "You are number %(position)s in line. Press 1 to leave a message, or 2 to be called back."
