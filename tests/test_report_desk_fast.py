@@ -13,6 +13,7 @@ from desk.reports.desk_measures import desk_activity
 from desk.reports.facts import Scope
 from desk.reports.measures import activity
 from desk.reports.periods import period
+from desk.reports.settled import settle
 from tests.reports_helpers import Ring, make_call, paris, week_history
 
 
@@ -65,3 +66,37 @@ def test_a_call_of_the_last_day_is_counted_as_it_ends(db: Database) -> None:
         ended = desk_activity(s, asked)
         assert ended == activity(s, Scope(), asked)
     assert ended.measures.abandoned == ringing.measures.abandoned + 1
+
+
+def test_settled_hours_are_read_from_the_roll_up_and_a_late_call_is_still_counted(
+    db: Database,
+) -> None:
+    with db.session() as s:
+        week_history(s)
+        other, _claire, _sophie, _ines = week_history(s)
+    asked = period(date(2027, 3, 22), date(2027, 3, 29))
+    with db.session() as s:
+        counted = desk_activity(s, asked)
+    # 26 March's end is settled on the 27th: the days before are rolled up, the rest live.
+    with db.session() as s:
+        assert settle(s, paris(2027, 3, 27, 23, 30)) > 0
+    with db.session() as s:
+        assert desk_activity(s, asked) == counted == activity(s, Scope(), asked)
+        # A settled call rewritten behind the roll-up's back: the page keeps the roll-up's.
+        rewritten = s.execute(
+            update(Call)
+            .where(Call.started_at < paris(2027, 3, 25, 0), Call.outcome == "answered")
+            .values(outcome="missed")
+        )
+        assert rewritten.rowcount > 0  # type: ignore[attr-defined]
+        assert desk_activity(s, asked).measures.answered == counted.measures.answered
+        s.rollback()
+    with db.session() as s:  # imported into a settled hour: counted at once, then rolled up
+        make_call(s, other, paris(2027, 3, 23, 12, 0), "missed")
+    with db.session() as s:
+        assert desk_activity(s, asked) == activity(s, Scope(), asked)
+        assert settle(s, paris(2027, 3, 28, 9, 0)) >= 1
+    with db.session() as s:
+        after = desk_activity(s, asked)
+        assert after == activity(s, Scope(), asked)
+    assert after.measures.offered == counted.measures.offered + 1

@@ -37,13 +37,20 @@ from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
 from desk.models.presence import Callback, Presence, WaitingCall
-from desk.models.reports import CallHour, MonthlyReport, RollupMark
+from desk.models.reports import (
+    AnsweredHour,
+    CallHour,
+    MonthlyReport,
+    OutcomeHour,
+    RollupMark,
+)
 from desk.models.rota import Absence, DutyNotice, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
 __all__ = [
     "ROLES",
     "Absence",
+    "AnsweredHour",
     "ApiKey",
     "Appointment",
     "AppointmentType",
@@ -82,6 +89,7 @@ __all__ = [
     "OptOut",
     "Outbox",
     "OutboxAttachment",
+    "OutcomeHour",
     "Override",
     "PartnerAgreement",
     "Payment",

@@ -20,6 +20,10 @@ from desk.reports.facts import Period
 
 MARK = "call_hours"
 RECOUNT = timedelta(hours=2)
+# The settled hours' roll-up (desk/reports/settled.py): its mark's name, and how old an
+# hour is when its calls have all ended (Twilio ends a call after 24 hours at most).
+SETTLED_MARK = "settled_hours"
+SETTLED = timedelta(days=1)
 
 
 def hour_of(session: Session) -> Any:
