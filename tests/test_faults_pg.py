@@ -215,10 +215,11 @@ def test_a_new_call_after_the_server_dropped_every_connection_is_still_routed(
             form = fixture("voice-incoming-forwarded", CallSid=sid)
             return dialled(twiml(signed_post(client, "/webhooks/voice/incoming", form)))
 
-        first = new_call("CAbefore0000000000000000000000000")
-        assert new_call("CAkept00000000000000000000000000000") == first
+        # Each call rings the next free secretary (Claire, then Sophie, then Inès).
+        assert new_call("CAbefore0000000000000000000000000") == ["+33612000001"]
+        assert new_call("CAkept00000000000000000000000000000") == ["+33612000002"]
         assert terminate_others(pg) >= 1  # the app's pooled connection too
-        assert new_call("CAafter00000000000000000000000000000") == first
+        assert new_call("CAafter00000000000000000000000000000") == ["+33612000003"]
         with pg.session() as s:
             sids = s.scalars(select(Call.call_sid).order_by(Call.id)).all()
         assert [sid[:7] for sid in sids] == ["CAbefor", "CAkept0", "CAafter"]

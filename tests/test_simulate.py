@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
+from desk.calls import presence
 from desk.cli import main
-from desk.models import Call, CallAttempt, Message
+from desk.models import Call, CallAttempt, Message, WaitingCall
+from desk.models.states import WaitingState
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
-from tests.routing_helpers import CLAIRE, DESK_NUMBER, INES, SOPHIE
+from tests.routing_helpers import CLAIRE, DESK_NUMBER, INES, SOPHIE, paris, secretary
 
 
 @pytest.fixture
@@ -97,3 +99,19 @@ def test_simulating_against_a_desk_that_is_not_running_says_so(tmp_path: Path) -
     result = CliRunner().invoke(main, [*args, "--url", "http://127.0.0.1:9"], env=env)
     assert result.exit_code != 0
     assert "cannot reach the desk" in result.output
+
+
+def test_with_everyone_on_a_break_the_simulated_caller_is_held_then_leaves_a_voicemail(
+    server: str, tmp_path: Path, session: Session
+) -> None:
+    for name in ("Claire", "Sophie", "Inès"):
+        presence.take_break(session, secretary(session, name).id, paris(2027, 3, 30, 12))
+    session.commit()
+    output = simulate(tmp_path, server, "--at", "2027-03-30T12:30", "--answer", "accept")
+    assert "held in the queue" in output
+    assert output.splitlines()[-1] == "call ended: voicemail"
+    assert rung(session) == []  # nobody rung on a break
+    held = session.scalar(select(WaitingCall))
+    assert held is not None and held.state == WaitingState.MESSAGE
+    message = session.scalar(select(Message))
+    assert message is not None and message.source == "voicemail"

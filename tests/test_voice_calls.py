@@ -87,7 +87,13 @@ def assert_dials(root: ET.Element, numbers: list[str], step: int) -> None:
         "answerOnBridge": "true",
     }
     assert dialled(root) == numbers
-    assert [n.attrib for n in dial] == [{"url": f"{VOICE}/screen"}] * len(numbers)
+    leg = {
+        "url": f"{VOICE}/screen",
+        "statusCallback": f"{VOICE}/leg-status",
+        "statusCallbackEvent": "answered completed",
+        "statusCallbackMethod": "POST",
+    }
+    assert [n.attrib for n in dial] == [leg] * len(numbers)
 
 
 def test_a_lunch_call_greets_in_the_practices_name_and_rings_claire(

@@ -49,12 +49,14 @@ def test_the_admin_edits_the_fiche_and_secretaries_read_it(
         "fiche-message_delivery": "digest",
         "fiche-min_notice_minutes": "60",
         "fiche-cancel_cutoff_minutes": "240",
+        "fiche-queue_max_wait_seconds": "90",
     }
     assert post(client, f"/desk/clients/{own}", form).status_code == 302
     with db.session() as s:
         saved = s.get(Client, own)
         assert saved is not None
         assert saved.fiche == "Toujours demander la mutuelle."
+        assert saved.queue_max_wait_seconds == 90
         assert saved.emergency_number == "15"
         assert saved.message_delivery == "digest"
         assert saved.privacy_mode is False  # unticked box

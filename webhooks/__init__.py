@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
-from webhooks import sms, voice  # noqa: E402,F401  (routes register on import)
+from webhooks import sms, voice, voice_queue  # noqa: E402,F401  (routes register on import)

@@ -14,7 +14,15 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from desk.base.config import Settings
 from desk.base.words import gettext_for, word
-from desk.calls.decisions import AFTER_HOURS, DIAL, HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
+from desk.calls.decisions import (
+    AFTER_HOURS,
+    DIAL,
+    ENQUEUE,
+    HANGUP,
+    NOT_IN_SERVICE,
+    VOICEMAIL,
+    Decision,
+)
 
 VOICE_PATH = "/webhooks/voice"
 # A voicemail longer than this is cut: long enough for a patient, short enough for an SMS summary.
@@ -38,6 +46,8 @@ class VoiceConfig:
     fallback_numbers: tuple[str, ...] = ()
     fallback_message: str = ""
     fallback_language: str = "fr-FR"
+    music_url: str = ""
+    announce_seconds: int = 45
 
     @classmethod
     def from_settings(cls, settings: Settings) -> VoiceConfig:
@@ -49,6 +59,8 @@ class VoiceConfig:
             fallback_numbers=tuple(settings["fallback.numbers"]),
             fallback_message=settings["fallback.message"],
             fallback_language=settings["fallback.language"],
+            music_url=settings["queue.music_url"],
+            announce_seconds=settings["queue.announce_seconds"],
         )
 
     def url(self, name: str, query: str = "") -> str:
@@ -80,7 +92,7 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
             answer_on_bridge=True,
         )
         for number in decision.numbers:
-            dial.number(number, url=cfg.url("screen"))
+            _number(dial, number, cfg)
     elif decision.action in (VOICEMAIL, AFTER_HOURS):
         if decision.greeting:
             cfg.say(response, decision.greeting, decision.locale)
@@ -89,6 +101,17 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
         elif decision.message:
             cfg.say(response, decision.message, decision.locale)
         _record(response, cfg, cfg.url("voicemail"))
+    elif decision.action == ENQUEUE:
+        if decision.greeting:
+            cfg.say(response, decision.greeting, decision.locale)
+        cfg.say(response, _phrase(decision.locale, "say_queue_hold"), decision.locale)
+        response.enqueue(
+            decision.queue,
+            wait_url=cfg.url("queue-wait"),
+            wait_url_method="POST",
+            action=cfg.url("queue-result"),
+            method="POST",
+        )
     elif decision.action == NOT_IN_SERVICE:
         # No client answers this number: the decision's locale is the desk's default.
         cfg.say(response, _phrase(decision.locale, "say_not_in_service"), decision.locale)
@@ -100,6 +123,17 @@ def for_decision(decision: Decision, cfg: VoiceConfig) -> str:
     return str(response)
 
 
+def _number(dial: Any, number: str, cfg: VoiceConfig) -> None:
+    """A secretary's leg: screened, and its own status reported (her presence)."""
+    dial.number(
+        number,
+        url=cfg.url("screen"),
+        status_callback=cfg.url("leg-status"),
+        status_callback_event="answered completed",
+        status_callback_method="POST",
+    )
+
+
 def _record(response: Any, cfg: VoiceConfig, action: str) -> None:
     response.record(
         action=action,
@@ -108,6 +142,38 @@ def _record(response: Any, cfg: VoiceConfig, action: str) -> None:
         finish_on_key="#",
         recording_status_callback=cfg.url("recording"),
     )
+
+
+def queue_wait(position: int, locale: str, seconds_left: int, cfg: VoiceConfig) -> str:
+    """A held caller's turn (Twilio's waitUrl, asked again when it ends): her position and
+    the keys, then music (or silence) until the next announcement or her maximum wait."""
+    response = VoiceResponse()
+    gather = response.gather(num_digits=1, action=cfg.url("queue-key"), timeout=1)
+    cfg.say(gather, _phrase(locale, "say_queue_position", position=position), locale)
+    if cfg.music_url:
+        gather.play(cfg.music_url)
+    else:
+        gather.pause(length=max(1, min(cfg.announce_seconds, seconds_left)))
+    return str(response)
+
+
+def leave_queue() -> str:
+    """Out of the queue: Twilio then asks the `<Enqueue action>` (queue-result)."""
+    response = VoiceResponse()
+    response.leave()
+    return str(response)
+
+
+def after_queue(left_for_callback: bool, locale: str, cfg: VoiceConfig) -> str:
+    """After she left the queue: a callback thanked and hung up, or a voicemail."""
+    response = VoiceResponse()
+    if left_for_callback:
+        cfg.say(response, _phrase(locale, "say_queue_callback"), locale)
+        response.hangup()
+        return str(response)
+    cfg.say(response, _phrase(locale, "say_voicemail"), locale)
+    _record(response, cfg, cfg.url("voicemail"))
+    return str(response)
 
 
 def screen_prompt(client_name: str, cfg: VoiceConfig, locale: str = SECRETARY_LOCALE) -> str:

@@ -44,7 +44,7 @@ def _xml(body: str) -> Response:
     return Response(body, content_type=_TEXT_XML)
 
 
-def _cfg() -> twiml.VoiceConfig:
+def voice_config() -> twiml.VoiceConfig:
     # Made once per app's settings (every webhook asks).
     current = settings()
     made: tuple[object, twiml.VoiceConfig] | None = current_app.extensions.get(_VOICE_CONFIG)
@@ -54,7 +54,7 @@ def _cfg() -> twiml.VoiceConfig:
     return made[1]
 
 
-def _at() -> datetime:
+def call_time() -> datetime:
     simulated = request.form.get(SIMULATED_TIME)
     if simulated and settings()["twilio.provider"] == "console":
         try:
@@ -66,7 +66,11 @@ def _at() -> datetime:
     return now()
 
 
-def _int(name: str) -> int | None:
+def _wrap_up() -> int:
+    return int(settings()["presence.wrap_up_seconds"])
+
+
+def form_int(name: str) -> int | None:
     return int_in_range(request.form.get(name, ""), low=-INT32_MAX)
 
 
@@ -84,7 +88,7 @@ def _answer(deliver: Callable[[], Response], on_error: Callable[[], str]) -> Res
         return _xml(on_error())
 
 
-def _handle(
+def handle_delivery(
     key_params: Iterable[str], work: Callable[[Session], str], on_error: Callable[[], str]
 ) -> Response:
     """Replay a repeated delivery, or do `work` and keep its TwiML with its changes."""
@@ -135,21 +139,21 @@ def _first_webhook(work: Callable[[Session], Decision]) -> Response:
                 if last:
                     raise
                 continue
-            return _xml(twiml.for_decision(decision, _cfg()))
+            return _xml(twiml.for_decision(decision, voice_config()))
         raise AssertionError("unreachable")
 
-    return _answer(deliver, _caller_fallback)
+    return _answer(deliver, caller_fallback)
 
 
-def _caller_fallback() -> str:
-    return twiml.fallback(_cfg())
+def caller_fallback() -> str:
+    return twiml.fallback(voice_config())
 
 
 @bp.post("/voice/incoming")
 @twilio_signed
 def incoming() -> Response:
     form = request.form
-    at = _at()
+    at = call_time()
 
     def work(session: Session) -> Decision:
         decision = new_call.start_call(
@@ -182,10 +186,10 @@ def screen() -> Response:
         )
         # Said in her language: the attempt `routing.screen` just tied to her leg names her.
         locale = routing.leg_locale(session, form.get("CallSid", "")) or twiml.SECRETARY_LOCALE
-        return twiml.screen_prompt(name, _cfg(), locale)
+        return twiml.screen_prompt(name, voice_config(), locale)
 
     # On her leg a failure still asks for the key, without the client's name.
-    return _handle(("CallSid",), work, lambda: twiml.screen_prompt("", _cfg()))
+    return handle_delivery(("CallSid",), work, lambda: twiml.screen_prompt("", voice_config()))
 
 
 @bp.post("/voice/screen-result")
@@ -200,7 +204,8 @@ def screen_result() -> Response:
             leg_sid=form.get("CallSid", ""),
             to=form.get("To", ""),
             digits=form.get("Digits", ""),
-            at=_at(),
+            at=call_time(),
+            wrap_up_seconds=_wrap_up(),
         )
         return twiml.bridge() if accepted else twiml.hangup()
 
@@ -208,7 +213,7 @@ def screen_result() -> Response:
         # She pressed 1 and we cannot record it: bridge anyway, the caller comes first.
         return twiml.bridge() if form.get("Digits", "").strip() == "1" else twiml.hangup()
 
-    return _handle(("CallSid", "Digits"), work, on_error)
+    return handle_delivery(("CallSid", "Digits"), work, on_error)
 
 
 @bp.post("/voice/dial-result")
@@ -224,12 +229,13 @@ def dial_result() -> Response:
             step=int_in_range(step, high=100),
             dial_status=form.get("DialCallStatus", ""),
             bridged=form.get("DialBridged", "").lower() == "true",
-            duration=_int("DialCallDuration"),
-            at=_at(),
+            duration=form_int("DialCallDuration"),
+            at=call_time(),
+            wrap_up_seconds=_wrap_up(),
         )
-        return twiml.for_decision(decision, _cfg())
+        return twiml.for_decision(decision, voice_config())
 
-    return _handle(("CallSid", "DialCallSid", "DialCallStatus"), work, _caller_fallback)
+    return handle_delivery(("CallSid", "DialCallSid", "DialCallStatus"), work, caller_fallback)
 
 
 @bp.post("/voice/voicemail")
@@ -243,13 +249,13 @@ def voicemail() -> Response:
             call_sid=form["CallSid"],
             recording_url=form.get("RecordingUrl"),
             recording_sid=form.get("RecordingSid"),
-            duration=_int("RecordingDuration"),
+            duration=form_int("RecordingDuration"),
         )
         # Thanked in the client's language (no message: the caller hung up before the beep).
         client = session.get(Client, message.client_id) if message is not None else None
-        return twiml.voicemail_saved(client.locale if client else "fr", _cfg())
+        return twiml.voicemail_saved(client.locale if client else "fr", voice_config())
 
-    return _handle(("CallSid", "RecordingSid"), work, twiml.hangup)
+    return handle_delivery(("CallSid", "RecordingSid"), work, twiml.hangup)
 
 
 @bp.post("/voice/recording")
@@ -264,11 +270,11 @@ def recording() -> Response:
                 call_sid=form.get("CallSid", ""),
                 recording_url=form.get("RecordingUrl"),
                 recording_sid=form.get("RecordingSid"),
-                duration=_int("RecordingDuration"),
+                duration=form_int("RecordingDuration"),
             )
         return twiml.empty()
 
-    return _handle(("CallSid", "RecordingSid", "RecordingStatus"), work, twiml.empty)
+    return handle_delivery(("CallSid", "RecordingSid", "RecordingStatus"), work, twiml.empty)
 
 
 @bp.post("/voice/status")
@@ -281,13 +287,35 @@ def status() -> Response:
             session,
             call_sid=form.get("CallSid", ""),
             status=form.get("CallStatus", ""),
-            duration=_int("CallDuration"),
-            sequence=_int("SequenceNumber"),
-            at=_at(),
+            duration=form_int("CallDuration"),
+            sequence=form_int("SequenceNumber"),
+            at=call_time(),
+            wrap_up_seconds=_wrap_up(),
         )
         return twiml.empty()
 
-    return _handle(("CallSid", "CallStatus", "SequenceNumber"), work, twiml.empty)
+    return handle_delivery(("CallSid", "CallStatus", "SequenceNumber"), work, twiml.empty)
+
+
+@bp.post("/voice/leg-status")
+@twilio_signed
+def leg_status() -> Response:
+    """A secretary's leg's own status (`statusCallback` on `<Number>`): her presence."""
+    form = request.form
+
+    def work(session: Session) -> str:
+        routing.leg_status(
+            session,
+            parent_call_sid=form.get("ParentCallSid", ""),
+            leg_sid=form.get("CallSid", ""),
+            to=form.get("To", ""),
+            status=form.get("CallStatus", ""),
+            at=call_time(),
+            wrap_up_seconds=_wrap_up(),
+        )
+        return twiml.empty()
+
+    return handle_delivery(("CallSid", "CallStatus", "SequenceNumber"), work, twiml.empty)
 
 
 @bp.post("/voice/fallback")
@@ -305,7 +333,7 @@ def fallback() -> Response:
     try:
         return _xml(
             twiml.fallback(
-                _cfg(),
+                voice_config(),
                 int_in_range(step, high=100) or 0,
                 request.form.get("DialCallStatus", ""),
             )

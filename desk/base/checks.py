@@ -79,6 +79,16 @@ def password(raw: object, field: str = "password") -> str:
     return value
 
 
+def seconds(raw: object, field: str, *, low: int = 0, high: int = 3600) -> int:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise DomainError("number_invalid", field=field, value=str(raw or "")) from None
+    if not low <= value <= high:
+        raise DomainError("seconds_invalid", field=field, min=low, max=high)
+    return value
+
+
 def minutes(raw: object, field: str, *, low: int = 0, high: int = 100000) -> int:
     try:
         value = int(str(raw).strip())

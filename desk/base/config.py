@@ -87,6 +87,22 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # Networks reached despite the SSRF guard (a Nextcloud on the practice's LAN).
         "trusted_networks": [],
     },
+    "presence": {
+        # After a call, a secretary is offered no other for this many seconds.
+        "wrap_up_seconds": 20,
+        # A leg whose end was never reported is released after this long (console
+        # provider; with Twilio the sweep asks Twilio for the leg's status first).
+        "max_call_minutes": 120,
+        "sweep_seconds": 30,
+    },
+    "queue": {
+        # Hold music played between announcements ("" = silence).
+        "music_url": "",
+        # How often a waiting caller hears her position.
+        "announce_seconds": 45,
+        # How often freed secretaries are offered held callers (Twilio provider).
+        "dispatch_seconds": 3,
+    },
     "fallback": {
         "numbers": [],
         "message": "Bonjour, nous ne pouvons pas prendre votre appel pour le moment. "
@@ -284,6 +300,11 @@ RANGES: dict[str, tuple[int, int]] = {
     "scheduler.outbox_claim_timeout_seconds": (10, 86400),
     "scheduler.digest_seconds": (1, 86400),
     "calendars.pull_minutes": (1, 1440),
+    "presence.wrap_up_seconds": (0, 3600),
+    "presence.max_call_minutes": (5, 1440),
+    "presence.sweep_seconds": (5, 3600),
+    "queue.announce_seconds": (15, 300),
+    "queue.dispatch_seconds": (1, 60),
 }
 
 

@@ -70,6 +70,18 @@ WORDS: dict[str, str] = {
     "say_not_in_service": N_("The number you have dialled is not in service. Goodbye."),
     "say_screen_prompt": N_("Call for %(client)s. Press 1 to take the call."),
     "say_screen_prompt_unknown": N_("Incoming call. Press 1 to take the call."),
+    # --- presence and the queue ---
+    "presence_busy": N_("You are being rung or are on a call: take your break once it is over."),
+    "secretary_not_found": N_("Unknown secretary."),
+    "callback_not_found": N_("Unknown callback."),
+    "seconds_invalid": N_("Between %(min)s and %(max)s seconds."),
+    "say_queue_hold": N_("All our secretaries are busy. Please hold, we will answer you shortly."),
+    "say_queue_position": N_(
+        "You are number %(position)s in line. Press 1 to leave a message, or 2 to be called back."
+    ),
+    "say_queue_callback": N_(
+        "Thank you, a secretary will call you back as soon as possible. Goodbye."
+    ),
     # --- messages ---
     "message_not_found": N_("Unknown message."),
     "message_empty": N_("The message is empty: write what the caller asked."),

@@ -21,6 +21,7 @@ class Action(StrEnum):
     AFTER_HOURS = "after-hours"
     NOT_IN_SERVICE = "not-in-service"
     HANGUP = "hangup"
+    ENQUEUE = "enqueue"  # nobody eligible is free: hold the caller
 
 
 # Module names the webhooks import.
@@ -29,6 +30,7 @@ VOICEMAIL = Action.VOICEMAIL
 AFTER_HOURS = Action.AFTER_HOURS
 NOT_IN_SERVICE = Action.NOT_IN_SERVICE
 HANGUP = Action.HANGUP
+ENQUEUE = Action.ENQUEUE
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Decision:
     numbers: tuple[str, ...] = ()
     step: int = 0
     message: str = ""  # said before recording (after hours)
+    queue: str = ""  # the Twilio queue a held caller waits in
 
 
 def after_hours(client: Client) -> Decision:

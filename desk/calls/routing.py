@@ -15,12 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base import events
 from desk.base.phone import InvalidPhoneNumber, normalise
+from desk.calls import presence, queue
 from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
 from desk.calls.steps import call_by_sid, current_position, replay, ring
 from desk.messages.intake import notify_missed_call, record_voicemail
 from desk.models import Call, CallAttempt, Client, Message, Secretary
-from desk.models.states import AttemptOutcome, CallOutcome
+from desk.models.states import AttemptOutcome, CallOutcome, WaitingState
 from desk.people.secretaries import secretary_locale
 
 log = logging.getLogger(__name__)
@@ -77,9 +79,17 @@ def leg_locale(session: Session, leg_sid: str) -> str | None:
 
 
 def screen_result(
-    session: Session, *, parent_call_sid: str, leg_sid: str, to: str, digits: str, at: datetime
+    session: Session,
+    *,
+    parent_call_sid: str,
+    leg_sid: str,
+    to: str,
+    digits: str,
+    at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
 ) -> bool:
-    """Her answer to "press 1": True bridges her to the caller, False hangs her leg up.
+    """Her answer to "press 1": True bridges her to the caller (on a call), False hangs
+    her leg up (available again).
 
     No key at all is what a mobile's voicemail does: it never takes the call.
     """
@@ -90,18 +100,57 @@ def screen_result(
     if attempt is None:
         return False
     attempt.leg_sid = attempt.leg_sid or leg_sid
-    if digits.strip() != "1":
-        attempt.outcome = AttemptOutcome.NO_KEY if not digits.strip() else AttemptOutcome.DECLINED
+    if digits.strip() != "1" or (
+        call.handled_by_id is not None and call.handled_by_id != attempt.secretary_id
+    ):
+        if attempt.accepted_at is None:
+            attempt.outcome = (
+                AttemptOutcome.NO_KEY
+                if not digits.strip()
+                else AttemptOutcome.DECLINED  # another key, or her pair partner was quicker
+            )
+        presence.leg_ended(attempt, at)  # her leg is hung up
+        presence.settle(session, attempt, wrap_up_seconds)
         return False
-    if call.handled_by_id is not None and call.handled_by_id != attempt.secretary_id:
-        attempt.outcome = AttemptOutcome.DECLINED  # her pair partner was quicker
+    if call.ended_at is not None:
+        # The caller hung up while she was being offered the call: nothing to bridge.
+        presence.leg_ended(attempt, at)
+        presence.settle(session, attempt, wrap_up_seconds)
         return False
     attempt.outcome = AttemptOutcome.ACCEPTED
-    attempt.accepted_at = at
+    attempt.accepted_at = attempt.accepted_at or at
     call.handled_by_id = attempt.secretary_id
-    call.answered_at = at
+    call.answered_at = call.answered_at or at
     call.outcome = CallOutcome.ANSWERED
+    presence.settle(session, attempt, wrap_up_seconds)
+    events.publish(session, "call-accepted", call_id=call.id, secretary_id=attempt.secretary_id)
     return True
+
+
+def leg_status(
+    session: Session,
+    *,
+    parent_call_sid: str,
+    leg_sid: str,
+    to: str,
+    status: str,
+    at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
+) -> None:
+    """Her leg's own status callback (`statusCallback` on `<Number>`): answered, or ended.
+    An end frees her (or starts her wrap-up if she had taken the call)."""
+    call = call_by_sid(session, parent_call_sid)
+    if call is None:
+        log.warning("leg status %s for unknown call %s", status, parent_call_sid)
+        return
+    attempt = _attempt_for_leg(session, call, leg_sid, to)
+    if attempt is None:
+        return
+    if attempt.leg_sid is None and leg_sid:
+        attempt.leg_sid = leg_sid
+    if status in TERMINAL_STATUSES:
+        presence.leg_ended(attempt, at)
+    presence.settle(session, attempt, wrap_up_seconds)
 
 
 def dial_result(
@@ -113,6 +162,7 @@ def dial_result(
     bridged: bool,
     duration: int | None,
     at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
 ) -> Decision:
     """A <Dial> ended: done when a secretary took the call, else the next step or voicemail."""
     call = call_by_sid(session, call_sid)
@@ -129,18 +179,28 @@ def dial_result(
         select(CallAttempt).where(CallAttempt.call_id == call.id, CallAttempt.position == position)
     ).all()
     accepted = [a for a in attempts if a.outcome == AttemptOutcome.ACCEPTED]
+    for attempt in attempts:  # the <Dial> is over: every leg of the step has ended
+        presence.leg_ended(attempt, at)
+    presence.settle_all(session, attempts, wrap_up_seconds)
     if accepted and (bridged or dial_status == "completed"):
         accepted[0].duration_seconds = duration
         for attempt in attempts:
             if attempt.outcome == AttemptOutcome.RINGING:
                 attempt.outcome = AttemptOutcome.NO_ANSWER
+        queue.taken(session, call, at)
         return Decision(HANGUP, client.name, locale=client.locale)
     for attempt in attempts:
         if attempt.outcome in (AttemptOutcome.RINGING, AttemptOutcome.ACCEPTED):
             # An accepted leg whose bridge failed (she hung up first) counts as a miss.
             attempt.outcome = _LEG_OUTCOMES.get(dial_status, AttemptOutcome.NO_ANSWER)
+    if call.ended_at is not None:
+        return Decision(HANGUP, client.name, locale=client.locale)  # the caller hung up
     if call.handled_by_id is not None and accepted:
         call.handled_by_id, call.answered_at, call.outcome = None, None, CallOutcome.IN_PROGRESS
+    waiting = queue.waiting_of(session, call)
+    if waiting is not None and waiting.state == WaitingState.OFFERED:
+        # Offered from the queue and not taken: back to the head of the queue.
+        return queue.enqueue(session, call, client, at, greet=False)
     return ring(session, call, client, position + 1, at, greet=False)
 
 
@@ -181,6 +241,7 @@ def close_call(
     duration: int | None,
     sequence: int | None,
     at: datetime,
+    wrap_up_seconds: int = presence.WRAP_UP_SECONDS,
 ) -> Call | None:
     """A status callback. Repeats and late arrivals (lower SequenceNumber) change nothing."""
     call = call_by_sid(session, call_sid)
@@ -201,6 +262,14 @@ def close_call(
         return call
     call.ended_at = at
     call.duration_seconds = duration
+    events.publish(session, "call-ended", call_id=call.id, secretary_id=call.handled_by_id)
+    # The caller is gone: every leg of hers has ended (a secretary rung is free again).
+    for attempt in call.attempts:
+        presence.leg_ended(attempt, at)
+    presence.settle_all(session, call.attempts, wrap_up_seconds)
+    waiting = queue.waiting_of(session, call)
+    if waiting is not None and waiting.state in queue.HELD:
+        queue.abandon(waiting, at)  # hung up while held (or while being offered)
     if call.outcome == CallOutcome.IN_PROGRESS:
         if call.handled_by_id is not None:
             call.outcome = CallOutcome.ANSWERED

@@ -126,7 +126,10 @@ def run_call(
     root = sim.post("/webhooks/voice/incoming", {**base, "CallStatus": "ringing"})
     outcome = "hung up"
     for turn in range(MAX_TURNS):
-        dial, record = root.find("Dial"), root.find("Record")
+        dial, record, enqueue = root.find("Dial"), root.find("Record"), root.find("Enqueue")
+        if enqueue is not None:
+            root = _wait_in_queue(sim, base, enqueue)
+            continue
         if dial is not None:
             answer = steps[min(turn, len(steps) - 1)]
             root, outcome = _ring(sim, base, dial, to, answer)
@@ -186,6 +189,25 @@ def _ring(
     }
     root = sim.post(dial.get("action", ""), params)
     return root, ("answered" if accepted_leg else "no-answer")
+
+
+# Longer than any client's maximum wait: the simulated caller waits it out. (Offers from
+# the queue come by Twilio's REST API, which a simulation against the desk has not got.)
+WAITED_OUT_SECONDS = 86_400
+
+
+def _wait_in_queue(sim: Simulator, base: dict[str, str], enqueue: ET.Element) -> ET.Element:
+    """Held in <Enqueue>: one turn of the wait (her position), then past the client's
+    maximum wait (<Leave/>), then the <Enqueue action>'s TwiML (voicemail)."""
+    sim.record(Step("note", note=f"held in the queue {enqueue.text or ''}".strip()))
+    wait_url = enqueue.get("waitUrl", "")
+    waiting = {**base, "CallStatus": "in-progress", "QueueSid": new_sid("QU")}
+    sim.post(wait_url, {**waiting, "QueueTime": "0", "QueuePosition": "1"})
+    sim.post(wait_url, {**waiting, "QueueTime": str(WAITED_OUT_SECONDS)})
+    return sim.post(
+        enqueue.get("action", ""),
+        {**waiting, "QueueResult": "leave", "QueueTime": str(WAITED_OUT_SECONDS)},
+    )
 
 
 def _leave_voicemail(sim: Simulator, base: dict[str, str], record: ET.Element) -> None:

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk.calls import presence, queue
 from desk.calls.decisions import DIAL, NOT_IN_SERVICE, VOICEMAIL, Decision, dial, step_to_ring
 from desk.calls.decisions import after_hours as after_hours_decision
 from desk.models import Call, CallAttempt, Client, Secretary
-from desk.models.states import AttemptOutcome, CallOutcome
+from desk.models.states import AttemptOutcome, CallOutcome, WaitingState
 
 
 def call_by_sid(session: Session, call_sid: str) -> Call | None:
@@ -47,8 +48,19 @@ def ring(
         ids = {int(i) for step in plan[position:] for i in step}
         found = session.execute(select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids)))
         phones = {i: phone for i, phone in found} if ids else {}
-    position, ringing = step_to_ring(plan, position, phones)
-    session.add_all(
+    presence.ensure(session, phones, at)
+    busy = False  # someone eligible is taken: the caller may wait for her
+    while True:
+        position, candidates = step_to_ring(plan, position, phones)
+        # Only those free now, each claimed (compare-and-set): never two callers for one.
+        ringing = {i: n for i, n in candidates.items() if presence.claim(session, i, call.id, at)}
+        if ringing or not candidates:
+            break
+        busy = True
+        position += 1
+    if not ringing and busy and client.queue_max_wait_seconds > 0:
+        return queue.enqueue(session, call, client, at, greet)
+    attempts = [
         CallAttempt(
             call_id=call.id,
             position=position,
@@ -58,7 +70,12 @@ def ring(
             outcome=AttemptOutcome.RINGING,
         )
         for secretary_id, number in ringing.items()
-    )
+    ]
+    session.add_all(attempts)
+    if attempts:
+        session.flush()
+        for attempt in attempts:
+            presence.bind(session, attempt)
     return dial(client, position, ringing, greet)
 
 
@@ -69,6 +86,9 @@ def replay(session: Session, call: Call) -> Decision:
         return Decision(NOT_IN_SERVICE)
     if call.outcome == CallOutcome.AFTER_HOURS:
         return after_hours_decision(client)
+    waiting = queue.waiting_of(session, call)
+    if waiting is not None and waiting.state == WaitingState.WAITING:
+        return queue.hold_decision(client, greet=current_position(session, call) is None)
     position = current_position(session, call)
     attempts = session.scalars(
         select(CallAttempt)

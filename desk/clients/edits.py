@@ -29,6 +29,7 @@ FICHE_FIELDS = (
     "message_delivery",
     "holiday_policy",
     "ring_pair_together",
+    "queue_max_wait_seconds",
     "privacy_mode",
     "min_notice_minutes",
     "cancel_cutoff_minutes",
@@ -75,6 +76,10 @@ def update_fiche(client: Client, values: dict[str, Any]) -> Client:
     for key in ("min_notice_minutes", "cancel_cutoff_minutes"):
         if key in values:
             values[key] = checks.minutes(values[key], key)
+    if "queue_max_wait_seconds" in values:
+        values["queue_max_wait_seconds"] = checks.seconds(
+            values["queue_max_wait_seconds"], "queue_max_wait_seconds", high=3600
+        )
     if "emergency_number" in values:
         raw = values["emergency_number"]
         # Short emergency numbers (15, 112, 115) are not E.164 and are kept short, also

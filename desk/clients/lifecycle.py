@@ -36,6 +36,7 @@ COPIED_FIELDS = (
     "holiday_policy",
     "holiday_country",
     "ring_pair_together",
+    "queue_max_wait_seconds",
     "message_delivery",
     "privacy_mode",
     "feed_show_phone",

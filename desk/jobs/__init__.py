@@ -70,5 +70,7 @@ JOBS: list[Job] = [
     Job("monthly-reports", "desk.jobs.reports:monthly", lambda s: 3600),
     Job("call-hours", "desk.jobs.reports:call_hours", lambda s: 300),
     Job("feed-parts", "desk.jobs.feed_parts:fill", lambda s: 300),
+    Job("presence", "desk.jobs.presence:sweep", lambda s: s["presence.sweep_seconds"]),
+    Job("queue", "desk.jobs.queue:dispatch", lambda s: s["queue.dispatch_seconds"]),
     Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
 ]

@@ -46,6 +46,7 @@ from desk.models.offers import (
     OfferState,
 )
 from desk.models.people import ROLES, Secretary, Training, User
+from desk.models.presence import Callback, Presence, WaitingCall
 from desk.models.reports import (
     AnsweredHour,
     CallHour,
@@ -76,6 +77,7 @@ __all__ = [
     "Call",
     "CallAttempt",
     "CallHour",
+    "Callback",
     "Client",
     "ClientOfferSetting",
     "Closure",
@@ -112,6 +114,7 @@ __all__ = [
     "PartnerAgreement",
     "Payment",
     "Practitioner",
+    "Presence",
     "PricePlan",
     "Quote",
     "RollupMark",
@@ -123,5 +126,6 @@ __all__ = [
     "UTCDateTime",
     "User",
     "VatStatus",
+    "WaitingCall",
     "WebhookReceipt",
 ]

@@ -79,6 +79,8 @@ class CallAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(default=system_now)
     outcome: Mapped[str] = mapped_column(String(16), default=AttemptOutcome.RINGING)
     accepted_at: Mapped[datetime | None]
+    # Her leg's end, as first reported (leg status, dial result, the caller's status).
+    ended_at: Mapped[datetime | None]
     duration_seconds: Mapped[int | None]
 
     call: Mapped[Call] = relationship(back_populates="attempts")

@@ -30,6 +30,8 @@ class Client(Base):
     holiday_policy: Mapped[str] = mapped_column(String(16), default="closed")
     holiday_country: Mapped[str] = mapped_column(String(8), default="FR")
     ring_pair_together: Mapped[bool] = mapped_column(default=False)
+    # Callers held in the queue at most this long, then voicemail; 0 = no queue.
+    queue_max_wait_seconds: Mapped[int] = mapped_column(default=180, server_default="180")
     # Messages: "immediate" (SMS at once) or "digest" (end of coverage); urgent is always at once.
     message_delivery: Mapped[str] = mapped_column(String(16), default="immediate")
     privacy_mode: Mapped[bool] = mapped_column(default=True)

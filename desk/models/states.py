@@ -82,3 +82,24 @@ class NoticeChannel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     NONE = "none"
+
+
+class PresenceState(StrEnum):
+    """A secretary's state on the desk (`Presence.state`), derived from her call legs."""
+
+    AVAILABLE = "available"
+    RINGING = "ringing"  # offered a call: claimed by a compare-and-set
+    ON_CALL = "on_call"
+    WRAPPING_UP = "wrapping_up"  # after a call, until `Presence.until`
+    ON_BREAK = "on_break"
+
+
+class WaitingState(StrEnum):
+    """A caller held in the queue (`WaitingCall.state`)."""
+
+    WAITING = "waiting"
+    OFFERED = "offered"  # a secretary is being rung for her
+    TAKEN = "taken"
+    MESSAGE = "message"  # pressed 1, or waited past the client's maximum: voicemail
+    CALLBACK = "callback"  # pressed 2: a callback request
+    ABANDONED = "abandoned"  # hung up while waiting

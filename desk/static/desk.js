@@ -127,6 +127,23 @@
     });
   }
 
+  // --- En direct: the board is read again when an event says something moved ---
+  var board = document.querySelector("[data-board-stream]");
+  if (board && window.EventSource) {
+    var boardSource = new EventSource(board.dataset.boardStream);
+    var pending = null;
+    boardSource.addEventListener("changed", function () {
+      if (pending) { return; }
+      pending = setTimeout(function () {
+        pending = null;
+        fetch(board.dataset.boardPart, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) { if (html !== null) { board.innerHTML = html; } });
+      }, 250);
+    });
+    window.addEventListener("pagehide", function () { boardSource.close(); });
+  }
+
   // --- the calendar: a click on an empty time opens Book on that slot ---
   var cal = document.querySelector(".cal[data-book]");
   if (cal) {

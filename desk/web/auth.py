@@ -42,11 +42,11 @@ def login() -> ResponseReturnValue:
             form.password.errors = [_("Unknown e-mail or wrong password.")]
         else:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("desk/login.html", form=form), 200 if request.method == "GET" else 401
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect after login is a phishing gift. Browsers
     # read "/\\host" as "//host"; a CR or LF would break the Location header.
     if (
@@ -85,4 +85,4 @@ def language() -> ResponseReturnValue:
             if user is not None:
                 user.locale = form.locale.data
                 db_session().commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

@@ -67,6 +67,10 @@ class FicheForm(FlaskForm):
         ],
     )
     ring_pair_together = BooleanField(_l("Ring the pair together"))
+    queue_max_wait_seconds = IntegerField(
+        _l("Longest wait in the queue, then voicemail (seconds; 0 = no queue)"),
+        validators=[NumberRange(min=0, max=3600)],
+    )
     privacy_mode = BooleanField(_l("Keep patients' surnames out of the calendar feed"))
     min_notice_minutes = IntegerField(
         _l("Minimum booking notice (minutes)"), validators=[NumberRange(min=0, max=100000)]

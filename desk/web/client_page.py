@@ -17,8 +17,9 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from desk.calls import callbacks
 from desk.models import AppointmentType, Client, Closure, User
-from desk.request_context import db_session, settings
+from desk.request_context import db_session, now, settings
 from desk.web.client_forms import (
     AppointmentTypeForm,
     ClientUserForm,
@@ -122,7 +123,11 @@ def render_client_page(
             **calendars_context(client),
             **extra,
         }
-    return render_template("desk/client.html", client=client, **forms, **extra), status
+    rows = callbacks.for_client(db_session(), client.id, now())
+    return (
+        render_template("desk/client.html", client=client, callback_rows=rows, **forms, **extra),
+        status,
+    )
 
 
 def render_client(client: Client, status: int = 200, **extra: object) -> ResponseReturnValue:

@@ -1,4 +1,6 @@
-"""Now: who is on duty for each client now and next.
+"""Now (En direct): every secretary's state and every held caller, live (the board is
+read again on each event, `desk/web/live_board.py`); who is on duty for each client now
+and next.
 
 The fiche of the call the logged-in secretary just accepted pops through the live
 stream (`desk/web/live.py`), on this page and every other.
@@ -10,6 +12,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from desk.calls.live_board import live_board
 from desk.clients.listing import client_page
 from desk.request_context import db_session
 from desk.request_context import now as clock_now
@@ -33,4 +36,5 @@ def now() -> ResponseReturnValue:
         per_page=NOW_PER_PAGE,
     )
     boards = now_boards(db_session(), listing.clients, at)
-    return render_template("desk/now.html", boards=boards, at=at, listing=listing)
+    board = live_board(db_session(), current_user, at)
+    return render_template("desk/now.html", boards=boards, at=at, listing=listing, board=board)

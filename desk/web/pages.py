@@ -12,6 +12,7 @@ from wtforms import SelectChoice, SelectField
 
 from desk.base.errors import DomainError
 from desk.base.words import say
+from desk.calls import callbacks
 from desk.clients.access import visible_clients
 from desk.models.states import NoticeChannel
 from desk.request_context import db_session, now
@@ -30,7 +31,10 @@ def index() -> ResponseReturnValue:
         secretary = current_user.secretary
         notices = NoticeForm(data={"notify_by": secretary.notify_by}) if secretary else None
         day = today(db_session(), current_user, now())
-        return render_template("desk/today.html", day=day, notice_form=notices)
+        calls_back = callbacks.for_user(db_session(), current_user, now())
+        return render_template(
+            "desk/today.html", day=day, notice_form=notices, callback_rows=calls_back
+        )
     clients = visible_clients(db_session(), current_user)
     return render_template("desk/index.html", clients=clients)
 

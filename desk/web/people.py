@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from desk.base.errors import DomainError
 from desk.base.words import say
+from desk.calls.presence import effective_state
 from desk.clients.lifecycle import all_clients
-from desk.models import InvitationPurpose, Secretary, User
+from desk.models import InvitationPurpose, Presence, Secretary, User
 from desk.offers.activity import activity
 from desk.people import accounts, secretaries
 from desk.request_context import db_session, now, settings
@@ -91,6 +92,7 @@ def _render_person(
             clients=all_clients(db_session()),
             ranks=ranks,
             action_form=ActionForm(),
+            presence_state=effective_state(db_session().get(Presence, row.id), now()),
             **extra,
         ),
         status,

@@ -72,7 +72,7 @@ class ConsoleSms(SmsSender):
         return sid
 
 
-class _BaseUrlHttpClient(TwilioHttpClient):
+class BaseUrlHttpClient(TwilioHttpClient):
     """Twilio's own HTTP client, aimed at another base URL (tests: a local server)."""
 
     def __init__(self, base_url: str, timeout: float) -> None:
@@ -106,7 +106,7 @@ class TwilioSms(SmsSender):
             )
 
     def send(self, to: str, body: str, *, status_callback: str | None = None) -> str:
-        http = _BaseUrlHttpClient(self.api_base_url, self.timeout)
+        http = BaseUrlHttpClient(self.api_base_url, self.timeout)
         client = TwilioClient(self.account_sid, self.auth_token, http_client=http)
         kwargs: dict[str, Any] = {"to": to, "body": body}
         if self.messaging_service_sid:
