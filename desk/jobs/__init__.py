@@ -73,4 +73,8 @@ JOBS: list[Job] = [
     Job("presence", "desk.jobs.presence:sweep", lambda s: s["presence.sweep_seconds"]),
     Job("queue", "desk.jobs.queue:dispatch", lambda s: s["queue.dispatch_seconds"]),
     Job("invoice-reminders", "desk.jobs.billing:reminders", lambda s: 3600),
+    Job("calendar-push", "desk.jobs.calendars:push", lambda s: s["scheduler.outbox_seconds"]),
+    Job("calendar-pull", "desk.jobs.calendars:pull", lambda s: 60 * s["calendars.pull_minutes"]),
+    Job("offer-waves", "desk.jobs.offers:waves", lambda s: 60),
+    Job("offer-auto", "desk.jobs.offers:auto", lambda s: 3600),
 ]
