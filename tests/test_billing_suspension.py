@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from desk.calls import new_call
 from desk.calls.decisions import AFTER_HOURS
 from desk.models import CoverageDecision
 from tests.conftest import AuthActions, demo_id
+from tests.helpers.html import has_class, one, parse
 
 # A Tuesday at 12:30 in Paris: inside the demo's lunch window.
 COVERED = datetime(2026, 11, 24, 12, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -50,8 +50,8 @@ def test_a_suspended_client_gets_after_hours_until_resumed(demo: str, db: Databa
 
 
 def _coverage_rows(page: str) -> list[str]:
-    table = page[page.index('class="list coverage"') :]
-    return re.findall(r'<tr data-client="(\d+)">', table[: table.index("</table>")])
+    table = one(parse(page), f"//table[{has_class('coverage')}]")
+    return [row.get("data-client") for row in table.xpath(".//tr[@data-client]")]
 
 
 def test_the_coverage_table_lists_the_clients_waiting_for_a_decision(

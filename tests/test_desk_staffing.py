@@ -18,6 +18,7 @@ from desk.reports.facts import Period, Scope, load_facts, load_offered
 from desk.reports.forecast import Verdict, forecast
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
+from tests.helpers.html import one, parse, texts
 from tests.reports_helpers import Ring, make_call, paris
 from tests.routing_helpers import demo_client, secretary
 from tests.web_support import LOGINS
@@ -99,10 +100,11 @@ def test_the_admin_reads_the_desk_wide_advice(
     auth.login(LOGINS["admin"])
     page = client.get("/desk/reports/staffing?week=2027-04-07").get_data(as_text=True)
     # 8 weeks of history (the default): Tuesday 12:00 expects (1 + 40) / 8 calls.
-    row = page[page.index('data-staffing-day="2027-04-06" data-slot="12:00"') :]
-    row = row[: row.index("</tr>")]
-    assert "<td>5.12</td><td>2</td><td>2</td>" in row and "juste" in row
-    assert "tout le bureau</h1>" in page and "0 demi-heures en sous-effectif" in page
+    row = one(parse(page), '//tr[@data-staffing-day="2027-04-06"][@data-slot="12:00"]')
+    # Calls expected, secretaries needed, on duty, verdict.
+    assert texts(row, "./td")[2:] == ["5.12", "2", "2", "juste"]
+    assert any(title.endswith("tout le bureau") for title in texts(parse(page), "//h1"))
+    assert "0 demi-heures en sous-effectif" in page
     assert client.get("/desk/reports/staffing?week=06/04").status_code == 422
 
 

@@ -4,6 +4,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.html import one, parse
 from tests.routing_helpers import DESK_NUMBER
 from tests.web_support import LOGINS, post
 
@@ -29,7 +30,7 @@ def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
     live = client.get("/desk/now.json").json["call"]
     assert live is not None and live["caller"] == "+33612345678"
 
-    call_sid = page.split('name="call_sid" type="hidden" value="')[1].split('"')[0]
+    call_sid = one(parse(page), '//input[@name="call_sid"]').get("value")
     ended = post(
         client,
         "/desk/simulator/hang-up",
