@@ -3,7 +3,6 @@ cursor: « Plus anciens » to the next 50, « Plus récents » back to the first
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from desk.messages.log import MessageFilters, search_messages
 from desk.models import Call, Message, Outbox, User
 from desk.outbox.log import OutboxFilters, search_outbox
 from tests.conftest import AuthActions
+from tests.helpers.html import parse
 from tests.web_support import LOGINS, other_tenant
 
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -91,8 +91,9 @@ LOGS = [
 
 
 def _link(page: str, rel: str) -> str | None:
-    found = re.search(rf'<a href="([^"]+)" rel="{rel}"', page)
-    return html.unescape(found[1]) if found else None
+    found: list[str] = parse(page).xpath(f'//a[@rel="{rel}"]/@href')
+    assert len(found) <= 1
+    return found[0] if found else None
 
 
 @pytest.mark.parametrize(("url", "status", "marker"), LOGS)

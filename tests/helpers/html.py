@@ -4,6 +4,7 @@ page's source."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import html as lxml_html
@@ -38,3 +39,8 @@ def texts(root: HtmlElement, xpath: str) -> list[str]:
 def has_class(name: str) -> str:
     """An XPath predicate: the element's class attribute lists `name`."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def options(page: Any, named: str = ".*") -> list[str]:
+    """The labels of the page's menu options that match `named` whole."""
+    return [label for label in texts(parse(page), "//option") if re.fullmatch(named, label)]
