@@ -29,9 +29,9 @@ from desk.calls.day_numbers import NumberDay
 from desk.models import Call, Client, Closure, DeskNumber
 from desk.rota.coverage import CoverageRules
 from tests.conftest import pin_clock
-from tests.routing_helpers import DESK_NUMBER, demo_client, paris, tags, twiml
+from tests.helpers.routing import DESK_NUMBER, demo_client, paris, tags, twiml
+from tests.helpers.twilio import fixture, signed_post
 from tests.test_day_rotas import statements
-from tests.twilio import fixture, signed_post
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 INCOMING = "/webhooks/voice/incoming"

@@ -23,8 +23,8 @@ from desk.base.db import Database
 from desk.models import Absence, Override, Secretary, Shift, Training
 from desk.rota import Rota
 from tests.conftest import pin_clock
-from tests.routing_helpers import demo_client, dialled, paris, twiml
-from tests.twilio import fixture, signed_post
+from tests.helpers.routing import demo_client, dialled, paris, twiml
+from tests.helpers.twilio import fixture, signed_post
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 

@@ -19,9 +19,9 @@ from desk.reports.forecast import Verdict, forecast
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
 from tests.helpers.html import one, parse, texts
-from tests.reports_helpers import Ring, make_call, paris
-from tests.routing_helpers import demo_client, secretary
-from tests.web_support import LOGINS
+from tests.helpers.reports import Ring, make_call, paris
+from tests.helpers.routing import demo_client, secretary
+from tests.helpers.web import LOGINS
 
 APRIL_5 = date(2027, 4, 5)  # a Monday; the two weeks before hold Easter Monday (29 March)
 TUESDAY = date(2027, 4, 6)

@@ -145,9 +145,9 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
 
     from desk.app import create_app
     from scheduling.tokens import create_api_key
-    from tests.appointments_helpers import NOW, make_practice
-    from tests.faults import SwitchableProxy
-    from tests.twilio import fixture, signed_post
+    from tests.helpers.appointments import NOW, make_practice
+    from tests.helpers.faults import SwitchableProxy
+    from tests.helpers.twilio import fixture, signed_post
 
     with pg.session() as s:
         practice = make_practice(s)
@@ -200,8 +200,8 @@ def test_a_new_call_after_the_server_dropped_every_connection_is_still_routed(
     from desk.demo import load_demo
     from desk.models import Call
     from tests.conftest import pin_clock
-    from tests.routing_helpers import dialled, paris, twiml
-    from tests.twilio import fixture, signed_post
+    from tests.helpers.routing import dialled, paris, twiml
+    from tests.helpers.twilio import fixture, signed_post
 
     settings = fast_settings(pg, tmp_path)
     with pg.session() as s:

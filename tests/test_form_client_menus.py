@@ -14,7 +14,7 @@ from desk.base.db import Database
 from desk.models import Appointment, AppointmentType, Client, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import one, options, parse, text
-from tests.web_support import post
+from tests.helpers.web import post
 
 
 def _options(page: Any, named: str = r"Cabinet \d+") -> list[str]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from desk.calls.receipts import alert_upcoming_gaps, purge_webhook_receipts
 from desk.models import Absence, Outbox, WebhookReceipt
-from tests.routing_helpers import paris, secretary
+from tests.helpers.routing import paris, secretary
 
 MONDAY_MORNING = datetime(2027, 3, 29, 6, 0, tzinfo=UTC)  # Easter Monday, 08:00 in Paris
 

@@ -22,7 +22,7 @@ from desk.base.db import Database
 from desk.models import Absence, Call, Client, Closure, CoverageWindow, Secretary, Shift, Training
 from desk.reports.desk_staffing import DeskAdvice, desk_week_advice
 from desk.reports.kept_advice import kept_week_advice
-from tests.reports_helpers import statements
+from tests.helpers.reports import statements
 
 MONDAY = date(2027, 3, 29)
 PARIS = ZoneInfo("Europe/Paris")

@@ -21,7 +21,7 @@ from desk.models import Call, Message, Outbox, User
 from desk.outbox.log import OutboxFilters, search_outbox
 from tests.conftest import AuthActions
 from tests.helpers.html import parse
-from tests.web_support import LOGINS, other_tenant
+from tests.helpers.web import LOGINS, other_tenant
 
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 ROWS = 120

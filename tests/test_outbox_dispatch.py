@@ -20,7 +20,7 @@ from desk.outbox.channels import SmsSender
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.dispatch import BackgroundDispatcher, Dispatcher
 from desk.outbox.queue import enqueue, kick, register_waker, unregister_waker
-from tests.messages_factories import make_settings
+from tests.helpers.messages import make_settings
 
 
 class RecordingSms(SmsSender):

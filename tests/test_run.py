@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import free_port
+from tests.helpers.browser import free_port
 
 
 def desk_command() -> str:

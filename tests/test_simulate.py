@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from desk.cli import main
 from desk.models import Call, CallAttempt, Message
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
-from tests.routing_helpers import CLAIRE, DESK_NUMBER, INES, SOPHIE
+from tests.helpers.routing import CLAIRE, DESK_NUMBER, INES, SOPHIE
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ imported busy blocks shaded, previous and next weeks; each role sees only its ow
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -11,30 +10,10 @@ from flask.testing import FlaskClient
 from lxml.html import HtmlElement
 
 from desk.base.db import Database
-from desk.models import BusyBlock, CalendarSource
-from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.booking import NOW, ids, seed_week
 from tests.helpers.html import has_class, one, parse, text
-from tests.test_web_book import MONDAY_9, NOW, ids
-from tests.web_support import LOGINS, other_tenant
-
-
-def seed_week(db: Database) -> None:
-    known = ids(db)
-    with db.session() as s:
-        book(s, **known, starts_at=MONDAY_9, patient_name="Jeanne Petit", now=NOW)
-        source = CalendarSource(client_id=known["client_id"], url="https://example.test/c.ics")
-        s.add(source)
-        s.flush()
-        s.add(
-            BusyBlock(
-                source_id=source.id,
-                client_id=known["client_id"],
-                starts_at=datetime(2026, 3, 10, 13, 0, tzinfo=UTC),  # Tuesday 14:00 in Paris
-                ends_at=datetime(2026, 3, 10, 15, 0, tzinfo=UTC),
-                summary="Formation",
-            )
-        )
+from tests.helpers.web import LOGINS, other_tenant
 
 
 def day_items(page: Any, day: str) -> list[HtmlElement]:

@@ -9,7 +9,7 @@ from desk.base.db import Database
 from desk.models import ApiKey, FeedToken, Practitioner
 from tests.conftest import AuthActions
 from tests.helpers.html import one, parse
-from tests.web_support import LOGINS, demo_id, other_tenant, post
+from tests.helpers.web import LOGINS, demo_id, other_tenant, post
 
 API_LIST = "/api/v1/appointments?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z"
 

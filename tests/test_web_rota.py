@@ -10,7 +10,7 @@ from desk.base.db import Database
 from desk.models import Shift
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import one, parse, text
-from tests.web_support import LOGINS, demo_call, demo_id, post, secretary_id
+from tests.helpers.web import LOGINS, demo_call, demo_id, post, secretary_id
 
 WEEK = "2026-03-02"  # Monday; lunch 12:00-14:00 Paris
 

@@ -14,8 +14,8 @@ from desk.models import Absence, Override, Secretary, Shift
 from desk.rota import responders
 from tests.conftest import AuthActions
 from tests.helpers.html import one, parse, text
-from tests.routing_helpers import demo_client, paris
-from tests.web_support import LOGINS, demo_id, post, secretary_id
+from tests.helpers.routing import demo_client, paris
+from tests.helpers.web import LOGINS, demo_id, post, secretary_id
 
 THURSDAY = "2026-03-05"
 WEEK = "2026-03-02"

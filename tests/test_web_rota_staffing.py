@@ -9,8 +9,8 @@ from desk.base.db import Database
 from desk.models import Absence
 from tests.conftest import AuthActions
 from tests.helpers.html import one, parse, texts
-from tests.reports_helpers import paris
-from tests.web_support import LOGINS, secretary_id
+from tests.helpers.reports import paris
+from tests.helpers.web import LOGINS, secretary_id
 
 WEEK = "2027-04-05"
 

@@ -5,8 +5,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import one, parse
-from tests.routing_helpers import DESK_NUMBER
-from tests.web_support import LOGINS, post
+from tests.helpers.routing import DESK_NUMBER
+from tests.helpers.web import LOGINS, post
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris: Claire and Sophie
 

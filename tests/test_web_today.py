@@ -15,8 +15,8 @@ from desk.base.db import Database
 from desk.models import Absence, Message
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import has_class, one, parse, text, texts
-from tests.routing_helpers import paris, secretary
-from tests.web_support import LOGINS, demo_call, demo_id
+from tests.helpers.routing import paris, secretary
+from tests.helpers.web import LOGINS, demo_call, demo_id
 
 AT = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris
 
@@ -72,7 +72,7 @@ def test_a_clients_login_still_lands_on_its_client_list(
 def test_claire_chooses_e_mail_for_her_duty_notices(
     client: FlaskClient, auth: AuthActions, demo: str, db: Database
 ) -> None:
-    from tests.web_support import post
+    from tests.helpers.web import post
 
     auth.login(LOGINS["secretary"])
     assert 'id="my-notices"' in client.get("/desk/").get_data(as_text=True)

@@ -12,24 +12,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from desk.app import create_app
-from desk.base.config import Settings, load_settings
+from desk.base.config import load_settings
 from desk.base.db import Database
-from desk.web.live import POLL, stop_streams
 from tests.conftest import test_overrides
+from tests.helpers.browser import LiveServer, free_port, serving
 from tests.helpers.database import demo_desk
 
 CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -44,7 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-PASSWORD = "permanence"
 
 
 def _chromium_or_skip() -> str:
@@ -61,23 +53,6 @@ def _chromium_or_skip() -> str:
     pytest.skip(message)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    url: str
-    app: Flask
-    settings: Settings
-    db: Database
-
-    def __call__(self, path: str) -> str:
-        return f"{self.url}{path}"
-
-
 @pytest.fixture
 def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port>, demo desk loaded (runs once per backend)."""
@@ -91,25 +66,6 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
     app = create_app(settings)
     with serving(app, port):
         yield LiveServer(url=url, app=app, settings=settings, db=db)
-
-
-@contextmanager
-def serving(app: Flask, port: int) -> Iterator[None]:
-    """`app` on 127.0.0.1:`port` in a thread; stopped, with its engine, on the way out."""
-    server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        # Open live-call streams poll the database until told to stop: stop them before
-        # the engine goes, or one opens a connection nobody closes.
-        stop_streams(app).set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        time.sleep(2 * POLL)
-        app.extensions["desk.db"].dispose()
 
 
 @pytest.fixture(scope="session")
@@ -156,12 +112,3 @@ def _keep_artifacts(tab: Any, nodeid: str) -> None:
         (ARTIFACTS / f"{stem}.html").write_text(tab.content(), encoding="utf-8")
     except Exception as exc:  # a dead page must not hide the test's own failure
         (ARTIFACTS / f"{stem}.txt").write_text(f"no screenshot: {exc}", encoding="utf-8")
-
-
-def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a person would."""
-    page.goto("/desk/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/desk/(?!login)"))

@@ -26,8 +26,8 @@ from twilio.request_validator import RequestValidator
 from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import CoverageWindow, Secretary, Shift
-from tests.browser.conftest import free_port, log_in
 from tests.conftest import TWILIO_AUTH_TOKEN, demo_id, test_overrides
+from tests.helpers.browser import free_port, log_in
 from tests.helpers.database import demo_desk
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from desk.models import Message
-from tests.browser.conftest import LiveServer, log_in
-from tests.web_support import demo_call, demo_id
+from tests.helpers.browser import LiveServer, log_in
+from tests.helpers.web import demo_call, demo_id
 
 pytestmark = pytest.mark.browser
 

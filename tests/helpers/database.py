@@ -16,13 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select, text
+from sqlalchemy.orm import Session
 
 from desk.base.clock import system_now
 from desk.base.config import Settings
 from desk.base.db import Database
 from desk.demo import load_demo
 from desk.migrations import upgrade
-from desk.models import Base
+from desk.models import Base, Client
 
 # Children first when emptying, parents first when filling.
 TABLES = Base.metadata.sorted_tables
@@ -159,3 +160,10 @@ def demo_desk(db: Database, settings: Settings) -> str:
         restore(db, kept[1])
     with db.session() as s:
         return load_demo(s, settings, now)
+
+
+def demo_id(session: Session) -> int:
+    """The demo client's id (Cabinet du Parc, the tenant of the demo's users)."""
+    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
+    assert found is not None
+    return found
