@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bench.network import seed_network
 from desk.base.db import Database
 from desk.models import Absence, Client, Override, Secretary, Shift
 from desk.reports.desk_staffing import desk_week_advice
@@ -18,6 +17,7 @@ from desk.reports.facts import Period, Scope, load_facts, load_offered
 from desk.reports.forecast import Verdict, forecast
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
+from tests.helpers.database import seeded_network
 from tests.helpers.html import one, parse, texts
 from tests.helpers.reports import Ring, make_call, paris
 from tests.helpers.routing import demo_client, secretary
@@ -136,7 +136,7 @@ def _reference(session: Session, monday: date) -> list[tuple[date, int, int]]:
 
 
 def test_the_set_based_advice_is_the_client_by_client_one(db: Database) -> None:
-    seed_network(db.engine, 30, calls_per_client=40, appointments_per_client=1)
+    seeded_network(db, 30, calls_per_client=40, appointments_per_client=1)
     with db.session() as session:  # absences, replacements and a leaver cut the duties
         leaver = session.scalars(select(Shift.secretary_id).where(Shift.client_id == 7)).first()
         session.execute(update(Secretary).where(Secretary.id == leaver).values(active=False))

@@ -9,10 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bench.network import LUNCH, seed_network
+from bench.network import LUNCH
 from desk.base.db import Database
 from desk.models import Appointment, AppointmentType, Client, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.database import seeded_network
 from tests.helpers.html import one, options, parse, text
 from tests.helpers.web import post
 
@@ -27,7 +28,7 @@ def _chosen(page: Any) -> list[tuple[str, str]]:
 
 
 def _network(db: Database, app: Flask, client: FlaskClient) -> None:
-    network = seed_network(db.engine, 100, calls_per_client=1, appointments_per_client=1)
+    network = seeded_network(db, 100, calls_per_client=1, appointments_per_client=1)
     pin_clock(app, LUNCH)
     assert AuthActions(client).login(*network.admin).status_code == 302
 

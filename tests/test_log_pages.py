@@ -20,6 +20,7 @@ from desk.messages.log import MessageFilters, search_messages
 from desk.models import Call, Message, Outbox, User
 from desk.outbox.log import OutboxFilters, search_outbox
 from tests.conftest import AuthActions
+from tests.helpers.database import prepared
 from tests.helpers.html import parse
 from tests.helpers.web import LOGINS, other_tenant
 
@@ -77,8 +78,8 @@ def _seed(db: Database, own: int, other: int) -> None:
 
 @pytest.fixture
 def logs(db: Database, own: int) -> int:
-    other = other_tenant(db)
-    _seed(db, own, other)
+    """The demo and its 3 × 120 rows, written once per database and copied back."""
+    prepared(db, "logs", lambda: _seed(db, own, other_tenant(db)))
     return own
 
 

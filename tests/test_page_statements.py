@@ -15,10 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from bench.network import LUNCH, seed_network
+from bench.network import LUNCH
 from desk.base.db import Database
 from desk.request_context import database_of
 from tests.conftest import AuthActions, _empty, pin_clock
+from tests.helpers.database import seeded_network
 from tests.helpers.html import options, parse
 
 PAGES = {
@@ -73,7 +74,7 @@ def _statements(
     db: Database, app: Flask, client: FlaskClient, seen: list[str], clients: int, role: str
 ) -> dict[str, int]:
     _empty(db)
-    network = seed_network(db.engine, clients, calls_per_client=3, appointments_per_client=3)
+    network = seeded_network(db, clients, calls_per_client=3, appointments_per_client=3)
     pin_clock(app, LUNCH)
     email, password = network.admin if role == "admin" else network.secretary
     assert AuthActions(client).login(email, password).status_code == 302
@@ -101,7 +102,7 @@ def test_each_desk_page_runs_the_same_statements_for_10_and_100_clients(
 def test_the_clients_list_is_searched_and_paginated(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    network = seed_network(db.engine, 120, calls_per_client=1, appointments_per_client=1)
+    network = seeded_network(db, 120, calls_per_client=1, appointments_per_client=1)
     assert AuthActions(client).login(*network.admin).status_code == 302
     first = client.get("/desk/clients/").data.decode()
     assert first.count("data-client=") == 50 and "Page 1 sur 3" in first
@@ -128,7 +129,7 @@ def test_the_clients_list_is_searched_and_paginated(
 def test_client_menus_search_instead_of_listing_every_client(
     db: Database, app: Flask, client: FlaskClient, page: str, field: str
 ) -> None:
-    network = seed_network(db.engine, 100, calls_per_client=1, appointments_per_client=1)
+    network = seeded_network(db, 100, calls_per_client=1, appointments_per_client=1)
     pin_clock(app, LUNCH)
     assert AuthActions(client).login(*network.admin).status_code == 302
     listed = client.get(page)

@@ -10,10 +10,11 @@ from flask.testing import FlaskClient
 from lxml.html import HtmlElement
 from sqlalchemy import func, select
 
-from bench.network import LUNCH, seed_network
+from bench.network import LUNCH
 from desk.base.db import Database
 from desk.models import Absence, Message
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.database import seeded_network
 from tests.helpers.html import has_class, one, parse, text, texts
 from tests.helpers.routing import paris, secretary
 from tests.helpers.web import LOGINS, demo_call, demo_id
@@ -84,7 +85,7 @@ def test_claire_chooses_e_mail_for_her_duty_notices(
 def test_a_large_desk_shows_a_page_of_boards_and_counts_every_unread_message(
     app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    network = seed_network(db.engine, 30, calls_per_client=1, appointments_per_client=1)
+    network = seeded_network(db, 30, calls_per_client=1, appointments_per_client=1)
     pin_clock(app, LUNCH)
     assert AuthActions(client).login(*network.admin).status_code == 302
     page = parse(client.get("/desk/"))
