@@ -19,6 +19,7 @@ from desk.models import Outbox
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.queue import enqueue
 from tests.conftest import BACKENDS, test_overrides
+from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in BACKENDS, reason="PostgreSQL fault injection needs DESK_TEST_DATABASE_URL"
@@ -62,15 +63,6 @@ def terminate_others(db: Database) -> int:
             )
     finally:
         admin.dispose()
-
-
-def wait_for(condition: object, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.1)
-    return bool(condition())  # type: ignore[operator]
 
 
 def queue_sms(db: Database, first: int, count: int) -> list[str]:
