@@ -10,6 +10,8 @@ timestamps are the snapshot's; no trigger or ORM hook rewrites them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -199,4 +201,30 @@ def seeded_network(
         db,
         f"network {clients} {calls_per_client} {appointments_per_client}",
         lambda: seed_network(db.engine, clients, calls_per_client, appointments_per_client),
+    )
+
+
+_DROP = (
+    "import sys\n"
+    "from sqlalchemy import create_engine, text\n"
+    "engine = create_engine(sys.argv[1], isolation_level='AUTOCOMMIT')\n"
+    "with engine.connect() as conn:\n"
+    "    conn.execute(text(f'DROP DATABASE IF EXISTS \"{sys.argv[2]}\" WITH (FORCE)'))\n"
+)
+
+
+_DROPPING: list[subprocess.Popen[bytes]] = []  # kept: never collected while running
+
+
+def drop_database_later(server_url: str, name: str) -> None:
+    """DROP DATABASE `name` on the server of `server_url` in a process of its own, which
+    outlives this one; not awaited."""
+    _DROPPING.append(
+        subprocess.Popen(
+            [sys.executable, "-c", _DROP, server_url, name],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     )
