@@ -22,7 +22,7 @@ from desk.app import create_app
 from desk.base.config import load_settings
 from desk.base.db import Database
 from tests.conftest import test_overrides
-from tests.helpers.browser import LiveServer, free_port, serving
+from tests.helpers.browser import STEP_TIMEOUT_MS, LiveServer, free_port, serving
 from tests.helpers.database import demo_desk
 
 CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -71,7 +71,9 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     executable = _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -89,11 +91,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser context (no cookies) in French, 5 s timeouts."""
+    """A fresh browser context (no cookies) in French, STEP_TIMEOUT_MS per step."""
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(5000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     tab = context.new_page()
     try:
         yield tab

@@ -27,7 +27,7 @@ from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import CoverageWindow, Secretary, Shift
 from tests.conftest import TWILIO_AUTH_TOKEN, demo_id, test_overrides
-from tests.helpers.browser import free_port, log_in
+from tests.helpers.browser import STEP_TIMEOUT_MS, free_port, log_in
 from tests.helpers.database import demo_desk
 
 pytestmark = pytest.mark.browser
@@ -144,7 +144,7 @@ def _secretary(browser: Any, url: str, email: str, path: str) -> Any:
     context = browser.new_context(
         base_url=url, locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(5000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     tab = context.new_page()
     log_in(tab, email)
     tab.goto(path)
@@ -165,14 +165,14 @@ def test_a_call_claire_accepts_pops_on_her_screen_only_and_closes_when_it_ends(
         claire.evaluate("() => { window.deskFicheShownAt = 0; }")
         pressed = time.time() * 1000
         sid = gunicorn.call_accepted(n)
-        claire.wait_for_function("() => window.deskFicheShownAt > 0", timeout=5000)
+        claire.wait_for_function("() => window.deskFicheShownAt > 0", timeout=STEP_TIMEOUT_MS)
         latencies.append(claire.evaluate("() => window.deskFicheShownAt") - pressed)
         assert fiche.is_visible()
         assert "06 11 22 33 44" in fiche.inner_text()
         assert "Cabinet" in fiche.inner_text()
         assert sophie.locator("#live-call").is_hidden()
         gunicorn.call_ended(sid)
-        fiche.wait_for(state="hidden", timeout=5000)
+        fiche.wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
     assert sophie.locator("#live-call").is_hidden()
     claire.context.close()
     sophie.context.close()

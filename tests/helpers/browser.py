@@ -19,6 +19,10 @@ from desk.base.db import Database
 from desk.web.live import stop_streams
 
 PASSWORD = "permanence"
+# How long one browser step (a click, a page, a push) may take before the test fails.
+# They take well under a second; a loaded 2-core machine running the suite on two
+# processes has taken more than 5 s.
+STEP_TIMEOUT_MS = 15_000
 
 
 def free_port() -> int:
