@@ -20,8 +20,9 @@ run: $(STAMP)
 	if [ "$(DESK_DEMO)" != "0" ]; then $(BIN)/desk demo; fi
 	$(BIN)/desk run
 
+# One pytest process per core (pytest-xdist), each with its own databases and ports.
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 # Load runs through wrk (Debian's package), installed here when missing.
 bench: $(STAMP)

@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
-from desk.models import Client
 from desk.request_context import set_clock
-from tests.helpers.database import demo_desk, empty, migrated
+from tests.helpers.database import demo_desk, demo_id, drop_database_later, empty, migrated
+from tests.helpers.web import csrf_token
 
 PG_ENV = "DESK_TEST_DATABASE_URL"
 TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -57,9 +57,11 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
     for db in made.values():
         db.dispose()
     if pg_admin is not None:
-        with pg_admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
         pg_admin.dispose()
+        # Dropped by a process of its own, not awaited: DROP DATABASE waits for a
+        # checkpoint of the whole server (5 to 30 s on a busy machine) and nothing after
+        # the run needs it gone.
+        drop_database_later(os.environ[PG_ENV], str(pg_name))
 
 
 def _empty(db: Database) -> None:
@@ -130,13 +132,6 @@ def demo(db: Database, settings: Settings) -> str:
     return demo_desk(db, settings)
 
 
-def demo_id(session: Session) -> int:
-    """The demo client's id (Cabinet du Parc, the tenant of the demo's users)."""
-    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
-    assert found is not None
-    return found
-
-
 @pytest.fixture
 def own(demo: str, db: Database) -> int:
     """`demo_id` of the loaded demo."""
@@ -156,29 +151,14 @@ class AuthActions:
 
     def login(self, email: str, password: str = "permanence") -> Any:
         self.client.get("/desk/login")
-        token = _csrf_token(self.client)
+        token = csrf_token(self.client)
         return self.client.post(
             "/desk/login", data={"email": email, "password": password, "csrf_token": token}
         )
 
     def logout(self) -> Any:
         self.client.get("/desk/")
-        return self.client.post("/desk/logout", data={"csrf_token": _csrf_token(self.client)})
-
-
-def _csrf_token(client: FlaskClient) -> str:
-    from flask import session as flask_session
-
-    with client.session_transaction() as sess:
-        token = sess.get("csrf_token")
-    if token is None:
-        return ""
-    # Flask-WTF keeps the raw token in the session and signs it for forms.
-    with client.application.test_request_context():
-        flask_session["csrf_token"] = token
-        from flask_wtf.csrf import generate_csrf
-
-        return str(generate_csrf())
+        return self.client.post("/desk/logout", data={"csrf_token": csrf_token(self.client)})
 
 
 @pytest.fixture

@@ -1,41 +1,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from desk.base.db import Database
-from scheduling.tokens import create_api_key
-from tests.appointments_helpers import NOW, Practice, make_practice
-from tests.conftest import pin_clock
-
-MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
-
-
-def _setup(db: Database, app: Flask) -> tuple[Practice, dict[str, str]]:
-    pin_clock(app, NOW)
-    with db.session() as s:
-        practice = make_practice(s)
-        _, key = create_api_key(s, practice.client.id, "test", NOW)
-    return practice, {"Authorization": f"Bearer {key}"}
-
-
-def _new(practice: Practice, at: datetime, **extra: object) -> dict[str, object]:
-    return {
-        "practitioner_id": practice.practitioner.id,
-        "type_id": practice.type.id,
-        "starts_at": at.isoformat(),
-        "patient_name": "Marie Dupont",
-        **extra,
-    }
+from tests.helpers.api import MONDAY_9, new_appointment, setup_api
 
 
 def test_without_a_valid_key_the_api_answers_401(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    _setup(db, app)
+    setup_api(db, app)
     response = client.get("/api/v1/appointments", headers={"Authorization": "Bearer pk_wrong"})
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
@@ -44,7 +22,7 @@ def test_without_a_valid_key_the_api_answers_401(
 def test_book_read_list_reschedule_and_cancel(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
     slots = client.get(
         "/api/v1/availability",
         query_string={
@@ -56,7 +34,9 @@ def test_book_read_list_reschedule_and_cancel(
         headers=auth,
     ).get_json()["slots"]
     assert slots[0]["starts_at"] == "2027-03-08T08:00:00+00:00" and len(slots) == 14
-    created = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    created = client.post(
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+    )
     assert created.status_code == 201
     appt = created.get_json()
     assert client.get(f"/api/v1/appointments/{appt['id']}", headers=auth).get_json() == appt
@@ -79,12 +59,16 @@ def test_book_read_list_reschedule_and_cancel(
 def test_a_taken_slot_is_409_with_the_next_free_slots(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
     assert (
-        client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth).status_code
+        client.post(
+            "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+        ).status_code
         == 201
     )
-    response = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    response = client.post(
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+    )
     assert response.status_code == 409
     problem = response.get_json()
     assert problem["field"] == "starts_at" and "créneau déjà pris" in problem["detail"]
@@ -92,13 +76,16 @@ def test_a_taken_slot_is_409_with_the_next_free_slots(
 
 
 def test_bad_input_is_422_naming_the_field(db: Database, app: Flask, client: FlaskClient) -> None:
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
     cases = [
-        (_new(practice, MONDAY_9, starts_at="2027-03-08T09:00:00"), "starts_at"),  # no offset
-        (_new(practice, MONDAY_9, starts_at="lundi"), "starts_at"),
-        (_new(practice, MONDAY_9, patient_name=""), "patient_name"),
-        (_new(practice, MONDAY_9, type_id="x"), "type_id"),
-        (_new(practice, MONDAY_9, patient_phone="123"), "patient_phone"),
+        (
+            new_appointment(practice, MONDAY_9, starts_at="2027-03-08T09:00:00"),
+            "starts_at",
+        ),  # no offset
+        (new_appointment(practice, MONDAY_9, starts_at="lundi"), "starts_at"),
+        (new_appointment(practice, MONDAY_9, patient_name=""), "patient_name"),
+        (new_appointment(practice, MONDAY_9, type_id="x"), "type_id"),
+        (new_appointment(practice, MONDAY_9, patient_phone="123"), "patient_phone"),
     ]
     for body, field in cases:
         response = client.post("/api/v1/appointments", json=body, headers=auth)
@@ -110,11 +97,11 @@ def test_bad_input_is_422_naming_the_field(db: Database, app: Flask, client: Fla
 def test_another_clients_appointment_is_not_found(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
     appt = client.post(
-        "/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
     ).get_json()
-    _, other = _setup(db, app)
+    _, other = setup_api(db, app)
     assert client.get(f"/api/v1/appointments/{appt['id']}", headers=other).status_code == 404
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from desk.base.db import Database
-from tests.test_api import _setup
+from tests.helpers.api import setup_api
 
 # Checks of how strict the API is, not of whether it fails: schema-valid values may
 # still be refused for what they mean (a date past 2200, a slot not free), and numbers
@@ -22,7 +22,7 @@ CASES_PER_OPERATION = 30
 def test_the_api_answers_every_generated_request_without_a_server_error_or_schema_violation(
     db: Database, app: Flask
 ) -> None:
-    _, auth = _setup(db, app)
+    _, auth = setup_api(db, app)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     labels = {op.label for op in operations}

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import Database
 from scheduling.tokens import create_api_key
-from tests.reports_helpers import make_people, week_history
+from tests.helpers.reports import make_people, week_history
 
 NOW = datetime(2027, 4, 1, 9, tzinfo=UTC)
 

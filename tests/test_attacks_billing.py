@@ -26,9 +26,9 @@ from desk.billing.invoices import credit_note, invoice_by_number, issue_statemen
 from desk.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceTracking, Outbox
 from desk.models.billing import InvoiceKind, InvoiceState
 from tests.attack_helpers import desk_cli, flashes, race, table_row
-from tests.billing_helpers import NOW, october_of_calls
-from tests.conftest import AuthActions, _csrf_token, pin_clock
-from tests.web_support import LOGINS
+from tests.conftest import AuthActions, pin_clock
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.web import LOGINS, csrf_token
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_an_infinite_payment_is_refused_with_words_on_the_page_and_the_command(
     for amount in ("Infinity", "NaN", "1e400"):
         answer = client.post(
             f"/desk/billing/invoices/{number}/payments?month=2026-10",
-            data={"amount": amount, "csrf_token": _csrf_token(client)},
+            data={"amount": amount, "csrf_token": csrf_token(client)},
             follow_redirects=True,
         )
         assert answer.status_code == 200

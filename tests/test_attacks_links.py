@@ -20,7 +20,8 @@ from desk.models import Client, Invitation, InvitationPurpose, Quote
 from desk.people import accounts, secretaries
 from desk.people.accounts import create_user, invite
 from tests.attack_helpers import race
-from tests.conftest import AuthActions, _csrf_token, pin_clock
+from tests.conftest import AuthActions, pin_clock
+from tests.helpers.web import csrf_token
 
 BASE = "https://desk.example.test"
 QUOTED = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -51,7 +52,7 @@ def test_an_invitation_posted_by_twenty_sessions_at_once_sets_one_password(
     for _ in range(20):
         browser = app.test_client()
         assert browser.get(path).status_code == 200
-        sessions.append((browser, _csrf_token(browser)))
+        sessions.append(browser(browser))
 
     def post(index: int) -> tuple[int, int]:
         browser, token = sessions[index]
@@ -92,7 +93,7 @@ def test_a_reset_link_sent_before_a_deactivation_does_not_work_after_reactivatio
         claire = secretaries.secretary_by(session, "claire@permanence.test")
         secretaries.set_secretary_active(session, claire, True, system_now())
     assert browser.get(link).status_code == 404
-    token = _csrf_token(browser)
+    token = csrf_token(browser)
     answer = browser.post(
         link, data={"password": "new-secret-42", "confirm": "new-secret-42", "csrf_token": token}
     )

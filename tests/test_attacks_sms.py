@@ -11,10 +11,10 @@ from desk.base.db import Database
 from desk.models import Client, Contact, DeskNumber, InboundSms, Message
 from desk.outbox.queue import enqueue
 from tests.attack_helpers import attribute_values, flashes
-from tests.conftest import AuthActions, _csrf_token
-from tests.messages_factories import make_client
-from tests.twilio import fixture, signed_post
-from tests.web_support import LOGINS, post
+from tests.conftest import AuthActions
+from tests.helpers.messages import make_client
+from tests.helpers.twilio import fixture, signed_post
+from tests.helpers.web import LOGINS, csrf_token, post
 
 PATIENT = "+33677000001"
 A_NUMBER, B_NUMBER, DESK_SENDER = "+33199001111", "+33199002222", "+33199009999"
@@ -100,7 +100,7 @@ def test_a_secretary_assigns_an_inbox_sms_to_its_client_once(
     done = post(client, path, {"client": str(parc)})
     assert done.status_code == 302
     again = client.post(
-        path, data={"client": str(parc), "csrf_token": _csrf_token(client)}, follow_redirects=True
+        path, data={"client": str(parc), "csrf_token": csrf_token(client)}, follow_redirects=True
     )
     assert flashes(again.text)[-1] == "Ce SMS a déjà été attribué à un client."
     assert _owners(db) == ([parc], [parc])

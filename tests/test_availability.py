@@ -10,7 +10,7 @@ from desk.base.db import Database
 from desk.models import Appointment, BusyBlock, CalendarSource, Closure
 from scheduling.availability import availability
 from scheduling.booking import book
-from tests.appointments_helpers import NOW, Practice, make_practice
+from tests.helpers.appointments import NOW, Practice, make_practice
 
 MONDAY = datetime(2027, 3, 8, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from desk.base.db import Database
 from desk.cli import main
-from tests.billing_helpers import october_of_calls
+from tests.helpers.billing import october_of_calls
 
 
 def desk(db: Database, tmp_path: Path, *args: str) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from desk.base.db import Database
 from desk.billing.invoices import credit_note, invoice_by_number, issue_statements
 from desk.billing.money import euros, plain
-from tests.billing_helpers import NOW, october_of_calls
+from tests.helpers.billing import NOW, october_of_calls
 
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
 

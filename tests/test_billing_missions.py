@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from desk.billing.missions import recompute
 from desk.models import Message, Mission, Outbox
-from tests.billing_helpers import NOW, PARIS, answered, demo_client, secretary
+from tests.helpers.billing import NOW, PARIS, answered, demo_client, secretary
 
 
 def test_calls_messages_and_sms_become_missions_and_recomputing_replaces_them(

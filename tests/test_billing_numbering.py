@@ -11,7 +11,7 @@ from desk.base.db import Database
 from desk.billing.invoices import issue_statements
 from desk.billing.plans import set_contract
 from desk.models import Client, Invoice
-from tests.billing_helpers import NOW
+from tests.helpers.billing import NOW
 
 
 def test_two_concurrent_issue_runs_give_gapless_numbers_and_one_invoice_each(

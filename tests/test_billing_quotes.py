@@ -14,8 +14,8 @@ from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.quotes import Needs, create_quote, start_coverage
 from desk.models import Client, Contract, Outbox, Quote
-from tests.billing_helpers import NOW
 from tests.conftest import PUBLIC_BASE_URL, demo_id, pin_clock
+from tests.helpers.billing import NOW
 
 NEEDS = Needs(["lun-ven 12:00-14:00", "samedi 08:00-12:00"], 40, ["prise de rendez-vous"])
 

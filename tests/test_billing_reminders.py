@@ -22,9 +22,9 @@ from desk.billing.invoices import invoice_by_number, issue_statements
 from desk.models import InvoiceTracking, Outbox
 from desk.models.billing import InvoiceState
 from desk.outbox.dispatch import Dispatcher
-from tests.billing_helpers import NOW, october_of_calls
-from tests.local_servers import SmtpServer, smtp_overrides
-from tests.messages_factories import make_settings
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.local_servers import SmtpServer, smtp_overrides
+from tests.helpers.messages import make_settings
 
 
 @pytest.fixture

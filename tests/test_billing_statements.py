@@ -15,9 +15,9 @@ from desk.base.words import gettext_for, say
 from desk.billing.invoices import credit_note, invoice_by_number, issue_statements
 from desk.billing.payouts import margins, payouts
 from desk.models.billing import Invoice, InvoiceKind
-from tests.billing_helpers import NOW, october_of_calls
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.web import LOGINS
 
 
 @pytest.fixture

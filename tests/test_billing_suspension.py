@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bench.network import seed_network
 from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.billing.collection import decide_coverage
@@ -19,6 +17,8 @@ from desk.calls import new_call
 from desk.calls.decisions import AFTER_HOURS
 from desk.models import CoverageDecision
 from tests.conftest import AuthActions, demo_id
+from tests.helpers.database import seeded_network
+from tests.helpers.html import has_class, parse
 
 # A Tuesday at 12:30 in Paris: inside the demo's lunch window.
 COVERED = datetime(2026, 11, 24, 12, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -51,16 +51,15 @@ def test_a_suspended_client_gets_after_hours_until_resumed(demo: str, db: Databa
 
 def _coverage_rows(page: str) -> list[str]:
     """The clients of the coverage tables, bad payers' first, then the others."""
-    rows: list[str] = []
-    for part in page.split('class="list coverage"')[1:]:
-        rows += re.findall(r'<tr data-client="(\d+)">', part[: part.index("</table>")])
-    return rows
+    tables = parse(page).xpath(f"//table[{has_class('coverage')}]")
+    rows = [row for table in tables for row in table.xpath(".//tr[@data-client]")]
+    return [row.get("data-client") for row in rows]
 
 
 def test_the_coverage_table_lists_the_clients_waiting_for_a_decision(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    network = seed_network(db.engine, 60, calls_per_client=1, appointments_per_client=1)
+    network = seeded_network(db, 60, calls_per_client=1, appointments_per_client=1)
     assert AuthActions(client).login(*network.admin).status_code == 302
     page = client.get("/desk/billing/").get_data(as_text=True)
     assert len(_coverage_rows(page)) == 50 and "50 affichés sur 60." in page  # no quote yet

@@ -11,7 +11,7 @@ from desk.base.db import Database
 from desk.base.errors import Conflict, DomainError
 from desk.models import Appointment, AuditEvent, Outbox
 from scheduling.booking import SlotTaken, book, cancel, reschedule
-from tests.appointments_helpers import NOW, make_practice
+from tests.helpers.appointments import NOW, make_practice
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)  # 09:00 Paris
 

@@ -19,7 +19,7 @@ from desk.jobs import JobContext
 from desk.jobs.busy_import import run
 from desk.models import BusyBlock, CalendarSource
 from scheduling.busy_import import import_all
-from tests.appointments_helpers import make_practice
+from tests.helpers.appointments import make_practice
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ics"
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from desk.base.db import Database
 from desk.cli import main
 from desk.models import CalendarConnection
-from tests.appointments_helpers import make_practice
 from tests.caldav_servers import DavServer, _dav_servers, dav_server, own_radicale, radicale
+from tests.helpers.appointments import make_practice
 
 _ = (_dav_servers, dav_server, own_radicale, radicale)  # fixtures
 

@@ -14,9 +14,9 @@ from desk.base.db import Database
 from desk.outbox.dispatch import Dispatcher
 from scheduling.booking import book, cancel, reschedule
 from scheduling.calendars import connections
-from tests.appointments_helpers import NOW, make_practice
 from tests.caldav_servers import calendar_settings
-from tests.local_servers import SmtpServer, smtp_overrides
+from tests.helpers.appointments import NOW, make_practice
+from tests.helpers.local_servers import SmtpServer, smtp_overrides
 
 DESK = "permanence@desk.example.test"
 DOCTOR = "dr.martin@example.org"

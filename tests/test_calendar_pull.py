@@ -23,7 +23,6 @@ from scheduling.booking import book
 from scheduling.calendars.connections import list_connections
 from scheduling.calendars.pull import pull
 from scheduling.calendars.push import Pusher
-from tests.appointments_helpers import NOW, Practice, make_practice
 from tests.caldav_servers import (
     Calendar,
     DavServer,
@@ -34,6 +33,7 @@ from tests.caldav_servers import (
     own_radicale,
     radicale,
 )
+from tests.helpers.appointments import NOW, Practice, make_practice
 
 _ = (_dav_servers, dav_server, own_radicale, radicale)  # fixtures
 

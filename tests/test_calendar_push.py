@@ -19,7 +19,6 @@ from scheduling.booking import book, cancel, reschedule
 from scheduling.calendars.conflicts import conflicts_of, resolve
 from scheduling.calendars.connections import list_connections
 from scheduling.calendars.push import BackgroundPusher, Pusher
-from tests.appointments_helpers import NOW, Practice, make_practice
 from tests.caldav_servers import (
     DavServer,
     _dav_servers,
@@ -30,6 +29,7 @@ from tests.caldav_servers import (
     own_radicale,
     radicale,
 )
+from tests.helpers.appointments import NOW, Practice, make_practice
 
 _ = (_dav_servers, dav_server, own_radicale, radicale)  # fixtures
 

@@ -17,8 +17,8 @@ from desk.base.db import Database
 from desk.jobs import JobContext
 from desk.jobs.busy_import import run
 from desk.models import BusyBlock, CalendarSource
-from tests.appointments_helpers import NOW, make_practice
 from tests.caldav_servers import calendar_settings
+from tests.helpers.appointments import NOW, make_practice
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@b\r\n"

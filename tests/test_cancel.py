@@ -10,8 +10,8 @@ from desk.base.db import Database
 from desk.models import Appointment, DeskNumber
 from scheduling.booking import book
 from scheduling.cancel import cancel_by_sms
-from tests.appointments_helpers import NOW, make_practice
 from tests.conftest import pin_clock
+from tests.helpers.appointments import NOW, make_practice
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from desk.outbox.sms_text import is_gsm7
 from scheduling.booking import book
 from scheduling.change_notices import cancel_by_desk, move_by_desk
 from tests.conftest import AuthActions, pin_clock
-from tests.test_web_book import MONDAY_9, MONDAY_930, NOW, ids
-from tests.web_support import LOGINS, post
+from tests.helpers.booking import MONDAY_9, MONDAY_930, NOW, ids
+from tests.helpers.web import LOGINS, post
 
 BASE = "https://desk.example.test"
 

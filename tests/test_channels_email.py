@@ -8,8 +8,8 @@ import pytest
 
 from desk.base.db import Database
 from desk.outbox.channels import ChannelError, SmtpEmail
-from tests.local_servers import SmtpServer, smtp_overrides
-from tests.messages_factories import make_settings
+from tests.helpers.local_servers import SmtpServer, smtp_overrides
+from tests.helpers.messages import make_settings
 
 
 def test_an_email_has_a_plain_and_an_html_part(db: Database, tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from desk.models import OptOut, Outbox
 from desk.outbox.dispatch import Dispatcher
 from desk.outbox.queue import record_status
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
-from tests.local_servers import TwilioApiServer, twilio_overrides
-from tests.messages_factories import TUESDAY_NOON, make_client, make_settings
+from tests.helpers.local_servers import TwilioApiServer, twilio_overrides
+from tests.helpers.messages import TUESDAY_NOON, make_client, make_settings
 
 SMS_ONLY = [{"name": "Accueil", "phone": "+33612000009", "receives_email": False}]
 

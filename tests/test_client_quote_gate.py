@@ -19,9 +19,9 @@ from desk.billing.collection import decide_coverage
 from desk.billing.quotes import start_coverage
 from desk.models import Client, CoverageDecision, DeskNumber, Shift, Training, User
 from tests.conftest import AuthActions, pin_clock
-from tests.routing_helpers import DESK_NUMBER, paris, tags, twiml
-from tests.twilio import fixture, signed_post
-from tests.web_support import LOGINS, post
+from tests.helpers.routing import DESK_NUMBER, paris, tags, twiml
+from tests.helpers.twilio import fixture, signed_post
+from tests.helpers.web import LOGINS, post
 
 LUNCH = paris(2027, 3, 30, 12, 41)  # a Tuesday, inside the demo's lunch window
 

@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bench.network import seed_network
 from desk.base.db import Database
 from desk.models import Absence, Client, Override, Secretary, Shift
 from desk.reports.desk_staffing import desk_week_advice
@@ -18,9 +17,11 @@ from desk.reports.facts import Period, Scope, load_facts, load_offered
 from desk.reports.forecast import Verdict, forecast
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
-from tests.reports_helpers import Ring, make_call, paris
-from tests.routing_helpers import demo_client, secretary
-from tests.web_support import LOGINS
+from tests.helpers.database import seeded_network
+from tests.helpers.html import one, parse, texts
+from tests.helpers.reports import Ring, make_call, paris
+from tests.helpers.routing import demo_client, secretary
+from tests.helpers.web import LOGINS
 
 APRIL_5 = date(2027, 4, 5)  # a Monday; the two weeks before hold Easter Monday (29 March)
 TUESDAY = date(2027, 4, 6)
@@ -99,12 +100,11 @@ def test_the_admin_reads_the_desk_wide_advice(
     auth.login(LOGINS["admin"])
     page = client.get("/desk/reports/staffing?week=2027-04-07").get_data(as_text=True)
     # 8 weeks of history (the default): Tuesday 12:00 expects (1 + 40) / 8 calls.
-    row = page[page.index('data-staffing-day="2027-04-06" data-slot="12:00"') :]
-    row = row[: row.index("</tr>")]
-    assert "<td>5.12</td><td>2</td><td>2</td>" in row and "juste" in row
-    assert (
-        "tout le bureau</h1>" in page and "0 demi-heure en sous-effectif" in page
-    )  # French: 0 is singular
+    row = one(parse(page), '//tr[@data-staffing-day="2027-04-06"][@data-slot="12:00"]')
+    # Calls expected, secretaries needed, on duty, verdict.
+    assert texts(row, "./td")[2:] == ["5.12", "2", "2", "juste"]
+    assert any(title.endswith("tout le bureau") for title in texts(parse(page), "//h1"))
+    assert "0 demi-heure en sous-effectif" in page  # French: 0 is singular
     assert client.get("/desk/reports/staffing?week=06/04").status_code == 422
 
 
@@ -136,7 +136,7 @@ def _reference(session: Session, monday: date) -> list[tuple[date, int, int]]:
 
 
 def test_the_set_based_advice_is_the_client_by_client_one(db: Database) -> None:
-    seed_network(db.engine, 30, calls_per_client=40, appointments_per_client=1)
+    seeded_network(db, 30, calls_per_client=40, appointments_per_client=1)
     with db.session() as session:  # absences, replacements and a leaver cut the duties
         leaver = session.scalars(select(Shift.secretary_id).where(Shift.client_id == 7)).first()
         session.execute(update(Secretary).where(Secretary.id == leaver).values(active=False))

@@ -16,8 +16,8 @@ from desk.messages.intake import take_message
 from desk.models import Closure, Message, Outbox
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.dispatch import Dispatcher
-from tests.local_servers import SmtpServer, smtp_overrides
-from tests.messages_factories import TUESDAY_NOON, make_client, make_settings
+from tests.helpers.local_servers import SmtpServer, smtp_overrides
+from tests.helpers.messages import TUESDAY_NOON, make_client, make_settings
 
 # Tuesday 14 January 2025, Paris = UTC+1: the 12:00-14:00 window ends at 13:00 UTC.
 WINDOW_END = datetime(2025, 1, 14, 13, 0, tzinfo=UTC)

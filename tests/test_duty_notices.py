@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from desk.models import Outbox, Override
 from desk.rota.notices import send_duty_notices
-from tests.routing_helpers import paris, secretary
+from tests.helpers.routing import paris, secretary
 
 
 def _notices(session: Session) -> list[Outbox]:

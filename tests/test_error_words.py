@@ -10,8 +10,8 @@ from sqlalchemy import update
 from desk.base.db import Database
 from desk.models import User
 from tests.conftest import AuthActions
-from tests.test_api import MONDAY_9, _new, _setup
-from tests.web_support import LOGINS, post
+from tests.helpers.api import MONDAY_9, new_appointment, setup_api
+from tests.helpers.web import LOGINS, post
 
 NO_DAY = {"coverage-start": "08:00", "coverage-end": "09:00"}
 
@@ -57,8 +57,8 @@ def test_a_browser_asking_for_english_gets_english_errors_when_the_user_has_no_s
 def test_the_api_speaks_french_by_default_and_english_on_request(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
-    body = _new(practice, MONDAY_9, patient_name="   ")
+    practice, auth = setup_api(db, app)
+    body = new_appointment(practice, MONDAY_9, patient_name="   ")
     french = client.post("/api/v1/appointments", json=body, headers=auth)
     assert french.status_code == 422
     assert french.get_json()["detail"] == "Le nom du patient est obligatoire."

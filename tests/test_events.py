@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from desk.base import events
 from desk.base.db import Database
 from tests.conftest import pin_clock
-from tests.routing_helpers import CLAIRE, paris
+from tests.helpers.routing import CLAIRE, paris
 from tests.voice_steps import incoming, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)

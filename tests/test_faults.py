@@ -9,8 +9,8 @@ from pathlib import Path
 from desk.app import create_app
 from desk.base.config import load_settings
 from tests.conftest import test_overrides
-from tests.faults import silent_listener
-from tests.twilio import fixture, signed_post
+from tests.helpers.faults import silent_listener
+from tests.helpers.twilio import fixture, signed_post
 
 
 def test_a_database_that_accepts_and_never_answers_gets_the_fallback_within_5_seconds(

@@ -19,6 +19,7 @@ from desk.models import Outbox
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.queue import enqueue
 from tests.conftest import BACKENDS, test_overrides
+from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in BACKENDS, reason="PostgreSQL fault injection needs DESK_TEST_DATABASE_URL"
@@ -62,15 +63,6 @@ def terminate_others(db: Database) -> int:
             )
     finally:
         admin.dispose()
-
-
-def wait_for(condition: object, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.1)
-    return bool(condition())  # type: ignore[operator]
 
 
 def queue_sms(db: Database, first: int, count: int) -> list[str]:
@@ -145,9 +137,9 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
 
     from desk.app import create_app
     from scheduling.tokens import create_api_key
-    from tests.appointments_helpers import NOW, make_practice
-    from tests.faults import SwitchableProxy
-    from tests.twilio import fixture, signed_post
+    from tests.helpers.appointments import NOW, make_practice
+    from tests.helpers.faults import SwitchableProxy
+    from tests.helpers.twilio import fixture, signed_post
 
     with pg.session() as s:
         practice = make_practice(s)
@@ -200,8 +192,8 @@ def test_a_new_call_after_the_server_dropped_every_connection_is_still_routed(
     from desk.demo import load_demo
     from desk.models import Call
     from tests.conftest import pin_clock
-    from tests.routing_helpers import dialled, paris, twiml
-    from tests.twilio import fixture, signed_post
+    from tests.helpers.routing import dialled, paris, twiml
+    from tests.helpers.twilio import fixture, signed_post
 
     settings = fast_settings(pg, tmp_path)
     with pg.session() as s:

@@ -12,8 +12,8 @@ from desk.base.db import Database
 from desk.models import Appointment, FeedToken, Practitioner
 from desk.models.feed_version import FEED_UNCHANGED
 from scheduling.booking import book, cancel
-from tests.appointments_helpers import NOW, make_practice
 from tests.conftest import pin_clock
+from tests.helpers.appointments import NOW, make_practice
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
 

@@ -23,8 +23,8 @@ from scheduling.feeds import (
     fill_missing_parts,
 )
 from scheduling.tokens import create_feed_token, revoke_feed_token
-from tests.appointments_helpers import NOW, Practice, make_practice
 from tests.conftest import pin_clock
+from tests.helpers.appointments import NOW, Practice, make_practice
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from desk.models import Absence
 from desk.reports.erlang import staffing
 from desk.reports.erlang_a import staffing_a
 from desk.reports.forecast import DEFAULT_AHT, Verdict, Window, add_client, advice, forecast
-from tests.reports_helpers import Ring, make_call, paris
-from tests.routing_helpers import demo_client, secretary
+from tests.helpers.reports import Ring, make_call, paris
+from tests.helpers.routing import demo_client, secretary
 
 APRIL_5 = date(2027, 4, 5)  # a Monday; the two weeks before hold Easter Monday (29 March)
 

@@ -3,25 +3,32 @@ a client found by search, or one beyond the first 30, can be chosen and the form
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bench.network import LUNCH, seed_network
+from bench.network import LUNCH
 from desk.base.db import Database
 from desk.models import Appointment, AppointmentType, Client, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import post
+from tests.helpers.database import seeded_network
+from tests.helpers.html import one, options, parse, text
+from tests.helpers.web import post
 
 
-def _options(page: str) -> list[str]:
-    return re.findall(r"<option[^>]*>(Cabinet \d+)<", page)
+def _options(page: Any, named: str = r"Cabinet \d+") -> list[str]:
+    return options(page, named)
+
+
+def _chosen(page: Any) -> list[tuple[str, str]]:
+    """(value, label) of each option chosen."""
+    return [(o.get("value"), text(o)) for o in parse(page).xpath("//option[@selected]")]
 
 
 def _network(db: Database, app: Flask, client: FlaskClient) -> None:
-    network = seed_network(db.engine, 100, calls_per_client=1, appointments_per_client=1)
+    network = seeded_network(db, 100, calls_per_client=1, appointments_per_client=1)
     pin_clock(app, LUNCH)
     assert AuthActions(client).login(*network.admin).status_code == 302
 
@@ -47,7 +54,7 @@ def test_a_message_is_taken_for_a_client_found_by_search(
     # Refused (the body is empty): the page comes back with the client still chosen.
     refused = post(client, "/desk/messages/new", {"client": "90", "urgency": "normal"})
     assert refused.status_code == 400
-    assert re.search(r'<option selected value="90">Cabinet 0090<', refused.get_data(as_text=True))
+    assert ("90", "Cabinet 0090") in _chosen(refused)
 
 
 def test_an_appointment_is_booked_for_a_client_found_by_search(
@@ -79,7 +86,7 @@ def test_an_appointment_is_booked_for_a_client_found_by_search(
     slots = client.get(
         f"/desk/book?client_id=77&practitioner_id=77&type_id=77&week={week}"
     ).get_data(as_text=True)
-    starts = re.findall(r'name="starts_at" value="([^"]+)"', slots)
+    starts = parse(slots).xpath('//input[@name="starts_at"]/@value')
     assert starts, "no free slot offered"
     booked = post(
         client,
@@ -94,9 +101,8 @@ def test_an_appointment_is_booked_for_a_client_found_by_search(
 
 
 def _secretary_options(page: str) -> list[str]:
-    menu = re.search(r'<select[^>]*name="secretary".*?</select>', page, re.S)
-    assert menu is not None
-    return re.findall(r"<option[^>]*>(Secrétaire \d+)<", menu.group(0))
+    menu = one(parse(page), '//select[@name="secretary"]')
+    return _options(menu, r"Secrétaire \d+")
 
 
 def test_the_call_log_searches_its_secretary_menu(
@@ -112,7 +118,7 @@ def test_the_call_log_searches_its_secretary_menu(
     chosen = named[-1]
     secretary_id = int(chosen.split()[-1])
     page = client.get(f"/desk/calls/?secretary={secretary_id}").get_data(as_text=True)
-    assert re.search(rf'<option selected value="{secretary_id}">{chosen}<', page)
+    assert (str(secretary_id), chosen) in _chosen(page)
 
 
 def test_the_activity_report_searches_its_client_menu(
@@ -157,9 +163,11 @@ def test_the_simulator_lists_the_numbers_of_the_clients_a_search_finds(
 ) -> None:
     _network(db, app, client)
     page = client.get("/desk/simulator").get_data(as_text=True)
-    assert len(re.findall(r"<option[^>]*>Cabinet \d+ · ", page)) == 30
+    assert len(_options(page, r"Cabinet \d+ · .*")) == 30
     found = client.get("/desk/simulator?client_q=cabinet 0077").get_data(as_text=True)
-    assert re.findall(r"<option[^>]*>(Cabinet \d+) · ", found) == ["Cabinet 0077"]
+    assert [label.split(" · ")[0] for label in _options(found, r"Cabinet \d+ · .*")] == [
+        "Cabinet 0077"
+    ]
     from bench.network import desk_number
 
     placed = post(client, "/desk/simulator", {"number": desk_number(77), "caller": "+33612345678"})

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from desk.calls.receipts import purge_webhook_receipts
 from desk.models import Absence, Outbox, WebhookReceipt
 from desk.rota.gap_alerts import alert_upcoming_gaps
-from tests.routing_helpers import paris, secretary
+from tests.helpers.routing import paris, secretary
 
 MONDAY_MORNING = datetime(2027, 3, 29, 6, 0, tzinfo=UTC)  # Easter Monday, 08:00 in Paris
 

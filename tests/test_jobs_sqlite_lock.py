@@ -23,7 +23,7 @@ from desk.jobs.reports import monthly
 from desk.messages.intake import take_message
 from desk.models import Absence, Contact, MonthlyReport, Outbox, SchedulerHeartbeat
 from tests.conftest import demo_id
-from tests.routing_helpers import paris, secretary
+from tests.helpers.routing import paris, secretary
 
 MONDAY_MORNING = datetime(2027, 3, 29, 6, 0, tzinfo=UTC)  # as in test_housekeeping
 

@@ -12,8 +12,8 @@ from desk.calls.live import accepted_call
 from desk.models import Call
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
-from tests.test_web_book import ids
-from tests.web_support import LOGINS, demo_call, secretary_id
+from tests.helpers.booking import ids
+from tests.helpers.web import LOGINS, demo_call, secretary_id
 
 AT = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
 

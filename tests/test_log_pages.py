@@ -3,7 +3,6 @@ cursor: « Plus anciens » to the next 50, « Plus récents » back to the first
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,10 @@ from desk.messages.log import MessageFilters, search_messages
 from desk.models import Call, Message, Outbox, User
 from desk.outbox.log import OutboxFilters, search_outbox
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, other_tenant
+from tests.helpers.database import prepared
+from tests.helpers.html import parse
+from tests.helpers.html import text as shown_text
+from tests.helpers.web import LOGINS, other_tenant
 
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 ROWS = 120
@@ -77,22 +79,33 @@ def _seed(db: Database, own: int, other: int) -> None:
 
 @pytest.fixture
 def logs(db: Database, own: int) -> int:
-    other = other_tenant(db)
-    _seed(db, own, other)
+    """The demo and its 3 × 120 rows, written once per database and copied back."""
+    prepared(db, "logs", lambda: _seed(db, own, other_tenant(db)))
     return own
 
 
-# (page, its filter matching the 120 rows, the pattern of a row's marker)
+# (page, its filter matching the 120 rows, the pattern of a row's marker: its CallSid or text)
 LOGS = [
-    ("/desk/calls/", "outcome=missed", r'data-call="CA-(\d+)-(\d+)-(\d)"'),
+    ("/desk/calls/", "outcome=missed", r"CA-(\d+)-(\d+)-(\d)"),
     ("/desk/messages/", "urgency=urgent", r"Appelant (\d+)-(\d+)-(\d)"),
     ("/desk/outbox/", "state=failed", r"Envoi (\d+)-(\d+)-(\d)"),
 ]
 
 
+def _rows(page: str, marker: str) -> list[tuple[str, ...]]:
+    """The marker of each row of the log's table, read from its CallSid or its text."""
+    found = []
+    for row in parse(page).xpath("//tr[@data-call or @data-message or @data-outbox]"):
+        match = re.search(marker, row.get("data-call") or shown_text(row))
+        if match:
+            found.append(match.groups())
+    return found
+
+
 def _link(page: str, rel: str) -> str | None:
-    found = re.search(rf'<a href="([^"]+)" rel="{rel}"', page)
-    return html.unescape(found[1]) if found else None
+    found: list[str] = parse(page).xpath(f'//a[@rel="{rel}"]/@href')
+    assert len(found) <= 1
+    return found[0] if found else None
 
 
 @pytest.mark.parametrize(("url", "status", "marker"), LOGS)
@@ -108,7 +121,7 @@ def test_a_log_of_120_rows_shows_50_then_50_then_20_keeping_its_filters(
         response = client.get(link)
         assert response.status_code == 200
         page = response.get_data(as_text=True)
-        rows = re.findall(marker, page)
+        rows = _rows(page, marker)
         assert all(c == str(logs) and m == "1" for _, c, m in rows), "a filter was lost"
         seen += [int(i) for i, _, _ in rows]
         shown_counts.append(len(rows))
@@ -154,7 +167,7 @@ def test_a_forged_cursor_shows_the_first_page(
     response = client.get(url, query_string={"client": logs, name: value, "before": cursor})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert [int(i) for i, _, _ in re.findall(marker, page)] == NEWEST_FIRST[:50]
+    assert [int(i) for i, _, _ in _rows(page, marker)] == NEWEST_FIRST[:50]
     assert "Plus récents" not in page and "Plus anciens" in page
 
 

@@ -10,7 +10,7 @@ from desk.base.errors import NotFound
 from desk.messages.intake import InvalidMessage, notify_missed_call, record_voicemail, take_message
 from desk.messages.notify import delivery_states
 from desk.models import Message, Outbox
-from tests.messages_factories import TUESDAY_NOON, make_call, make_client, make_secretary
+from tests.helpers.messages import TUESDAY_NOON, make_call, make_client, make_secretary
 
 
 def outbox(session: Session) -> list[Outbox]:

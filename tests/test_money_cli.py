@@ -15,7 +15,7 @@ from desk.billing.invoices import issue_statements
 from desk.demo import DEMO_SLUG as SLUG
 from desk.models import Contract, PartnerAgreement, PricePlan, Quote, Secretary
 from desk.models.billing import PartnerMode
-from tests.billing_helpers import NOW, october_of_calls
+from tests.helpers.billing import NOW, october_of_calls
 from tests.money_helpers import desk
 
 PLAN = ("plan", "add", "--name", "Midi", "--monthly-fee", "1 234,50", "--included-calls", "30",

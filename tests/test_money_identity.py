@@ -16,9 +16,9 @@ from desk.base.db import Database
 from desk.billing.invoices import issue_statements
 from desk.billing.quotes import Needs, create_quote
 from desk.models import DeskIdentity, Invoice, User
-from tests.billing_helpers import NOW, october_of_calls
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, post
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.web import LOGINS, post
 
 SETUP = {
     "desk_name": "Permanence Lyon",

@@ -17,10 +17,10 @@ from desk.billing.invoices import issue_statements
 from desk.clients.lifecycle import NewClient, create_client
 from desk.models import InvoiceTracking, Secretary
 from desk.people.secretaries import SecretaryInput, add_secretary
-from tests.billing_helpers import NOW, PARIS, answered, october_of_calls
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.billing import NOW, PARIS, answered, october_of_calls
+from tests.helpers.web import post
 from tests.money_helpers import Page, desk
-from tests.web_support import post
 
 
 def _nora_takes_calls(db: Database) -> None:

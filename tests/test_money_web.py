@@ -33,10 +33,10 @@ from desk.models import (
     Quote,
 )
 from desk.models.billing import PartnerMode
-from tests.billing_helpers import NOW
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.billing import NOW
+from tests.helpers.web import LOGINS, post
 from tests.money_helpers import Page
-from tests.web_support import LOGINS, post
 
 PLAN = {
     "plan-name": "Midi",

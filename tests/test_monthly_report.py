@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from desk.base.db import Database
 from desk.models import Contact, CoverageWindow, MonthlyReport, Outbox
 from desk.reports.monthly import claim, send_monthly_reports
-from tests.reports_helpers import Ring, make_call, make_people, paris, week_history
+from tests.helpers.reports import Ring, make_call, make_people, paris, week_history
 
 APRIL_1 = datetime(2027, 4, 1, 5, 0, tzinfo=UTC)  # 07:00 in Paris, the 1st of April
 

@@ -34,11 +34,11 @@ from scheduling.booking import book
 from scheduling.cancel import cancel_by_sms
 from scheduling.change_notices import cancelled_text, moved_text
 from scheduling.reminders import send_due_reminders
-from tests.appointments_helpers import NOW, make_practice
 from tests.conftest import AuthActions, demo_id, pin_clock, test_overrides
-from tests.messages_factories import TUESDAY_NOON, make_call, make_client, make_secretary
-from tests.routing_helpers import CLAIRE, demo_client, paris, secretary, twiml
-from tests.twilio import fixture, signed_post
+from tests.helpers.appointments import NOW, make_practice
+from tests.helpers.messages import TUESDAY_NOON, make_call, make_client, make_secretary
+from tests.helpers.routing import CLAIRE, demo_client, paris, secretary, twiml
+from tests.helpers.twilio import fixture, signed_post
 from webhooks.twiml import VoiceConfig, for_decision, screen_prompt, voicemail_saved
 
 ROOT = Path(__file__).resolve().parent.parent

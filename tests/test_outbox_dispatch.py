@@ -20,7 +20,8 @@ from desk.outbox.channels import SmsSender
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.dispatch import BackgroundDispatcher, Dispatcher
 from desk.outbox.queue import enqueue, kick, register_waker, unregister_waker
-from tests.messages_factories import make_settings
+from tests.helpers.messages import make_settings
+from tests.helpers.waiting import wait_for
 
 
 class RecordingSms(SmsSender):
@@ -160,9 +161,7 @@ def test_the_background_dispatcher_sends_right_after_commit(
     try:
         with db.session() as session:
             enqueue(session, channel="sms", recipient="+33612000009", body="vite", kind="test")
-        deadline = time.monotonic() + 10
-        while states(db) != Counter({"sent": 1}) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(lambda: states(db) == Counter({"sent": 1}))
     finally:
         background.stop()
     assert states(db) == Counter({"sent": 1})  # well before outbox_seconds (15 s)

@@ -19,7 +19,7 @@ from desk.calls import presence
 from desk.models import Presence
 from desk.models.states import PresenceState
 from tests.conftest import pin_clock
-from tests.routing_helpers import CLAIRE, INES, SOPHIE, dialled, paris, secretary, tags, twiml
+from tests.helpers.routing import CLAIRE, INES, SOPHIE, dialled, paris, secretary, tags, twiml
 from tests.voice_steps import call_status, dial_result, incoming, leg_status, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)

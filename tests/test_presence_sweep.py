@@ -20,8 +20,8 @@ from desk.jobs.presence import sweep
 from desk.models import Presence
 from desk.models.states import PresenceState
 from tests.conftest import pin_clock, test_overrides
-from tests.local_servers import TwilioApiServer, twilio_overrides
-from tests.routing_helpers import CLAIRE, paris, secretary
+from tests.helpers.local_servers import TwilioApiServer, twilio_overrides
+from tests.helpers.routing import CLAIRE, paris, secretary
 from tests.voice_steps import incoming, leg_sid, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)

@@ -26,8 +26,8 @@ from desk.models import (
 from desk.outbox.queue import enqueue
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
-from tests.routing_helpers import paris
-from tests.web_support import LOGINS, post
+from tests.helpers.routing import paris
+from tests.helpers.web import LOGINS, post
 
 JEANNE = "+33612345678"
 OTHER = "+33698765432"

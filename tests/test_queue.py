@@ -22,8 +22,8 @@ from desk.jobs.queue import dispatch
 from desk.models import Call, Callback, Client, DeskNumber, Presence, Training, WaitingCall
 from desk.models.states import PresenceState, WaitingState
 from tests.conftest import pin_clock, test_overrides
-from tests.local_servers import TwilioApiServer, twilio_overrides
-from tests.routing_helpers import (
+from tests.helpers.local_servers import TwilioApiServer, twilio_overrides
+from tests.helpers.routing import (
     CLAIRE,
     INES,
     SOPHIE,
@@ -35,7 +35,7 @@ from tests.routing_helpers import (
     tags,
     twiml,
 )
-from tests.twilio import fixture, signed_post
+from tests.helpers.twilio import fixture, signed_post
 from tests.voice_steps import dial_result, incoming, leg_status, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from desk.base.db import Database
 from desk.models import Appointment, AuditEvent
-from tests.test_api import MONDAY_9, _new, _setup
+from tests.helpers.api import MONDAY_9, new_appointment, setup_api
+from tests.helpers.web import csrf_token
 
 TUESDAY = [datetime(2027, 3, 9, 8 + n // 2, 30 * (n % 2), tzinfo=UTC) for n in range(10)]
 
@@ -30,8 +31,10 @@ def _audits(db: Database, action: str) -> int:
 def test_ten_racing_reschedules_of_one_version_have_one_winner_and_nine_409s(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
-    booked = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    practice, auth = setup_api(db, app)
+    booked = client.post(
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+    )
     appt = booked.get_json()
     assert appt["version"] == 1
 
@@ -63,8 +66,10 @@ def test_ten_racing_reschedules_of_one_version_have_one_winner_and_nine_409s(
 def test_an_if_match_header_with_an_old_version_is_refused(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
-    appt = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    practice, auth = setup_api(db, app)
+    appt = client.post(
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+    )
     url = f"/api/v1/appointments/{appt.get_json()['id']}/reschedule"
     first = client.post(url, json={"starts_at": TUESDAY[0].isoformat()}, headers=auth)
     assert first.status_code == 200 and first.get_json()["version"] == 2
@@ -78,8 +83,10 @@ def test_an_if_match_header_with_an_old_version_is_refused(
 def test_a_cancel_link_used_twenty_times_at_once_cancels_once_with_one_audit_row(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
-    appt = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    practice, auth = setup_api(db, app)
+    appt = client.post(
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+    )
     with db.session() as s:
         token = s.get(Appointment, appt.get_json()["id"]).cancel_token  # type: ignore[union-attr]
 
@@ -106,7 +113,7 @@ def test_a_cancel_link_used_twenty_times_at_once_cancels_once_with_one_audit_row
 def test_odd_numbers_in_a_query_are_422(
     db: Database, app: Flask, client: FlaskClient, query: dict[str, str]
 ) -> None:
-    _, auth = _setup(db, app)
+    _, auth = setup_api(db, app)
     response = client.get(
         "/api/v1/availability",
         query_string={**query, "from": "2027-03-08T00:00:00Z", "to": "2027-03-09T00:00:00Z"},
@@ -122,7 +129,7 @@ def test_odd_numbers_in_a_query_are_422(
 def test_an_id_beyond_the_columns_range_is_a_json_404(
     db: Database, app: Flask, client: FlaskClient, path: str
 ) -> None:
-    _, auth = _setup(db, app)
+    _, auth = setup_api(db, app)
     method = client.post if path.endswith("cancel") else client.get
     response = method(path, headers=auth)
     assert response.status_code == 404
@@ -133,9 +140,11 @@ def test_an_id_beyond_the_columns_range_is_a_json_404(
 def test_far_dates_are_422_with_the_field(
     db: Database, app: Flask, client: FlaskClient, when: str
 ) -> None:
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
     response = client.post(
-        "/api/v1/appointments", json=_new(practice, MONDAY_9, starts_at=when), headers=auth
+        "/api/v1/appointments",
+        json=new_appointment(practice, MONDAY_9, starts_at=when),
+        headers=auth,
     )
     assert response.status_code == 422
     assert response.get_json()["field"] == "starts_at"
@@ -144,9 +153,11 @@ def test_far_dates_are_422_with_the_field(
 def test_a_nul_byte_in_a_json_body_is_422_and_stores_nothing(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
     response = client.post(
-        "/api/v1/appointments", json=_new(practice, MONDAY_9, notes="a\x00b"), headers=auth
+        "/api/v1/appointments",
+        json=new_appointment(practice, MONDAY_9, notes="a\x00b"),
+        headers=auth,
     )
     assert response.status_code == 422
     with db.session() as s:
@@ -171,9 +182,7 @@ def test_login_never_redirects_off_site_nor_fails_on_a_crlf_next(
         data={
             "email": "admin@permanence.test",
             "password": "permanence",
-            "csrf_token": __import__("tests.conftest", fromlist=["_csrf_token"])._csrf_token(
-                client
-            ),
+            "csrf_token": csrf_token(client),
         },
     )
     assert response.status_code in (302, 303, 401)
@@ -187,7 +196,7 @@ def test_a_booking_race_lost_to_a_deadlock_is_a_409_slot_taken(
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    practice, auth = _setup(db, app)
+    practice, auth = setup_api(db, app)
 
     class Deadlock(Exception):
         sqlstate = "40P01"
@@ -202,7 +211,9 @@ def test_a_booking_race_lost_to_a_deadlock_is_a_409_slot_taken(
         real_flush(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Session, "flush", flush)
-    response = client.post("/api/v1/appointments", json=_new(practice, MONDAY_9), headers=auth)
+    response = client.post(
+        "/api/v1/appointments", json=new_appointment(practice, MONDAY_9), headers=auth
+    )
     assert response.status_code == 409
     assert response.get_json()["field"] == "starts_at"
     assert "next_slots" in response.get_json()

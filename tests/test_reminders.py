@@ -9,7 +9,7 @@ from desk.base.db import Database
 from desk.models import Appointment, Outbox
 from scheduling.booking import book, reschedule
 from scheduling.reminders import send_due_reminders
-from tests.appointments_helpers import NOW, Practice, make_practice
+from tests.helpers.appointments import NOW, Practice, make_practice
 
 BASE = "https://desk.example.test"
 THURSDAY_9 = datetime(2027, 3, 4, 8, 0, tzinfo=UTC)  # booked three days ahead

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import Database
 from desk.cli import main
-from tests.reports_helpers import week_history
+from tests.helpers.reports import week_history
 
 
 def report(db: Database, tmp_path: Path, *args: str) -> tuple[int, str]:

@@ -14,7 +14,7 @@ from desk.reports.facts import Scope
 from desk.reports.measures import activity
 from desk.reports.periods import period
 from desk.reports.settled import settle
-from tests.reports_helpers import Ring, make_call, paris, week_history
+from tests.helpers.reports import Ring, make_call, paris, week_history
 
 
 def test_the_fast_desk_path_equals_the_per_call_path(session: Session) -> None:

@@ -8,9 +8,7 @@ from sqlalchemy.orm import Session
 
 from desk.reports.facts import Period, Scope, Taker, load_facts
 from desk.reports.measures import activity, heatmap_for, percentile
-from tests.reports_helpers import PARIS, week_history
-
-WEEK = Period(date(2027, 3, 22), date(2027, 3, 28), PARIS)
+from tests.helpers.reports import PARIS, WEEK, week_history
 
 
 def test_every_measure_of_the_week(session: Session) -> None:

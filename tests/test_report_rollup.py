@@ -11,8 +11,7 @@ from desk.models import CallHour
 from desk.reports.facts import Scope
 from desk.reports.measures import activity, heatmap_for
 from desk.reports.rollup import refresh
-from tests.reports_helpers import make_call, make_people, paris, week_history
-from tests.test_report_measures import WEEK
+from tests.helpers.reports import WEEK, make_call, make_people, paris, week_history
 
 AFTER = datetime(2027, 3, 29, 12, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from desk.models import Absence, Closure, Override, Secretary, Shift, Training
 from desk.rota import coverage, gap_minutes, gaps, iso_week, responders, segments
-from tests.routing_helpers import PARIS, demo_client, paris, secretary
+from tests.helpers.routing import PARIS, demo_client, paris, secretary
 
 LUNCH = ["Claire", "Sophie", "Inès"]
 EVENING = ["Sophie", "Claire", "Inès"]

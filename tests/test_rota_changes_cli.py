@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from desk.base.db import Database
 from desk.cli import main
 from desk.rota import responders
-from tests.routing_helpers import demo_client, paris
+from tests.helpers.routing import demo_client, paris
 
 
 def run(db: Database, tmp_path: Path, *args: str) -> tuple[int, str]:

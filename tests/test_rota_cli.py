@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from desk.base.db import Database
 from desk.cli import main
 from desk.models import Absence
-from tests.routing_helpers import paris, secretary
+from tests.helpers.routing import paris, secretary
 
 
 def show(db: Database, tmp_path: Path, *args: str) -> tuple[int, str]:

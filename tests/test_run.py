@@ -14,14 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import free_port
-
-
-def desk_command() -> str:
-    beside_python = Path(sys.executable).with_name("desk")
-    found = str(beside_python) if beside_python.exists() else shutil.which("desk")
-    assert found, "the `desk` console script is not installed (pip install -e .)"
-    return found
+from tests.helpers.browser import free_port
+from tests.helpers.commands import desk_command
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[str], seconds: float) -> None:

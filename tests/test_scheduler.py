@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,17 +19,9 @@ from desk.jobs import JOBS, JobContext
 from desk.jobs.heartbeat import beat
 from desk.jobs.runtime import DeskScheduler
 from desk.models import SchedulerHeartbeat
+from tests.helpers.waiting import wait_for
 
 HEARTBEAT = [job for job in JOBS if job.id == "heartbeat"]
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture

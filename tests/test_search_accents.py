@@ -12,8 +12,8 @@ from desk.base.search import fold
 from desk.models import Message
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
-from tests.test_web_book import MONDAY_9, NOW, ids
-from tests.web_support import LOGINS, demo_call, demo_id
+from tests.helpers.booking import MONDAY_9, NOW, ids
+from tests.helpers.web import LOGINS, demo_call, demo_id
 
 AT = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
 

@@ -12,6 +12,7 @@ from desk.app import create_app
 from desk.base.config import load_settings
 from desk.web.security import RedactTokens, redact
 from tests.conftest import test_overrides
+from tests.helpers.html import parse
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,7 @@ def test_the_inline_script_carries_the_pages_nonce(client: FlaskClient, own: int
 
     AuthActions(client).login("admin@permanence.test")
     response = client.get(f"/desk/clients/{own}")
-    page = response.get_data(as_text=True)
-    nonce = page.split('<script nonce="', 1)[1].split('"', 1)[0]
+    nonce = parse(response).xpath("//script/@nonce")[0]
     assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
 
 

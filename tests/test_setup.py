@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from desk.base.db import Database
 from desk.cli import main
 from desk.models import AuditEvent, DeskIdentity, User
-from tests.web_support import post
+from tests.helpers.web import post
 
 GOOD = {
     "desk_name": "Permanence Lyon",
@@ -109,7 +109,7 @@ def test_the_admin_edits_the_desks_identity_later(
     client: FlaskClient, db: Database, demo: str
 ) -> None:
     from tests.conftest import AuthActions
-    from tests.web_support import LOGINS
+    from tests.helpers.web import LOGINS
 
     AuthActions(client).login(LOGINS["admin"])
     page = client.get("/desk/settings/identity")

@@ -18,7 +18,7 @@ from desk.cli import main
 from desk.models import Call, CallAttempt, Message, WaitingCall
 from desk.models.states import WaitingState
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
-from tests.routing_helpers import CLAIRE, DESK_NUMBER, INES, SOPHIE, paris, secretary
+from tests.helpers.routing import CLAIRE, DESK_NUMBER, INES, SOPHIE, paris, secretary
 
 
 @pytest.fixture

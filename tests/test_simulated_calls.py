@@ -19,9 +19,9 @@ from desk.reports.periods import client_activity
 from desk.reports.rollup import refresh
 from tests.conftest import AuthActions, demo_id, pin_clock
 from tests.helpers.html import find, has_class, page, texts
-from tests.routing_helpers import DESK_NUMBER
-from tests.twilio import fixture, signed_post
-from tests.web_support import LOGINS, post
+from tests.helpers.routing import DESK_NUMBER
+from tests.helpers.twilio import fixture, signed_post
+from tests.helpers.web import LOGINS, post
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris: Claire and Sophie
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31), ZoneInfo("Europe/Paris"))

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from desk.base.db import Database
 from desk.models import Appointment, DeskNumber
 from scheduling.booking import book
-from tests.appointments_helpers import NOW, make_practice
 from tests.conftest import pin_clock
-from tests.routing_helpers import twiml
-from tests.twilio import fixture, signed_post
+from tests.helpers.appointments import NOW, make_practice
+from tests.helpers.routing import twiml
+from tests.helpers.twilio import fixture, signed_post
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
 DESK_NUMBER = "+33199001234"

@@ -14,9 +14,9 @@ from desk.base.db import Database
 from desk.messages.inbound_sms import register_keyword, unregister_keyword
 from desk.models import InboundSms, Message, OptOut, Outbox
 from desk.outbox.queue import enqueue
-from tests.messages_factories import make_client
-from tests.routing_helpers import twiml
-from tests.twilio import fixture, sign, signed_post
+from tests.helpers.messages import make_client
+from tests.helpers.routing import twiml
+from tests.helpers.twilio import fixture, sign, signed_post
 
 
 def db_of(app: Flask) -> Database:

@@ -16,7 +16,7 @@ from desk.models import CalendarSource
 from scheduling import safe_fetch
 from scheduling.busy_import import import_all
 from scheduling.safe_fetch import FetchFailed, FetchRefused, fetch
-from tests.appointments_helpers import make_practice
+from tests.helpers.appointments import make_practice
 
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
 SECRET = b"BEGIN:VCALENDAR\r\nX-SECRET:internal-admin-token\r\n"

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import page
-from tests.routing_helpers import paris
-from tests.web_support import LOGINS
+from tests.helpers.routing import paris
+from tests.helpers.web import LOGINS
 
 PAGES = {
     "booking": ("/desk/book?client_id={own}", '//input[@name="week"]/@value'),

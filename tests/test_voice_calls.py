@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from desk.calls.live import accepted_call
 from desk.models import Call, CallAttempt, Message
 from tests.conftest import pin_clock
-from tests.routing_helpers import (
+from tests.helpers.routing import (
     CLAIRE,
     INES,
     SOPHIE,
@@ -27,7 +27,7 @@ from tests.routing_helpers import (
     tags,
     twiml,
 )
-from tests.twilio import fixture, signed_post
+from tests.helpers.twilio import fixture, signed_post
 
 SID = "CA5f1d2c3b4a59687766554433221100ff"
 LUNCH = paris(2027, 3, 30, 12, 41)

@@ -20,8 +20,8 @@ from desk.calls import new_call
 from desk.calls.decisions import Decision
 from desk.models import Call, CallAttempt, WebhookReceipt
 from tests.conftest import pin_clock, test_overrides
-from tests.routing_helpers import CLAIRE, SOPHIE, VOICE, dialled, paris, tags, twiml
-from tests.twilio import fixture, sign, signed_post
+from tests.helpers.routing import CLAIRE, SOPHIE, VOICE, dialled, paris, tags, twiml
+from tests.helpers.twilio import fixture, sign, signed_post
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 INCOMING = "/webhooks/voice/incoming"

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from desk.calls import new_call
 from desk.models import Absence, Call, CallAttempt, Client, Secretary, WebhookReceipt
 from tests.conftest import pin_clock
-from tests.routing_helpers import CLAIRE, dialled, paris, tags, twiml
-from tests.twilio import fixture, signed_post
+from tests.helpers.routing import CLAIRE, dialled, paris, tags, twiml
+from tests.helpers.twilio import fixture, signed_post
 from webhooks.twiml import VoiceConfig, for_decision
 
 LUNCH = paris(2027, 3, 30, 12, 41)

@@ -52,13 +52,13 @@ def test_logout(client: FlaskClient, auth: AuthActions, demo: str) -> None:
 def test_switching_to_english_sticks_to_the_user(
     client: FlaskClient, auth: AuthActions, demo: str
 ) -> None:
-    from tests.conftest import _csrf_token
+    from tests.helpers.web import csrf_token
 
     auth.login("claire@permanence.test")
     assert "Se déconnecter" in client.get("/desk/").get_data(as_text=True)
     response = client.post(
         "/desk/language",
-        data={"locale": "en", "next": "/desk/", "csrf_token": _csrf_token(client)},
+        data={"locale": "en", "next": "/desk/", "csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/desk/"

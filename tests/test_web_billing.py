@@ -12,9 +12,10 @@ from desk.base.db import Database
 from desk.billing.collection import send_due_reminders
 from desk.billing.invoices import invoice_by_number, issue_statements
 from desk.models import Client
-from tests.billing_helpers import NOW, october_of_calls
-from tests.conftest import AuthActions, _csrf_token, pin_clock
+from tests.conftest import AuthActions, pin_clock
 from tests.helpers import html
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.web import csrf_token
 
 
 def _issue(db: Database) -> str:
@@ -36,7 +37,7 @@ def test_the_admin_sees_the_months_invoices_and_records_a_payment(
     assert client.get(f"/desk/billing/invoices/{number}.pdf").data.startswith(b"%PDF")
     paid = client.post(
         f"/desk/billing/invoices/{number}/payments?month=2026-10",
-        data={"amount": "119.09", "csrf_token": _csrf_token(client)},
+        data={"amount": "119.09", "csrf_token": csrf_token(client)},
         follow_redirects=True,
     )
     assert (
@@ -78,7 +79,7 @@ def test_an_overdue_client_wears_the_badge_where_secretaries_see_it(
     suspended = client.post(
         f"/desk/billing/clients/{client_id}/coverage",
         data={"action": "suspend", "reason": "F impayée", "confirm": "y",
-              "csrf_token": _csrf_token(client)},
+              "csrf_token": csrf_token(client)},
         follow_redirects=True,
     )  # fmt: skip
     assert 'class="badge suspended"' in suspended.text
@@ -96,13 +97,13 @@ def test_the_admin_rewords_a_reminder_and_a_bad_placeholder_is_refused(
     bad = client.post(
         "/desk/billing/wording",
         data={"key": "reminder-7", "subject": "Facture {numero}", "body": "x",
-              "csrf_token": _csrf_token(client)},
+              "csrf_token": csrf_token(client)},
     )  # fmt: skip
     assert bad.status_code == 422 and "{number}" in bad.text
     client.post(
         "/desk/billing/wording",
         data={"key": "reminder-7", "subject": "Petit rappel {number}", "body": "Total {total}",
-              "csrf_token": _csrf_token(client)},
+              "csrf_token": csrf_token(client)},
     )  # fmt: skip
     with db.session() as session:
         due = invoice_by_number(session, number).due_on
@@ -127,13 +128,13 @@ def test_the_admin_starts_coverage_without_a_quote_only_with_a_written_reason(
     assert "Aucun devis accepté" in client.get("/desk/billing/").text
     url = f"/desk/billing/clients/{client_id}/start"
     refused = client.post(
-        url, data={"action": "start", "reason": " ", "csrf_token": _csrf_token(client)},
+        url, data={"action": "start", "reason": " ", "csrf_token": csrf_token(client)},
         follow_redirects=True,
     )  # fmt: skip
     assert "sans devis accepté" in refused.text
     reason = {"action": "start", "reason": "client historique"}
     done = client.post(
-        url, data={**reason, "csrf_token": _csrf_token(client)}, follow_redirects=True
+        url, data={**reason, "csrf_token": csrf_token(client)}, follow_redirects=True
     )
     # Decided, it leaves the clients waiting for a decision; found by name, it says why.
     assert "Démarrée sans devis (administrateur)" not in done.text

@@ -15,10 +15,10 @@ from desk.base import events
 from desk.base.db import Database
 from desk.models import Call, WaitingCall
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.routing import CLAIRE, paris, secretary
+from tests.helpers.web import LOGINS, other_tenant
 from tests.html_parts import Element, elements
-from tests.routing_helpers import CLAIRE, paris, secretary
 from tests.voice_steps import incoming, press, screen
-from tests.web_support import LOGINS, other_tenant
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 SID = "CA" + "f" * 32

@@ -3,7 +3,7 @@ finding, moving and cancelling an appointment."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -14,26 +14,11 @@ from desk.base.db import Database
 from desk.models import Appointment, AppointmentType, Outbox, Practitioner
 from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_call, demo_id, other_tenant, post
-
-NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # Monday 08:00 in Paris
-MONDAY_9 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # next Monday, 09:00 in Paris
-MONDAY_930 = datetime(2026, 3, 9, 8, 30, tzinfo=UTC)
-
+from tests.helpers.booking import MONDAY_9, MONDAY_930, NOW, ids
+from tests.helpers.web import LOGINS, demo_call, other_tenant, post
 
 # The demo books appointments of its own; the ones these tests make are Jeanne's.
 JEANNE = Appointment.patient_name == "Jeanne Petit"
-
-
-def ids(db: Database) -> dict[str, int]:
-    with db.session() as s:
-        client_id = demo_id(s)
-        martin = s.scalar(select(Practitioner.id).where(Practitioner.name.contains("Martin")))
-        consultation = s.scalar(
-            select(AppointmentType.id).where(AppointmentType.name == "Consultation")
-        )
-    assert martin is not None and consultation is not None
-    return {"client_id": client_id, "practitioner_id": martin, "type_id": consultation}
 
 
 def booking_form(db: Database, starts_at: datetime, **extra: Any) -> dict[str, Any]:

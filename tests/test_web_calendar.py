@@ -3,40 +3,25 @@ imported busy blocks shaded, previous and next weeks; each role sees only its ow
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml.html import HtmlElement
 
 from desk.base.db import Database
-from desk.models import BusyBlock, CalendarSource
-from scheduling.booking import book
 from tests.conftest import AuthActions, pin_clock
-from tests.test_web_book import MONDAY_9, NOW, ids
-from tests.web_support import LOGINS, other_tenant
+from tests.helpers.booking import NOW, ids, seed_week
+from tests.helpers.html import has_class, one, parse, text
+from tests.helpers.web import LOGINS, other_tenant
 
 
-def seed_week(db: Database) -> None:
-    known = ids(db)
-    with db.session() as s:
-        book(s, **known, starts_at=MONDAY_9, patient_name="Jeanne Petit", now=NOW)
-        source = CalendarSource(client_id=known["client_id"], url="https://example.test/c.ics")
-        s.add(source)
-        s.flush()
-        s.add(
-            BusyBlock(
-                source_id=source.id,
-                client_id=known["client_id"],
-                starts_at=datetime(2026, 3, 10, 13, 0, tzinfo=UTC),  # Tuesday 14:00 in Paris
-                ends_at=datetime(2026, 3, 10, 15, 0, tzinfo=UTC),
-                summary="Formation",
-            )
-        )
-
-
-def day_column(page: str, day: str) -> str:
-    start = page.index(f'data-day="{day}"')
-    return page[start : page.index('class="cal-day', start + 1)]
+def day_items(page: Any, day: str) -> list[HtmlElement]:
+    """The appointments and busy times in the column of `day`."""
+    found: list[HtmlElement] = parse(page).xpath(
+        f'//div[@data-day="{day}"]/div[{has_class("cal-item")}]'
+    )
+    return found
 
 
 def test_the_week_shows_the_appointment_at_its_paris_time_and_the_busy_block_shaded(
@@ -46,15 +31,14 @@ def test_the_week_shows_the_appointment_at_its_paris_time_and_the_busy_block_sha
     seed_week(db)
     auth.login(LOGINS["secretary"])
     known = ids(db)
-    page = client.get(f"/desk/calendar?client_id={known['client_id']}&week=2026-03-11").get_data(
-        as_text=True
-    )
-    monday = day_column(page, "2026-03-09")
-    assert "09:00–09:30" in monday and "Jeanne Petit" in monday
+    page = client.get(f"/desk/calendar?client_id={known['client_id']}&week=2026-03-11")
+    (jeanne,) = [item for item in day_items(page, "2026-03-09") if "Jeanne Petit" in text(item)]
+    assert text(jeanne).startswith("09:00–09:30 ")
     # 09:00 is two hours after the 07:00 top of a 14-hour column.
-    assert f"top: {120 * 100 / (14 * 60)}%" in monday
-    tuesday = day_column(page, "2026-03-10")
-    assert 'class="cal-item busy"' in tuesday and "14:00–16:00 Formation" in tuesday
+    assert f"top: {120 * 100 / (14 * 60)}%" in jeanne.get("style")
+    tuesday = day_items(page, "2026-03-10")
+    busy = [text(item) for item in tuesday if "busy" in item.get("class").split()]
+    assert busy == ["14:00–16:00 Formation"]
 
 
 def test_previous_and_next_week_links_move_by_seven_days(
@@ -108,13 +92,8 @@ def test_one_practitioners_week_leaves_out_the_others_appointments(
     assert "Jeanne Petit" in client.get(
         f"{base}&practitioner_id={known['practitioner_id']}"
     ).get_data(as_text=True)
-    page = client.get(base).get_data(as_text=True)
-    leroy = (
-        page.split('id="cal-practitioner"')[1]
-        .split("Dr Anne Leroy")[0]
-        .rsplit('value="', 1)[1]
-        .split('"')[0]
-    )
+    menu = one(parse(client.get(base)), '//select[@id="cal-practitioner"]')
+    leroy = one(menu, './option[normalize-space()="Dr Anne Leroy"]').get("value")
     assert "Jeanne Petit" not in client.get(f"{base}&practitioner_id={leroy}").get_data(
         as_text=True
     )

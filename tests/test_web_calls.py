@@ -5,7 +5,7 @@ from flask.testing import FlaskClient
 from desk.base.db import Database
 from desk.models import Call, CallAttempt
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, demo_id, other_tenant, secretary_id
+from tests.helpers.web import LOGINS, demo_id, other_tenant, secretary_id
 
 
 def _calls(db: Database) -> None:

@@ -24,7 +24,7 @@ from desk.models import (
     User,
 )
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, post
+from tests.helpers.web import LOGINS, post
 
 
 def _count(db: Database, model: type[Base]) -> int:

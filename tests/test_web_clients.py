@@ -5,7 +5,7 @@ from desk.base.db import Database
 from desk.models import Client, CoverageWindow, DeskNumber
 from tests.conftest import AuthActions
 from tests.helpers import html
-from tests.web_support import LOGINS, post
+from tests.helpers.web import LOGINS, post
 
 
 def test_the_admin_adds_a_desk_number_typed_the_french_way_and_it_is_stored_in_e164(

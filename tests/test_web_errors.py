@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS
+from tests.helpers.web import LOGINS
 
 
 def test_a_missing_page_is_a_french_page_in_the_desk_layout(

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from desk.base.db import Database
 from desk.models import ApiKey, FeedToken, Practitioner
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, demo_id, other_tenant, post
+from tests.helpers.html import one, parse
+from tests.helpers.web import LOGINS, demo_id, other_tenant, post
 
 API_LIST = "/api/v1/appointments?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z"
 
@@ -73,8 +74,7 @@ def test_a_new_api_key_is_shown_once_works_on_the_api_and_dies_when_revoked(
     auth.login(LOGINS["admin"])
     response = post(client, f"/desk/clients/{own}/apikeys", {"apikey-label": "Agenda en ligne"})
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    key = page.split('id="api-key-value"')[0].rsplit('value="', 1)[1].split('"')[0]
+    key = one(parse(response), '//input[@id="api-key-value"]').get("value")
     assert key.startswith("pk_")
     headers = {"Authorization": f"Bearer {key}"}
     assert client.get(API_LIST, headers=headers).status_code == 200

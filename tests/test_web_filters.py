@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from desk.base.db import Database
 from desk.web.filters import localtime, phone
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_call
+from tests.helpers.web import LOGINS, demo_call
 
 NOW = datetime(2027, 1, 5, 10, 0, tzinfo=UTC)
 

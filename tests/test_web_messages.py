@@ -7,7 +7,7 @@ from sqlalchemy import select
 from desk.base.db import Database
 from desk.models import Message, Outbox
 from tests.conftest import AuthActions, pin_clock
-from tests.web_support import LOGINS, demo_call, demo_id, post
+from tests.helpers.web import LOGINS, demo_call, demo_id, post
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris
 

@@ -15,9 +15,9 @@ from desk.base.db import Database
 from desk.models import Outbox, Secretary, Shift, Training, User
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers import html
-from tests.routing_helpers import CLAIRE, dialled, paris, twiml
-from tests.twilio import fixture, signed_post
-from tests.web_support import LOGINS, post
+from tests.helpers.routing import CLAIRE, dialled, paris, twiml
+from tests.helpers.twilio import fixture, signed_post
+from tests.helpers.web import LOGINS, post
 
 NOW = paris(2027, 3, 30, 9, 0)
 

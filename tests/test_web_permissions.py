@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from desk.base.db import Database
 from desk.models import Call, Message
 from tests.conftest import AuthActions
-from tests.web_support import LOGINS, demo_id, other_tenant, post
+from tests.helpers.web import LOGINS, demo_id, other_tenant, post
 
 ROLES = ("admin", "secretary", "client", "anonymous")
 

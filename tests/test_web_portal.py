@@ -11,8 +11,8 @@ from desk.base.db import Database
 from desk.models import Call, FeedToken, Message, Practitioner
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers import html
-from tests.routing_helpers import paris
-from tests.web_support import LOGINS, other_tenant, post
+from tests.helpers.routing import paris
+from tests.helpers.web import LOGINS, other_tenant, post
 
 
 def _seed(db: Database, own: int, other: int) -> dict[str, int]:

@@ -19,7 +19,7 @@ from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import Call
 from tests.conftest import AuthActions, test_overrides
-from tests.web_support import LOGINS, demo_call, other_tenant
+from tests.helpers.web import LOGINS, demo_call, other_tenant
 
 SID, TOKEN = "AC0123456789abcdef0123456789abcdef", "secret-token"
 AUDIO = b"ID3" + bytes(range(256)) * 600  # ~150 kB: several chunks

@@ -16,9 +16,9 @@ from desk.models import Client
 from desk.reports.facts import Secretary
 from tests.conftest import AuthActions
 from tests.helpers import html
-from tests.reports_helpers import Ring, make_call, paris
-from tests.routing_helpers import demo_client, secretary
-from tests.web_support import LOGINS
+from tests.helpers.reports import Ring, make_call, paris
+from tests.helpers.routing import demo_client, secretary
+from tests.helpers.web import LOGINS
 
 PERIOD = "from=2027-03-22&to=2027-03-28"
 CHARTS = ("measures", "heatmap", "weekly", "waits", "secretaries")

@@ -8,8 +8,9 @@ from desk.calls.live import accepted_call
 from desk.models import DeskIdentity
 from desk.request_context import database_of
 from tests.conftest import AuthActions, pin_clock
-from tests.routing_helpers import DESK_NUMBER
-from tests.web_support import LOGINS, post, secretary_id
+from tests.helpers.html import one, parse
+from tests.helpers.routing import DESK_NUMBER
+from tests.helpers.web import LOGINS, post, secretary_id
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris: Claire and Sophie
 
@@ -44,7 +45,7 @@ def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
         live = accepted_call(s, secretary_id(s, "Claire"), NOON)
         assert live is not None and live.caller == "+33612345678"
 
-    call_sid = page.split('name="call_sid" type="hidden" value="')[1].split('"')[0]
+    call_sid = one(parse(page), '//input[@name="call_sid"]').get("value")
     ended = post(
         client,
         "/desk/simulator/hang-up",

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.twilio import signed_post
+from tests.helpers.twilio import signed_post
 
 VOICE = [
     "incoming",

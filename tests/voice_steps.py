@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.twilio import fixture, signed_post
+from tests.helpers.twilio import fixture, signed_post
 
 VOICE_PATH = "/webhooks/voice"
 

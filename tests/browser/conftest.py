@@ -12,24 +12,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from desk.app import create_app
-from desk.base.config import Settings, load_settings
+from desk.base.config import load_settings
 from desk.base.db import Database
-from desk.web.live import POLL, stop_streams
 from tests.conftest import test_overrides
+from tests.helpers.browser import STEP_TIMEOUT_MS, LiveServer, free_port, serving
 from tests.helpers.database import demo_desk
 
 CHROMIUM = os.environ.get("DESK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -44,7 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-PASSWORD = "permanence"
 
 
 def _chromium_or_skip() -> str:
@@ -59,23 +51,6 @@ def _chromium_or_skip() -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message + " (CI must run the browser tests)", pytrace=False)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    url: str
-    app: Flask
-    settings: Settings
-    db: Database
-
-    def __call__(self, path: str) -> str:
-        return f"{self.url}{path}"
 
 
 @pytest.fixture
@@ -93,29 +68,12 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[LiveServer]:
         yield LiveServer(url=url, app=app, settings=settings, db=db)
 
 
-@contextmanager
-def serving(app: Flask, port: int) -> Iterator[None]:
-    """`app` on 127.0.0.1:`port` in a thread; stopped, with its engine, on the way out."""
-    server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        # Open live-call streams poll the database until told to stop: stop them before
-        # the engine goes, or one opens a connection nobody closes.
-        stop_streams(app).set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        time.sleep(2 * POLL)
-        app.extensions["desk.db"].dispose()
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     executable = _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -133,11 +91,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser context (no cookies) in French, 5 s timeouts."""
+    """A fresh browser context (no cookies) in French, STEP_TIMEOUT_MS per step."""
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(5000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     tab = context.new_page()
     try:
         yield tab
@@ -156,12 +114,3 @@ def _keep_artifacts(tab: Any, nodeid: str) -> None:
         (ARTIFACTS / f"{stem}.html").write_text(tab.content(), encoding="utf-8")
     except Exception as exc:  # a dead page must not hide the test's own failure
         (ARTIFACTS / f"{stem}.txt").write_text(f"no screenshot: {exc}", encoding="utf-8")
-
-
-def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a person would."""
-    page.goto("/desk/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/desk/(?!login)"))

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import LiveServer, log_in
 from tests.conftest import pin_clock
-from tests.test_web_book import NOW, ids
-from tests.test_web_calendar import seed_week
+from tests.helpers.booking import NOW, ids, seed_week
+from tests.helpers.browser import LiveServer, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desk.models import Appointment, AppointmentType, Client, FeedToken, Practitioner
 from scheduling.booking import book
-from tests.browser.conftest import LiveServer, log_in
+from tests.helpers.browser import LiveServer, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from desk.setup.training import set_training_mode
-from tests.browser.conftest import LiveServer, log_in
 from tests.conftest import pin_clock
-from tests.web_support import demo_call
+from tests.helpers.browser import LiveServer, log_in
+from tests.helpers.web import demo_call
 
 pytestmark = pytest.mark.browser
 

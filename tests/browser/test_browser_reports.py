@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer, log_in
-from tests.reports_helpers import Ring, make_call, paris
-from tests.routing_helpers import demo_client, secretary
+from tests.helpers.browser import LiveServer, log_in
+from tests.helpers.reports import Ring, make_call, paris
+from tests.helpers.routing import demo_client, secretary
 
 pytestmark = pytest.mark.browser
 CANVASES = ("heatmap-canvas", "weekly-canvas", "waits-canvas", "secretaries-canvas")

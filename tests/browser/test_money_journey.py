@@ -30,9 +30,9 @@ from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import Call, Client, Contract
 from desk.request_context import set_clock
-from tests.browser.conftest import LiveServer, free_port, serving
 from tests.conftest import TWILIO_AUTH_TOKEN, test_overrides
-from tests.twilio import fixture
+from tests.helpers.browser import LiveServer, free_port, serving
+from tests.helpers.twilio import fixture
 
 pytestmark = pytest.mark.browser
 PARIS = ZoneInfo("Europe/Paris")

@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 from desk.billing.invoices import issue_statements
 from desk.outbox.queue import enqueue
 from desk.setup.training import set_training_mode
-from tests.billing_helpers import NOW, october_of_calls
-from tests.browser.conftest import LiveServer, log_in
 from tests.conftest import pin_clock
-from tests.web_support import demo_id
+from tests.helpers.billing import NOW, october_of_calls
+from tests.helpers.browser import LiveServer, log_in
+from tests.helpers.web import demo_id
 
 pytestmark = pytest.mark.browser
 

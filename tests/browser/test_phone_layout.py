@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from desk.models import Message
-from tests.browser.conftest import LiveServer, log_in
-from tests.web_support import demo_call, demo_id
+from tests.helpers.browser import STEP_TIMEOUT_MS, LiveServer, log_in
+from tests.helpers.web import demo_call, demo_id
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_every_page_fits_a_phone_screen_and_the_menu_folds(
     with live_server.db.session() as s:
         client = demo_id(s)
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport=PHONE)
-    context.set_default_timeout(5000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     tab = context.new_page()
     tab.goto("/desk/login")
     width, viewport = _fits(tab)
@@ -100,7 +100,7 @@ def test_screenshots_of_the_desktop_pages(
     demo_call(live_server.db, sid="CA-shot-old", at=now - timedelta(days=20), caller="+33612345678")
     demo_call(live_server.db, sid="CA-shot", at=now, caller="+33612345678",
               accepted_by="Claire", accepted_at=now)  # fmt: skip
-    tab.wait_for_function("() => window.deskFicheShownAt > 0", timeout=5000)
+    tab.wait_for_function("() => window.deskFicheShownAt > 0", timeout=STEP_TIMEOUT_MS)
     tab.wait_for_timeout(1500)
     tab.screenshot(path=str(shots / "fiche.png"))
     fiche = tab.locator("#live-call").inner_text()

@@ -31,10 +31,10 @@ from desk.base.db import Database
 from desk.models import Appointment, Client, FeedToken, Practitioner
 from desk.outbox.dispatch import Dispatcher
 from desk.request_context import set_clock
-from tests.browser.conftest import LiveServer, free_port, serving
 from tests.conftest import TWILIO_AUTH_TOKEN, test_overrides
-from tests.local_servers import SmtpServer, smtp_overrides
-from tests.twilio import fixture
+from tests.helpers.browser import LiveServer, free_port, serving
+from tests.helpers.local_servers import SmtpServer, smtp_overrides
+from tests.helpers.twilio import fixture
 
 pytestmark = pytest.mark.browser
 PARIS = ZoneInfo("Europe/Paris")

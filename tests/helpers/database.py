@@ -10,19 +10,24 @@ timestamps are the snapshot's; no trigger or ORM hook rewrites them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select, text
+from sqlalchemy.orm import Session
 
+from bench.network import Network, seed_network
 from desk.base.clock import system_now
 from desk.base.config import Settings
 from desk.base.db import Database
 from desk.demo import load_demo
 from desk.migrations import upgrade
-from desk.models import Base
+from desk.models import Base, Client
 
 # Children first when emptying, parents first when filling.
 TABLES = Base.metadata.sorted_tables
@@ -170,3 +175,67 @@ def demo_desk(db: Database, settings: Settings) -> str:
         restore(db, kept[1])
     with db.session() as s:
         return load_demo(s, settings, now)
+
+
+def demo_id(session: Session) -> int:
+    """The demo client's id (Cabinet du Parc, the tenant of the demo's users)."""
+    found = session.scalar(select(Client.id).where(Client.slug == "cabinet-du-parc"))
+    assert found is not None
+    return found
+
+
+T = TypeVar("T")
+_PREPARED: dict[tuple[str, str], tuple[Snapshot, Any, Snapshot]] = {}
+
+
+def prepared(db: Database, key: str, build: Callable[[], T]) -> T:
+    """What `build` writes into `db` (and returns), built once per database and written
+    back for the next test that asks for `key` from the same starting rows.
+
+    `build` must give the same rows and value whenever it starts from the same rows (no
+    clock, no unseeded randomness). A test starting from other rows builds anew."""
+    before = take(db)
+    kept = _PREPARED.get((db.url, key))
+    if kept is not None and kept[0] == before:
+        restore(db, kept[2])
+        return kept[1]  # type: ignore[no-any-return]
+    value = build()
+    _PREPARED[(db.url, key)] = (before, value, take(db))
+    return value
+
+
+def seeded_network(
+    db: Database, clients: int, calls_per_client: int = 20, appointments_per_client: int = 10
+) -> Network:
+    """bench's `seed_network` (seeded: the same rows every time), kept per database."""
+    return prepared(
+        db,
+        f"network {clients} {calls_per_client} {appointments_per_client}",
+        lambda: seed_network(db.engine, clients, calls_per_client, appointments_per_client),
+    )
+
+
+_DROP = (
+    "import sys\n"
+    "from sqlalchemy import create_engine, text\n"
+    "engine = create_engine(sys.argv[1], isolation_level='AUTOCOMMIT')\n"
+    "with engine.connect() as conn:\n"
+    "    conn.execute(text(f'DROP DATABASE IF EXISTS \"{sys.argv[2]}\" WITH (FORCE)'))\n"
+)
+
+
+_DROPPING: list[subprocess.Popen[bytes]] = []  # kept: never collected while running
+
+
+def drop_database_later(server_url: str, name: str) -> None:
+    """DROP DATABASE `name` on the server of `server_url` in a process of its own, which
+    outlives this one; not awaited."""
+    _DROPPING.append(
+        subprocess.Popen(
+            [sys.executable, "-c", _DROP, server_url, name],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    )

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
@@ -23,6 +23,7 @@ from desk.models import (
     Practitioner,
     Secretary,
 )
+from desk.reports.facts import Period
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -240,3 +241,7 @@ def statements(db: Database) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+# The week `week_history` fills (Monday 22 to Sunday 28 March 2027).
+WEEK = Period(date(2027, 3, 22), date(2027, 3, 28), PARIS)

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def fixture(name: str, **changes: str) -> dict[str, str]:

@@ -21,8 +21,7 @@ from desk.models import (
     Training,
 )
 from desk.models.states import AttemptOutcome
-from tests.conftest import _csrf_token
-from tests.conftest import demo_id as demo_id  # re-exported for the web tests
+from tests.helpers.database import demo_id as demo_id  # re-exported for the web tests
 
 LOGINS = {
     "admin": "admin@permanence.test",
@@ -106,4 +105,19 @@ def demo_call(
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None) -> Any:
     """POST a form with a valid CSRF token (the page must have been visited once)."""
     client.get("/desk/login")
-    return client.post(path, data={**(data or {}), "csrf_token": _csrf_token(client)})
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client)})
+
+
+def csrf_token(client: FlaskClient) -> str:
+    from flask import session as flask_session
+
+    with client.session_transaction() as sess:
+        token = sess.get("csrf_token")
+    if token is None:
+        return ""
+    # Flask-WTF keeps the raw token in the session and signs it for forms.
+    with client.application.test_request_context():
+        flask_session["csrf_token"] = token
+        from flask_wtf.csrf import generate_csrf
+
+        return str(generate_csrf())

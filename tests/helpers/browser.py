@@ -1,0 +1,120 @@
+"""The app on a real port for the browser tests, and what they share: a free port, logging
+in through the form, the server itself (stopped once its open requests have ended)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from desk.base.config import Settings
+from desk.base.db import Database
+from desk.web.live import stop_streams
+
+PASSWORD = "permanence"
+# How long one browser step (a click, a page, a push) may take before the test fails.
+# They take well under a second; a loaded 2-core machine running the suite on two
+# processes has taken more than 5 s.
+STEP_TIMEOUT_MS = 15_000
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    settings: Settings
+    db: Database
+
+    def __call__(self, path: str) -> str:
+        return f"{self.url}{path}"
+
+
+class InFlight:
+    """WSGI middleware counting the requests whose responses are not finished yet (a
+    live-call stream is one until it ends), so a server is stopped once they are."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with self.changed:
+            self.count += 1
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self._done()
+            raise
+        return _Closing(body, self._done)
+
+    def _done(self) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_idle(self, seconds: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout=seconds)
+
+
+class _Closing:
+    """A response body that says when the server has closed it (PEP 3333)."""
+
+    def __init__(self, body: Iterable[bytes], done: Callable[[], None]) -> None:
+        self.body = body
+        self.done = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.done()
+
+
+@contextmanager
+def serving(app: Flask, port: int) -> Iterator[None]:
+    """`app` on 127.0.0.1:`port` in a thread; stopped, with its engine, on the way out."""
+    in_flight = InFlight(app)
+    server: BaseWSGIServer = make_server("127.0.0.1", port, in_flight, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        # Open live-call streams poll the database until told to stop: stop them, and
+        # wait for every response to end, before the engine goes, or one opens a
+        # connection nobody closes.
+        stop_streams(app).set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        assert in_flight.wait_idle(5), f"{in_flight.count} responses still open after 5 s"
+        app.extensions["desk.db"].dispose()
+
+
+def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person would."""
+    page.goto("/desk/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/desk/(?!login)"))
