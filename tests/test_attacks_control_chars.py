@@ -19,9 +19,8 @@ from desk.migrations import alembic_config, upgrade
 from desk.models import Appointment, Client, Practitioner, Secretary
 from scheduling.tokens import create_feed_token
 from tests.attack_helpers import desk_cli
-from tests.test_api import MONDAY_9, _new
-from tests.test_api import _setup as api_setup
-from tests.test_feeds import _book, _setup
+from tests.helpers.api import MONDAY_9, new_appointment
+from tests.helpers.feeds import book_into, feed_practice
 
 DIRTY = "Dr\r\nX-INJECTED:1\x07\x1b[31m\u2028Roux\u202e"
 
@@ -42,8 +41,8 @@ def test_control_characters_are_cleaned_and_letters_kept(raw: str, line: str, te
 def test_feeds_stay_whole_with_names_stored_with_crlf_before(
     db: Database, app: Flask, client: FlaskClient
 ) -> None:
-    practice, path = _setup(db, app)
-    _book(db, practice, MONDAY_9, "Jean Dupont")
+    practice, path = feed_practice(db, app)
+    book_into(db, practice, MONDAY_9, "Jean Dupont")
     with db.session() as s:
         # Stored as typed, before names were cleaned (Core statements skip the guard).
         s.execute(update(Client).values(name=DIRTY))
@@ -64,10 +63,12 @@ def test_feeds_stay_whole_with_names_stored_with_crlf_before(
 def test_every_way_in_stores_names_without_control_characters(
     db: Database, app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
-    practice, auth = api_setup(db, app)
+    practice, auth = setup_api(db, app)
     made = client.post(
         "/api/v1/appointments",
-        json=_new(practice, MONDAY_9, patient_name="Marie\r\nDupont\x07", notes="a\r\nb\x1b"),
+        json=new_appointment(
+            practice, MONDAY_9, patient_name="Marie\r\nDupont\x07", notes="a\r\nb\x1b"
+        ),
         headers=auth,
     )
     assert made.status_code == 201, made.get_json()

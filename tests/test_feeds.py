@@ -23,23 +23,11 @@ from scheduling.feeds import (
     fill_missing_parts,
 )
 from scheduling.tokens import create_feed_token, revoke_feed_token
-from tests.conftest import pin_clock
 from tests.helpers.appointments import NOW, Practice, make_practice
+from tests.helpers.feeds import book_into as _book
+from tests.helpers.feeds import feed_practice as _setup
 
 MONDAY_9 = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
-
-
-def _setup(db: Database, app: Flask, **client_fields: object) -> tuple[Practice, str]:
-    pin_clock(app, NOW)
-    with db.session() as s:
-        practice = make_practice(s, **client_fields)
-        token = create_feed_token(s, practice.client.id, None, NOW).token
-    return practice, f"/feeds/{token}.ics"
-
-
-def _book(db: Database, practice: Practice, at: datetime, name: str, **kw: object) -> int:
-    with db.session() as s:
-        return book(s, **practice.ids, starts_at=at, patient_name=name, now=NOW, **kw).id  # type: ignore[arg-type]
 
 
 def _events(body: bytes) -> list[tuple[str, int, datetime, str]]:

@@ -32,8 +32,8 @@ from tests.caldav_servers import (
     radicale,
 )
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.booking import MONDAY_9, NOW, ids
 from tests.helpers.web import LOGINS, post
-from tests.test_web_book import MONDAY_9, NOW, ids
 
 _ = (_dav_servers, radicale)  # fixtures
 
