@@ -4,6 +4,7 @@ and the feeds stay whole for rows stored before."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
@@ -11,7 +12,7 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, insert, select, text, update
+from sqlalchemy import MetaData, Table, create_engine, insert, select, text, update
 
 from desk.base.db import Database
 from desk.base.plain_text import free_text, one_line
@@ -99,8 +100,19 @@ def test_the_migration_cleans_names_stored_before(tmp_path: Path) -> None:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "0018-1")  # the revision before this one
     with engine.begin() as connection:
-        # Core: the model's defaults, without the ORM's guard (as rows written before it).
-        connection.execute(insert(Client).values(slug="c", name=DIRTY, greeting="Bonjour\r\n\x07"))
+        # Core, without the ORM's guard (as rows written before it), into the table as it
+        # stood then: the model's scalar defaults for the columns that existed.
+        stood = Table("clients", MetaData(), autoload_with=connection)
+        values = {
+            column.name: column.default.arg
+            for column in Client.__table__.columns
+            if column.name in stood.c
+            and column.default is not None
+            and not callable(column.default.arg)
+        }
+        values |= {"slug": "c", "name": DIRTY, "greeting": "Bonjour\r\n\x07"}
+        values |= {name: datetime.now(UTC) for name in ("created_at",) if name in stood.c}
+        connection.execute(insert(stood).values(**values))
     upgrade(engine)
     with engine.connect() as connection:
         name, greeting = connection.execute(text("SELECT name, greeting FROM clients")).one()

@@ -52,7 +52,7 @@ def test_an_invitation_posted_by_twenty_sessions_at_once_sets_one_password(
     for _ in range(20):
         browser = app.test_client()
         assert browser.get(path).status_code == 200
-        sessions.append(browser(browser))
+        sessions.append((browser, csrf_token(browser)))
 
     def post(index: int) -> tuple[int, int]:
         browser, token = sessions[index]

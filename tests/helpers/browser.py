@@ -107,7 +107,7 @@ def serving(app: Flask, port: int) -> Iterator[None]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        assert in_flight.wait_idle(5), f"{in_flight.count} responses still open after 5 s"
+        assert in_flight.wait_idle(15), f"{in_flight.count} responses still open after 15 s"
         app.extensions["desk.db"].dispose()
 
 
