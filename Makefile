@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check desk webhooks scheduling tests bench
 	$(BIN)/ruff format --check desk webhooks scheduling tests bench
 	$(BIN)/mypy
+	$(BIN)/python .ci/module_names.py
 
 # Regenerate the catalogues after changing user-facing strings, then translate the new ones.
 translations: $(STAMP)

@@ -166,11 +166,9 @@ def bench_incoming(url: str, tmp: Path, clients: int) -> None:
         gunicorn("bench.bench_load:desk_app()", env) as desk,
         gunicorn("bench.bench_load:bare_app()", env) as bare,
     ):
-        # Warm every worker: a process keeps each number's client, coverage and rota
-        # once it has seen a call on it (desk/calls/day_numbers.py), so the pairs measure
-        # a desk in its steady state. Until every number has had six calls (each of two
-        # workers then misses one with odds of 1 in 64); the first run's figure is
-        # printed as the cold one.
+        # Warm every worker (connections, SQLAlchemy's compiled statements, the database's
+        # pages), so the pairs measure a desk in its steady state: until every number has
+        # had six calls; the first run's figure is printed as the cold one.
         before = _calls(url)
         cold = run_wrk(desk, INCOMING, 5, _incoming_script(tmp, 20_000, clients))
         print("   cold:  " + _line("incoming", cold) + f" {_calls(url) - before} new calls")

@@ -24,7 +24,7 @@ import statistics
 import time as clock
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, func, select, text
@@ -181,14 +181,6 @@ def measure(db: Database) -> None:
         with db.session() as s:
             return desk_activity(s, weeks12)
 
-    # As the page asks it at noon on the period's last day: the settled days kept after
-    # the warm-up (`desk_activity(..., now)`), the last ones counted at each view.
-    noon = datetime.combine(weeks12.last, time(12), PARIS)
-
-    def desk_page_kept() -> object:
-        with db.session() as s:
-            return desk_activity(s, weeks12, noon)
-
     def desk_week() -> object:
         with db.session() as s:
             return activity(s, Scope(None), week)
@@ -205,12 +197,6 @@ def measure(db: Database) -> None:
     _line(
         "every measure, whole desk, 12 weeks (GROUP BY)",
         timed(desk_page, 3),
-        timed(_count(db, None, weeks12), 3),
-        1000,
-    )
-    _line(
-        "the same, settled days kept (as the page)",
-        timed(desk_page_kept, 3),
         timed(_count(db, None, weeks12), 3),
         1000,
     )

@@ -1,7 +1,7 @@
 """Free slots of a practitioner: opening hours, minus closures and public holidays,
 minus appointments (buffer included) and imported busy blocks, minus the notice period.
 
-Opening hours are local wall time, expanded with `desk.wall_time`, so a 09:00 opening
+Opening hours are local wall time, expanded with `desk.base.wall_time`, so a 09:00 opening
 stays 09:00 across daylight-saving changes. A slot occupies [start, start + duration)
 of the opening hours and blocks [start, start + duration + buffer): the same interval
 the PostgreSQL exclusion constraint compares, so every slot returned here books.

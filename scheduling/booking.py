@@ -141,7 +141,7 @@ def _guarded(session: Session, scope: Scope, starts_at: datetime, now: datetime)
     except DBAPIError as exc:
         if not lost_race(exc):
             raise
-        session.rollback()
+        # The savepoint is rolled back already: the caller's unit of work goes on.
         raise SlotTaken(next_free_slots(session, scope, starts_at, now)) from None
 
 
@@ -282,15 +282,16 @@ def cancel(
     appt = get_appointment(session, appointment_id, client_id, for_update=True)
     if appt.status == AppointmentStatus.CANCELLED:
         return appt
-    appt.status = AppointmentStatus.CANCELLED
-    appt.cancelled_at = now
-    appt.sequence += 1
-    appt.updated_at = now
-    _audit(session, actor, "appointment.cancelled", appt, reason=reason)
     try:
-        session.flush()
+        # In a savepoint: a lost race rolls back this cancel alone (its changes expired,
+        # so the row is read again below), never the caller's unit of work.
+        with session.begin_nested():
+            appt.status = AppointmentStatus.CANCELLED
+            appt.cancelled_at = now
+            appt.sequence += 1
+            appt.updated_at = now
+            _audit(session, actor, "appointment.cancelled", appt, reason=reason)
     except StaleDataError:
-        session.rollback()
         current = get_appointment(session, appointment_id, client_id, for_update=True)
         if current.status == AppointmentStatus.CANCELLED:
             return current

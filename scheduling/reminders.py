@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from desk.base.phone import is_mobile
 from desk.base.wall_time import MONTHS_FR, WEEKDAYS_FR
 from desk.models import Appointment, Client, Practitioner
+from desk.models.feed_version import FEED_UNCHANGED
 from desk.models.states import AppointmentStatus, Channel
 from desk.outbox.queue import enqueue
 
@@ -101,6 +102,7 @@ def send_due_reminders(session: Session, now: datetime, public_base_url: str) ->
             update(Appointment)
             .where(Appointment.id == appt.id, Appointment.reminder_sent_at.is_(None))
             .values(reminder_sent_at=now)
+            .execution_options(**{FEED_UNCHANGED: True})
         )  # synchronised into the session, whose objects outlive commits (no expiry)
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue

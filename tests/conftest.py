@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
-from desk.base.kept import forget as forget_kept
 from desk.request_context import set_clock
 from tests.helpers.database import demo_desk, demo_id, drop_database_later, empty, migrated
 from tests.helpers.web import csrf_token
@@ -67,7 +66,6 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
 
 def _empty(db: Database) -> None:
     empty(db)
-    forget_kept()  # rotas kept for the last test
 
 
 @pytest.fixture(params=BACKENDS)

@@ -185,8 +185,8 @@ def test_a_database_refusing_connections_gives_503_then_recovers_without_restart
 def test_a_new_call_after_the_server_dropped_every_connection_is_still_routed(
     pg: Database, tmp_path: Path
 ) -> None:
-    """The kept path writes without pinging its connection first: a connection lost
-    since its last use fails as a disconnect, and the call is taken again, not dropped."""
+    """A pooled connection lost since its last use is found dead by its ping and
+    replaced: the call is routed, not dropped."""
     from desk.app import create_app
     from desk.base.clock import system_now
     from desk.demo import load_demo
@@ -208,7 +208,7 @@ def test_a_new_call_after_the_server_dropped_every_connection_is_still_routed(
             return dialled(twiml(signed_post(client, "/webhooks/voice/incoming", form)))
 
         first = new_call("CAbefore0000000000000000000000000")
-        assert new_call("CAkept00000000000000000000000000000") == first  # kept from now on
+        assert new_call("CAkept00000000000000000000000000000") == first
         assert terminate_others(pg) >= 1  # the app's pooled connection too
         assert new_call("CAafter00000000000000000000000000000") == first
         with pg.session() as s:

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from desk.base.db import Database
 from desk.models import Appointment, FeedToken, Practitioner
+from desk.models.feed_version import FEED_UNCHANGED
 from scheduling.booking import book, cancel
 from tests.conftest import pin_clock
 from tests.helpers.appointments import NOW, make_practice
@@ -65,5 +66,17 @@ def test_marking_a_reminder_sent_does_not_change_the_feed(
             update(Appointment)
             .where(Appointment.id == appt_id)
             .values(reminder_sent_at=NOW + timedelta(days=6))
+            .execution_options(**{FEED_UNCHANGED: True})
         )
     assert client.get(url, headers={"If-None-Match": before}).status_code == 304
+
+
+def test_a_bulk_update_not_said_neutral_changes_the_feed(
+    db: Database, app: Flask, client: FlaskClient
+) -> None:
+    pin_clock(app, NOW)
+    url, appt_id, _ = _setup(db)
+    before = _etag(client, url)
+    with db.session() as s:
+        s.execute(update(Appointment).where(Appointment.id == appt_id).values(notes="Allergie"))
+    assert client.get(url, headers={"If-None-Match": before}).status_code == 200

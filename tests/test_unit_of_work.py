@@ -1,8 +1,8 @@
 """One unit of work: whoever starts it owns it; starting one never commits another's work.
 
 `begin_immediate` (every writer that reads first: webhooks, booking, the outbox claim)
-and `begin_read_first` (the first webhook of a call) treat an open transaction the same
-way on SQLite and PostgreSQL: work in it is kept for its owner to commit or roll back.
+treats an open transaction the same way on SQLite and PostgreSQL: work in it is kept
+for its owner to commit or roll back.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from desk.base.db import Database, begin_immediate, begin_read_first
+from desk.base.db import Database, begin_immediate
 from desk.models import Client
 
-BEGINS = [begin_immediate, begin_read_first]
+BEGINS = [begin_immediate]
 
 
 def clients(db: Database) -> list[str]:
@@ -72,20 +72,6 @@ def test_a_unit_begun_for_writing_goes_on_when_asked_again(db: Database) -> None
         session.add(Client(slug="b", name="Cabinet B"))
         session.commit()
     assert clients(db) == ["Cabinet A", "Cabinet B"]
-
-
-def test_a_read_first_unit_writes_after_its_reads(db: Database) -> None:
-    """On SQLite the first write takes the lock (a fresh transaction); nothing is lost."""
-    with db.session() as s:
-        s.add(Client(slug="a", name="Cabinet A"))
-    with db.Session() as session:
-        begin_read_first(session)
-        name = session.scalar(select(Client.name))
-        session.add(Client(slug="b", name=f"After {name}"))
-        session.flush()
-        session.execute(update(Client).where(Client.slug == "a").values(name="Cabinet A2"))
-        session.commit()
-    assert clients(db) == ["Cabinet A2", "After Cabinet A"]
 
 
 def test_the_database_session_commits_on_success_and_rolls_back_on_error(db: Database) -> None:

@@ -220,16 +220,13 @@ def test_an_archived_client_is_kept_but_never_routed(
     assert 'data-client="cabinet-du-parc"' not in client.get("/desk/clients/").get_data(
         as_text=True
     )
-    from datetime import UTC, datetime
+    from desk.calls.new_call import client_on_number
 
-    from desk.calls.incoming import lookup
-
-    at = datetime(2027, 3, 1, 11, 30, tzinfo=UTC)
-    with db.engine.connect() as conn:
-        assert lookup(conn, "CAarchived", "+33199001234", at).client is None
+    with db.session() as s:
+        assert client_on_number(s, "+33199001234") is None
     assert post(client, f"/desk/clients/{own}/restore").status_code == 302
-    with db.engine.connect() as conn:
-        assert lookup(conn, "CAarchived", "+33199001234", at).client is not None
+    with db.session() as s:
+        assert client_on_number(s, "+33199001234") is not None
 
 
 def test_a_type_offered_by_one_practitioner_cannot_be_booked_with_another(

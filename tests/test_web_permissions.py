@@ -61,7 +61,6 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("POST", "/desk/rota/{own}/absences", (400, 403, 403, 302)),
     ("POST", "/desk/rota/{own}/shift/999999/delete", (404, 403, 403, 302)),
     ("GET", "/desk/now", (200, 200, 403, 302)),
-    ("GET", "/desk/now.json", (200, 200, 403, 302)),
     ("GET", "/desk/book", (200, 200, 403, 302)),
     ("GET", "/desk/book?client_id={own}", (200, 200, 403, 302)),
     ("GET", "/desk/book?client_id={other}", (200, 404, 403, 302)),

@@ -7,6 +7,7 @@ from lxml.html import HtmlElement
 from sqlalchemy import select
 
 from desk.base.db import Database
+from desk.calls.live import accepted_call
 from desk.models import Shift
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import one, parse, text
@@ -139,21 +140,19 @@ def test_the_now_page_says_who_is_on_duty_now_and_next(
     assert "02/03 18:00" in row  # next: the evening pair
 
 
-def test_now_json_gives_the_call_the_secretary_just_accepted_and_nobody_elses(
+def test_the_call_the_secretary_just_accepted_is_hers_and_nobody_elses(
     app: Flask, client: FlaskClient, auth: AuthActions, db: Database, own: int
 ) -> None:
     at = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
     pin_clock(app, at)
     call_id = demo_call(db, sid="CA-live", at=at, accepted_by="Claire")
+    with db.session() as s:
+        live = accepted_call(s, secretary_id(s, "Claire"), at)
+        assert live is not None and live.call_id == call_id
+        assert accepted_call(s, secretary_id(s, "Sophie"), at) is None
     auth.login(LOGINS["secretary"])
-    live = client.get("/desk/now.json").json["call"]
-    assert live["id"] == call_id
-    assert live["fiche_url"] == f"/desk/clients/{own}/fiche?call={call_id}"
-    fiche = client.get(live["fiche_url"]).get_data(as_text=True)
+    fiche = client.get(f"/desk/clients/{own}/fiche?call={call_id}").get_data(as_text=True)
     assert "Prendre un message" in fiche and "Prendre rendez-vous" in fiche
-    auth.logout()
-    auth.login("sophie@permanence.test")
-    assert client.get("/desk/now.json").json == {"call": None}
 
 
 def test_a_shift_recurring_by_rrule_shows_in_the_grid_as_routing_would_ring_it(

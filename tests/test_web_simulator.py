@@ -3,10 +3,12 @@ from datetime import UTC, datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
+from desk.calls.live import accepted_call
+from desk.request_context import database_of
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.html import one, parse
 from tests.helpers.routing import DESK_NUMBER
-from tests.helpers.web import LOGINS, post
+from tests.helpers.web import LOGINS, post, secretary_id
 
 NOON = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # Monday 12:30 in Paris: Claire and Sophie
 
@@ -27,8 +29,9 @@ def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
     assert "Fait sonner : Claire" in page
     assert "Claire accepte l’appel." in page
     assert 'data-outcome="answered"' in page
-    live = client.get("/desk/now.json").json["call"]
-    assert live is not None and live["caller"] == "+33612345678"
+    with database_of(app).session() as s:
+        live = accepted_call(s, secretary_id(s, "Claire"), NOON)
+        assert live is not None and live.caller == "+33612345678"
 
     call_sid = one(parse(page), '//input[@name="call_sid"]').get("value")
     ended = post(
@@ -37,7 +40,8 @@ def test_a_lunch_call_accepted_by_claire_shows_the_steps_and_pops_her_fiche(
         {"call_sid": call_sid, "to": DESK_NUMBER, "caller": "+33612345678"},
     )
     assert ended.status_code == 200
-    assert client.get("/desk/now.json").json == {"call": None}
+    with database_of(app).session() as s:
+        assert accepted_call(s, secretary_id(s, "Claire"), NOON) is None
 
 
 def test_a_call_nobody_answers_ends_in_voicemail(

@@ -6,21 +6,19 @@ error, including an unreachable database, answers with TwiML built from settings
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
 from flask import Response, current_app, request
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.base.db import begin_immediate, begin_read_first, short_write
+from desk.base.db import begin_immediate
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import new_call, routing
 from desk.calls.decisions import NOT_IN_SERVICE, Decision
-from desk.request_context import database, db_session, now, settings
+from desk.request_context import db_session, now, settings
 from webhooks import bp, twiml
 from webhooks.idempotency import TOKEN_HEADER, receipt_key, remember, replay
 from webhooks.signature import twilio_signed
@@ -113,44 +111,30 @@ def _handle(
     return _answer(deliver, on_error)
 
 
-def _first_webhook(
-    kept: Callable[[], Decision | None],
-    decide: Callable[[Session], Decision],
-    on_error: Callable[[], str],
-) -> Response:
+def _first_webhook(work: Callable[[Session], Decision]) -> Response:
     """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
 
-    `kept` decides from what the process keeps and writes in one short unit (None: it
-    could not). Else `decide` reads and decides before SQLite's write lock is taken
-    (see `desk.base.db.begin_read_first`) and answers a repeated delivery from the Call
-    it finds (`new_call.start_call`). A unique-key violation means a twin wrote the Call
-    in between: the delivery is done again, locked, and answered from the twin's Call.
-    No receipt row, so the TwiML is written after the commit, outside the write lock
-    (docs/decisions.md).
+    On SQLite the write lock makes twin deliveries wait for each other; on PostgreSQL a
+    twin that wrote the Call meanwhile makes this one fail on the unique key: it is done
+    again, and answered from the twin's Call (`new_call.start_call` replays it).
     """
 
     def deliver() -> Response:
-        decision = kept()
-        if decision is not None:
-            return _xml(twiml.for_decision(decision, _cfg()))
-        session = db_session()  # not opened for a kept call
-        for locked in (False, True):
-            if locked:
-                begin_immediate(session)
-            else:
-                begin_read_first(session)
+        session = db_session()
+        for last in (False, True):
+            begin_immediate(session)
             try:
-                decision = decide(session)
+                decision = work(session)
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                if locked:
+                if last:
                     raise
                 continue
             return _xml(twiml.for_decision(decision, _cfg()))
         raise AssertionError("unreachable")
 
-    return _answer(deliver, on_error)
+    return _answer(deliver, _caller_fallback)
 
 
 def _caller_fallback() -> str:
@@ -161,45 +145,22 @@ def _caller_fallback() -> str:
 @twilio_signed
 def incoming() -> Response:
     form = request.form
+    at = _at()
 
-    @functools.cache
-    def call() -> dict[str, Any]:  # once: both paths decide for the same instant
-        return dict(
+    def work(session: Session) -> Decision:
+        decision = new_call.start_call(
+            session,
             call_sid=form["CallSid"],
             to=form.get("To", ""),
             caller=form.get("From", ""),
             forwarded_from=form.get("ForwardedFrom"),
-            at=_at(),
+            at=at,
         )
-
-    def kept() -> Decision | None:
-        new = call()
-        db = database()
-        decided = new_call.kept_call(db.engine, to=new["to"], at=new["at"])
-        if decided is None:
-            return None
-        try:
-            with short_write(db.call_writes) as conn:
-                if not new_call.record_kept_call(conn, *decided, **new):
-                    return None  # something routing reads changed: decide again
-        except IntegrityError:
-            return None  # a repeated delivery: `start_call` answers from its Call
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            log.warning("database connection lost on a new call: taken again")
-            return None
-        return decided[1].decision
-
-    def decide(session: Session) -> Decision:
-        decision = new_call.start_call(session, **call())
         if decision.action == NOT_IN_SERVICE:
-            log.warning("not in service: CallSid=%s To=%s", form.get("CallSid"), form.get("To"))
+            log.warning("not in service: CallSid=%r To=%r", form["CallSid"], form.get("To"))
         return decision
 
-    # A CallSid known for another client's number is refused (new_call.start_call): it
-    # never replays that client's answer (its name, its secretaries' numbers).
-    return _first_webhook(kept, decide, _caller_fallback)
+    return _first_webhook(work)
 
 
 @bp.post("/voice/screen")

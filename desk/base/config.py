@@ -282,7 +282,7 @@ def _validate(values: dict[str, dict[str, Any]]) -> None:
             f"server.public_base_url: must start with http:// or https://, got {base!r}"
         )
     values["server"]["public_base_url"] = base.rstrip("/")
-    # Import here: desk.phone depends on nothing of ours, but keep config import-light.
+    # Import here: desk.base.phone depends on nothing of ours, but keep config import-light.
     from desk.base.phone import InvalidPhoneNumber, normalise
 
     try:

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.base.db import connection_of
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.calls import incoming
-from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision, dial, step_to_ring
-from desk.calls.new_call import current_position, replay
+from desk.calls.decisions import HANGUP, NOT_IN_SERVICE, VOICEMAIL, Decision
+from desk.calls.steps import call_by_sid, current_position, replay, ring
 from desk.messages.intake import notify_missed_call, record_voicemail
-from desk.models import Call, CallAttempt, Client, Message, Secretary
+from desk.models import Call, CallAttempt, Client, Message
 from desk.models.states import AttemptOutcome, CallOutcome
 
 log = logging.getLogger(__name__)
@@ -37,35 +34,6 @@ _LEG_OUTCOMES = {
     "canceled": AttemptOutcome.NO_ANSWER,
     "completed": AttemptOutcome.NO_KEY,
 }
-
-_CALL_BY_SID = select(Call).where(Call.call_sid == bindparam("sid"))
-
-
-def call_by_sid(session: Session, call_sid: str) -> Call | None:
-    return session.scalar(_CALL_BY_SID, {"sid": call_sid})
-
-
-def _ring(
-    session: Session | Connection,
-    call_id: int,
-    plan: list[Any],
-    client: Client,
-    position: int,
-    at: datetime,
-    greet: bool,
-) -> Decision:
-    """Ring step `position` of the plan (or the next with someone left), or send the
-    caller to voicemail when none is left."""
-    conn = connection_of(session)
-    ids = {int(i) for step in plan[position:] for i in step}
-    phones: dict[int, str] = {}
-    if ids:
-        query = select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids))
-        phones = {i: phone for i, phone in conn.execute(query)}
-    position, ringing = step_to_ring(plan, position, phones)
-    if ringing:
-        incoming.insert_attempts(conn, call_id, position, ringing, at)
-    return dial(client, position, ringing, greet)
 
 
 def _attempt_for_leg(session: Session, call: Call, leg_sid: str, to: str) -> CallAttempt | None:
@@ -164,7 +132,7 @@ def dial_result(
             attempt.outcome = _LEG_OUTCOMES.get(dial_status, AttemptOutcome.NO_ANSWER)
     if call.handled_by_id is not None and accepted:
         call.handled_by_id, call.answered_at, call.outcome = None, None, CallOutcome.IN_PROGRESS
-    return _ring(session, call.id, call.plan, client, position + 1, at, greet=False)
+    return ring(session, call, client, position + 1, at, greet=False)
 
 
 def save_voicemail(

@@ -146,3 +146,14 @@ def remove_practice_part(session: Session, client: Client, kind: str, part_id: i
 def set_practitioner_active(practitioner: Practitioner, active: bool) -> Practitioner:
     practitioner.active = active
     return practitioner
+
+
+def active_appointment_types(session: Session, client: Client) -> list[AppointmentType]:
+    """The client's appointment types that can be booked, in the order they were made."""
+    return list(
+        session.scalars(
+            select(AppointmentType)
+            .where(AppointmentType.client_id == client.id, AppointmentType.active.is_(True))
+            .order_by(AppointmentType.id)
+        )
+    )

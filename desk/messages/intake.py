@@ -1,7 +1,7 @@
 """Messages taken for clients: by a secretary on the desk, or left as a voicemail.
 
 Taking a message writes the Message and its outbox rows in the caller's transaction;
-the dispatcher sends them after commit (see desk.notifications for who gets what).
+the dispatcher sends them after commit (see desk.messages.notify for who gets what).
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def enqueue_for_contacts(
 def secretary_on_duty(session: Session, call: Call) -> Secretary | None:
     """The secretary who handled the call, else the first of its responder plan.
 
-    The plan is a list of steps, each the ids rung together (desk/routing.py).
+    The plan is a list of steps, each the ids rung together (desk/calls/new_call.py).
     """
     planned = [secretary_id for step in call.plan or [] for secretary_id in step]
     for secretary_id in [call.handled_by_id, *planned]:

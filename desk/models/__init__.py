@@ -36,13 +36,20 @@ from desk.models.desk_identity import DeskIdentity, VatStatus
 from desk.models.invitations import Invitation, InvitationPurpose
 from desk.models.messages import InboundSms, Message, OptOut, Outbox, OutboxAttachment
 from desk.models.people import ROLES, Secretary, Training, User
-from desk.models.reports import CallHour, MonthlyReport, RollupMark
-from desk.models.rota import Absence, DutyNotice, Override, RotaVersion, Shift
+from desk.models.reports import (
+    AnsweredHour,
+    CallHour,
+    MonthlyReport,
+    OutcomeHour,
+    RollupMark,
+)
+from desk.models.rota import Absence, DutyNotice, Override, Shift
 from desk.models.system import AuditEvent, SchedulerHeartbeat
 
 __all__ = [
     "ROLES",
     "Absence",
+    "AnsweredHour",
     "ApiKey",
     "Appointment",
     "AppointmentType",
@@ -80,6 +87,7 @@ __all__ = [
     "OptOut",
     "Outbox",
     "OutboxAttachment",
+    "OutcomeHour",
     "Override",
     "PartnerAgreement",
     "Payment",
@@ -87,7 +95,6 @@ __all__ = [
     "PricePlan",
     "Quote",
     "RollupMark",
-    "RotaVersion",
     "SchedulerHeartbeat",
     "Secretary",
     "SellerIdentity",

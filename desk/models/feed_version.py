@@ -76,22 +76,22 @@ def _apply(session: Session, _flush: UOWTransaction) -> None:
         _bump(session, sorted(ids))
 
 
+# An ORM bulk UPDATE that changes only columns no feed shows says so with this execution
+# option (a reminder's claim); any other bulk UPDATE or DELETE bumps its clients' feeds.
+FEED_UNCHANGED = "desk_feed_unchanged"
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _bulk(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return
     entity = state.bind_mapper.class_
-    if entity not in FEED_TABLES:
+    if entity not in FEED_TABLES or state.execution_options.get(FEED_UNCHANGED):
         return
     statement: Any = state.statement
-    if state.is_update:
-        keys = {getattr(c, "key", str(c)) for c in statement._values or {}}
-        if keys and keys <= NEUTRAL:
-            return
-        if entity is Appointment and keys:
-            # The rows' stored feed texts are stale (an update by primary key, with a
-            # list of parameters and no VALUES, relies on the parts' key instead).
-            state.statement = statement.values(feed_part=None)
+    if state.is_update and entity is Appointment:
+        # The rows' stored feed texts are stale.
+        state.statement = statement.values(feed_part=None)
     affected = select(entity.client_id)
     if statement.whereclause is not None:
         affected = affected.where(statement.whereclause)

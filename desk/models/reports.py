@@ -39,10 +39,38 @@ class CallHour(Base):
 
 
 class RollupMark(Base):
-    """How far a roll-up has read: the last call id it counted."""
+    """How far a roll-up has read: the last call id it counted (and, for the settled
+    hours, the UTC hour up to which every hour is counted)."""
 
     __tablename__ = "rollup_marks"
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_call_id: Mapped[int] = mapped_column(default=0)
     refreshed_at: Mapped[datetime | None]
+    settled_until: Mapped[datetime | None]
+
+
+class OutcomeHour(Base):
+    """Settled calls of one UTC hour with one outcome, desk-wide (desk/reports/rollup.py)."""
+
+    __tablename__ = "outcome_hours"
+
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    calls: Mapped[int] = mapped_column(default=0)
+
+
+class AnsweredHour(Base):
+    """Settled answered calls of one UTC hour, grouped by who took them, whether she was
+    the plan's rank 1 and the time to answer (ms), with their talk time."""
+
+    __tablename__ = "answered_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hour: Mapped[datetime] = mapped_column(index=True)
+    secretary_id: Mapped[int | None]
+    first: Mapped[int] = mapped_column(default=0)
+    wait_ms: Mapped[int | None]
+    calls: Mapped[int] = mapped_column(default=0)
+    talk_sum: Mapped[int] = mapped_column(default=0)
+    talks: Mapped[int] = mapped_column(default=0)

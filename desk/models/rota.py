@@ -73,20 +73,6 @@ class Absence(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class RotaVersion(Base):
-    """One row (id 1), moved by database triggers on every change a call's routing reads:
-    shifts, overrides, absences, trainings, secretaries' name, phone and active (migration
-    0013); desk numbers, coverage windows, closures and the client columns routing reads
-    (0016). A process keeps a client's rota and each number's client and coverage for
-    the day while it stands (`desk/calls/day_rotas.py`, `desk/calls/day_numbers.py`);
-    triggers catch ORM, Core and plain SQL writes alike."""
-
-    __tablename__ = "rota_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
-
-
 class DutyNotice(Base):
     """One notice to a secretary: her duty starts, or she is asked to replace someone.
 

@@ -89,7 +89,7 @@ def enqueue(
 
 
 def register_waker(waker: threading.Event) -> None:
-    """An in-process dispatcher registers the event it waits on (see desk.dispatch)."""
+    """An in-process dispatcher registers the event it waits on (see desk.outbox.dispatch)."""
     with _wakers_lock:
         _wakers.append(waker)
 

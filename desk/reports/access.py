@@ -52,7 +52,7 @@ def report_for(
     tz = client.timezone if client is not None else DESK_TIMEZONE
     asked = period(first, last, tz)
     if clients is None and secretary_id is None:  # the whole desk: counted by the database
-        found = desk_activity(session, asked, now)
+        found = desk_activity(session, asked)
     else:
         found = activity(session, Scope(clients, secretary_id), asked)
     if secretary_id is not None:  # her own load, not her colleagues'

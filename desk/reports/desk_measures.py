@@ -5,23 +5,23 @@ against it, across a DST change): one query counts the calls per UTC hour and ou
 (counts, heatmap, weekly trend, busiest hours), one groups the answered calls by who took
 them, whether she was the plan's rank 1 and the time to answer (to the millisecond),
 with their talk time (takers, waits, handling time, secretary load). Local hours are
-worked out from UTC hours, which holds for whole-hour offsets (France's). The page's
-settled days are counted once per process and kept (`_settled_part`, docs/decisions.md).
+worked out from UTC hours, which holds for whole-hour offsets (France's). The hours whose
+calls have all ended are read from the roll-up (desk/reports/settled.py); the others, and
+calls added since the roll-up last ran, are counted here.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from desk.base.kept import Kept
-from desk.models import Call, CallAttempt, Secretary
+from desk.models import AnsweredHour, Call, CallAttempt, OutcomeHour, RollupMark, Secretary
 from desk.reports.facts import Outcome, Period, Scope, Taker, _outcome
 from desk.reports.measures import (
     BUSIEST,
@@ -35,11 +35,11 @@ from desk.reports.measures import (
     messages_taken,
     percentile,
 )
-from desk.reports.rollup import SETTLED, as_hour, calls_added, counted, hour_of
+from desk.reports.rollup import SETTLED_MARK, as_hour, counted, hour_of
 
 
-def _between(start: datetime, end: datetime) -> Any:
-    return (Call.started_at >= start, Call.started_at < end, *counted())
+def _between(start: datetime, end: datetime, *extra: Any) -> Any:
+    return (Call.started_at >= start, Call.started_at < end, *counted(), *extra)
 
 
 def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
@@ -51,9 +51,14 @@ def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
     return func.round(seconds * 1000)
 
 
-def _answered_groups(session: Session, start: datetime, end: datetime) -> list[Group]:
-    """(secretary, rank 1?, wait in ms, calls, talk sum, talks) of the answered calls."""
-    answered = select(Call.id).where(*_between(start, end), Call.outcome == Outcome.ANSWERED)
+def answered_groups(
+    session: Session, start: datetime, end: datetime, *extra: Any, by_hour: bool = False
+) -> list[Group]:
+    """(secretary, rank 1?, wait in ms, calls, talk sum, talks) of the answered calls
+    started in [start, end) (and matching `extra`); `by_hour`: the UTC hour first."""
+    answered = select(Call.id).where(
+        *_between(start, end, *extra), Call.outcome == Outcome.ANSWERED
+    )
     ids = answered.scalar_subquery()
     ring = (
         select(CallAttempt.call_id, func.min(CallAttempt.started_at).label("at"))
@@ -97,8 +102,10 @@ def _answered_groups(session: Session, start: datetime, end: datetime) -> list[G
         ),
         else_=None,
     )
+    keys = (hour_of(session),) if by_hour else ()
     query = (
         select(
+            *keys,
             accepted.c.secretary_id,
             first,
             wait,
@@ -109,7 +116,7 @@ def _answered_groups(session: Session, start: datetime, end: datetime) -> list[G
         .select_from(Call)
         .join(accepted, and_(accepted.c.call_id == Call.id, accepted.c.rn == 1))
         .outerjoin(ring, ring.c.call_id == Call.id)
-        .group_by(accepted.c.secretary_id, first, wait)
+        .group_by(*keys, accepted.c.secretary_id, first, wait)
     )
     return [tuple(row) for row in session.execute(query)]
 
@@ -138,14 +145,62 @@ class _Hours:
             row[1] += answered
 
 
-def _hours(session: Session, start: datetime, end: datetime, tz: ZoneInfo) -> _Hours:
-    """One query counts the calls per UTC hour and outcome; local hours from UTC ones."""
+def outcome_rows(
+    session: Session, start: datetime, end: datetime, *extra: Any
+) -> list[tuple[Any, str, int]]:
+    """(UTC hour, outcome, calls) of the calls started in [start, end) matching `extra`."""
     hour = hour_of(session)
-    by_hour = session.execute(
-        select(hour, Call.outcome, func.count())
-        .where(*_between(start, end))
-        .group_by(hour, Call.outcome)
-    ).all()
+    return [
+        (h, outcome, int(n))
+        for h, outcome, n in session.execute(
+            select(hour, Call.outcome, func.count())
+            .where(*_between(start, end, *extra))
+            .group_by(hour, Call.outcome)
+        )
+    ]
+
+
+def _settled(
+    session: Session, start: datetime, end: datetime
+) -> tuple[datetime, Any, list[tuple[Any, str, int]], list[Group]]:
+    """What the roll-up holds of [start, end) (desk/reports/settled.py): where its settled
+    hours end within the period, the condition the other calls meet, their rows."""
+    mark = session.get(RollupMark, SETTLED_MARK)
+    if mark is None or mark.settled_until is None:
+        return start, true(), [], []
+    cut = min(max(mark.settled_until, start), end)
+    live = or_(Call.started_at >= cut, Call.id > mark.last_call_id)
+    if cut <= start:
+        return cut, live, [], []
+    outcomes = [
+        (h, outcome, int(n))
+        for h, outcome, n in session.execute(
+            select(OutcomeHour.hour, OutcomeHour.outcome, OutcomeHour.calls).where(
+                OutcomeHour.hour >= start, OutcomeHour.hour < cut
+            )
+        )
+    ]
+    answered = AnsweredHour
+    groups = [
+        tuple(row)
+        for row in session.execute(
+            select(
+                answered.secretary_id,
+                answered.first,
+                answered.wait_ms,
+                func.sum(answered.calls),
+                func.sum(answered.talk_sum),
+                func.sum(answered.talks),
+            )
+            .where(answered.hour >= start, answered.hour < cut)
+            .group_by(answered.secretary_id, answered.first, answered.wait_ms)
+        )
+    ]
+    return cut, live, outcomes, groups
+
+
+def _tally(by_hour: list[tuple[Any, str, int]], tz: ZoneInfo) -> _Hours:
+    """Calls per UTC hour and outcome counted by local weekday and hour, outcome, week."""
     found = _Hours()
     for h, raw, n in by_hour:
         local = as_hour(h).astimezone(tz)
@@ -162,55 +217,19 @@ def _hours(session: Session, start: datetime, end: datetime, tz: ZoneInfo) -> _H
     return found
 
 
-_settled: Kept[tuple[datetime, datetime, str], tuple[int, int], tuple[_Hours, list[Group]]]
-_settled = Kept(size=16)
-
-
-def _cut(now: datetime, start: datetime, end: datetime) -> datetime:
-    """Where the settled hours of [start, end) end: a UTC midnight a day before `now`."""
-    day = (now - SETTLED).astimezone(UTC).date()
-    return min(max(datetime.combine(day, time(), UTC), start), end)
-
-
-def _settled_part(
-    session: Session, start: datetime, cut: datetime, tz: ZoneInfo
-) -> tuple[_Hours, list[Group]]:
-    """The settled hours' counts, kept per process while no call was added to them
-    (`desk.reports.rollup.calls_added`, one indexed statement, says so)."""
-    count, top = session.execute(calls_added(start, cut)).one()
-    version, key = (int(count), int(top)), (start, cut, tz.key)
-    engine = session.get_bind()
-    found = _settled.current(engine, key, version) if isinstance(engine, Engine) else None
-    if found is not None:
-        return found
-    part = _hours(session, start, cut, tz), _answered_groups(session, start, cut)
-    if isinstance(engine, Engine):
-        _settled.put(engine, key, version, part)
-    return part
-
-
-def desk_activity(session: Session, period: Period, now: datetime | None = None) -> Activity:
-    """Every measure and chart series of the whole desk over `period`, set-based.
-
-    Given `now`, the days of the period settled by then are counted once per process and
-    kept (`_settled_part`); the last ones are counted at every call. The same figures."""
+def desk_activity(session: Session, period: Period) -> Activity:
+    """Every measure and chart series of the whole desk over `period`, set-based."""
     tz = period.tz
     start, end = period.start, period.end
-    cut = start if now is None else _cut(now, start, end)
     counted_hours = _Hours()
     day = period.first
     while day <= period.last:
         year, week, _ = day.isocalendar()
         counted_hours.weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
         day = day.fromordinal(day.toordinal() + 1)
-    groups: list[Group] = []
-    if cut > start:
-        settled, settled_groups = _settled_part(session, start, cut, tz)
-        counted_hours.add(settled)
-        groups += settled_groups
-    if end > cut:
-        counted_hours.add(_hours(session, cut, end, tz))
-        groups += _answered_groups(session, cut, end)
+    live, settled_outcomes, groups = _settled(session, start, end)[1:]
+    counted_hours.add(_tally(settled_outcomes + outcome_rows(session, start, end, live), tz))
+    groups += answered_groups(session, start, end, live)
     heat, outcomes, hours, weeks = (
         counted_hours.heat,
         counted_hours.outcomes,

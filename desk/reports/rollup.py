@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desk.models import Call, CallHour, RollupMark
@@ -20,20 +20,10 @@ from desk.reports.facts import Period
 
 MARK = "call_hours"
 RECOUNT = timedelta(hours=2)
-# A day after it ended, a period's calls are settled: each has ended (Twilio ends a call
-# after 24 hours at most), its outcome and talk time final; and calls are only ever added
-# (erasing a caller keeps the row: desk/privacy/subject.py). What is read of settled
-# calls may be kept while `calls_added` says the same (desk/reports/kept_advice.py,
-# desk_measures._settled_part).
+# The settled hours' roll-up (desk/reports/settled.py): its mark's name, and how old an
+# hour is when its calls have all ended (Twilio ends a call after 24 hours at most).
+SETTLED_MARK = "settled_hours"
 SETTLED = timedelta(days=1)
-
-
-def calls_added(start: datetime, end: datetime) -> Select[int, int]:
-    """The count and highest id of the calls started in [start, end): one index range,
-    changed by any call added there."""
-    return select(func.count(Call.id), func.coalesce(func.max(Call.id), 0)).where(
-        Call.started_at >= start, Call.started_at < end
-    )
 
 
 def hour_of(session: Session) -> Any:

@@ -83,7 +83,7 @@ def init_web(app: Flask) -> None:
         calls,
         client_admin,
         clients,
-        feeds,
+        feed_tokens,
         live,
         messages,
         now,

@@ -15,12 +15,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from desk.base.errors import DomainError, NotFound
 from desk.clients.access import call_for, visible_clients
 from desk.clients.listing import client_menu
+from desk.clients.practice import active_appointment_types
 from desk.models import Appointment, AppointmentType, Client, Practitioner
 from desk.models.states import AppointmentStatus
 from desk.request_context import db_session, now, settings
@@ -55,12 +55,7 @@ def _days(slots: list[Slot], tz: str) -> list[tuple[date, list[Slot]]]:
 
 def _choices(client: Client) -> tuple[list[Practitioner], list[AppointmentType]]:
     practitioners = [p for p in client.practitioners if p.active]
-    types = db_session().scalars(
-        select(AppointmentType)
-        .where(AppointmentType.client_id == client.id, AppointmentType.active.is_(True))
-        .order_by(AppointmentType.id)
-    )
-    return practitioners, list(types)
+    return practitioners, active_appointment_types(db_session(), client)
 
 
 def _slot_page(

@@ -22,7 +22,7 @@ URGENCY_LABELS = {Urgency.NORMAL: _l("Normal"), Urgency.URGENT: _l("Urgent")}
 
 
 class MessageForm(FlaskForm):
-    # Limits and checks live in desk.messages.take_message: its errors come back per field.
+    # Limits and checks live in desk.messages.intake.take_message: its errors come back per field.
     client = SelectField(_l("Client"), coerce=int)
     caller_name = StringField(_l("Caller's name"))
     caller_number = TelField(_l("Caller's number"))

@@ -1,16 +1,15 @@
-"""Now: who is on duty for each client now and next, and the fiche of the call just accepted.
+"""Now: who is on duty for each client now and next.
 
-The page polls `now.json` every second; when the logged-in secretary accepts a call
-(her leg's CallAttempt turns "accepted"), the fiche pops with "take a message" and "book".
+The fiche of the call the logged-in secretary just accepted pops through the live
+stream (`desk/web/live.py`), on this page and every other.
 """
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request, url_for
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from desk.calls.live import accepted_call
 from desk.clients.listing import client_page
 from desk.request_context import db_session
 from desk.request_context import now as clock_now
@@ -35,24 +34,3 @@ def now() -> ResponseReturnValue:
     )
     boards = now_boards(db_session(), listing.clients, at)
     return render_template("desk/now.html", boards=boards, at=at, listing=listing)
-
-
-@bp.get("/now.json")
-@staff_required
-def now_json() -> ResponseReturnValue:
-    live = (
-        accepted_call(db_session(), current_user.secretary_id, clock_now())
-        if current_user.secretary_id is not None
-        else None
-    )
-    if live is None:
-        return jsonify(call=None)
-    return jsonify(
-        call={
-            "id": live.call_id,
-            "client_id": live.client_id,
-            "caller": live.caller,
-            "accepted_at": live.accepted_at.isoformat(),
-            "fiche_url": url_for("desk.client_fiche", client_id=live.client_id, call=live.call_id),
-        }
-    )

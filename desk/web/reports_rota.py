@@ -16,8 +16,8 @@ from flask_babel import gettext
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.models import Client
+from desk.reports.desk_staffing import desk_week_advice
 from desk.reports.forecast import Window, week_advice
-from desk.reports.kept_advice import kept_week_advice
 from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import admin_required
@@ -60,7 +60,7 @@ def desk_staffing() -> ResponseReturnValue:
         monday = asked - timedelta(days=asked.weekday())
     except ValueError:
         error = gettext("Dates are written YYYY-MM-DD.")
-    advice = kept_week_advice(db_session(), monday, now())
+    advice = desk_week_advice(db_session(), monday)
     return render_template(
         "desk/reports_staffing.html", advice=advice, monday=monday, error=error
     ), (200 if error is None else 422)

@@ -1,6 +1,6 @@
 """Simulator: place a demo call to a client's desk number from the browser.
 
-The server plays Twilio against its own webhooks (signed requests, see desk.simulation)
+The server plays Twilio against its own webhooks (signed requests, see desk.calls.simulation)
 and shows each step as people read it: the greeting, who rings, the voicemail.
 """
 
