@@ -9,7 +9,8 @@ from desk.rota.gap_alerts import alert_upcoming_gaps
 
 def gap_alerts(context: JobContext) -> dict[str, int]:
     with job_session(context) as session:
-        queued = alert_upcoming_gaps(session, context.clock())
+        base_url = context.settings["server.public_base_url"]
+        queued = alert_upcoming_gaps(session, context.clock(), base_url=base_url)
     return {"queued": queued}
 
 

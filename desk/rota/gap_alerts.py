@@ -18,9 +18,12 @@ from desk.rota.gaps import gaps
 GAP_HORIZON = timedelta(days=7)
 
 
-def alert_upcoming_gaps(session: Session, now: datetime, horizon: timedelta = GAP_HORIZON) -> int:
+def alert_upcoming_gaps(
+    session: Session, now: datetime, horizon: timedelta = GAP_HORIZON, base_url: str = ""
+) -> int:
     """E-mail every admin once per gap (covered time with nobody on duty) in the horizon,
-    in her language (`User.locale`, French when unset).
+    in her language (`User.locale`, French when unset); with `base_url`, a link to the
+    rota's week, where the gap is offered to the network (*Proposer au réseau*).
 
     Each gap is one outbox row per admin, keyed by client and interval: the hourly sweep
     finds the same gap again and sends nothing twice; a gap that changes is a new gap.
@@ -42,6 +45,11 @@ def alert_upcoming_gaps(session: Session, now: datetime, horizon: timedelta = GA
             start, end = gap.start.astimezone(tz), gap.end.astimezone(tz)
             for email, locale in admins:
                 subject, body = gap_alert(client.name, start, end, gap.minutes, locale)
+                if base_url:
+                    monday = start.date() - timedelta(days=start.weekday())
+                    url = f"{base_url.rstrip('/')}/desk/rota/?client={client.id}&week={monday}"
+                    _ = gettext_for(locale)
+                    body += "\n" + _("Offer it to the network: %(url)s") % {"url": url}
                 key = f"gap:{client.id}:{gap.start.isoformat()}:{gap.end.isoformat()}:{email}"
                 enqueue(
                     session,
