@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from desk.base.db import Database
 from desk.cli import main
+from desk.models import Client
 from tests.helpers.billing import october_of_calls
 
 
@@ -79,3 +80,13 @@ def test_quote_create_prints_the_link(demo: str, db: Database, tmp_path: Path) -
     assert first.endswith("envoyé à k@lumiere.test") and "sent to" not in out
     assert link.startswith("Lien d’acceptation : ") and link.split()[-1].count("/quote/") == 1
     assert (tmp_path / "devis.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_issuing_nothing_on_the_command_line_says_why(db: Database, tmp_path: Path) -> None:
+    with db.session() as session:
+        session.add(Client(slug="kine", name="Kiné Lumière"))  # no contract, no quote
+    code, out = desk(db, tmp_path, "statements", "issue", "--month", "2026-10")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == "Rien de nouveau à émettre."
+    assert lines[1].startswith("Aucun contrat pour Kiné Lumière")

@@ -29,6 +29,7 @@ from desk.billing.exports import (
 )
 from desk.billing.invoices import check_month, credit_note, invoice_by_number, issue_statements
 from desk.billing.money import euros
+from desk.billing.month_view import why_no_invoice
 from desk.billing.payouts import refresh_month
 from desk.billing.plans import client_by_slug
 from desk.billing.quotes import Needs, create_quote
@@ -81,6 +82,19 @@ def statements_issue(ctx: click.Context, month: str, slug: str | None) -> None:
         )
     if not any(r.new for r in results):
         click.echo(_("Nothing new to issue."))
+        with _session(ctx) as session:
+            why = why_no_invoice(session, _month(ctx, month))
+        if why.no_client:
+            click.echo(_("No active client: add a client first."))
+        if why.without_contract:
+            names = ", ".join(why.without_contract)
+            click.echo(
+                _(
+                    "No contract for %(names)s: nothing to invoice. Set a contract on the "
+                    "Prices page, or send a quote."
+                )
+                % {"names": names}
+            )
 
 
 @statements.command("list")
