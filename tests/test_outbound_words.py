@@ -71,12 +71,25 @@ def assert_language(texts: list[str], locale: str) -> None:
 
 
 class _Text(HTMLParser):
+    """The words a reader sees: no style sheet, no script, and not the desk's own name
+    (`.brand`, a proper noun such as "Permanence (démo)")."""
+
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self.skipping or tag in ("style", "script") or "brand" in classes:
+            self.skipping.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
 
     def handle_data(self, data: str) -> None:
-        if data.strip():
+        if data.strip() and not self.skipping:
             self.parts.append(data.strip())
 
 

@@ -12,11 +12,18 @@ from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say, supported
 from desk.billing.money import euros
 from desk.billing.quotes import accept_quote, quote_for_token
-from desk.models import Client, Quote
+from desk.models import Client, DeskIdentity, Quote
 from desk.request_context import db_session, now, settings
 from desk.web import csrf
 
 bp = Blueprint("billing_public", __name__)
+
+
+@bp.context_processor
+def _desk_name() -> dict[str, str]:
+    """The desk's own name over its quote pages (set at set-up; empty before)."""
+    identity = DeskIdentity.get(db_session())
+    return {"desk_name": identity.desk_name if identity is not None else ""}
 
 
 def _locale(quote: Quote | None = None) -> str:
