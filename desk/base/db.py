@@ -97,13 +97,13 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         dbapi_connection: Any = conn.connection.dbapi_connection
         if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-            _begin_immediate(dbapi_connection)
+            _begin_immediate(conn)
         else:
             conn.exec_driver_sql("BEGIN")
         conn.info[_CHANGES] = dbapi_connection.total_changes
 
 
-def _begin_immediate(dbapi_connection: Any) -> None:
+def _begin_immediate(conn: Connection) -> None:
     """BEGIN IMMEDIATE, waiting for another connection's write lock by short polls.
 
     SQLite's busy handler sleeps 1, 2, 5, 10… up to 100 ms between tries, while a
@@ -115,21 +115,20 @@ def _begin_immediate(dbapi_connection: Any) -> None:
     """
     deadline = time.monotonic() + STATEMENT_TIMEOUT_MS / 1000
     pause = 0.00005
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
     try:
         while True:
             try:
-                dbapi_connection.execute("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            except OperationalError as error:
+                busy = getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
                     raise
-                if time.monotonic() > deadline:
-                    raise OperationalError("BEGIN IMMEDIATE", None, error) from error
             time.sleep(pause)
             pause = min(pause * 2, 0.001)
     finally:
-        dbapi_connection.execute(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
 
 
 _PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
