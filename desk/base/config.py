@@ -33,7 +33,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "host": "127.0.0.1",
         "port": 5000,
         "workers": 2,
-        # Threads per gunicorn worker: each open live-call stream (SSE) holds one.
+        # Connections per `desk serve` worker (gevent: each open page or slow client is a
+        # greenlet, not a thread).
+        "connections": 1000,
+        # No longer used (`desk serve` ran threaded workers until issue 21); still read, so
+        # that existing config files load.
         "threads": 16,
         "instance_path": "instance",
         "default_locale": "fr",
@@ -290,6 +294,7 @@ LOCALES = ("fr", "en")
 RANGES: dict[str, tuple[int, int]] = {
     "server.port": (1, 65535),
     "server.workers": (1, 64),
+    "server.connections": (10, 100000),
     "email.port": (1, 65535),
     "twilio.ring_timeout": (5, 600),  # Twilio's own limits for <Dial timeout>
     "scheduler.heartbeat_seconds": (1, 86400),

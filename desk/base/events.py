@@ -81,6 +81,16 @@ class Hub:
                 except (queue.Empty, queue.Full):
                     pass
 
+    def wake(self) -> None:
+        """Wake every open stream now (a server stopping: each then sees its stop)."""
+        with self._lock:
+            targets = list(self._queues)
+        for target in targets:
+            try:
+                target.put_nowait({"kind": "wake"})
+            except queue.Full:
+                pass
+
     @contextmanager
     def subscribe(self) -> Iterator[queue.Queue[dict[str, Any]]]:
         mine: queue.Queue[dict[str, Any]] = queue.Queue(BACKLOG)
@@ -122,6 +132,8 @@ class Listener(threading.Thread):
                     failures = 0
                     while not self.stopping.is_set():
                         for note in conn.notifies(timeout=1.0):
+                            if self.stopping.is_set():  # a listener replacing it delivers
+                                break
                             self.hub.deliver(note.payload)
             except psycopg.Error as exc:
                 # Once per outage, not once a second while the database is away.
@@ -139,9 +151,12 @@ class Listener(threading.Thread):
 def stop_listening() -> None:
     """Stop this process's listeners (a server stopping; tests)."""
     with _listeners_lock:
-        for listener in _listeners.values():
-            listener.stop()
+        stopped = list(_listeners.values())
         _listeners.clear()
+    for listener in stopped:
+        listener.stop()
+    for listener in stopped:
+        listener.join(timeout=3)  # then a new listener never overlaps it
 
 
 _listeners: dict[str, Listener] = {}

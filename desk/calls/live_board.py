@@ -41,6 +41,8 @@ class LiveBoard:
     at: datetime
     secretaries: list[SecretaryNow]
     held: list[HeldNow]  # longest waiting first
+    # Seconds until a state changes by itself (a wrap-up ending), if one will.
+    next_change_seconds: int | None = None
 
 
 def _seconds(since: datetime | None, at: datetime) -> int | None:
@@ -55,11 +57,14 @@ def live_board(session: Session, user: User, at: datetime) -> LiveBoard:
         trained = select(Training.secretary_id).where(Training.client_id.in_(clients))
         people = people.where(Secretary.id.in_(trained))
     secretaries = []
+    wrap_ups_end: list[datetime] = []
     for secretary, row in session.execute(people):
         state = presence.effective_state(row, at)
         since = None
         if row is not None:
             since = row.until if state != row.state else row.since
+            if state == PresenceState.WRAPPING_UP and row.until is not None:
+                wrap_ups_end.append(row.until)
         secretaries.append(
             SecretaryNow(secretary.id, secretary.name, state, since, _seconds(since, at))
         )
@@ -76,4 +81,5 @@ def live_board(session: Session, user: User, at: datetime) -> LiveBoard:
         )
         for w, name, caller in held_rows
     ]
-    return LiveBoard(at, secretaries, held)
+    next_change = _seconds(at, min(wrap_ups_end)) if wrap_ups_end else None
+    return LiveBoard(at, secretaries, held, next_change)

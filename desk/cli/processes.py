@@ -1,4 +1,5 @@
-"""Long-running processes: `desk run` (one machine), `desk serve` (gunicorn), `desk scheduler`."""
+"""Long-running processes: `desk run` (one machine), `desk serve` (gunicorn, gevent workers),
+`desk scheduler`."""
 
 from __future__ import annotations
 
@@ -54,20 +55,36 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
 @click.option("--workers", type=int, default=None, help="default: server.workers")
 @click.pass_context
 def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
-    """Serve with gunicorn: stateless workers; run `desk scheduler` beside it."""
+    """Serve with gunicorn's gevent workers; run `desk scheduler` beside it."""
     from gunicorn.app.base import BaseApplication
 
     from desk.app import create_app
+    from desk.base.config import database_url
+    from desk.base.words import gettext_for
 
     settings = settings_from(ctx)
+    count = workers or settings["server.workers"]
+    if not database_url(settings).startswith("postgresql") and count > 1:
+        # SQLite's events reach the open pages of their own process only (desk.base.events).
+        _ = gettext_for(settings["server.default_locale"])
+        click.echo(
+            _(
+                "SQLite: one worker serves (the desk's live events stay in one process); "
+                "%(asked)d asked. Use PostgreSQL for more."
+            )
+            % {"asked": count},
+            err=True,
+        )
+        count = 1
 
     class _App(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind or f"{settings['server.host']}:{settings['server.port']}")
-            self.cfg.set("workers", workers or settings["server.workers"])
-            # Threaded workers: an open live-call stream (SSE) holds a thread, not a worker.
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", settings["server.threads"])
+            self.cfg.set("workers", count)
+            # Each connection is a greenlet (`desk.cli.entry` patched the standard library
+            # first): an open live page or a slow client costs memory, never a webhook's turn.
+            self.cfg.set("worker_class", "gevent")
+            self.cfg.set("worker_connections", settings["server.connections"])
             self.cfg.set("accesslog", "-")
             self.cfg.set("worker_int", _end_live_streams)
             # Stopped by signals. gunicorn's control socket (one path per user, in
@@ -82,12 +99,14 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
 
 
 def _end_live_streams(worker: Any) -> None:
-    """A worker told to quit now (SIGINT, SIGQUIT) ends its open live-call streams first:
-    it exits once its threads have, and a stream otherwise ran on until its next
-    heartbeat failed to reach a closed browser (up to 15 s)."""
+    """A worker told to quit now (SIGINT, SIGQUIT) ends its open live streams first:
+    it exits once they have, where a stream otherwise ran on until its next heartbeat
+    failed to reach a closed browser (up to 15 s)."""
+    from desk.base.events import HUB
     from desk.web.live import stop_streams
 
     stop_streams(worker.wsgi).set()
+    HUB.wake()
 
 
 @main.command("scheduler")

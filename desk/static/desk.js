@@ -108,9 +108,38 @@
       });
   }
 
+  // --- her own state in the header, as pushed; a wrap-up turns to available when its
+  // seconds are over (the server says how many), without asking the server ---
+  var mine = document.getElementById("my-presence");
+  var wrapTimer = null;
+
+  function showState(state, label) {
+    if (!mine) { return; }
+    mine.dataset.state = state;
+    var words = mine.querySelector(".presence-state");
+    if (words) { words.textContent = label; }
+    Array.prototype.forEach.call(mine.querySelectorAll("button[data-when]"), function (b) {
+      var onBreak = state === "on_break";
+      b.hidden = (b.dataset.when === "on_break") !== onBreak;
+      if (b.value === "start") { b.disabled = state === "ringing" || state === "on_call"; }
+    });
+  }
+
+  function presence(data) {
+    window.clearTimeout(wrapTimer);
+    showState(data.state, data.label);
+    if (data.state === "wrapping_up" && typeof data.remaining === "number") {
+      var labels = JSON.parse(mine ? mine.dataset.labels || "{}" : "{}");
+      wrapTimer = window.setTimeout(function () {
+        showState("available", labels.available || "");
+      }, data.remaining * 1000);
+    }
+  }
+
   if (box && window.EventSource) {
     var source = new EventSource(box.dataset.stream);
     source.addEventListener("call", function (e) { open(JSON.parse(e.data)); });
+    source.addEventListener("presence", function (e) { presence(JSON.parse(e.data)); });
     source.addEventListener("ended", function (e) {
       var data = JSON.parse(e.data);
       if (shown === data.id || box.dataset.call === String(data.id)) { close(); }
@@ -128,19 +157,50 @@
   }
 
   // --- En direct: the board is read again when an event says something moved ---
+  // Durations count on in the page; a wrap-up's end (known in advance) reads it once more.
   var board = document.querySelector("[data-board-stream]");
   if (board && window.EventSource) {
     var boardSource = new EventSource(board.dataset.boardStream);
     var pending = null;
+    var readAt = Date.now();
+    var nextRead = null;
+
+    function clock(seconds) {
+      var s = Math.max(0, Math.floor(seconds));
+      return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    }
+
+    function countOn() {
+      var gone = (Date.now() - readAt) / 1000;
+      Array.prototype.forEach.call(board.querySelectorAll("[data-seconds] [data-ticking]"), function (cell) {
+        var row = cell.closest("[data-seconds]");
+        if (row.dataset.seconds !== "") { cell.textContent = clock(Number(row.dataset.seconds) + gone); }
+      });
+    }
+
+    function planNext() {
+      window.clearTimeout(nextRead);
+      var part = board.querySelector("[data-next-change]");
+      if (part) { nextRead = window.setTimeout(readAgain, Number(part.dataset.nextChange) * 1000 + 250); }
+    }
+
+    function readAgain() {
+      pending = null;
+      fetch(board.dataset.boardPart, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          board.innerHTML = html;
+          readAt = Date.now();
+          planNext();
+        });
+    }
+
     boardSource.addEventListener("changed", function () {
-      if (pending) { return; }
-      pending = setTimeout(function () {
-        pending = null;
-        fetch(board.dataset.boardPart, { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.text() : null; })
-          .then(function (html) { if (html !== null) { board.innerHTML = html; } });
-      }, 250);
+      if (!pending) { pending = setTimeout(readAgain, 250); }
     });
+    planNext();
+    window.setInterval(countOn, 1000);
     window.addEventListener("pagehide", function () { boardSource.close(); });
   }
 

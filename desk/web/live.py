@@ -1,18 +1,24 @@
-"""The call in front of her, pushed: a Server-Sent Events stream on every desk page.
+"""The call in front of her and her own state, pushed: a Server-Sent Events stream on
+every desk page.
 
 `/desk/live` tells the logged-in secretary's browser "call N accepted" the moment her
-press-1 is written, and "ended" when the call closes. The stream reads the database (a
-short query every POLL seconds, each in its own short session), never a worker's memory,
-so it works whichever gunicorn worker took the webhook. `desk serve` runs threaded
-workers, so an open stream holds a thread, not a whole worker.
+press-1 is committed, "ended" when the call closes, and her state (ringing, on a call,
+wrapping up…) whenever it changes. It waits on this process's events
+(`desk.base.events`: PostgreSQL LISTEN/NOTIFY, whichever worker took the webhook; in the
+process on SQLite) and reads the database once when it opens and once per event about
+her, never on a timer. `desk serve` runs gevent workers: an open stream is a greenlet
+waiting on a queue, so no number of open pages delays a webhook.
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
 
 from flask import (
     Flask,
@@ -26,25 +32,62 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from desk.base import events
 from desk.calls.live import LiveCall, accepted_call, call_for_secretary, caller_card
 from desk.models import Client
+from desk.models.states import PresenceState
 from desk.request_context import clock_of, database_of, db_session
 from desk.web import bp
 from desk.web.calls import OUTCOME_LABELS
 from desk.web.common import staff_required
+from desk.web.presence import STATE_LABELS
 
-POLL = 0.2  # seconds between two looks at the calls table
 HEARTBEAT = 15.0  # a comment line, so proxies keep the connection open
 LIFETIME = 300.0  # then the stream ends and EventSource reconnects (fresh login check)
+# The events that concern the secretary's own stream.
+HER_EVENTS = frozenset({"presence", "call-accepted", "call-ended"})
+
+Item = dict[str, Any]
 
 
 def stop_streams(app: Flask) -> threading.Event:
-    """Set it and every open stream of `app` ends within one POLL (a server stopping)."""
+    """Set it and every open stream of `app` ends within a second (a server stopping;
+    `events.HUB.wake()` then ends them at once)."""
     stop: threading.Event = app.extensions.setdefault("desk.live.stop", threading.Event())
     return stop
 
 
-def _event(name: str, data: dict[str, object]) -> str:
+def event_stream(
+    opening: Callable[[], Iterable[str]], on_event: Callable[[Item], Iterable[str]]
+) -> Response:
+    """A Server-Sent Events response fed by this process's events: `opening` first (read
+    after subscribing, so nothing published meanwhile is missed), then `on_event` for
+    each event, a heartbeat comment when quiet. Holds no database connection while it
+    waits; ends after LIFETIME or when the server stops."""
+    events.listen(database_of(current_app).url)  # this process's one listener (PostgreSQL)
+    stop = stop_streams(current_app)
+    db_session().close()
+
+    def stream() -> Iterator[str]:
+        started = last_beat = time.monotonic()
+        with events.HUB.subscribe() as inbox:
+            yield "retry: 1000\n\n"
+            yield from opening()
+            while time.monotonic() - started < LIFETIME and not stop.is_set():
+                try:
+                    item = inbox.get(timeout=1.0)  # then look at `stop` again
+                except queue.Empty:
+                    if time.monotonic() - last_beat > HEARTBEAT:
+                        last_beat = time.monotonic()
+                        yield ": beat\n\n"
+                    continue
+                yield from on_event(item)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
+
+
+def sse(name: str, data: dict[str, object]) -> str:
     return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
@@ -57,39 +100,46 @@ def _call_data(live: LiveCall) -> dict[str, object]:
     }
 
 
+def _presence_data(item: Item, now: datetime) -> dict[str, object]:
+    """Her state for the header: its words in her language, and for a wrap-up the
+    seconds left (the page turns it to available then, without asking)."""
+    state = PresenceState(item["state"])
+    data: dict[str, object] = {"state": state.value, "label": str(STATE_LABELS[state])}
+    if state == PresenceState.WRAPPING_UP and item.get("until"):
+        left = datetime.fromisoformat(item["until"]) - now
+        data["remaining"] = max(0.0, left.total_seconds())
+    return data
+
+
 @bp.get("/live")
 @staff_required
 def live() -> ResponseReturnValue:
     secretary_id = current_user.secretary_id
     db = database_of(current_app)
     clock = clock_of(current_app)
-    stop = stop_streams(current_app)
+    shown: list[int] = []  # the call on her screen, if any
 
-    def current() -> LiveCall | None:
+    def current() -> Iterator[str]:
+        """Tell the page what changed since it last heard (a call shown, or ended)."""
         if secretary_id is None:
-            return None
+            return
         with db.Session() as session:
-            return accepted_call(session, secretary_id, clock())
+            found = accepted_call(session, secretary_id, clock())
+        if found is not None and found.call_id not in shown:
+            shown[:] = [found.call_id]
+            yield sse("call", _call_data(found))
+        elif found is None and shown:
+            yield sse("ended", {"id": shown.pop()})
 
-    def stream() -> Iterator[str]:
-        yield "retry: 1000\n\n"
-        shown: int | None = None
-        started = last_beat = time.monotonic()
-        while time.monotonic() - started < LIFETIME and not stop.is_set():
-            found = current()
-            if found is not None and found.call_id != shown:
-                shown = found.call_id
-                yield _event("call", _call_data(found))
-            elif found is None and shown is not None:
-                yield _event("ended", {"id": shown})
-                shown = None
-            if time.monotonic() - last_beat > HEARTBEAT:
-                last_beat = time.monotonic()
-                yield ": beat\n\n"
-            stop.wait(POLL)
+    def on_event(item: Item) -> Iterator[str]:
+        if secretary_id is None or item.get("secretary_id") != secretary_id:
+            return
+        if item.get("kind") == "presence":
+            yield sse("presence", _presence_data(item, clock()))
+        elif item.get("kind") in HER_EVENTS:
+            yield from current()
 
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
+    return event_stream(current, on_event)
 
 
 @bp.get("/live/<int:call_id>")

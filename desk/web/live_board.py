@@ -8,20 +8,17 @@ SQLite), and the page reads its content again. No timer queries the database.
 
 from __future__ import annotations
 
-import queue
-import time
 from collections.abc import Iterator
 
-from flask import Response, current_app, render_template, stream_with_context
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from desk.base import events
 from desk.calls.live_board import live_board
-from desk.request_context import database_of, db_session, now
+from desk.request_context import db_session, now
 from desk.web import bp
 from desk.web.common import staff_required
-from desk.web.live import HEARTBEAT, LIFETIME, stop_streams
+from desk.web.live import Item, event_stream
 
 # The events that move the board.
 BOARD_EVENTS = frozenset({"presence", "queue", "call-accepted", "call-ended"})
@@ -37,24 +34,8 @@ def board() -> ResponseReturnValue:
 @bp.get("/board/stream")
 @staff_required
 def board_stream() -> ResponseReturnValue:
-    events.listen(database_of(current_app).url)  # this process's one listener (PostgreSQL)
-    stop = stop_streams(current_app)
-    db_session().close()  # the stream holds no database connection while it waits
+    def on_event(item: Item) -> Iterator[str]:
+        if item.get("kind") in BOARD_EVENTS:
+            yield f"event: changed\ndata: {item.get('kind')}\n\n"
 
-    def stream() -> Iterator[str]:
-        started = last_beat = time.monotonic()
-        with events.HUB.subscribe() as inbox:
-            yield "retry: 1000\n\n"  # subscribed first: nothing published after is missed
-            while time.monotonic() - started < LIFETIME and not stop.is_set():
-                try:
-                    item = inbox.get(timeout=1.0)  # then look at `stop` again
-                except queue.Empty:
-                    if time.monotonic() - last_beat > HEARTBEAT:
-                        last_beat = time.monotonic()
-                        yield ": beat\n\n"
-                    continue
-                if item.get("kind") in BOARD_EVENTS:
-                    yield f"event: changed\ndata: {item.get('kind')}\n\n"
-
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
+    return event_stream(lambda: (), on_event)

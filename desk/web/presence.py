@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import abort, flash, redirect, request
@@ -44,9 +45,18 @@ def my_presence() -> tuple[PresenceState, datetime | None] | None:
     return state, (row.until if state != row.state else row.since)
 
 
+def presence_labels_json() -> str:
+    """Every state's words in her language, for the header to follow pushed changes."""
+    return json.dumps({state.value: str(label) for state, label in STATE_LABELS.items()})
+
+
 @bp.app_context_processor
 def _presence_in_header() -> dict[str, object]:
-    return {"my_presence": my_presence, "presence_labels": STATE_LABELS}
+    return {
+        "my_presence": my_presence,
+        "presence_labels": STATE_LABELS,
+        "presence_labels_json": presence_labels_json,
+    }
 
 
 @bp.post("/presence/break")
