@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -86,10 +86,8 @@ class Hub:
         with self._lock:
             targets = list(self._queues)
         for target in targets:
-            try:
+            with suppress(queue.Full):
                 target.put_nowait({"kind": "wake"})
-            except queue.Full:
-                pass
 
     @contextmanager
     def subscribe(self) -> Iterator[queue.Queue[dict[str, Any]]]:
