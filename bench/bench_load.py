@@ -119,7 +119,7 @@ def _env(url: str, tmp: Path) -> dict[str, str]:
     return {"BENCH_DB_URL": url, "BENCH_INSTANCE": str(tmp / "instance")}
 
 
-def _incoming_script(tmp: Path, count: int, clients: int) -> Path:
+def incoming_script(tmp: Path, count: int, clients: int) -> Path:
     validator = RequestValidator(TOKEN)
     run = secrets.token_hex(3)
     made = []
@@ -137,7 +137,7 @@ def _incoming_script(tmp: Path, count: int, clients: int) -> Path:
     return post_script(tmp / f"incoming-{run}.lua", made)
 
 
-def _calls(url: str) -> int:
+def calls_recorded(url: str) -> int:
     """Calls recorded so far: each answered request must be a new call, not a replay."""
     engine = create_engine(url)
     try:
@@ -169,18 +169,18 @@ def bench_incoming(url: str, tmp: Path, clients: int) -> None:
         # Warm every worker (connections, SQLAlchemy's compiled statements, the database's
         # pages), so the pairs measure a desk in its steady state: until every number has
         # had six calls; the first run's figure is printed as the cold one.
-        before = _calls(url)
-        cold = run_wrk(desk, INCOMING, 5, _incoming_script(tmp, 20_000, clients))
-        print("   cold:  " + _line("incoming", cold) + f" {_calls(url) - before} new calls")
-        while _calls(url) - before < 6 * clients:
-            run_wrk(desk, INCOMING, 5, _incoming_script(tmp, 20_000, clients))
-        run_wrk(bare, INCOMING, 5, _incoming_script(tmp, 2000, clients))
+        before = calls_recorded(url)
+        cold = run_wrk(desk, INCOMING, 5, incoming_script(tmp, 20_000, clients))
+        print("   cold:  " + _line("incoming", cold) + f" {calls_recorded(url) - before} new calls")
+        while calls_recorded(url) - before < 6 * clients:
+            run_wrk(desk, INCOMING, 5, incoming_script(tmp, 20_000, clients))
+        run_wrk(bare, INCOMING, 5, incoming_script(tmp, 2000, clients))
         ratios = []
         for pair in range(1, PAIRS + 1):
-            script = _incoming_script(tmp, expected, clients)
-            before = _calls(url)
+            script = incoming_script(tmp, expected, clients)
+            before = calls_recorded(url)
             d = run_wrk(desk, INCOMING, SECONDS, script)
-            recorded = _calls(url) - before
+            recorded = calls_recorded(url) - before
             b = run_wrk(bare, INCOMING, SECONDS, script)
             ratios.append(d.rps / b.rps)
             print(f"   pair {pair}: " + _line("incoming", d) + f" {recorded} new calls")
@@ -192,7 +192,7 @@ def bench_incoming(url: str, tmp: Path, clients: int) -> None:
         print(f"   incoming/bare, median of the pairs: {statistics.median(ratios):.3f}")
 
 
-def _login(base: str, email: str, password: str) -> str:
+def login(base: str, email: str, password: str) -> str:
     """The session cookie of a logged-in user (sent by hand: it is marked Secure)."""
     page = requests.get(f"{base}/desk/login", timeout=30)
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
@@ -221,7 +221,7 @@ def bench_pages(kind: str, tmp: Path) -> dict[tuple[int, str], tuple[Load, int]]
                 return results
             net = seed_network(create_engine(url), clients)
             with gunicorn("bench.bench_load:desk_app()", _env(url, tmp)) as server:
-                cookie = _login(server.url, *net.admin)
+                cookie = login(server.url, *net.admin)
                 for path in PAGES:  # warm both workers (the first request imports a lot)
                     run_wrk(server, path, 2, headers={"Cookie": cookie}, connections=2)
                 for path in PAGES:

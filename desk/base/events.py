@@ -14,7 +14,7 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -55,12 +55,21 @@ def _drop_rolled_back(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+Wanted = Callable[[dict[str, Any]], bool]
+
+
+def everything(item: dict[str, Any]) -> bool:
+    return True
+
+
 class Hub:
     """This process's subscribers (open streams); thread-safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queues: set[queue.Queue[dict[str, Any]]] = set()
+        # Each open stream's inbox, with what it wants: an event another stream wants
+        # never wakes this one (hundreds of open pages, one secretary concerned).
+        self._queues: dict[queue.Queue[dict[str, Any]], Wanted] = {}
 
     def deliver(self, payload: str) -> None:
         try:
@@ -69,7 +78,7 @@ class Hub:
             log.warning("event not JSON, dropped: %r", payload[:200])
             return
         with self._lock:
-            targets = list(self._queues)
+            targets = [inbox for inbox, wanted in self._queues.items() if wanted(item)]
         for target in targets:
             try:
                 target.put_nowait(item)
@@ -90,15 +99,16 @@ class Hub:
                 target.put_nowait({"kind": "wake"})
 
     @contextmanager
-    def subscribe(self) -> Iterator[queue.Queue[dict[str, Any]]]:
+    def subscribe(self, wanted: Wanted = everything) -> Iterator[queue.Queue[dict[str, Any]]]:
+        """An inbox for the events `wanted` says yes to (and the wake-ups)."""
         mine: queue.Queue[dict[str, Any]] = queue.Queue(BACKLOG)
         with self._lock:
-            self._queues.add(mine)
+            self._queues[mine] = wanted
         try:
             yield mine
         finally:
             with self._lock:
-                self._queues.discard(mine)
+                self._queues.pop(mine, None)
 
     @property
     def subscribers(self) -> int:

@@ -51,37 +51,39 @@ Item = dict[str, Any]
 
 
 def stop_streams(app: Flask) -> threading.Event:
-    """Set it and every open stream of `app` ends within a second (a server stopping;
-    `events.HUB.wake()` then ends them at once)."""
+    """Set it, then `events.HUB.wake()`, and every open stream of `app` ends (a server
+    stopping)."""
     stop: threading.Event = app.extensions.setdefault("desk.live.stop", threading.Event())
     return stop
 
 
 def event_stream(
-    opening: Callable[[], Iterable[str]], on_event: Callable[[Item], Iterable[str]]
+    wanted: events.Wanted,
+    opening: Callable[[], Iterable[str]],
+    on_event: Callable[[Item], Iterable[str]],
 ) -> Response:
     """A Server-Sent Events response fed by this process's events: `opening` first (read
     after subscribing, so nothing published meanwhile is missed), then `on_event` for
-    each event, a heartbeat comment when quiet. Holds no database connection while it
-    waits; ends after LIFETIME or when the server stops."""
+    each event `wanted`, a heartbeat comment when quiet. Holds no database connection
+    while it waits, and is not woken by others' events; ends after LIFETIME or when the
+    server stops (`stop_streams`, then `events.HUB.wake()`)."""
     events.listen(database_of(current_app).url)  # this process's one listener (PostgreSQL)
     stop = stop_streams(current_app)
     db_session().close()
 
     def stream() -> Iterator[str]:
-        started = last_beat = time.monotonic()
-        with events.HUB.subscribe() as inbox:
+        started = time.monotonic()
+        with events.HUB.subscribe(wanted) as inbox:
             yield "retry: 1000\n\n"
             yield from opening()
             while time.monotonic() - started < LIFETIME and not stop.is_set():
                 try:
-                    item = inbox.get(timeout=1.0)  # then look at `stop` again
+                    item = inbox.get(timeout=HEARTBEAT)
                 except queue.Empty:
-                    if time.monotonic() - last_beat > HEARTBEAT:
-                        last_beat = time.monotonic()
-                        yield ": beat\n\n"
+                    yield ": beat\n\n"
                     continue
-                yield from on_event(item)
+                if item.get("kind") != "wake":
+                    yield from on_event(item)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
@@ -131,15 +133,16 @@ def live() -> ResponseReturnValue:
         elif found is None and shown:
             yield sse("ended", {"id": shown.pop()})
 
+    def hers(item: Item) -> bool:
+        return item.get("kind") in HER_EVENTS and item.get("secretary_id") == secretary_id
+
     def on_event(item: Item) -> Iterator[str]:
-        if secretary_id is None or item.get("secretary_id") != secretary_id:
-            return
         if item.get("kind") == "presence":
             yield sse("presence", _presence_data(item, clock()))
-        elif item.get("kind") in HER_EVENTS:
+        else:
             yield from current()
 
-    return event_stream(current, on_event)
+    return event_stream(hers, current, on_event)
 
 
 @bp.get("/live/<int:call_id>")

@@ -34,8 +34,10 @@ def board() -> ResponseReturnValue:
 @bp.get("/board/stream")
 @staff_required
 def board_stream() -> ResponseReturnValue:
-    def on_event(item: Item) -> Iterator[str]:
-        if item.get("kind") in BOARD_EVENTS:
-            yield f"event: changed\ndata: {item.get('kind')}\n\n"
+    def moves_the_board(item: Item) -> bool:
+        return item.get("kind") in BOARD_EVENTS
 
-    return event_stream(lambda: (), on_event)
+    def on_event(item: Item) -> Iterator[str]:
+        yield f"event: changed\ndata: {item.get('kind')}\n\n"
+
+    return event_stream(moves_the_board, lambda: (), on_event)

@@ -1,6 +1,8 @@
 """The call in front of her, pushed: two secretaries logged in at once against `desk serve`
-(gunicorn, 2 workers); a call Claire accepts pops the fiche on her screen only, whatever
-desk page she is on, and the fiche closes when the call ends.
+(gunicorn's gevent workers: 2 on PostgreSQL, 1 on SQLite); a call Claire accepts pops the
+fiche on her screen only, whatever desk page she is on, and the fiche closes when the call
+ends; her header follows her state (ringing, on a call, wrapping up, available) as it is
+pushed, Sophie's stays as it was.
 
 Prints the press-1 → fiche-painted latency over 20 calls (median, worst): a figure for
 the record, never an assertion on speed.
@@ -35,6 +37,7 @@ pytestmark = pytest.mark.browser
 DESK_NUMBER = "+33199001234"
 CLAIRE_PHONE = "+33612000001"
 CALLER = "+33611223344"
+COMMON = {"AccountSid": "AC0", "ApiVersion": "2010-04-01"}
 
 
 class Gunicorn:
@@ -55,18 +58,22 @@ class Gunicorn:
         assert response.status_code == 200, response.text
         return response.text
 
-    def call_accepted(self, n: int) -> str:
-        """A call rings Claire and she presses 1: the webhooks Twilio would send."""
+    def call_rings(self, n: int) -> str:
+        """A call comes in and rings Claire: the webhook Twilio would send."""
         sid = f"CAlive{n:04d}{int(time.time() * 1000) % 10**9:09d}"
-        common = {"AccountSid": "AC0", "ApiVersion": "2010-04-01"}
         self.webhook(
             "/webhooks/voice/incoming",
-            {**common, "CallSid": sid, "From": CALLER, "To": DESK_NUMBER, "CallStatus": "ringing"},
+            {**COMMON, "CallSid": sid, "From": CALLER, "To": DESK_NUMBER, "CallStatus": "ringing"},
         )
+        return sid
+
+    def call_accepted(self, n: int, sid: str | None = None) -> str:
+        """A call rings Claire (unless `sid` already did) and she presses 1."""
+        sid = sid or self.call_rings(n)
         leg = f"CAleg{sid[6:]}"
         self.webhook(
             "/webhooks/voice/screen-result",
-            {**common, "CallSid": leg, "ParentCallSid": sid, "To": CLAIRE_PHONE, "Digits": "1"},
+            {**COMMON, "CallSid": leg, "ParentCallSid": sid, "To": CLAIRE_PHONE, "Digits": "1"},
         )
         return sid
 
@@ -80,7 +87,18 @@ class Gunicorn:
 
 @pytest.fixture
 def gunicorn(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
-    """`desk serve --workers 2` on a free port, the demo loaded and covered all day."""
+    # Claire takes the 20 calls back to back: no wrap-up between them.
+    yield from _serve(db, tmp_path, wrap_up_seconds=0)
+
+
+@pytest.fixture
+def gunicorn_with_wrap_up(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
+    yield from _serve(db, tmp_path, wrap_up_seconds=3)
+
+
+def _serve(db: Database, tmp_path: Path, wrap_up_seconds: int) -> Iterator[Gunicorn]:
+    """`desk serve --workers 2` on a free port (one worker on SQLite), the demo loaded and
+    covered all day."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     overrides = test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url})
@@ -107,8 +125,7 @@ def gunicorn(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
         "DESK_SERVER_PUBLIC_BASE_URL": url,
         "DESK_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
         "DESK_SCHEDULER_ENABLED": "false",
-        # Claire takes the 20 calls back to back: no wrap-up between them.
-        "DESK_PRESENCE_WRAP_UP_SECONDS": "0",
+        "DESK_PRESENCE_WRAP_UP_SECONDS": str(wrap_up_seconds),
     }
     desk = Path(sys.executable).parent / "desk"
     log = (tmp_path / "gunicorn.log").open("w")
@@ -180,3 +197,54 @@ def test_a_call_claire_accepts_pops_on_her_screen_only_and_closes_when_it_ends(
     sophie.context.close()
     median, worst = statistics.median(latencies), max(latencies)
     print(f"\npress 1 -> fiche painted over 20 calls: median {median:.0f} ms, worst {worst:.0f} ms")
+
+
+def _state(tab: Any) -> tuple[str, str]:
+    """Her header's state and the words shown for it."""
+    header = tab.locator("#my-presence")
+    return header.get_attribute("data-state") or "", header.locator(".presence-state").inner_text()
+
+
+def _waits_for_state(tab: Any, state: str) -> None:
+    tab.wait_for_function(
+        "(s) => document.getElementById('my-presence').dataset.state === s",
+        arg=state,
+        timeout=STEP_TIMEOUT_MS,
+    )
+
+
+def test_her_header_follows_her_state_ringing_on_a_call_wrapping_up_available(
+    browser: Any, gunicorn_with_wrap_up: Gunicorn, tmp_path: Path
+) -> None:
+    desk = gunicorn_with_wrap_up
+    claire = _secretary(browser, desk.url, "claire@permanence.test", "/desk/today")
+    sophie = _secretary(browser, desk.url, "sophie@permanence.test", "/desk/today")
+    labels = claire.evaluate(
+        "() => JSON.parse(document.getElementById('my-presence').dataset.labels)"
+    )
+    assert _state(claire) == ("available", labels["available"])
+    assert _state(sophie) == ("available", labels["available"])
+    claire.wait_for_function("() => !!document.getElementById('live-call')")
+
+    sid = desk.call_rings(1)
+    _waits_for_state(claire, "ringing")
+    assert _state(claire) == ("ringing", labels["ringing"])
+    assert claire.locator("#my-presence button[value=start]").is_disabled()
+
+    desk.call_accepted(1, sid)
+    _waits_for_state(claire, "on_call")
+    assert _state(claire) == ("on_call", labels["on_call"])
+    claire.locator("#live-call").wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
+    claire.screenshot(path=str(tmp_path / "claire-on-a-call.png"))
+
+    desk.call_ended(sid)
+    _waits_for_state(claire, "wrapping_up")
+    assert _state(claire) == ("wrapping_up", labels["wrapping_up"])
+    assert claire.locator("#my-presence button[value=start]").is_enabled()
+    # The wrap-up's seconds over, she is available again (the page knew when).
+    _waits_for_state(claire, "available")
+    assert _state(claire) == ("available", labels["available"])
+    # Sophie was never rung: her header never moved.
+    assert _state(sophie) == ("available", labels["available"])
+    claire.context.close()
+    sophie.context.close()

@@ -16,6 +16,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from desk.base.config import Settings
 from desk.base.db import Database
+from desk.base.events import HUB
 from desk.web.live import stop_streams
 
 PASSWORD = "permanence"
@@ -105,6 +106,7 @@ def serving(app: Flask, port: int) -> Iterator[None]:
         # connection nobody closes. At most 2 s: werkzeug closes a response only once
         # it has drained its socket, which a browser context still open can hold.
         stop_streams(app).set()
+        HUB.wake()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
