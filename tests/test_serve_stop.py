@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from desk.base.db import Database
+from desk.cli import entry
 from tests.conftest import TWILIO_AUTH_TOKEN
 from tests.helpers.browser import PASSWORD, free_port
 from tests.helpers.commands import desk_command
@@ -39,7 +40,7 @@ def test_desk_serve_stops_at_once_with_a_live_stream_open(
     )
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [desk_command(), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [desk_command(), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=log,
@@ -56,6 +57,8 @@ def test_desk_serve_stops_at_once_with_a_live_stream_open(
             assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
             assert time.monotonic() < deadline, "desk serve did not start"
             time.sleep(0.2)
+        # Two workers on PostgreSQL; one on SQLite, whose events stay in their process.
+        assert len(_workers(process.pid)) == (2 if db.dialect == "postgresql" else 1)
         form = parse(http.get(f"{url}/desk/login", timeout=10).text)
         login = one(form, '//form[.//input[@name="email"]]')
         token = one(login, './/input[@name="csrf_token"]').get("value")
@@ -82,3 +85,25 @@ def test_desk_serve_stops_at_once_with_a_live_stream_open(
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+def _workers(pid: int) -> list[str]:
+    """The gunicorn master's worker processes, once it answered (all started by then, give
+    or take the half second a second worker may take)."""
+    time.sleep(0.5)
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+@pytest.mark.parametrize(
+    ("argv", "serving"),
+    [
+        (["serve"], True),
+        (["--config", "desk.toml", "serve", "--workers", "2"], True),
+        (["--config", "serve"], False),  # "serve" is the config file's name here
+        (["run"], False),
+        (["simulate", "serve"], False),
+        ([], False),
+    ],
+)
+def test_only_desk_serve_runs_patched_by_gevent(argv: list[str], serving: bool) -> None:
+    assert entry.serving(argv) is serving
