@@ -15,19 +15,22 @@
 
   // --- tables read on a phone: each cell folds under the row, so it carries its
   // column's name (desk.css shows it before the cell at phone width) ---
-  Array.prototype.forEach.call(document.querySelectorAll("table.list"), function (table) {
-    var heads = table.querySelectorAll("thead th");
-    if (!heads.length) { return; }
-    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
-      Array.prototype.forEach.call(row.children, function (cell, i) {
-        var name = heads[i] ? heads[i].textContent.trim() : "";
-        var empty = !cell.textContent.trim() && !cell.children.length;
-        if (name && !empty && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
-          cell.setAttribute("data-label", name);
-        }
+  function labelCells(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("table.list"), function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) { return; }
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          var name = heads[i] ? heads[i].textContent.trim() : "";
+          var empty = !cell.textContent.trim() && !cell.children.length;
+          if (name && !empty && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+            cell.setAttribute("data-label", name);
+          }
+        });
       });
     });
-  });
+  }
+  labelCells(document);
 
   // --- forms that ask before doing something that cannot be undone ---
   document.addEventListener("submit", function (event) {
@@ -191,6 +194,7 @@
         .then(function (html) {
           if (html === null) { return; }
           board.innerHTML = html;
+          labelCells(board);
           readAt = Date.now();
           planNext();
         });
