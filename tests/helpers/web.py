@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.base import events
 from desk.base.db import Database
 from desk.models import (
     Call,
@@ -74,7 +75,8 @@ def demo_call(
     accepted_at: datetime | None = None,
 ) -> int:
     """A call to the demo's desk number; with `accepted_by` (a secretary's name), what the
-    voice webhooks write when she presses 1 (at `accepted_at`, else `at`). Its id."""
+    voice webhooks write and publish when she presses 1 (at `accepted_at`, else `at`):
+    her open pages are told, as by `desk.calls.routing`. Its id."""
     with db.session() as s:
         call = Call(
             call_sid=sid,
@@ -99,6 +101,7 @@ def demo_call(
                     outcome=AttemptOutcome.ACCEPTED,
                 )
             )
+            events.publish(s, "call-accepted", call_id=call.id, secretary_id=secretary.id)
         return call.id
 
 
