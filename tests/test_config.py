@@ -101,7 +101,7 @@ def test_twilio_provider_requires_credentials(tmp_path: Path) -> None:
 
 
 def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None:
-    from desk.base.config import DEFAULTS
+    from desk.base.config_keys import DEFAULTS
 
     example = Path(__file__).parent.parent / "config.example.toml"
     load_settings(example, environ={})
