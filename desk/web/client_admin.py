@@ -20,7 +20,7 @@ from desk.people.accounts import create_user, invite
 from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.client_forms import NewClientForm, RemoveForm
-from desk.web.clients import _edit
+from desk.web.clients import edit_client
 from desk.web.common import admin_required, apply_form, int_or_none, visible_client
 
 
@@ -81,7 +81,7 @@ def client_add_practitioner(client_id: int) -> ResponseReturnValue:
             db_session(), client, form.name.data or "", form.specialty.data or ""
         )
 
-    return _edit(client_id, "practitioner_form", apply, _("Practitioner added."), "#practice")
+    return edit_client(client_id, "practitioner_form", apply, _("Practitioner added."), "#practice")
 
 
 @bp.post("/clients/<int:client_id>/hours")
@@ -94,7 +94,7 @@ def client_add_hours(client_id: int) -> ResponseReturnValue:
         days = [int(d) for d in form.weekdays.data or []]
         return practice.add_opening_hours(db_session(), who, days, form.start.data, form.end.data)
 
-    return _edit(client_id, "hours_form", apply, _("Opening hours added."), "#practice")
+    return edit_client(client_id, "hours_form", apply, _("Opening hours added."), "#practice")
 
 
 @bp.post("/clients/<int:client_id>/types")
@@ -110,7 +110,7 @@ def client_add_type(client_id: int) -> ResponseReturnValue:
             [int(p) for p in form.practitioners.data or []],
         )
 
-    return _edit(client_id, "type_form", apply, _("Appointment type added."), "#types")
+    return edit_client(client_id, "type_form", apply, _("Appointment type added."), "#types")
 
 
 @bp.post("/clients/<int:client_id>/closures")
@@ -126,7 +126,7 @@ def client_add_closure(client_id: int) -> ResponseReturnValue:
             int_or_none(form.practitioner.data),
         )
 
-    return _edit(client_id, "closure_form", apply, _("Closure added."), "#closures")
+    return edit_client(client_id, "closure_form", apply, _("Closure added."), "#closures")
 
 
 @bp.post("/clients/<int:client_id>/users")
@@ -144,7 +144,7 @@ def client_invite_user(client_id: int) -> ResponseReturnValue:
         )
         return invite(db_session(), user, base_url=settings()["server.public_base_url"], now=now())
 
-    return _edit(client_id, "user_form", apply, _("Invitation sent."), "#users")
+    return edit_client(client_id, "user_form", apply, _("Invitation sent."), "#users")
 
 
 @bp.post("/clients/<int:client_id>/<any(hours, type, closure):kind>/<int:part_id>/delete")

@@ -56,7 +56,7 @@ def client_fiche(client_id: int) -> ResponseReturnValue:
     )
 
 
-def _edit(
+def edit_client(
     client_id: int,
     form_key: str,
     apply: Callable[[Client, Any], object],
@@ -79,7 +79,7 @@ def client_update(client_id: int) -> ResponseReturnValue:
     def apply(client: Client, form: Any) -> object:
         return domain.update_fiche(client, {name: form[name].data for name in domain.FICHE_FIELDS})
 
-    return _edit(client_id, "fiche_form", apply, _("The fiche is saved."))
+    return edit_client(client_id, "fiche_form", apply, _("The fiche is saved."))
 
 
 @bp.post("/clients/<int:client_id>/numbers")
@@ -88,7 +88,7 @@ def client_add_number(client_id: int) -> ResponseReturnValue:
     def apply(client: Client, form: Any) -> object:
         return domain.add_desk_number(db_session(), client, form.number.data, form.label.data or "")
 
-    return _edit(client_id, "number_form", apply, _("Desk number added."), "#numbers")
+    return edit_client(client_id, "number_form", apply, _("Desk number added."), "#numbers")
 
 
 @bp.post("/clients/<int:client_id>/contacts")
@@ -105,7 +105,7 @@ def client_add_contact(client_id: int) -> ResponseReturnValue:
         )
         return domain.add_contact(db_session(), client, data)
 
-    return _edit(client_id, "contact_form", apply, _("Contact added."), "#contacts")
+    return edit_client(client_id, "contact_form", apply, _("Contact added."), "#contacts")
 
 
 @bp.post("/clients/<int:client_id>/coverage")
@@ -123,7 +123,7 @@ def client_add_coverage(client_id: int) -> ResponseReturnValue:
             overnight=bool(form.overnight.data),
         )
 
-    return _edit(client_id, "coverage_form", apply, _("Coverage window added."), "#coverage")
+    return edit_client(client_id, "coverage_form", apply, _("Coverage window added."), "#coverage")
 
 
 @bp.post("/clients/<int:client_id>/<any(number, contact, coverage):kind>/<int:part_id>/delete")
