@@ -37,6 +37,7 @@ from desk.models import (
     Contact,
     Contract,
     CoverageDecision,
+    CoverageWindow,
     PricePlan,
     Quote,
 )
@@ -48,6 +49,28 @@ VALID_DAYS = 30
 # An estimate needs a length of call; two minutes is the desk's usual average.
 AVERAGE_CALL_SECONDS = 120
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The quote's own wording (its PDF is French whatever the locale: docs/billing.md).
+DAYS_FR = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+
+
+def coverage_lines(session: Session, client: Client) -> str:
+    """The client's coverage as a quote describes it: "lun-ven 12:00-14:00", one a line."""
+    rows = session.scalars(
+        select(CoverageWindow)
+        .where(CoverageWindow.client_id == client.id)
+        .order_by(CoverageWindow.id)
+    )
+    lines = []
+    for w in rows:
+        digits = [int(c) for c in w.weekdays]
+        contiguous = digits == list(range(digits[0], digits[-1] + 1)) if digits else False
+        days = (
+            f"{DAYS_FR[digits[0]]}-{DAYS_FR[digits[-1]]}"
+            if contiguous and len(digits) > 1
+            else ",".join(DAYS_FR[d] for d in digits)
+        )
+        lines.append(f"{days} {w.start_local:%H:%M}-{w.end_local:%H:%M}")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,14 @@ def add_plan(session: Session, data: PlanInput) -> PricePlan:
         raise Conflict("billing_plan_exists", field="name", name=name) from None
 
 
+def partners(session: Session, active_only: bool = False) -> list[Secretary]:
+    """The network's partners by name (those still active only, if asked)."""
+    query = select(Secretary).where(Secretary.is_partner).order_by(Secretary.name)
+    if active_only:
+        query = query.where(Secretary.active)
+    return list(session.scalars(query))
+
+
 def all_plans(session: Session) -> list[PricePlan]:
     return list(session.scalars(select(PricePlan).order_by(PricePlan.name)))
 

@@ -10,7 +10,23 @@ from sqlalchemy.orm import Session
 
 from desk.base import checks
 from desk.base.errors import DomainError, NotFound
-from desk.models import AppointmentType, Client, Closure, OpeningHours, Practitioner
+from desk.models import AppointmentType, Client, Closure, OpeningHours, Practitioner, User
+
+
+def practice_rows(
+    session: Session, client: Client
+) -> tuple[list[AppointmentType], list[Closure], list[User]]:
+    """The client page's practice sections: active appointment types, closures, logins."""
+    types = session.scalars(
+        select(AppointmentType)
+        .where(AppointmentType.client_id == client.id, AppointmentType.active.is_(True))
+        .order_by(AppointmentType.name)
+    )
+    closures = session.scalars(
+        select(Closure).where(Closure.client_id == client.id).order_by(Closure.starts_on)
+    )
+    users = session.scalars(select(User).where(User.client_id == client.id).order_by(User.email))
+    return list(types), list(closures), list(users)
 
 
 def add_practitioner(

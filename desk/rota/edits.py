@@ -10,12 +10,34 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from desk.base.errors import DomainError, NotFound
 from desk.base.wall_time import format_weekdays, local_to_utc, parse_weekdays
 from desk.models import Client, Override, Secretary, Shift, Training
 from desk.rota.changes import add_absence, check_available, remove_absence, remove_override
+
+
+def trained_secretaries(session: Session, client: Client) -> list[Secretary]:
+    """Who may be put on this client's rota, by name."""
+    found = session.scalars(
+        select(Secretary)
+        .join(Training, Training.secretary_id == Secretary.id)
+        .where(Training.client_id == client.id)
+        .order_by(Secretary.name)
+    )
+    return list(found)
+
+
+def shifts_of(session: Session, client: Client) -> list[Shift]:
+    """The client's weekly shifts, each with its secretary loaded (named in every label)."""
+    found = session.scalars(
+        select(Shift)
+        .options(joinedload(Shift.secretary))
+        .where(Shift.client_id == client.id)
+        .order_by(Shift.weekdays, Shift.start_local, Shift.rank)
+    )
+    return list(found)
 
 
 def _trained(session: Session, client: Client, secretary_id: int, field: str) -> Secretary:

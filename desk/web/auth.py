@@ -8,12 +8,12 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 
 from desk.base.errors import DomainError
 from desk.base.passwords import check_password, dummy_hash
 from desk.base.words import say
 from desk.models import User
+from desk.people import accounts
 from desk.request_context import db_session
 from desk.web import bp
 from desk.web.forms import LanguageForm, LoginForm
@@ -33,7 +33,7 @@ def login() -> ResponseReturnValue:
             response = make_response(render_template("desk/login.html", form=form), 429)
             response.headers["Retry-After"] = "900"
             return response
-        user = db_session().scalar(select(User).where(func.lower(User.email) == email))
+        user = accounts.user_by_email(db_session(), email)
         # An unknown e-mail costs the same hash as a known one: timing tells nothing.
         hashed = user.password_hash if user is not None else dummy_hash()
         password_ok = check_password(hashed, form.password.data or "")

@@ -13,12 +13,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from desk.calls import callbacks
-from desk.models import AppointmentType, Client, Closure, User
+from desk.clients import practice
+from desk.models import Client
 from desk.request_context import db_session, now, settings
 from desk.web.client_forms import (
     AppointmentTypeForm,
@@ -91,24 +91,8 @@ def client_forms(client: Client) -> dict[str, FlaskForm]:
 
 def practice_context(client: Client) -> dict[str, Any]:
     """The practice sections: types, closures and the client's logins."""
-    session = db_session()
-    return {
-        "appointment_types": list(
-            session.scalars(
-                select(AppointmentType)
-                .where(AppointmentType.client_id == client.id, AppointmentType.active.is_(True))
-                .order_by(AppointmentType.name)
-            )
-        ),
-        "closures": list(
-            session.scalars(
-                select(Closure).where(Closure.client_id == client.id).order_by(Closure.starts_on)
-            )
-        ),
-        "client_users": list(
-            session.scalars(select(User).where(User.client_id == client.id).order_by(User.email))
-        ),
-    }
+    types, closures, users = practice.practice_rows(db_session(), client)
+    return {"appointment_types": types, "closures": closures, "client_users": users}
 
 
 def render_client_page(

@@ -11,7 +11,6 @@ from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
@@ -19,15 +18,13 @@ from desk.billing import amounts, terms
 from desk.billing.money import euros
 from desk.billing.month_view import why_no_invoice
 from desk.billing.plans import contracts_of
-from desk.billing.quotes import Needs, create_quote
+from desk.billing.quotes import Needs, coverage_lines, create_quote
 from desk.clients.lifecycle import all_clients
-from desk.models import Client, CoverageWindow, PricePlan, Secretary
+from desk.models import PricePlan
 from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.common import admin_required, apply_form, visible_client
 from desk.web.money_forms import AgreementForm, ContractForm, PlanForm, QuoteForm
-
-DAYS_FR = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
 
 
 def _today() -> date:
@@ -48,9 +45,7 @@ def _forms(**given: FlaskForm) -> dict[str, FlaskForm]:
     agreement = given.get("agreement_form") or AgreementForm(prefix="agreement", formdata=None)
     contract.client.choices = _client_choices()
     contract.plan.choices = _plan_choices()
-    partners = db_session().scalars(
-        select(Secretary).where(Secretary.is_partner, Secretary.active).order_by(Secretary.name)
-    )
+    partners = terms.partners(db_session(), active_only=True)
     agreement.secretary.choices = [SelectChoice(s.email or "", s.name) for s in partners if s.email]
     agreement.client.choices = [
         SelectChoice("", _("All clients")),
@@ -66,17 +61,15 @@ def _forms(**given: FlaskForm) -> dict[str, FlaskForm]:
 def _page(status: int = 200, **given: FlaskForm) -> ResponseReturnValue:
     session = db_session()
     clients = all_clients(session)
-    plans_by_id = {p.id: p.name for p in session.scalars(select(PricePlan))}
+    plans = terms.all_plans(session)
     contracts = terms.all_contracts(session)
-    partners = list(
-        session.scalars(select(Secretary).where(Secretary.is_partner).order_by(Secretary.name))
-    )
+    partners = terms.partners(session)
     return render_template(
         "desk/prices.html",
-        plans=terms.all_plans(session),
+        plans=plans,
         clients=clients,
         contracts=contracts,
-        plans_by_id=plans_by_id,
+        plans_by_id={p.id: p.name for p in plans},
         partners=partners,
         agreements=terms.all_agreements(session),
         euros=euros,
@@ -168,26 +161,6 @@ def _back(back: str, anchor: str) -> str:
     return url_for("desk.prices") + anchor
 
 
-def _windows_of(client: Client) -> str:
-    """The client's coverage as a quote describes it: "lun-ven 12:00-14:00", one a line."""
-    rows = db_session().scalars(
-        select(CoverageWindow)
-        .where(CoverageWindow.client_id == client.id)
-        .order_by(CoverageWindow.id)
-    )
-    lines = []
-    for w in rows:
-        digits = [int(c) for c in w.weekdays]
-        contiguous = digits == list(range(digits[0], digits[-1] + 1)) if digits else False
-        days = (
-            f"{DAYS_FR[digits[0]]}-{DAYS_FR[digits[-1]]}"
-            if contiguous and len(digits) > 1
-            else ",".join(DAYS_FR[d] for d in digits)
-        )
-        lines.append(f"{days} {w.start_local:%H:%M}-{w.end_local:%H:%M}")
-    return "\n".join(lines)
-
-
 @bp.route("/clients/<int:client_id>/quote", methods=["GET", "POST"])
 @admin_required
 def client_quote(client_id: int) -> ResponseReturnValue:
@@ -196,7 +169,7 @@ def client_quote(client_id: int) -> ResponseReturnValue:
     form = QuoteForm(prefix="quote")
     form.plan.choices = _plan_choices()
     if request.method == "GET":
-        form.windows.data = _windows_of(client)
+        form.windows.data = coverage_lines(db_session(), client)
     made: list[Any] = []
 
     def apply() -> object:

@@ -7,15 +7,14 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from desk.base.errors import DomainError
 from desk.base.words import say
 from desk.calls.presence import effective_state
 from desk.clients.lifecycle import all_clients
-from desk.models import InvitationPurpose, Presence, Secretary, User
+from desk.models import InvitationPurpose, Presence, Secretary
 from desk.offers.activity import activity
-from desk.people import accounts, secretaries
+from desk.people import accounts, listing, secretaries
 from desk.request_context import db_session, now, settings
 from desk.web import bp
 from desk.web.common import admin_required, apply_form
@@ -30,17 +29,13 @@ def _base_url() -> str:
 
 def _render_list(form: SecretaryForm, status: int = 200) -> ResponseReturnValue:
     session = db_session()
-    rows = list(
-        session.scalars(select(Secretary).order_by(Secretary.active.desc(), Secretary.name))
-    )
-    logins = {u.secretary_id: u for u in session.scalars(select(User)) if u.secretary_id}
-    admins = list(session.scalars(select(User).where(User.role == "admin").order_by(User.email)))
+    found = listing.people(session)
     return (
         render_template(
             "desk/people.html",
-            secretaries=rows,
-            logins=logins,
-            admins=admins,
+            secretaries=found.secretaries,
+            logins=found.logins,
+            admins=found.admins,
             form=form,
             network=activity(session, now()),
         ),

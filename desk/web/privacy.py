@@ -9,11 +9,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from desk.base.errors import DomainError
 from desk.base.words import say
-from desk.models import AuditEvent, User
+from desk.privacy import audit_log
 from desk.privacy import subject as domain
 from desk.request_context import db_session, now
 from desk.web import bp
@@ -78,9 +77,5 @@ def privacy_erase() -> ResponseReturnValue:
 @bp.get("/privacy/audit")
 @admin_required
 def audit() -> ResponseReturnValue:
-    session = db_session()
-    events = list(
-        session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE))
-    )
-    names = {u.id: u.name or u.email for u in session.scalars(select(User))}
+    events, names = audit_log.recent_events(db_session(), AUDIT_PAGE)
     return render_template("desk/audit.html", events=events, names=names)

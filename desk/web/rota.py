@@ -15,14 +15,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from desk.base.errors import NotFound
 from desk.base.wall_time import week_to_open
 from desk.clients.listing import client_menu
-from desk.models import Client, Secretary, Shift, Training
+from desk.models import Client, Shift
 from desk.offers.board import board
 from desk.request_context import db_session, now
 from desk.rota import changes
@@ -51,17 +49,9 @@ def _monday(raw: str | None) -> date:
 
 
 def _people(client: Client) -> list[SelectChoice]:
-    trained = (
-        db_session()
-        .scalars(
-            select(Secretary)
-            .join(Training, Training.secretary_id == Secretary.id)
-            .where(Training.client_id == client.id)
-            .order_by(Secretary.name)
-        )
-        .all()
-    )
-    return [SelectChoice(s.id, s.name) for s in trained]
+    return [
+        SelectChoice(s.id, s.name) for s in rota_edits.trained_secretaries(db_session(), client)
+    ]
 
 
 def _forms(client: Client) -> dict[str, FlaskForm]:
@@ -80,14 +70,7 @@ def _forms(client: Client) -> dict[str, FlaskForm]:
 
 
 def _shifts(client: Client) -> list[Shift]:
-    return list(
-        db_session().scalars(
-            select(Shift)
-            .options(joinedload(Shift.secretary))  # named in each label: no query per row
-            .where(Shift.client_id == client.id)
-            .order_by(Shift.weekdays, Shift.start_local, Shift.rank)
-        )
-    )
+    return rota_edits.shifts_of(db_session(), client)
 
 
 def _shift_label(shift: Shift) -> str:
