@@ -19,7 +19,7 @@ from desk.models import OptOut, Outbox
 from desk.outbox.channels import SmsSender
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.dispatch import BackgroundDispatcher, Dispatcher
-from desk.outbox.queue import enqueue, kick, register_waker, unregister_waker
+from desk.outbox.queue import WAKE, enqueue
 from tests.helpers.messages import make_settings
 from tests.helpers.waiting import wait_for
 
@@ -138,7 +138,7 @@ def test_enqueueing_wakes_the_dispatcher_after_commit_but_not_after_rollback(
     db: Database,
 ) -> None:
     waker = threading.Event()
-    register_waker(waker)
+    WAKE.register(waker)
     try:
         with db.Session() as session:
             enqueue(session, channel="sms", recipient="+33612000009", body="x", kind="test")
@@ -150,8 +150,8 @@ def test_enqueueing_wakes_the_dispatcher_after_commit_but_not_after_rollback(
             assert not waker.is_set()  # not before the row is committed
         assert waker.is_set()
     finally:
-        unregister_waker(waker)
-    kick()  # with no dispatcher running: harmless
+        WAKE.unregister(waker)
+    WAKE.kick()  # with no dispatcher running: harmless
 
 
 def test_the_background_dispatcher_sends_right_after_commit(

@@ -32,7 +32,7 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     upgrade(db.engine)
     scheduler = start_scheduler(settings, db) if settings["scheduler.enabled"] else None
     # On one machine the outbox also leaves right after the commit that filled it
-    # (desk.outbox.queue.kick wakes this thread), not only on the scheduler's next sweep.
+    # (desk.outbox.queue.WAKE wakes this thread), not only on the scheduler's next sweep.
     dispatcher = start_background_dispatcher(db, settings)
     # Likewise bookings reach the practices' calendars right after their commit.
     pusher = BackgroundPusher(db, settings).start()

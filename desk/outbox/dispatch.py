@@ -42,7 +42,7 @@ from desk.outbox.channels import (
     email_sender,
     sms_sender,
 )
-from desk.outbox.queue import register_waker, unregister_waker
+from desk.outbox.queue import WAKE
 
 log = logging.getLogger(__name__)
 # How long a sender keeps trying to record a send while the database restarts.
@@ -349,7 +349,7 @@ class BackgroundDispatcher:
         self._thread = threading.Thread(target=self._loop, name="desk-outbox", daemon=True)
 
     def start(self) -> BackgroundDispatcher:
-        register_waker(self.waker)
+        WAKE.register(self.waker)
         self._thread.start()
         return self
 
@@ -364,7 +364,7 @@ class BackgroundDispatcher:
                 log.exception("outbox dispatch failed")
 
     def stop(self, timeout: float = 30) -> None:
-        unregister_waker(self.waker)
+        WAKE.unregister(self.waker)
         self._stop.set()
         self.waker.set()
         self._thread.join(timeout)

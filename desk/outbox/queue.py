@@ -1,28 +1,26 @@
 """The outbox: every SMS and e-mail is a row written in the transaction that decided it,
 and sent after commit by the dispatcher (never inside a request).
 
-`kick()` wakes the in-process dispatcher (`desk run`) so a row goes out right after its
+`WAKE` wakes the in-process dispatcher (`desk run`) so a row goes out right after its
 commit instead of at the next scheduler tick; it is called automatically after any
 commit of a session that enqueued something, and does nothing when no dispatcher runs.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desk.base.wake_after_commit import WakeAfterCommit
 from desk.models import Outbox, OutboxAttachment
 from desk.models.states import Channel, OutboxState
 
 CHANNELS = tuple(Channel)
-_KICK_FLAG = "desk.outbox.enqueued"
-_wakers: list[threading.Event] = []
-_wakers_lock = threading.Lock()
+# Its in-process worker (`desk run`) is woken when a transaction that queued work commits.
+WAKE = WakeAfterCommit("outbox")
 
 
 def enqueue(
@@ -84,39 +82,8 @@ def enqueue(
             if existing is None:
                 raise
             return existing
-    session.info[_KICK_FLAG] = True
+    WAKE.mark(session)
     return row
-
-
-def register_waker(waker: threading.Event) -> None:
-    """An in-process dispatcher registers the event it waits on (see desk.outbox.dispatch)."""
-    with _wakers_lock:
-        _wakers.append(waker)
-
-
-def unregister_waker(waker: threading.Event) -> None:
-    with _wakers_lock:
-        if waker in _wakers:
-            _wakers.remove(waker)
-
-
-def kick() -> None:
-    """Wake the in-process dispatcher, if one runs. Safe to call anywhere, any time."""
-    with _wakers_lock:
-        for waker in _wakers:
-            waker.set()
-
-
-@event.listens_for(Session, "after_commit")
-def _kick_after_commit(session: Session) -> None:
-    if session.info.pop(_KICK_FLAG, False):
-        kick()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:  # the outer transaction, not a savepoint
-        session.info.pop(_KICK_FLAG, None)
 
 
 # Twilio's message statuses, as our states. Their order is the order of a message's life,

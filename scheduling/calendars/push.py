@@ -39,7 +39,7 @@ from desk.models.states import AppointmentStatus
 from desk.outbox.dispatch import backoff, default_node
 from scheduling.calendars.dav import Answer, CalendarError, Dav, trusted_networks
 from scheduling.calendars.events import calendar_object
-from scheduling.calendars.queue import register_waker, unregister_waker
+from scheduling.calendars.queue import WAKE
 from scheduling.calendars.sealing import unseal
 
 log = logging.getLogger(__name__)
@@ -351,7 +351,7 @@ class BackgroundPusher:
         self._thread = threading.Thread(target=self._loop, name="desk-calendars", daemon=True)
 
     def start(self) -> BackgroundPusher:
-        register_waker(self.waker)
+        WAKE.register(self.waker)
         self._thread.start()
         return self
 
@@ -366,7 +366,7 @@ class BackgroundPusher:
                 log.exception("calendar push failed")
 
     def stop(self, timeout: float = 30) -> None:
-        unregister_waker(self.waker)
+        WAKE.unregister(self.waker)
         self._stop.set()
         self.waker.set()
         self._thread.join(timeout)

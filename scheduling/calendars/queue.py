@@ -4,26 +4,24 @@
 (scheduling/booking.py): it marks the appointment's event `pending` in every CalDAV
 calendar the appointment belongs to, and queues an iTIP e-mail for every invitation
 address (through the outbox). Nothing talks to a server here, so a calendar that is down
-never slows nor fails a booking. After the commit, `kick()` wakes the in-process pusher
+never slows nor fails a booking. After the commit, `WAKE` wakes the in-process pusher
 (`desk run`), as the outbox does its dispatcher; see `scheduling/calendars/push.py`.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import event, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
+from desk.base.wake_after_commit import WakeAfterCommit
 from desk.models import Appointment, CalendarConnection, CalendarEvent
 from desk.models.calendars import ConnectionKind, ConnectionState, PushState
 from desk.models.states import AppointmentStatus
 
-_KICK_FLAG = "desk.calendars.pending"
-_wakers: list[threading.Event] = []
-_wakers_lock = threading.Lock()
+# Its in-process worker (`desk run`) is woken when a transaction that queued work commits.
+WAKE = WakeAfterCommit("calendars")
 
 
 def connections_for(session: Session, appt: Appointment) -> list[CalendarConnection]:
@@ -73,7 +71,7 @@ def appointment_changed(session: Session, appt: Appointment, now: datetime) -> N
             row.state = PushState.PENDING
             row.attempts = 0
             row.next_attempt_at = now
-        session.info[_KICK_FLAG] = True
+        WAKE.mark(session)
 
 
 def queue_upcoming(session: Session, connection: CalendarConnection, now: datetime) -> int:
@@ -100,7 +98,7 @@ def queue_upcoming(session: Session, connection: CalendarConnection, now: dateti
     ]
     if rows:
         session.execute(insert(CalendarEvent), rows)
-        session.info[_KICK_FLAG] = True
+        WAKE.mark(session)
     return len(rows)
 
 
@@ -109,33 +107,4 @@ def push_again(session: Session, row: CalendarEvent, now: datetime) -> None:
     row.state = PushState.PENDING
     row.attempts = 0
     row.next_attempt_at = now
-    session.info[_KICK_FLAG] = True
-
-
-def register_waker(waker: threading.Event) -> None:
-    with _wakers_lock:
-        _wakers.append(waker)
-
-
-def unregister_waker(waker: threading.Event) -> None:
-    with _wakers_lock:
-        if waker in _wakers:
-            _wakers.remove(waker)
-
-
-def kick() -> None:
-    with _wakers_lock:
-        for waker in _wakers:
-            waker.set()
-
-
-@event.listens_for(Session, "after_commit")
-def _kick_after_commit(session: Session) -> None:
-    if session.info.pop(_KICK_FLAG, False):
-        kick()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_KICK_FLAG, None)
+    WAKE.mark(session)
