@@ -3,20 +3,27 @@ PostgreSQL from one process to another through LISTEN/NOTIFY (one listener per p
 
 from __future__ import annotations
 
+import json
 import queue
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from desk.base import events
 from desk.base.db import Database
+from desk.calls import presence
+from desk.models import Secretary
 from tests.conftest import pin_clock
 from tests.helpers.routing import CLAIRE, paris
+from tests.helpers.serve import desk_serve
 from tests.voice_steps import incoming, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
@@ -93,3 +100,40 @@ def test_an_event_published_by_another_process_reaches_this_ones_streams(
     assert other.returncode == 0, other.stderr
     # Reached once: one listener per process (a stopped one never overlaps its successor).
     assert drain(inbox) == [{"kind": "from-another-process", "pid": 4242}]
+
+
+def test_an_event_committed_here_reaches_a_stream_served_by_desk_serve(
+    db: Database, demo: str, tmp_path: Path
+) -> None:
+    """Two processes on PostgreSQL: Claire's live stream open on `desk serve`, her presence
+    changed and committed in this one: the stream tells her page."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite: one process serves, events stay in it")
+    with desk_serve(db.url, tmp_path, workers=1) as served:
+        http = served.logged_in("claire@permanence.test")
+        stream = http.get(f"{served.url}/desk/live", stream=True, timeout=30)
+        lines = stream.iter_lines(decode_unicode=True)
+        assert next(lines) == "retry: 1000"
+        with db.session() as session:
+            claire = session.scalars(select(Secretary).where(Secretary.name == "Claire")).one()
+            presence.take_break(session, claire.id, LUNCH)
+        received = sse_events(lines, until="presence")
+        assert received[-1][0] == "presence"
+        assert json.loads(received[-1][1])["state"] == "on_break"
+
+
+def sse_events(lines: Iterator[str], until: str) -> list[tuple[str, str]]:
+    """The (event, data) pairs read off a Server-Sent Events stream until one named `until`."""
+    found: list[tuple[str, str]] = []
+    name = data = ""
+    for line in lines:
+        if line.startswith("event: "):
+            name = line[len("event: ") :]
+        elif line.startswith("data: "):
+            data = line[len("data: ") :]
+        elif line == "" and name:
+            found.append((name, data))
+            if name == until:
+                return found
+            name = data = ""
+    return found

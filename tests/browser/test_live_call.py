@@ -10,11 +10,7 @@ the record, never an assertion on speed.
 
 from __future__ import annotations
 
-import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import time as wall
@@ -29,8 +25,9 @@ from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import CoverageWindow, Secretary, Shift
 from tests.conftest import TWILIO_AUTH_TOKEN, demo_id, test_overrides
-from tests.helpers.browser import STEP_TIMEOUT_MS, free_port, log_in
+from tests.helpers.browser import STEP_TIMEOUT_MS, log_in
 from tests.helpers.database import demo_desk
+from tests.helpers.serve import desk_serve
 
 pytestmark = pytest.mark.browser
 
@@ -97,11 +94,8 @@ def gunicorn_with_wrap_up(db: Database, tmp_path: Path) -> Iterator[Gunicorn]:
 
 
 def _serve(db: Database, tmp_path: Path, wrap_up_seconds: int) -> Iterator[Gunicorn]:
-    """`desk serve --workers 2` on a free port (one worker on SQLite), the demo loaded and
-    covered all day."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    overrides = test_overrides(db.url, tmp_path / "instance", server={"public_base_url": url})
+    """`desk serve --workers 2` (one worker on SQLite), the demo loaded and covered all day."""
+    overrides = test_overrides(db.url, tmp_path / "instance")
     settings = load_settings(
         environ={"DESK_CONFIG": str(tmp_path / "none.toml")}, overrides=overrides
     )
@@ -116,47 +110,9 @@ def _serve(db: Database, tmp_path: Path, wrap_up_seconds: int) -> Iterator[Gunic
         )
         s.add(Shift(secretary_id=claire.id, client_id=client_id, weekdays="0123456",
                     start_local=wall(0), end_local=wall(0), rank=1))  # fmt: skip
-    env = {
-        **os.environ,
-        "DESK_CONFIG": str(tmp_path / "none.toml"),
-        "DESK_DATABASE_URL": db.url,
-        "DESK_SERVER_SECRET_KEY": "test-secret-key",
-        "DESK_SERVER_INSTANCE_PATH": str(tmp_path / "instance"),
-        "DESK_SERVER_PUBLIC_BASE_URL": url,
-        "DESK_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
-        "DESK_SCHEDULER_ENABLED": "false",
-        "DESK_PRESENCE_WRAP_UP_SECONDS": str(wrap_up_seconds),
-    }
-    desk = Path(sys.executable).parent / "desk"
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [str(desk), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-        yield Gunicorn(url)
-    finally:
-        # gunicorn's quick shutdown: each worker ends its open streams (`worker_int`,
-        # tests/test_serve_stop.py) and stops at once.
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+    wrap_up = str(wrap_up_seconds)
+    with desk_serve(db.url, tmp_path, workers=2, DESK_PRESENCE_WRAP_UP_SECONDS=wrap_up) as served:
+        yield Gunicorn(served.url)
 
 
 def _secretary(browser: Any, url: str, email: str, path: str) -> Any:
