@@ -5,7 +5,6 @@ API and `desk report activity` (JSON)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,6 @@ def post(client: FlaskClient, path: str, sid: str, name: str, **form: str) -> An
     return twiml(signed_post(client, f"/webhooks/voice/{path}", fixture(name, CallSid=sid, **form)))
 
 
-@dataclass(frozen=True)
 class Figures:
     """What the reports should say of the lunch queue below."""
 
@@ -65,12 +63,13 @@ class Figures:
 def lunch_queue(app: Flask, client: FlaskClient, demo: str, db: Database) -> None:
     """Everyone busy at lunch; four callers held. Claire is freed at +25 and offered the
     first (at +30: the dispatcher's choice, `queue.offer_next`, then Twilio following
-    the redirect); she presses 1 at +35. The second hangs up after 40 s, the third asks
-    for a callback after 60 s, the last waits the client's maximum (180 s)."""
+    the redirect); she presses 1 at +35. The second (held at +5) asks for a callback after
+    60 s, the third (+10) waits the client's maximum (180 s), the last (+20) hangs up
+    after 40 s."""
     at(app, 0)
     for sid, number in zip(BUSY, [CLAIRE, SOPHIE, INES], strict=True):
         assert dialled(twiml(incoming(client, sid))) == [number]
-    for seconds, sid in ((0, TAKEN), (20, GAVE_UP), (5, CALL_ME), (10, TIMED_OUT)):
+    for seconds, sid in ((0, TAKEN), (5, CALL_ME), (10, TIMED_OUT), (20, GAVE_UP)):
         at(app, seconds)
         assert tags(twiml(incoming(client, sid)))[-1] == "Enqueue"
     at(app, 25)  # Claire's caller hangs up before she pressed 1: she is free again
