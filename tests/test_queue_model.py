@@ -11,6 +11,8 @@ import statistics
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desk.base.errors import DomainError
 from desk.reports.erlang import erlang_b, erlang_c, service_level, traffic
@@ -109,6 +111,39 @@ def test_no_calls_no_agents_bad_patience() -> None:
         predict(10, 180, 2, 0.0, 60)
     with pytest.raises(DomainError):
         predict(-1, 180, 2, None, 60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    calls=st.floats(0.1, 30_000),
+    aht=st.floats(3, 3600),
+    load=st.floats(0.2, 2.5),  # secretaries over the traffic
+    patience=st.one_of(st.none(), st.floats(1, 10_000)),
+    max_wait=st.one_of(st.none(), st.just(0.0), st.floats(1, 3600)),
+    within=st.sampled_from([0.0, 20.0, 600.0]),
+)
+def test_any_load_gives_shares_and_waits_that_hold_together(
+    calls: float,
+    aht: float,
+    load: float,
+    patience: float | None,
+    max_wait: float | None,
+    within: float,
+) -> None:
+    """Whatever the load: shares in [0, 1] adding up to 1, the service level within the
+    answered, p50 <= p90 <= the maximum wait, and one more secretary never worse."""
+    agents = max(1, round(load * traffic(calls, aht)))
+    p = predict(calls, aht, agents, patience, max_wait, within)
+    q = predict(calls, aht, agents + 1, patience, max_wait, within)
+    for found in (p, q):
+        shares = (found.answered, found.abandoned, found.timed_out, found.service_level)
+        assert shares_sum_to_one(found) and all(0 <= x <= 1 for x in shares)
+        assert found.service_level <= found.answered + 1e-9
+        assert found.wait_p50_seconds <= found.wait_p90_seconds
+        if max_wait is not None:
+            assert found.wait_p90_seconds <= max_wait + 1e-6
+    assert q.service_level >= p.service_level - 1e-6
+    assert q.answered >= p.answered - 1e-6
 
 
 # --- A discrete-event simulation of the queue -------------------------------------------

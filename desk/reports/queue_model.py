@@ -169,7 +169,7 @@ class _Queue:
         # P0 (1 + λ B J) = 1 with J = ∫_0^∞ exp(φ) = (mass + tail) e^top.
         blocked = erlang_b(self.n - 1, lam / self.mu)
         if blocked > 0:
-            log_lbj = math.log(lam * blocked * (mass + tail)) + top
+            log_lbj = math.log(lam) + math.log(blocked) + math.log(mass + tail) + top
             queued = 1 / (1 + math.exp(-log_lbj)) if log_lbj > -700 else math.exp(log_lbj)
         else:  # so light a load that nobody ever waits
             queued = 0.0
