@@ -36,7 +36,7 @@ from desk.reports.measures import (
     percentile,
 )
 from desk.reports.queue_measures import callbacks, desk_held, desk_to_human, spread_values
-from desk.reports.rollup import SETTLED_MARK, as_hour, counted, hour_of
+from desk.reports.rollup import SETTLED_MARK, as_hour, counted, hour_of, millis_between
 
 
 def _between(start: datetime, end: datetime, *extra: Any) -> Any:
@@ -44,12 +44,7 @@ def _between(start: datetime, end: datetime, *extra: Any) -> Any:
 
 
 def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
-    seconds: Any
-    if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", answered_at - ring)
-    else:
-        seconds = (func.julianday(answered_at) - func.julianday(ring)) * 86400
-    return func.round(seconds * 1000)
+    return millis_between(session, answered_at, ring)
 
 
 def answered_groups(
@@ -263,7 +258,7 @@ def desk_activity(session: Session, period: Period) -> Activity:
     held = desk_held(session, period)
     asked, done = callbacks(session, Scope(), period)
     humans = Counter(spread)
-    desk_to_human(session, period, humans, lambda at, ring: _wait_ms(session, at, ring))
+    desk_to_human(session, period, humans)
     human = spread_values(humans)
     measures = Measures(
         offered=offered,

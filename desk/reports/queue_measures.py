@@ -4,9 +4,12 @@ in the queue, hang-ups while waiting, callbacks asked and done, time to a human.
 Read from what the queue writes: `WaitingCall` (`since`, the state she left in, `ended_at`
 when she left: the offer she took, her key, the maximum wait or her hang-up) and
 `Callback` (`requested_at`, `done_at`). A client's figures are counted from its facts
-(`facts.CallFact.queue_*`, `human_seconds`); the whole desk's by set-based queries driven
-by the queue's own rows (`ix_waiting_calls_state_since`), so the desk-wide page costs what
-the queue held, not the million calls.
+(`facts.CallFact.queue_*`, `human_seconds`); the whole desk's by set-based queries on
+the queue's own rows alone (`ix_waiting_calls_state_since`; the Simulator's left out by
+`ix_calls_simulated`), never joining the calls, so the desk-wide page costs what the
+queue held, not the million calls. Desk-wide, a held caller belongs to the period she
+entered the queue in (her call started seconds before: only a call held across midnight
+can differ from its client's page, which goes by the call's start).
 """
 
 from __future__ import annotations
@@ -14,26 +17,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desk.models import Call, CallAttempt, Callback, WaitingCall
+from desk.models import Callback, WaitingCall
+from desk.models.calls import not_simulated
 from desk.models.states import WaitingState
-from desk.reports.facts import CallFact, Outcome, Period, Scope, queue_fields, to_human
-from desk.reports.rollup import counted
+from desk.reports.facts import CallFact, Period, Scope
+from desk.reports.rollup import earliest, millis_between
 
-LEFT = (
+LEFT = (  # how a caller leaves the queue
     WaitingState.TAKEN,
     WaitingState.MESSAGE,
     WaitingState.CALLBACK,
     WaitingState.ABANDONED,
 )
-# A call belongs to the period it started in; it enters the queue within its first
-# minutes (greeting, a ring or two): the queue's rows are looked up this much further.
-ENTRY_SLACK = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,10 @@ def callbacks(session: Session, scope: Scope, period: Period) -> tuple[int, int]
     secretary's scope: a callback is done by a login, not a secretary (as bookings)."""
     if scope.secretary_id is not None:
         return 0, 0
-    # The Simulator's left out through each callback's own call (its primary key), not a
-    # scan of every simulated call: the cost follows the callbacks of the period.
-    query = (
-        select(func.count(), func.count(Callback.done_at))
-        .select_from(Callback)
-        .outerjoin(Call, Call.id == Callback.call_id)
-        .where(
-            Callback.requested_at >= period.start,
-            Callback.requested_at < period.end,
-            or_(Call.id.is_(None), Call.simulated.is_(False)),
-        )
+    query = select(func.count(), func.count(Callback.done_at)).where(
+        Callback.requested_at >= period.start,
+        Callback.requested_at < period.end,
+        not_simulated(Callback.call_id),  # ix_calls_simulated: a look-up
     )
     if scope.client_ids is not None:
         query = query.where(Callback.client_id.in_(scope.client_ids))
@@ -77,65 +70,56 @@ def callbacks(session: Session, scope: Scope, period: Period) -> tuple[int, int]
     return int(asked or 0), int(done or 0)
 
 
-def _desk_rows(period: Period, *columns: Any) -> Any:
-    """The held callers of the whole desk whose call started in the period and who left
-    the queue, driven by the queue's index (state, since)."""
+def _left(period: Period, *states: WaitingState) -> tuple[Any, ...]:
+    """The whole desk's held callers who entered the queue in the period and left it in
+    one of `states`, by the queue's index (state, since), never joining the calls."""
     return (
-        select(*columns)
-        .select_from(WaitingCall)
-        .join(Call, Call.id == WaitingCall.call_id)
-        .where(
-            WaitingCall.state.in_(LEFT),
-            WaitingCall.since >= period.start,
-            WaitingCall.since < period.end + ENTRY_SLACK,
-            WaitingCall.ended_at.is_not(None),
-            Call.started_at >= period.start,
-            Call.started_at < period.end,
-            *counted(),
-        )
+        WaitingCall.state.in_(states),
+        WaitingCall.since >= period.start,
+        WaitingCall.since < period.end,
+        WaitingCall.ended_at.is_not(None),
+        not_simulated(WaitingCall.call_id),
     )
 
 
 def desk_held(session: Session, period: Period) -> Held:
-    waits, abandoned = [], 0
-    query = _desk_rows(period, WaitingCall.state, WaitingCall.since, WaitingCall.ended_at)
-    for state, since, ended in session.execute(query):
-        _, held = queue_fields(state, since, ended)
-        if held is not None:
-            waits.append(held)
-            abandoned += state == WaitingState.ABANDONED
+    """`held_of` for the whole desk: the waits to the millisecond, grouped."""
+    held = millis_between(session, WaitingCall.ended_at, WaitingCall.since)
+    query = (
+        select(WaitingCall.state, held, func.count())
+        .where(*_left(period, *LEFT))
+        .group_by(WaitingCall.state, held)
+    )
+    waits: list[float] = []
+    abandoned = 0
+    for state, ms, n in session.execute(query):
+        waits += [max(float(ms) / 1000, 0.0)] * int(n)
+        abandoned += int(n) if state == WaitingState.ABANDONED else 0
     return Held(waits, abandoned)
 
 
-def desk_to_human(session: Session, period: Period, waits: Counter[float], wait_ms: Any) -> None:
+def desk_to_human(session: Session, period: Period, waits: Counter[float]) -> None:
     """Turn the desk's answer times (`waits`: seconds -> calls, first ring to answer, as
-    `desk_measures.answered_groups` counts them) into times to a human: each answered
-    caller who was held has her answer time replaced by the time from her first ring or
-    her entry into the queue, whichever came first. `wait_ms(answered_at, ring)` is the
-    very SQL `answered_groups` rounds with, so her old value is found exactly."""
-    ring = (
-        select(func.min(CallAttempt.started_at))
-        .where(CallAttempt.call_id == Call.id)
-        .correlate(Call)
-        .scalar_subquery()
+    `desk_measures.answered_groups` counts them) into times to a human: each taken caller
+    has her answer time replaced by the time from her first ring or her entry into the
+    queue, whichever came first, both to the millisecond and grouped. The queue kept her
+    answer and first ring when she was taken (`queue.taken`), and the same SQL rounds her
+    old value as `answered_groups`: it is found exactly."""
+    answered = WaitingCall.answered_at
+    old = millis_between(session, answered, WaitingCall.first_ring_at)
+    start = earliest(session, WaitingCall.first_ring_at, WaitingCall.since)
+    human = millis_between(session, answered, start)
+    query = (
+        select(old, human, func.count())
+        .where(*_left(period, WaitingState.TAKEN))
+        .where(answered.is_not(None), WaitingCall.first_ring_at.is_not(None))
+        .group_by(old, human)
     )
-    query = _desk_rows(
-        period,
-        wait_ms(Call.answered_at, func.coalesce(ring, Call.started_at)),
-        Call.answered_at,
-        ring,
-        WaitingCall.since,
-    ).where(
-        and_(WaitingCall.state == WaitingState.TAKEN, Call.outcome == Outcome.ANSWERED),
-        Call.answered_at.is_not(None),
-    )
-    for old_ms, answered_at, first, since in session.execute(query):
-        old = max(float(old_ms) / 1000, 0.0)
-        human = to_human(answered_at, first, since)
-        if human is None or waits[old] <= 0:
-            continue
-        waits[old] -= 1
-        waits[human] += 1
+    for old_ms, human_ms, n in session.execute(query):
+        before, after = max(float(old_ms) / 1000, 0.0), max(float(human_ms) / 1000, 0.0)
+        moved = min(int(n), waits[before])  # none from another period's calls
+        waits[before] -= moved
+        waits[after] += moved
 
 
 def spread_values(spread: Counter[float]) -> Sequence[float]:
