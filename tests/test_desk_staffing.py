@@ -82,8 +82,10 @@ def test_the_offered_calls_are_the_facts_a_forecast_reads(demo: str, session: Se
     ids = (parc.id, other.id)
     facts = load_facts(session, Scope(ids), period)
     offered = load_offered(session, select(Client.id).where(Client.id.in_(ids)), period)
-    assert [(f.client_id, f.started_at, f.outcome, f.talk_seconds) for f in facts] == [
-        (f.client_id, f.started_at, f.outcome, f.talk_seconds) for f in offered
+    read = ("client_id", "started_at", "outcome", "talk_seconds", "human_seconds")
+    read += ("gave_up_seconds", "queue_state", "queue_seconds")
+    assert [tuple(getattr(f, k) for k in read) for f in facts] == [
+        tuple(getattr(f, k) for k in read) for f in offered
     ]
     assert sorted(f.talk_seconds for f in offered if f.talk_seconds) == [100.0, 100.0, 100.0, 240.0]
 

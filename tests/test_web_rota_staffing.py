@@ -42,7 +42,10 @@ def test_the_rota_page_says_which_half_hours_are_under_staffed(
     assert "2 demi-heures en sous-effectif" in page
     assert _verdict(page, "2027-04-06", "12:00") == ["verdict-under"]
     assert _verdict(page, "2027-04-06", "13:00") == ["verdict-over"]  # the pair for one call
-    assert "Erlang C" in page
+    # The demo client holds callers up to 180 s; too few hung up to measure a patience.
+    model = one(parse(page), '//p[@class="staffing-model"]')
+    assert (model.get("data-model"), model.get("data-max-wait")) == ("queue", "180")
+    assert model.get("data-patience") is None
 
 
 def test_what_if_a_client_with_120_calls_a_week_joined(

@@ -83,6 +83,10 @@ _COUNTS = [
     "after_hours",
     "messages_taken",
     "appointments_booked",
+    "held",
+    "abandoned_waiting",
+    "callbacks_asked",
+    "callbacks_done",
 ]
 _RATES = [
     "answer_rate",
@@ -90,6 +94,10 @@ _RATES = [
     "p90_wait_seconds",
     "partner_share",
     "handling_seconds",
+    "queue_wait_p50_seconds",
+    "queue_wait_p90_seconds",
+    "human_p50_seconds",
+    "human_p90_seconds",
 ]
 
 
@@ -154,31 +162,8 @@ SCHEMAS = {
             "measures": {
                 "type": "object",
                 "properties": {
-                    **{
-                        k: _INT
-                        for k in [
-                            "offered",
-                            "answered",
-                            "answered_first",
-                            "answered_pair",
-                            "answered_partner",
-                            "abandoned",
-                            "voicemails",
-                            "after_hours",
-                            "messages_taken",
-                            "appointments_booked",
-                        ]
-                    },
-                    **{
-                        k: _NUM
-                        for k in [
-                            "answer_rate",
-                            "median_wait_seconds",
-                            "p90_wait_seconds",
-                            "partner_share",
-                            "handling_seconds",
-                        ]
-                    },
+                    **{k: _INT for k in _COUNTS},
+                    **{k: _NUM for k in _RATES},
                     "busiest_hours": {"type": "array", "items": _INT},
                 },
             },

@@ -171,10 +171,17 @@ def abandon(waiting: WaitingCall, at: datetime) -> None:
         queue_changed(session, waiting.client_id)
 
 
-def taken(session: Session, call: Call, at: datetime) -> None:
+def taken(session: Session, call: Call, attempt: CallAttempt) -> None:
+    """A secretary took her by `attempt`: she left the queue when that ring began (the
+    reports' time waited in the queue ends there); her answer and the call's first ring
+    are kept for the reports' time to a human."""
     waiting = waiting_of(session, call)
     if waiting is not None and waiting.state in HELD:
-        waiting.state, waiting.ended_at = WaitingState.TAKEN, at
+        waiting.state, waiting.ended_at = WaitingState.TAKEN, attempt.started_at
+        waiting.answered_at = call.answered_at
+        waiting.first_ring_at = session.scalar(
+            select(func.min(CallAttempt.started_at)).where(CallAttempt.call_id == call.id)
+        )
 
 
 @dataclass(frozen=True)

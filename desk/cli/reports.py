@@ -51,6 +51,15 @@ def activity(ctx: click.Context, slug: str, first: datetime, last: datetime, as_
     )
     click.echo(f"abandoned {m.abandoned}, voicemails {m.voicemails}")
     click.echo(f"time to answer: median {_s(m.median_wait_seconds)}, p90 {_s(m.p90_wait_seconds)}")
+    click.echo(
+        f"queue: held {m.held}, waited median {_s(m.queue_wait_p50_seconds)}, "
+        f"p90 {_s(m.queue_wait_p90_seconds)}, hung up while waiting {m.abandoned_waiting}"
+    )
+    click.echo(f"callbacks asked {m.callbacks_asked}, done {m.callbacks_done}")
+    click.echo(
+        f"time to a human (the wait included): median {_s(m.human_p50_seconds)}, "
+        f"p90 {_s(m.human_p90_seconds)}"
+    )
     click.echo(f"messages {m.messages_taken}, appointments {m.appointments_booked}")
     click.echo(f"busiest hours: {', '.join(f'{h:02d}:00' for h in m.busiest_hours) or '-'}")
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, or_, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.base.clock import system_now
@@ -22,6 +33,13 @@ class Call(Base):
     __table_args__ = (
         Index("ix_calls_client_started", "client_id", "started_at", "id"),
         Index("ix_calls_started_at", "started_at", "id"),
+        # The few simulated calls: "not the Simulator's" is a look-up, not a scan.
+        Index(
+            "ix_calls_simulated",
+            "id",
+            sqlite_where=text("simulated"),
+            postgresql_where=text("simulated"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,7 +45,11 @@ class WaitingCall(Base):
     since: Mapped[datetime] = mapped_column(default=system_now)
     state: Mapped[str] = mapped_column(String(16), default=WaitingState.WAITING)
     announcements: Mapped[int] = mapped_column(default=0)
-    ended_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]  # when she left the queue (taken: her offer's ring)
+    # Written when she is taken: the acceptance and the call's first ring (the reports'
+    # time to a human, read without the calls).
+    answered_at: Mapped[datetime | None]
+    first_ring_at: Mapped[datetime | None]
 
 
 class Callback(Base):

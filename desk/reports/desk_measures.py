@@ -35,7 +35,8 @@ from desk.reports.measures import (
     messages_taken,
     percentile,
 )
-from desk.reports.rollup import SETTLED_MARK, as_hour, counted, hour_of
+from desk.reports.queue_measures import callbacks, desk_held, desk_to_human, spread_values
+from desk.reports.rollup import SETTLED_MARK, as_hour, counted, hour_of, millis_between
 
 
 def _between(start: datetime, end: datetime, *extra: Any) -> Any:
@@ -43,12 +44,7 @@ def _between(start: datetime, end: datetime, *extra: Any) -> Any:
 
 
 def _wait_ms(session: Session, answered_at: Any, ring: Any) -> Any:
-    seconds: Any
-    if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", answered_at - ring)
-    else:
-        seconds = (func.julianday(answered_at) - func.julianday(ring)) * 86400
-    return func.round(seconds * 1000)
+    return millis_between(session, answered_at, ring)
 
 
 def answered_groups(
@@ -259,6 +255,11 @@ def desk_activity(session: Session, period: Period) -> Activity:
             spread[wait] += n
             load[2] += [wait] * n
     busiest = sorted(hours, key=lambda x: (-hours[x], x))[:BUSIEST]
+    held = desk_held(session, period)
+    asked, done = callbacks(session, Scope(), period)
+    humans = Counter(spread)
+    desk_to_human(session, period, humans)
+    human = spread_values(humans)
     measures = Measures(
         offered=offered,
         answered=answered,
@@ -276,6 +277,14 @@ def desk_activity(session: Session, period: Period) -> Activity:
         partner_share=_ratio(takers[Taker.PARTNER], answered),
         handling_seconds=talk_sum / talk_n if talk_n else None,
         busiest_hours=busiest,
+        held=len(held.waits),
+        queue_wait_p50_seconds=median(held.waits),
+        queue_wait_p90_seconds=percentile(held.waits, 90),
+        abandoned_waiting=held.abandoned,
+        callbacks_asked=asked,
+        callbacks_done=done,
+        human_p50_seconds=median(human),
+        human_p90_seconds=percentile(human, 90),
     )
     return Activity(
         first=period.first.isoformat(),

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from desk.models import Appointment, Call, CallAttempt, Message, Secretary
 from desk.models.calls import not_simulated
 from desk.reports.facts import CallFact, Outcome, Period, Scope, Taker, load_facts
+from desk.reports.queue_measures import callbacks, held_of
 from desk.reports.rollup import as_hour, counted, desk_hourly_counts, hour_of
 
 # Answer-time distribution: upper bounds in seconds of each bucket (the last is open).
@@ -69,6 +70,17 @@ class Measures:
     partner_share: float | None
     handling_seconds: float | None
     busiest_hours: list[int] = field(default_factory=list)
+    # The queue (desk/reports/queue_measures.py): callers held who left it, their time
+    # waited in it, those who hung up while waiting, callbacks asked and done, and the
+    # answered callers' time to a human (first ring or queue, whichever came first).
+    held: int = 0
+    queue_wait_p50_seconds: float | None = None
+    queue_wait_p90_seconds: float | None = None
+    abandoned_waiting: int = 0
+    callbacks_asked: int = 0
+    callbacks_done: int = 0
+    human_p50_seconds: float | None = None
+    human_p90_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,10 +99,18 @@ class Activity:
 
 
 def count(
-    facts: Iterable[CallFact], *, messages: int = 0, appointments: int = 0, tz: Any = UTC
+    facts: Iterable[CallFact],
+    *,
+    messages: int = 0,
+    appointments: int = 0,
+    tz: Any = UTC,
+    callbacks: tuple[int, int] = (0, 0),
 ) -> Measures:
-    """The measures of some calls (pure: the tests feed it hand-built facts too)."""
+    """The measures of some calls (pure: the tests feed it hand-built facts too);
+    `callbacks`: asked, done."""
     facts = list(facts)
+    held = held_of(facts)
+    humans = [f.human_seconds for f in facts if f.human_seconds is not None]
     offered = [f for f in facts if f.outcome != Outcome.AFTER_HOURS]
     answered = [f for f in offered if f.outcome == Outcome.ANSWERED]
     takers = Counter(f.taker for f in answered)
@@ -115,6 +135,14 @@ def count(
         partner_share=_ratio(takers[Taker.PARTNER], len(answered)),
         handling_seconds=statistics.fmean(talks) if talks else None,
         busiest_hours=busiest,
+        held=len(held.waits),
+        queue_wait_p50_seconds=median(held.waits),
+        queue_wait_p90_seconds=percentile(held.waits, 90),
+        abandoned_waiting=held.abandoned,
+        callbacks_asked=callbacks[0],
+        callbacks_done=callbacks[1],
+        human_p50_seconds=median(humans),
+        human_p90_seconds=percentile(humans, 90),
     )
 
 
@@ -256,6 +284,7 @@ def activity(session: Session, scope: Scope, period: Period) -> Activity:
         messages=messages_taken(session, scope, period),
         appointments=appointments_booked(session, scope, period),
         tz=period.tz,
+        callbacks=callbacks(session, scope, period),
     )
     return Activity(
         first=period.first.isoformat(),

@@ -33,6 +33,23 @@ def hour_of(session: Session) -> Any:
     return func.strftime("%Y-%m-%d %H:00:00", Call.started_at)
 
 
+def millis_between(session: Session, later: Any, earlier: Any) -> Any:
+    """SQL: milliseconds from `earlier` to `later`, rounded."""
+    seconds: Any
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", later - earlier)
+    else:
+        seconds = (func.julianday(later) - func.julianday(earlier)) * 86400
+    return func.round(seconds * 1000)
+
+
+def earliest(session: Session, a: Any, b: Any) -> Any:
+    """SQL: the earlier of two instants (LEAST on PostgreSQL, scalar min on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.least(a, b)
+    return func.min(a, b)
+
+
 def as_hour(value: Any) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return when.replace(tzinfo=UTC)
