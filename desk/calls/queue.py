@@ -171,10 +171,12 @@ def abandon(waiting: WaitingCall, at: datetime) -> None:
         queue_changed(session, waiting.client_id)
 
 
-def taken(session: Session, call: Call, at: datetime) -> None:
+def taken(session: Session, call: Call, left_at: datetime) -> None:
+    """A secretary took her: she left the queue `left_at`, when the one who took her was
+    offered her (the reports' time waited in the queue ends there)."""
     waiting = waiting_of(session, call)
     if waiting is not None and waiting.state in HELD:
-        waiting.state, waiting.ended_at = WaitingState.TAKEN, at
+        waiting.state, waiting.ended_at = WaitingState.TAKEN, left_at
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def dial_result(
         for attempt in attempts:
             if attempt.outcome == AttemptOutcome.RINGING:
                 attempt.outcome = AttemptOutcome.NO_ANSWER
-        queue.taken(session, call, at)
+        queue.taken(session, call, accepted[0].started_at)
         return Decision(HANGUP, client.name, locale=client.locale)
     for attempt in attempts:
         if attempt.outcome in (AttemptOutcome.RINGING, AttemptOutcome.ACCEPTED):

@@ -5,7 +5,11 @@ forecast (`forecast.forecast`, holidays and its closures left out) is added up p
 weekday and half hour; the handling time is the clients' handling times weighted by their
 expected calls. A half hour is planned when at least one client is covered at its middle;
 the secretaries on duty are those on duty for any client then (`Rota.on_duty`, the rota
-page's function), each counted once. Erlang C gives the secretaries needed.
+page's function), each counted once. The queue model gives the secretaries needed
+(`desk.reports.queue_staffing`), with the callers' patience measured over every client's
+calls pooled (`forecast.tally`'s time waited over hang-ups) and, as the one maximum wait,
+the clients' maximum waits weighted by their expected calls (0 when none has a queue:
+voicemail at once) — an approximation of a desk whose clients set different maximums.
 """
 
 from __future__ import annotations
@@ -26,11 +30,11 @@ from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_date
 from desk.models import Client
-from desk.reports.erlang import staffing
 from desk.reports.facts import Offered, Period, load_offered
 from desk.reports.forecast import (
     DEFAULT_AHT,
     HISTORY_WEEKS,
+    MIN_ABANDONED,
     SLOTS,
     HalfHour,
     Verdict,
@@ -39,6 +43,7 @@ from desk.reports.forecast import (
     history,
     tally,
 )
+from desk.reports.queue_staffing import Setup, needed
 from desk.rota import CoverageRules, Rota
 from desk.rota.boards import coverage_rules_over, rota_rows_of
 from desk.rota.duty import shift_occurrences
@@ -52,6 +57,7 @@ class _Client(NamedTuple):
     timezone: str
     holiday_policy: str
     holiday_country: str
+    max_wait_seconds: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class DeskAdvice:
     aht_seconds: float
     clients: int
     half_hours: list[HalfHour]
+    setup: Setup  # the model the advice used
 
     @property
     def under(self) -> list[HalfHour]:
@@ -89,11 +96,17 @@ def desk_week_advice(
     (`desk.rota.shapes`). The same answer as asking every client's rota at every half
     hour (tests/test_desk_staffing.py).
     """
-    columns = (Client.id, Client.timezone, Client.holiday_policy, Client.holiday_country)
+    columns = (
+        Client.id,
+        Client.timezone,
+        Client.holiday_policy,
+        Client.holiday_country,
+        Client.queue_max_wait_seconds,
+    )
     active = select(*columns).where(Client.active.is_(True)).order_by(Client.id)
     clients = [_Client(*row) for row in session.execute(active)]  # rows, not 1,000 objects
     if not clients:
-        return DeskAdvice([[0.0] * SLOTS for _ in range(7)], DEFAULT_AHT, 0, [])
+        return DeskAdvice([[0.0] * SLOTS for _ in range(7)], DEFAULT_AHT, 0, [], Setup(None, None))
     first, last = history(monday, weeks)
     zones = sorted({c.timezone for c in clients})
     facts: dict[int, list[Offered]] = defaultdict(list)
@@ -104,7 +117,7 @@ def desk_week_advice(
     ranges = [(first, last), (monday, monday + timedelta(days=6))]
     among = select(Client.id).where(Client.active.is_(True))
     learnt, rules = coverage_rules_over(session, clients, ranges, among)
-    expected, aht = _expected(clients, learnt, facts, monday, weeks)
+    expected, aht, setup = _expected(clients, learnt, facts, monday, weeks)
     starts = [datetime.combine(monday, time(), ZoneInfo(zone)) for zone in zones]
     week = _Week(monday, (min(starts), max(starts) + timedelta(days=7)))
     open_slots = 0
@@ -116,7 +129,7 @@ def desk_week_advice(
         i, slot = divmod(k, SLOTS)
         day = monday + timedelta(days=i)
         load = expected[day.weekday()][slot]
-        answer = staffing(2 * load, aht, target, within)
+        answer = needed(2 * load, aht, setup, target, within)
         found.append(
             HalfHour(
                 day=day,
@@ -124,10 +137,10 @@ def desk_week_advice(
                 expected=round(load, 2),
                 needed=max(1, answer.agents),
                 on_duty=duty.count(k),
-                service_level=answer.service_level,
+                service_level=round(answer.prediction.service_level, 4),
             )
         )
-    return DeskAdvice(expected, aht, len(clients), found)
+    return DeskAdvice(expected, aht, len(clients), found, setup)
 
 
 def _on_duty(session: Session, week: _Week, zones: list[str], active: set[int]) -> _OnDuty:
@@ -154,13 +167,17 @@ def _expected(
     facts: dict[int, list[Offered]],
     monday: date,
     weeks: int,
-) -> tuple[list[list[float]], float]:
-    """Every client's `forecast_of` expected calls added up, client after client, and the
-    handling time weighted by them; a client without calls adds noughts, so only the half
-    hours a client had calls in are added (the same sums, to the last bit)."""
+) -> tuple[list[list[float]], float, Setup]:
+    """Every client's `forecast_of` expected calls added up, client after client, the
+    handling time weighted by them, and the queue's setup (the patience pooled, the
+    maximum waits weighted by the expected calls); a client without calls adds noughts,
+    so only the half hours a client had calls in are added (the same sums, to the last
+    bit)."""
     first, last = history(monday, weeks)
     expected = [[0.0] * SLOTS for _ in range(7)]
     weighted, calls = 0.0, 0.0
+    waited, gave_up = 0.0, 0
+    max_waits, offered = 0.0, 0.0
     kept: dict[int, tuple[frozenset[date], list[int]]] = {}  # by id(rules): clients share
     for client in clients:
         if client.id not in facts:
@@ -176,11 +193,19 @@ def _expected(
             value = n / days_kept[w] if days_kept[w] else 0.0
             expected[w][s] += value
             rows[w] += value
+        total = sum(rows)
         if found.talks:
-            total = sum(rows)
             weighted += statistics.fmean(found.talks) * total
             calls += total
-    return expected, (weighted / calls if calls else DEFAULT_AHT)
+        waited, gave_up = waited + found.waited, gave_up + found.gave_up
+        max_waits += client.max_wait_seconds * total
+        offered += total
+    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
+    if offered:
+        max_wait = max_waits / offered
+    else:  # no calls to weigh by: the clients' plain mean
+        max_wait = statistics.fmean(c.max_wait_seconds for c in clients)
+    return expected, (weighted / calls if calls else DEFAULT_AHT), Setup(patience, max_wait)
 
 
 class _OnDuty:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from desk.models import Call, CallAttempt, Secretary
+from desk.models import Call, CallAttempt, Secretary, WaitingCall
+from desk.models.states import WaitingState
 
 
 class Outcome(enum.StrEnum):
@@ -78,6 +79,41 @@ class CallFact:
     wait_seconds: float | None = None  # first ring to "1" pressed
     talk_seconds: float | None = None  # the accepted leg's duration
     gave_up_seconds: float | None = None  # abandoned: from the call's start to its end
+    # Answered: from the first ring or the queue, whichever came first, to "1" pressed.
+    human_seconds: float | None = None
+    queue_state: WaitingState | None = None  # how she left the queue, if she was held
+    queue_seconds: float | None = None  # time held in the queue, once she left it
+
+
+def queue_fields(
+    state: str | None, since: datetime | None, ended: datetime | None
+) -> tuple[WaitingState | None, float | None]:
+    """How a call left the queue and how long it was held there (None: never held, or
+    still held). A taken caller left when the secretary who took her was offered her."""
+    if state is None or since is None:
+        return None, None
+    held = max((ended - since).total_seconds(), 0.0) if ended is not None else None
+    return WaitingState(state), held
+
+
+def gave_up(outcome: Outcome, queue_state: WaitingState | None) -> bool:
+    """A caller who hung up before anyone answered: a missed call, unless she left the
+    queue by a key or at the maximum wait (a message or a callback: she did not hang up)."""
+    return outcome == Outcome.MISSED and queue_state not in (
+        WaitingState.MESSAGE,
+        WaitingState.CALLBACK,
+    )
+
+
+def to_human(
+    answered_at: datetime | None, ring: datetime | None, since: datetime | None
+) -> float | None:
+    """An answered call's time to a human: from its first ring or its entry into the queue,
+    whichever came first, to the answer."""
+    starts = [at for at in (ring, since) if at is not None]
+    if answered_at is None or not starts:
+        return None
+    return max((answered_at - min(starts)).total_seconds(), 0.0)
 
 
 _OUTCOMES = {o.value: o for o in Outcome}
@@ -112,15 +148,18 @@ class Offered(NamedTuple):
     started_at: datetime  # UTC
     outcome: Outcome
     talk_seconds: float | None = None  # the accepted leg's duration, as in `CallFact`
-    wait_seconds: None = None  # not loaded: no patience is measured from these
-    gave_up_seconds: None = None
+    gave_up_seconds: float | None = None  # as in `CallFact`: what a patience reads
+    human_seconds: float | None = None
+    queue_state: WaitingState | None = None
+    queue_seconds: float | None = None
 
 
 def load_offered(session: Session, clients: Select[Any], period: Period) -> list[Offered]:
     """The calls `load_facts` finds for the clients whose ids `clients` selects, with what a
-    forecast's calls and handling time read (start, outcome, talk time): one statement, a
-    row per call, its talk time the accepted leg's (the last acceptance by the secretary
-    who handled it, as `load_facts` takes it); `clients` a subquery, not a thousand ids."""
+    forecast's calls, handling time and patience read (start, outcome, talk time, time to
+    a human, hang-up, the queue): one statement, a row per call, its talk time the accepted
+    leg's (the last acceptance by the secretary who handled it, as `load_facts` takes it);
+    `clients` a subquery, not a thousand ids."""
     handler = or_(Call.handled_by_id.is_(None), CallAttempt.secretary_id == Call.handled_by_id)
     talk = (
         select(CallAttempt.duration_seconds)
@@ -130,13 +169,48 @@ def load_offered(session: Session, clients: Select[Any], period: Period) -> list
         .correlate(Call)
         .scalar_subquery()
     )
-    answered = case((Call.outcome == Outcome.ANSWERED.value, talk), else_=None)
-    query = _calls(Scope(), period, Call.client_id, Call.started_at, Call.outcome, answered)
+    ring = (
+        select(func.min(CallAttempt.started_at))
+        .where(CallAttempt.call_id == Call.id)
+        .correlate(Call)
+        .scalar_subquery()
+    )
+    is_answered = Call.outcome == Outcome.ANSWERED.value
+    query = _calls(
+        Scope(),
+        period,
+        Call.client_id,
+        Call.started_at,
+        Call.outcome,
+        case((is_answered, talk), else_=None),
+        case((is_answered, ring), else_=None),
+        Call.answered_at,
+        Call.ended_at,
+        WaitingCall.state,
+        WaitingCall.since,
+        WaitingCall.ended_at,
+    ).outerjoin(WaitingCall, WaitingCall.call_id == Call.id)
     query = query.where(Call.client_id.in_(clients)).order_by(Call.started_at, Call.id)
-    return [
-        Offered(client_id, at, _outcome(outcome), float(talk) if talk is not None else None)
-        for client_id, at, outcome, talk in session.execute(query)
-    ]
+    found = []
+    for client_id, at, raw, talk, first, answered_at, ended, state, since, left in session.execute(
+        query
+    ):
+        outcome = _outcome(raw)
+        queue_state, held = queue_fields(state, since, left)
+        quit = ended is not None and gave_up(outcome, queue_state)
+        found.append(
+            Offered(
+                client_id,
+                at,
+                outcome,
+                float(talk) if talk is not None else None,
+                max((ended - at).total_seconds(), 0.0) if quit else None,
+                to_human(answered_at, first, since) if outcome == Outcome.ANSWERED else None,
+                queue_state,
+                held,
+            )
+        )
+    return found
 
 
 def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]:
@@ -152,7 +226,10 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
         Call.plan,
         Call.handled_by_id,
         Call.ended_at,
-    )
+        WaitingCall.state.label("queue_state"),
+        WaitingCall.since,
+        WaitingCall.ended_at.label("left_queue_at"),
+    ).outerjoin(WaitingCall, WaitingCall.call_id == Call.id)
     calls = session.execute(query.order_by(Call.started_at, Call.id)).all()
     answered = {c.id: c.handled_by_id for c in calls if c.outcome == Outcome.ANSWERED}
     answered_ids = query.where(Call.outcome == Outcome.ANSWERED).with_only_columns(Call.id)
@@ -160,26 +237,30 @@ def load_facts(session: Session, scope: Scope, period: Period) -> list[CallFact]
     partners = set(session.scalars(select(Secretary.id).where(Secretary.is_partner.is_(True))))
     facts = []
     for c in calls:
-        fact = CallFact(c.id, c.client_id, c.started_at, _outcome(c.outcome))
-        if fact.outcome == Outcome.MISSED and c.ended_at is not None:
-            gave_up = max((c.ended_at - c.started_at).total_seconds(), 0.0)
-            fact = CallFact(
-                c.id, c.client_id, c.started_at, Outcome.MISSED, gave_up_seconds=gave_up
-            )
+        queue_state, held = queue_fields(c.queue_state, c.since, c.left_queue_at)
+        fact = CallFact(
+            c.id,
+            c.client_id,
+            c.started_at,
+            _outcome(c.outcome),
+            queue_state=queue_state,
+            queue_seconds=held,
+        )
+        if c.ended_at is not None and gave_up(fact.outcome, queue_state):
+            quit = max((c.ended_at - c.started_at).total_seconds(), 0.0)
+            fact = replace(fact, gave_up_seconds=quit)
         taken = accepted.get(c.id)
         if fact.outcome == Outcome.ANSWERED and taken is not None:
             secretary_id, position, talk = taken
             ring = first_ring.get(c.id, c.started_at)
             wait = (c.answered_at - ring).total_seconds() if c.answered_at else None
-            fact = CallFact(
-                c.id,
-                c.client_id,
-                c.started_at,
-                Outcome.ANSWERED,
+            fact = replace(
+                fact,
                 taker_id=secretary_id,
                 taker=_taker(secretary_id, position, c.plan, partners),
                 wait_seconds=max(wait, 0.0) if wait is not None else None,
                 talk_seconds=talk,
+                human_seconds=to_human(c.answered_at, first_ring.get(c.id), c.since),
             )
         facts.append(fact)
     return facts

@@ -1,12 +1,13 @@
-"""Calls expected per weekday and half hour, and the secretaries they need (Erlang C).
+"""Calls expected per weekday and half hour, and the secretaries they need (the queue model).
 
 The method (docs/activity.md, "Forecast and staffing"): the offered calls of the last
 `weeks` whole weeks before the week planned, per local weekday and half hour, divided by
 the number of such weekdays kept; a day that was a public holiday or a client closure is
 left out (its calls and the day itself). Handling time is the mean talk time of the calls
-answered in those weeks. Each covered half hour of the planned week then gets the Erlang C
-answer for its expected calls (Erlang A once enough callers hung up to measure their
-patience), at least one secretary, compared with the rota's.
+answered in those weeks. Each covered half hour of the planned week then gets the queue
+model's answer for its expected calls (`desk.reports.queue_staffing`: the client's maximum
+wait, then voicemail, and the callers' patience once enough of them hung up to measure
+it), at least one secretary, compared with the rota's.
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
 from desk.models import Client
-from desk.reports.erlang import staffing
-from desk.reports.erlang_a import staffing_a
+from desk.models.states import WaitingState
 from desk.reports.facts import CallFact, Outcome, Period, Scope, load_facts
+from desk.reports.queue_staffing import Setup, needed
 from desk.rota import CoverageRules, Rota
 
 SLOTS = 48  # half hours in a day
 DEFAULT_AHT = 180.0  # seconds, when no answered call gives a measure
 HISTORY_WEEKS = 8
 # Patience is estimated once this many callers hung up: total time waited (answered
-# calls' waits, abandoned calls' time before hanging up) / hang-ups (exponential MLE).
+# calls' time to a human, the queue included; abandoned calls' time before hanging up;
+# the time held of those who left the queue for a message or a callback) / hang-ups
+# (exponential MLE, those who did not hang up counted as censored).
 MIN_ABANDONED = 5
 
 
@@ -167,9 +170,13 @@ class Counted(Protocol):
     @property
     def talk_seconds(self) -> float | None: ...
     @property
-    def wait_seconds(self) -> float | None: ...
+    def human_seconds(self) -> float | None: ...
     @property
     def gave_up_seconds(self) -> float | None: ...
+    @property
+    def queue_state(self) -> WaitingState | None: ...
+    @property
+    def queue_seconds(self) -> float | None: ...
 
 
 def tally(facts: Iterable[Counted], tz: ZoneInfo, left_out: frozenset[date]) -> Tally:
@@ -184,10 +191,12 @@ def tally(facts: Iterable[Counted], tz: ZoneInfo, left_out: frozenset[date]) -> 
         counts[key] = counts.get(key, 0) + 1
         if f.talk_seconds is not None:
             found.talks.append(f.talk_seconds)
-        found.waited += f.wait_seconds or 0.0
+        found.waited += f.human_seconds or 0.0
         if f.gave_up_seconds is not None:
             found.waited += f.gave_up_seconds
             found.gave_up += 1
+        elif f.queue_state in (WaitingState.MESSAGE, WaitingState.CALLBACK):
+            found.waited += f.queue_seconds or 0.0  # left the queue without hanging up
     return found
 
 
@@ -212,6 +221,7 @@ def advice(
     within: float = 20,
 ) -> list[HalfHour]:
     """Each covered half hour of the week starting `monday`: needed against on duty."""
+    setup = setup_of(client, fc)
     tz = ZoneInfo(client.timezone)
     start = datetime.combine(monday, time(), tz)
     end = datetime.combine(monday + timedelta(days=7), time(), tz)
@@ -226,31 +236,31 @@ def advice(
             if not any(s <= at < e for s, e in covered):
                 continue
             expected = fc.expected[day.weekday()][slot]
-            if fc.patience_seconds is None:
-                answer = staffing(2 * expected, fc.aht_seconds, target, within)
-            else:
-                answer = staffing_a(
-                    2 * expected, fc.aht_seconds, fc.patience_seconds, target, within
-                )
-            needed = max(1, answer.agents)
+            answer = needed(2 * expected, fc.aht_seconds, setup, target, within)
             found.append(
                 HalfHour(
                     day=day,
                     slot=slot,
                     expected=round(expected, 2),
-                    needed=needed,
+                    needed=max(1, answer.agents),
                     on_duty=len(rota.on_duty(at)),
-                    service_level=answer.service_level,
+                    service_level=round(answer.prediction.service_level, 4),
                 )
             )
     return found
+
+
+def setup_of(client: Client, fc: Forecast) -> Setup:
+    """The client's maximum wait (0: no queue) and the patience measured."""
+    return Setup(fc.patience_seconds, float(client.queue_max_wait_seconds))
 
 
 @dataclass(frozen=True)
 class WeekAdvice:
     forecast: Forecast
     half_hours: list[HalfHour]
-    what_if_calls: float = 0.0
+    what_if_calls: float
+    setup: Setup  # the model the advice used
 
     @property
     def under(self) -> list[HalfHour]:
@@ -277,4 +287,5 @@ def week_advice(
     fc = forecast(session, client, monday)
     if what_if_calls:
         fc = add_client(fc, what_if_calls, list(what_if_windows))
-    return WeekAdvice(fc, advice(session, client, monday, fc), what_if_calls)
+    found = advice(session, client, monday, fc)
+    return WeekAdvice(fc, found, what_if_calls, setup_of(client, fc))
