@@ -9,6 +9,7 @@ token, the outbox never dispatched (no SMS, no e-mail), its events muted.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 from collections.abc import Callable
@@ -200,6 +201,26 @@ def _play(
         request.press_2,
         request.seed,
     )
+    # The twilio client logs every REST request at INFO: hundreds in a rehearsal.
+    twilio_log = logging.getLogger("twilio.http_client")
+    level = twilio_log.level
+    twilio_log.setLevel(max(level, logging.WARNING))
+    try:
+        return _played(settings, url, folder, request, setup, open_stage, loop, load)
+    finally:
+        twilio_log.setLevel(level)
+
+
+def _played(
+    settings: Settings,
+    url: str,
+    folder: str,
+    request: RushRequest,
+    setup: _Setup,
+    open_stage: StageOpener,
+    loop: EventLoop,
+    load: Load,
+) -> Rehearsal:
     with RestServer() as rest:
         scratch = scratch_settings(settings, url, rest.url, folder)
         with open_stage(scratch, loop.clock) as stage:

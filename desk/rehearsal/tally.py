@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from desk.base.words import N_
 from desk.rehearsal.lines import Line, Outcome
 from desk.reports.queue_model import QueuePrediction, predict
 
@@ -130,4 +131,33 @@ class RushReport:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    """Rounded to a tenth; None for none or an infinite wait (a queue nobody leaves)."""
+    return None if value is None or not math.isfinite(value) else round(value, 1)
+
+
+def table(report: RushReport) -> list[tuple[str, str, str]]:
+    """(label msgid, rehearsal, prediction) rows, as the CLI and the Simulator page show
+    them; labels are translated by whoever shows them."""
+    done, model = report.rehearsal, report.prediction
+    return [
+        (N_("Calls"), str(done.calls), str(done.calls)),
+        (N_("Answered"), str(done.answered), _calls(model.answered)),
+        (N_("Waited, median"), _seconds(done.wait_p50_seconds), _seconds(model.wait_p50_seconds)),
+        (N_("Waited, 9 in 10 within"), _seconds(done.wait_p90_seconds), _seconds(model.wait_p90_seconds)),
+        (N_("Abandoned"), str(done.abandoned), _calls(model.abandoned)),
+        (N_("Voicemails"), str(done.voicemails), _calls(model.voicemails)),
+        (N_("Callbacks"), str(done.callbacks), "–"),
+        (N_("Answered within 20 s"), _share(done.within_share), _share(model.within_share)),
+    ]
+
+
+def _calls(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} s"
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
