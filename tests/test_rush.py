@@ -4,12 +4,12 @@ interpreted, the legs it rang, the REST requests it answered) read as data."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
@@ -77,7 +77,7 @@ def test_a_small_rush_end_to_end(db: Database, settings: Settings, demo: str) ->
     assert set(legs) == {CLAIRE, SOPHIE}
     for phone, held in legs.items():
         held.sort()
-        for (_, ended, _sid), (next_rung, _, _next) in zip(held, held[1:], strict=False):
+        for (_, ended, _sid), (next_rung, _, _next) in itertools.pairwise(held):
             assert ended is not None and ended <= next_rung, phone
     assert done.player.overlaps == []
     # The live desk is untouched: not one row more or less anywhere.

@@ -81,9 +81,7 @@ def rush(
         seed=seed,
     )
     try:
-        done = rehearse(
-            database_from(ctx), settings, request, scratch_stage, clock_from(ctx)()
-        )
+        done = rehearse(database_from(ctx), settings, request, scratch_stage, clock_from(ctx)())
     except DomainError as exc:
         raise domain_failure(ctx, exc) from None
     except (SimulationError, RunawayRehearsal) as exc:
@@ -104,17 +102,18 @@ def _print(report: RushReport, locale: str) -> None:
     )
     team = ", ".join(report.team) or "–"
     click.echo(_("Secretaries: %(team)s") % {"team": team})
+    load = _("Load: %(per_hour)s calls an hour, talk %(talk)s s, wrap-up %(wrap)s s")
+    talk = f"{report.talk_seconds:.0f}"
     click.echo(
-        _("Load: %(per_hour)s calls an hour, talk %(talk)s s, wrap-up %(wrap)s s, patience %(patience)s s")
-        % {
-            "per_hour": f"{report.calls_per_hour:g}",
-            "talk": f"{report.talk_seconds:.0f}",
-            "wrap": report.wrap_up_seconds,
-            "patience": f"{report.patience_seconds:.0f}",
-        }
+        load
+        % {"per_hour": f"{report.calls_per_hour:g}", "talk": talk, "wrap": report.wrap_up_seconds}
     )
+    patience = f"{report.patience_seconds:.0f}"
+    click.echo(_("Callers' patience: %(seconds)s s") % {"seconds": patience})
     if report.queue and report.max_wait_seconds > 0:
-        click.echo(_("Queue: up to %(seconds)s s, then voicemail") % {"seconds": report.max_wait_seconds})
+        click.echo(
+            _("Queue: up to %(seconds)s s, then voicemail") % {"seconds": report.max_wait_seconds}
+        )
     else:
         click.echo(_("No queue: voicemail when everyone is busy"))
     rows = [(_(label), done, model) for label, done, model in table(report)]

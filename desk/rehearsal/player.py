@@ -222,10 +222,7 @@ class Player:
             params = self.dequeue(line)
             self.post(line, line.enqueue_action, QueueResult="redirected", **params)
         line.phase = Phase.CALLING
-        if redirect.url:
-            root = self.post(line, redirect.url)
-        else:
-            root = ET.fromstring(redirect.twiml)
+        root = self.post(line, redirect.url) if redirect.url else ET.fromstring(redirect.twiml)
         self.play(line, list(root), 0, CALL)
 
     # -- ringing secretaries --------------------------------------------------------
@@ -252,9 +249,10 @@ class Player:
             self.legs.append((line, leg))
         action = verb.get("action", "")
         timeout = float(verb.get("timeout", "30") or 30)
-        free = [leg for leg in legs if leg.free]
-        if free:
-            self.later(line, PICK_UP_SECONDS, partial(self.pick_up, line, free, legs, action))
+        answering = [leg for leg in legs if leg.free]
+        if answering:
+            pick_up = partial(self.pick_up, line, answering, legs, action)
+            self.later(line, PICK_UP_SECONDS, pick_up)
         else:
             self.later(line, timeout, partial(self.dial_over, line, legs, action, "no-answer"))
 
@@ -293,9 +291,12 @@ class Player:
         self.agent(leg.phone).answered += 1
         self.leg_event(line, leg, "in-progress")
         url = leg.number.get("url")
+        if not url:
+            self.bridge(line, leg, legs, action)  # nothing to screen her with
+            return
         screen = self.sim.post(url, self.leg_params(line, leg, CallStatus="in-progress"))
         gather = screen.find("Gather")
-        if url is None or gather is None:
+        if gather is None:  # the desk hung her leg up at once
             self.leg_event(line, leg, "completed")
             self.next_leg(line, rest, legs, action)
             return
@@ -313,6 +314,10 @@ class Player:
             self.leg_event(line, leg, "completed")  # the desk hung her leg up
             self.next_leg(line, rest, legs, action)
             return
+        self.bridge(line, leg, legs, action)
+
+    def bridge(self, line: Line, leg: Leg, legs: list[Leg], action: str) -> None:
+        """Caller and secretary talk; the step's other legs are cancelled."""
         leg.bridged = True
         line.phase = Phase.TALKING
         line.answered_at = self.loop.now
@@ -394,7 +399,9 @@ class Player:
                 self.leg_event(line, leg, "completed")
         self.rest.status(line.sid, "completed", self.loop.now)
         duration = int((self.loop.now - line.arrived_at).total_seconds())
-        self.post(line, "/webhooks/voice/status", CallStatus="completed", CallDuration=str(duration))
+        self.post(
+            line, "/webhooks/voice/status", CallStatus="completed", CallDuration=str(duration)
+        )
 
     @property
     def busy(self) -> bool:

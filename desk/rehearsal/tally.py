@@ -143,7 +143,11 @@ def table(report: RushReport) -> list[tuple[str, str, str]]:
         (N_("Calls"), str(done.calls), str(done.calls)),
         (N_("Answered"), str(done.answered), _calls(model.answered)),
         (N_("Waited, median"), _seconds(done.wait_p50_seconds), _seconds(model.wait_p50_seconds)),
-        (N_("Waited, 9 in 10 within"), _seconds(done.wait_p90_seconds), _seconds(model.wait_p90_seconds)),
+        (
+            N_("Waited, 9 in 10 within"),
+            _seconds(done.wait_p90_seconds),
+            _seconds(model.wait_p90_seconds),
+        ),
         (N_("Abandoned"), str(done.abandoned), _calls(model.abandoned)),
         (N_("Voicemails"), str(done.voicemails), _calls(model.voicemails)),
         (N_("Callbacks"), str(done.callbacks), "–"),
