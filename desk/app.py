@@ -91,11 +91,10 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
     csrf.exempt(webhooks.bp)
     csrf.exempt(api_bp)
     # The Simulator page's rush rehearsal builds a scratch desk of its own with it.
+    from desk.rehearsal.run import SCRATCH_STAGE
+
     app.extensions[SCRATCH_STAGE] = scratch_stage
     return app
-
-
-SCRATCH_STAGE = "desk.scratch_stage"
 
 
 @contextmanager

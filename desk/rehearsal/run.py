@@ -65,6 +65,8 @@ class Stage:
 
 
 StageOpener = Callable[[Settings, Clock], AbstractContextManager[Stage]]
+# Where the app keeps its StageOpener (`desk.app.scratch_stage`) for the web's rehearsal.
+SCRATCH_STAGE = "desk.scratch_stage"
 
 
 @dataclass(frozen=True)
