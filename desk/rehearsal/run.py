@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import secrets
 import tempfile
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -143,7 +143,8 @@ def _prepare(live: Database, url: str, request: RushRequest, at: datetime, talk:
     scratch = Database(url)
     unsynced(scratch.engine)
     try:
-        upgrade(scratch.engine)
+        with _quiet("alembic"):  # each migration's name at INFO
+            upgrade(scratch.engine)
         copy_desk(live, scratch)
         with scratch.session() as session:
             client = find_client(session, request.client)
@@ -203,14 +204,22 @@ def _play(
         request.press_2,
         request.seed,
     )
-    # The twilio client logs every REST request at INFO: hundreds in a rehearsal.
-    twilio_log = logging.getLogger("twilio.http_client")
-    level = twilio_log.level
-    twilio_log.setLevel(max(level, logging.WARNING))
-    try:
+    with _quiet("twilio.http_client"):  # logs every REST request at INFO: hundreds
         return _played(settings, url, folder, request, setup, open_stage, loop, load)
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """These loggers say only warnings and errors meanwhile."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [each.level for each in loggers]
+    for each in loggers:
+        each.setLevel(max(each.level, logging.WARNING))
+    try:
+        yield
     finally:
-        twilio_log.setLevel(level)
+        for each, level in zip(loggers, levels, strict=True):
+            each.setLevel(level)
 
 
 def _played(
