@@ -9,6 +9,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
@@ -68,8 +69,9 @@ def test_a_small_rush_end_to_end(db: Database, settings: Settings, demo: str) ->
     assert done.report.team == ("Claire", "Sophie")
     # The queue was used: callers held, then offered by the dispatcher through the REST API.
     assert "Enqueue" in verbs(done)
-    redirects = [r for r in done.rest_requests if getattr(r, "method", "") == "POST"]
+    redirects = [r for r in done.rest_requests if r.method == "POST"]
     assert redirects
+    assert {urlsplit(r.form["Url"]).path for r in redirects} == {"/webhooks/voice/queue-offer"}
     # Only Claire and Sophie were rung, and never while holding another call.
     legs = defaultdict(list)
     for line, leg in done.player.legs:

@@ -35,7 +35,7 @@ from desk.models import DeskNumber
 from desk.rehearsal.callers import MAX_CALLS, MAX_MINUTES, Load, callers
 from desk.rehearsal.clock import EventLoop
 from desk.rehearsal.player import Player
-from desk.rehearsal.rest import ACCOUNT, RestServer
+from desk.rehearsal.rest import ACCOUNT, Request, RestServer
 from desk.rehearsal.scratch import (
     Team,
     copy_desk,
@@ -104,7 +104,7 @@ class RushRequest:
 class Rehearsal:
     report: RushReport
     player: Player  # every line, leg and overlap; `player.sim.steps`: every webhook's TwiML
-    rest_requests: list[object] = field(default_factory=list)
+    rest_requests: list[Request] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def _prepare(live: Database, url: str, request: RushRequest, at: datetime, talk:
         with scratch.session() as session:
             client = find_client(session, request.client)
             if request.secretaries:
-                team = stand_in(session, client, list(request.secretaries), at)
+                team = stand_in(session, client, list(request.secretaries))
             else:
                 team = on_duty(session, client, at)
             if not request.queue:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -150,9 +150,9 @@ def on_duty(session: Session, client: Client, at: datetime) -> Team:
     return Team(tuple(seen.values()))
 
 
-def stand_in(session: Session, client: Client, wanted: list[str], at: datetime) -> Team:
+def stand_in(session: Session, client: Client, wanted: list[str]) -> Team:
     """Make the scratch rota ring exactly `wanted` (e-mails or names) for the client, in
-    that order, all day: the others inactive, theirs shifts for the client, their
+    that order, all day: the others inactive, a shift each for the client, their
     absences and overrides gone. Only ever on the scratch desk."""
     chosen: list[Secretary] = []
     for text in wanted:
@@ -198,10 +198,6 @@ def stand_in(session: Session, client: Client, wanted: list[str], at: datetime) 
 def without_queue(client: Client) -> None:
     """As if the client had no queue: nobody free is voicemail at once."""
     client.queue_max_wait_seconds = 0
-
-
-def utc(at: datetime) -> datetime:
-    return at.astimezone(UTC)
 
 
 def per_hour(calls: int, minutes: float) -> float:
