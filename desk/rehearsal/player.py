@@ -38,6 +38,8 @@ from desk.rehearsal.lines import (
 )
 from desk.rehearsal.rest import ACCOUNT, Redirect, RestServer
 
+# Between the end of a waitUrl's TwiML and Twilio asking it again.
+WAIT_AGAIN_SECONDS = 1.0
 CALL = "call"  # the call's own TwiML
 WAIT = "wait"  # a waitUrl's TwiML: when it ends, the waitUrl is asked again
 
@@ -119,7 +121,8 @@ class Player:
                 return
             # Anything else (a <Leave> outside a queue): passed over, as Twilio does.
         if mode == WAIT:
-            self.wait_turn(line)  # Twilio asks the waitUrl again
+            # Twilio asks the waitUrl again (a second on: an empty answer must not spin).
+            self.later(line, WAIT_AGAIN_SECONDS, partial(self.wait_turn, line))
         else:
             self.hang_up(line)  # TwiML that ends hangs up
 
