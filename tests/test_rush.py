@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from desk.app import scratch_stage
+from desk.base import events
 from desk.base.config import Settings
 from desk.base.db import Database
 from desk.base.errors import DomainError
@@ -146,3 +147,12 @@ def test_the_command_names_an_unknown_secretary_and_changes_nothing(
     assert say(unknown, gettext_for("fr")) in result.stderr
     assert result.stdout == ""
     assert rows_per_table(db) == before
+
+
+def test_a_rehearsal_tells_the_live_pages_nothing(
+    db: Database, settings: Settings, demo: str
+) -> None:
+    with events.HUB.subscribe() as heard:
+        done = run(db, settings, RushRequest(**{**SMALL.__dict__, "calls": 4}))
+    assert done.report.rehearsal.answered >= 2  # secretaries were claimed, calls accepted
+    assert heard.empty()
