@@ -8,11 +8,12 @@ import itertools
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from click.testing import CliRunner, Result
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desk.app import scratch_stage
 from desk.base import events
@@ -21,8 +22,11 @@ from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say
 from desk.cli import main
-from desk.models import Base
+from desk.models import Call, CallAttempt, Secretary
+from desk.models.states import AttemptOutcome
 from desk.rehearsal.run import Rehearsal, RushRequest, rehearse
+from desk.rehearsal.scratch import DEFAULT_TALK, find_client, observed_talk
+from tests.helpers.database import rows_per_table
 from tests.helpers.routing import CLAIRE, SOPHIE, paris
 
 LUNCH = paris(2027, 3, 30, 12, 0)  # a Tuesday
@@ -36,14 +40,6 @@ SMALL = RushRequest(
     at=LUNCH,
     seed=3,
 )
-
-
-def rows_per_table(db: Database) -> dict[str, int]:
-    with db.engine.connect() as conn:
-        return {
-            t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
-            for t in Base.metadata.sorted_tables
-        }
 
 
 def run(db: Database, settings: Settings, request: RushRequest) -> Rehearsal:
@@ -156,3 +152,38 @@ def test_a_rehearsal_tells_the_live_pages_nothing(
         done = run(db, settings, RushRequest(**{**SMALL.__dict__, "calls": 4}))
     assert done.report.rehearsal.answered >= 2  # secretaries were claimed, calls accepted
     assert heard.empty()
+
+
+def test_the_talk_time_defaults_to_the_clients_own_accepted_calls(
+    db: Database, settings: Settings, demo: str
+) -> None:
+    with db.session() as s:
+        client = find_client(s, "cabinet-du-parc")
+        assert observed_talk(s, client.id, LUNCH) == DEFAULT_TALK  # no call yet
+        claire = s.scalar(select(Secretary.id).where(Secretary.name == "Claire"))
+        assert claire is not None
+        for n, (seconds, simulated) in enumerate([(100, False), (140, False), (900, True)]):
+            call = Call(
+                call_sid=f"CA{n:032x}",
+                client_id=client.id,
+                to_number="+33199001234",
+                caller="+33612345678",
+                started_at=LUNCH - timedelta(days=2),
+                simulated=simulated,
+            )
+            s.add(call)
+            s.flush()
+            s.add(
+                CallAttempt(
+                    call_id=call.id,
+                    position=0,
+                    secretary_id=claire,
+                    number=CLAIRE,
+                    started_at=call.started_at,
+                    outcome=AttemptOutcome.ACCEPTED,
+                    duration_seconds=seconds,
+                )
+            )
+        s.flush()
+        assert observed_talk(s, client.id, LUNCH) == 120  # the simulated call not counted
+        s.rollback()

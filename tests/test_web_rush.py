@@ -13,10 +13,10 @@ from desk.base.db import Database
 from desk.base.errors import DomainError
 from desk.base.words import gettext_for, say, word
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.database import rows_per_table
 from tests.helpers.html import one, page, texts
 from tests.helpers.routing import paris
 from tests.helpers.web import LOGINS, post
-from tests.test_rush import rows_per_table
 
 NOW = paris(2027, 3, 29, 9, 0)  # Easter Monday morning, a holiday the demo practice is closed
 FORM = {
