@@ -116,7 +116,7 @@ def _print(report: RushReport, locale: str) -> None:
         )
     else:
         click.echo(_("No queue: voicemail when everyone is busy"))
-    rows = [(_(label), done, model) for label, done, model in table(report)]
+    rows = [(_(label), done, model) for label, done, model in table(report, locale)]
     head = ("", _("Rehearsal"), _("Erlang A"))
     width = max(len(label) for label, _d, _m in [head, *rows])
     for label, done, model in [head, *rows]:

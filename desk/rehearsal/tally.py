@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from babel.numbers import format_decimal, format_percent
+
 from desk.base.words import N_
 from desk.rehearsal.lines import Line, Outcome
 from desk.reports.queue_model import QueuePrediction, predict
@@ -135,33 +137,31 @@ def _round(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else round(value, 1)
 
 
-def table(report: RushReport) -> list[tuple[str, str, str]]:
+def table(report: RushReport, locale: str) -> list[tuple[str, str, str]]:
     """(label msgid, rehearsal, prediction) rows, as the CLI and the Simulator page show
-    them; labels are translated by whoever shows them."""
+    them, figures written the `locale` way; labels are translated by whoever shows them."""
     done, model = report.rehearsal, report.prediction
+
+    def calls(value: float) -> str:
+        return format_decimal(value, "0.0", locale=locale)
+
+    def seconds(value: float | None) -> str:
+        return "–" if value is None else f"{format_decimal(value, '0', locale=locale)} s"
+
+    def share(value: float | None) -> str:
+        return "–" if value is None else format_percent(value, locale=locale)
+
     return [
         (N_("Calls"), str(done.calls), str(done.calls)),
-        (N_("Answered"), str(done.answered), _calls(model.answered)),
-        (N_("Waited, median"), _seconds(done.wait_p50_seconds), _seconds(model.wait_p50_seconds)),
+        (N_("Answered"), str(done.answered), calls(model.answered)),
+        (N_("Waited, median"), seconds(done.wait_p50_seconds), seconds(model.wait_p50_seconds)),
         (
             N_("Waited, 9 in 10 within"),
-            _seconds(done.wait_p90_seconds),
-            _seconds(model.wait_p90_seconds),
+            seconds(done.wait_p90_seconds),
+            seconds(model.wait_p90_seconds),
         ),
-        (N_("Abandoned"), str(done.abandoned), _calls(model.abandoned)),
-        (N_("Voicemails"), str(done.voicemails), _calls(model.voicemails)),
+        (N_("Abandoned"), str(done.abandoned), calls(model.abandoned)),
+        (N_("Voicemails"), str(done.voicemails), calls(model.voicemails)),
         (N_("Callbacks"), str(done.callbacks), "–"),
-        (N_("Answered within 20 s"), _share(done.within_share), _share(model.within_share)),
+        (N_("Answered within 20 s"), share(done.within_share), share(model.within_share)),
     ]
-
-
-def _calls(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _seconds(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f} s"
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"

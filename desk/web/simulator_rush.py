@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from desk.base.errors import DomainError
 from desk.base.words import say, word
@@ -75,4 +75,7 @@ def simulator_rush() -> ResponseReturnValue:
 
 
 def _rows(report: RushReport) -> list[tuple[str, str, str]]:
-    return [(gettext(label), done, model) for label, done, model in table(report)]
+    return [
+        (gettext(label), done, model)
+        for label, done, model in table(report, str(get_locale() or "fr"))
+    ]
