@@ -74,7 +74,7 @@ def test_the_form_says_what_is_wrong_next_to_the_field(
     refused = rush(client, calls="0")
     assert refused.status_code == 400
     root = page(refused)
-    assert error_of(root, "calls") == [word("rush_calls", FR, most=2000)]
+    assert error_of(root, "calls") == [word("rush_calls", FR, most=300)]
     root = page(rush(client, calls="5000"))
     assert error_of(root, "calls") == [word("rush_calls", FR, most=300)]
     root = page(rush(client, secretaries="Claire, Zoé"))

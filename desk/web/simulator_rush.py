@@ -33,9 +33,9 @@ WEB_MAX_MINUTES = 240
 
 def _request(form: RushForm) -> RushRequest | None:
     """The rehearsal asked for, or None with the errors next to their fields."""
-    if (form.calls.data or 0) > WEB_MAX_CALLS:
+    if not 1 <= (form.calls.data or 0) <= WEB_MAX_CALLS:
         form.calls.errors = [word("rush_calls", gettext, most=WEB_MAX_CALLS)]
-    if (form.minutes.data or 0) > WEB_MAX_MINUTES:
+    if not 0 < (form.minutes.data or 0) <= WEB_MAX_MINUTES:
         form.minutes.errors = [word("rush_minutes", gettext, most=WEB_MAX_MINUTES)]
     if form.calls.errors or form.minutes.errors:
         return None
