@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, g
 from sqlalchemy.orm import Session
 
-from desk.base.clock import system_now
+from desk.base.clock import Clock, system_now
 from desk.base.config import Settings, database_url, instance_dir, load_settings, secret_key
 from desk.base.db import Database
+
+if TYPE_CHECKING:
+    from desk.rehearsal.run import Stage
 
 
 def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None) -> Flask:
@@ -85,4 +90,33 @@ def create_app(config: Settings | Mapping[str, Mapping[str, Any]] | None = None)
 
     csrf.exempt(webhooks.bp)
     csrf.exempt(api_bp)
+    # The Simulator page's rush rehearsal builds a scratch desk of its own with it.
+    from desk.rehearsal.run import SCRATCH_STAGE
+
+    app.extensions[SCRATCH_STAGE] = scratch_stage
     return app
+
+
+@contextmanager
+def scratch_stage(settings: Settings, clock: Clock) -> Iterator[Stage]:
+    """Another app on `settings` (a rehearsal's scratch desk, `desk.rehearsal.run`), its
+    clock pinned to `clock`, posted to in-process: each post in a fresh context, so it
+    gets its own app context and session even from inside a request of this app."""
+    from desk.rehearsal.run import Stage
+
+    app = create_app(settings)
+    app.extensions["desk.clock"] = clock
+    client = app.test_client()
+
+    def send(path: str, data: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        def post() -> tuple[int, str]:
+            response = client.post(path, data=data, headers=headers)
+            return response.status_code, response.get_data(as_text=True)
+
+        return contextvars.Context().run(post)
+
+    db: Database = app.extensions["desk.db"]
+    try:
+        yield Stage(send, db)
+    finally:
+        db.dispose()

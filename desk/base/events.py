@@ -21,18 +21,23 @@ from typing import Any
 import psycopg
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "desk_events"
 _PENDING = "desk.events.pending"
+# Set in a session's `info` (`mute`): it publishes nothing. A rehearsal's scratch desk
+# (desk/rehearsal/) shares secretary ids with the live desk: its events are not the live one's.
+MUTED = "desk.events.muted"
 # Each subscriber's backlog at most; a stalled page loses old events, never the process.
 BACKLOG = 256
 
 
 def publish(session: Session, kind: str, **data: Any) -> None:
     """Publish `kind` with `data` once the session's transaction commits."""
+    if session.info.get(MUTED):
+        return
     payload = json.dumps({"kind": kind, **data}, default=str, separators=(",", ":"))
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {
@@ -41,6 +46,11 @@ def publish(session: Session, kind: str, **data: Any) -> None:
     else:
         session.connection()  # in a transaction, so that its rollback drops the event
         session.info.setdefault(_PENDING, []).append(payload)
+
+
+def mute(factory: sessionmaker[Session]) -> None:
+    """The sessions `factory` makes from now on publish nothing."""
+    factory.configure(info={MUTED: True})
 
 
 @event.listens_for(Session, "after_commit")

@@ -82,6 +82,18 @@ WORDS: dict[str, str] = {
     "say_queue_callback": N_(
         "Thank you, a secretary will call you back as soon as possible. Goodbye."
     ),
+    # --- the rush rehearsal ---
+    "rush_client_unknown": N_("No client has the short name %(slug)s."),
+    "rush_secretary_unknown": N_("No active secretary has the e-mail or name %(name)s."),
+    "rush_no_lunch": N_(
+        "The client's coverage has no weekday lunch hour in the next three weeks: give a time."
+    ),
+    "rush_no_number": N_("The client %(slug)s has no desk number to call."),
+    "rush_calls": N_("Between 1 and %(most)s calls."),
+    "rush_minutes": N_("More than 0 and at most %(most)s minutes."),
+    "rush_seconds": N_("More than 0 and at most %(most)s seconds."),
+    "rush_keys": N_("Shares between 0 and 1, adding up to 1 at most."),
+    "rush_at": N_("Give the time with its offset, or as Paris time."),
     # --- messages ---
     "message_not_found": N_("Unknown message."),
     "message_empty": N_("The message is empty: write what the caller asked."),

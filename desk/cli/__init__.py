@@ -20,6 +20,7 @@ from desk.cli import (  # noqa: F401
     rota_changes,
     setup_cli,
     simulate,
+    simulate_rush,
 )
 from desk.cli.base import main
 

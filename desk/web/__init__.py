@@ -104,6 +104,7 @@ def init_web(app: Flask) -> None:
         rota,
         setup,
         simulator,
+        simulator_rush,
         sms_inbox,
     )
 

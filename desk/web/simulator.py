@@ -38,8 +38,10 @@ from desk.web import bp
 from desk.web.common import F, admin_required, apply_form
 from desk.web.simulator_forms import (
     HangUpForm,
+    RushForm,
     SimulatorForm,
     TrainingForm,
+    client_of_slug,
     desk_numbers,
     number_client,
     readable_steps,
@@ -58,11 +60,18 @@ def simulator_required(view: F) -> F:
     return login_required(wrapper)
 
 
-def _page(form: SimulatorForm, status: int = 200, **context: Any) -> ResponseReturnValue:
+def page(
+    form: SimulatorForm, status: int = 200, rush: RushForm | None = None, **context: Any
+) -> ResponseReturnValue:
+    """The page: the call form, and for admins the training switch and the rush form."""
     training = None
     if current_user.role == "admin":
         training = TrainingForm(on=training_mode(db_session()))
-    return render_template("desk/simulator.html", form=form, training=training, **context), status
+        rush = rush or rush_form()
+    html = render_template(
+        "desk/simulator.html", form=form, training=training, rush=rush, **context
+    )
+    return html, status
 
 
 def _through(app: Flask) -> Transport:
@@ -87,7 +96,7 @@ def _simulator(at: datetime | None = None) -> Simulator:
     )
 
 
-def _form() -> SimulatorForm:
+def call_form() -> SimulatorForm:
     """The form; its number menu lists the numbers of the clients a search finds
     (`client_q`, 30 at most), the client of the number posted kept in it."""
     form = SimulatorForm()
@@ -98,12 +107,23 @@ def _form() -> SimulatorForm:
     return form
 
 
+def rush_form() -> RushForm:
+    """The rush form; its client menu lists the clients a search finds (`client_q`),
+    the client posted kept in it."""
+    form = RushForm()
+    posted = request.form.get("client") if request.method == "POST" else None
+    selected = client_of_slug(db_session(), posted) if posted else None
+    menu = client_menu(db_session(), current_user, request.args.get("client_q", ""), selected)
+    form.client.choices = [(c.slug, c.name) for c in menu]
+    return form
+
+
 @bp.route("/simulator", methods=["GET", "POST"])
 @simulator_required
 def simulator() -> ResponseReturnValue:
-    form = _form()
+    form = call_form()
     if not form.validate_on_submit():
-        return _page(form, 400 if form.errors else 200)
+        return page(form, 400 if form.errors else 200)
     at = form.at.data.replace(tzinfo=ZoneInfo("Europe/Paris")) if form.at.data else None
     sim = _simulator(at)
     # Release this request's own read transaction: the webhooks write (SQLite locks).
@@ -120,12 +140,12 @@ def simulator() -> ResponseReturnValue:
         )
     except DomainError as exc:  # a number that is not one
         form.number.errors.append(say(exc, gettext))
-        return _page(form, 400)
+        return page(form, 400)
     except SimulationError as exc:
         form.number.errors.append(str(exc))
-        return _page(form, 400)
+        return page(form, 400)
     hang_up = HangUpForm(call_sid=call_sid, to=form.number.data, caller=form.caller.data)
-    return _page(
+    return page(
         form,
         steps=readable_steps(db_session(), sim.steps),
         outcome=outcome,
@@ -136,17 +156,17 @@ def simulator() -> ResponseReturnValue:
 @bp.post("/simulator/hang-up")
 @simulator_required
 def simulator_hang_up() -> ResponseReturnValue:
-    form = _form()
+    form = call_form()
     hang_up = HangUpForm()
     if not hang_up.validate_on_submit():
-        return _page(form, 400)
+        return page(form, 400)
     visible = visible_calls_query(current_user).where(Call.call_sid == hang_up.call_sid.data)
     if db_session().scalar(visible) is None:
         abort(404)
     sim = _simulator()
     db_session().commit()
     hang_up_call(sim, hang_up.call_sid.data, hang_up.to.data, hang_up.caller.data)
-    return _page(form, steps=readable_steps(db_session(), sim.steps), outcome="hung up")
+    return page(form, steps=readable_steps(db_session(), sim.steps), outcome="hung up")
 
 
 @bp.post("/simulator/training")
@@ -163,7 +183,7 @@ def simulator_training() -> ResponseReturnValue:
     actor = f"user:{current_user.id}"
     if apply_form(training, lambda: set_training_mode(db_session(), on, actor=actor), done):
         return redirect(url_for("desk.simulator"))
-    return _page(_form(), 400)
+    return page(call_form(), 400)
 
 
 @bp.app_context_processor

@@ -14,11 +14,13 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectField,
+    StringField,
     TelField,
 )
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from desk.base.phone import display
 from desk.calls.simulation import Step
@@ -60,6 +62,11 @@ class TrainingForm(FlaskForm):
 def number_client(session: Session, number: str) -> int | None:
     """The client a desk number belongs to."""
     return session.scalar(select(DeskNumber.client_id).where(DeskNumber.number == number))
+
+
+def client_of_slug(session: Session, slug: str) -> int | None:
+    """The client of a short name (the rush form's menu keeps it)."""
+    return session.scalar(select(Client.id).where(Client.slug == slug))
 
 
 def desk_numbers(session: Session, clients: list[Client]) -> list[SelectChoice]:
@@ -113,3 +120,21 @@ def _twiml_lines(twiml: str, names: dict[str, str]) -> list[Line]:
         elif verb.tag == "Hangup":
             found.append(Line("hangup", _("Hangs up.")))
     return found
+
+
+class RushForm(FlaskForm):
+    """The lunch-rush rehearsal (`desk simulate rush`), from the Simulator page."""
+
+    client = SelectField(_l("Client"), validators=[DataRequired()])
+    calls = IntegerField(_l("Calls"), default=30, validators=[InputRequired()])
+    minutes = IntegerField(_l("Over (minutes)"), default=60, validators=[InputRequired()])
+    talk = IntegerField(_l("Mean talk (seconds)"), validators=[Optional()])
+    patience = IntegerField(
+        _l("Callers' mean patience (seconds)"), default=120, validators=[Optional()]
+    )
+    secretaries = StringField(_l("Secretaries (e-mails or names, comma-separated)"))
+    at = DateTimeLocalField(_l("Start (Paris)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    queue = BooleanField(_l("With the queue"), default=True)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(n.strip() for n in (self.secretaries.data or "").split(",") if n.strip())

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from bench.network import Network, seed_network
@@ -239,3 +239,12 @@ def drop_database_later(server_url: str, name: str) -> None:
             start_new_session=True,
         )
     )
+
+
+def rows_per_table(db: Database) -> dict[str, int]:
+    """How many rows each table holds (a rehearsal must change none)."""
+    with db.engine.connect() as conn:
+        return {
+            t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
+            for t in Base.metadata.sorted_tables
+        }
