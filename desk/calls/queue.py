@@ -243,7 +243,7 @@ def _try_offer(
     )
     session.add(attempt)
     session.flush()
-    presence.bind(session, attempt)
+    presence.bind(session, secretary_id, call.id, attempt.id)
     savepoint.commit()
     queue_changed(session, waiting.client_id)
     return Offer(call.call_sid, attempt.id, secretary_id)
