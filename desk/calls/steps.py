@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.calls import presence, queue
-from desk.calls.decisions import DIAL, NOT_IN_SERVICE, VOICEMAIL, Decision, dial, step_to_ring
+from desk.calls.decisions import (
+    DIAL,
+    NOT_IN_SERVICE,
+    VOICEMAIL,
+    CallClient,
+    Decision,
+    dial,
+    step_to_ring,
+)
 from desk.calls.decisions import after_hours as after_hours_decision
 from desk.models import Call, CallAttempt, Client, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome, WaitingState
@@ -39,8 +47,9 @@ def current_position(session: Session, call: Call) -> int | None:
 
 def ring(
     session: Session,
-    call: Call,
-    client: Client,
+    call_id: int,
+    plan: list[Any],
+    client: CallClient,
     position: int,
     at: datetime,
     greet: bool,
@@ -49,7 +58,6 @@ def ring(
     """Ring step `position` of the call's plan (or the next with someone left), or send
     the caller to voicemail when none is left. `phones` (id -> phone) when the caller
     knows them already; else read for the secretaries left in the plan."""
-    plan: list[Any] = call.plan
     if phones is None:
         ids = {int(i) for step in plan[position:] for i in step}
         found = session.execute(select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids)))
@@ -61,23 +69,23 @@ def ring(
     while True:
         position, candidates = step_to_ring(plan, position, phones)
         wanted = [i for i in candidates if i in free]
-        claimed = presence.claim_all(session, wanted, call.id, at) if wanted else set()
+        claimed = presence.claim_all(session, wanted, call_id, at) if wanted else set()
         ringing = {i: n for i, n in candidates.items() if i in claimed}
         if ringing or not candidates:
             break
         busy = True
         position += 1
     if not ringing and busy and client.queue_max_wait_seconds > 0:
-        return queue.enqueue(session, call, client, at, greet)
+        return queue.enqueue(session, call_id, client, at, greet)
     if ringing:
         rows = [
-            {"call_id": call.id, "position": position, "secretary_id": secretary_id}
+            {"call_id": call_id, "position": position, "secretary_id": secretary_id}
             | {"number": number, "started_at": at, "outcome": AttemptOutcome.RINGING}
             for secretary_id, number in ringing.items()
         ]
         written = connection_of(session).execute(_ATTEMPTS, rows).all()
         for attempt_id, secretary_id in written:
-            presence.bind(session, secretary_id, call.id, attempt_id)
+            presence.bind(session, secretary_id, call_id, attempt_id)
     return dial(client, position, ringing, greet)
 
 
