@@ -65,7 +65,10 @@ _LOOKUP = (
             Closure.ends_on >= bindparam("first"),
         ),
     )
-    .where(DeskNumber.number.in_(bindparam("numbers", expanding=True)), Client.active.is_(True))
+    .where(
+        DeskNumber.number.in_([bindparam("to"), bindparam("normalised")]),
+        Client.active.is_(True),
+    )
     .order_by(Client.id)
 )
 _CALL = insert(Call).returning(Call.id)
@@ -137,11 +140,11 @@ def _write(session: Session, call: dict[str, Any], client_id: int | None, outcom
 
 def client_on_number(session: Session, call_sid: str, to: str, at: datetime) -> list[Any]:
     """`_LOOKUP`'s rows for a call to `to` at `at`: none when no active client has it."""
-    numbers = {to}
+    normalised = to
     with contextlib.suppress(InvalidPhoneNumber):
-        numbers.add(normalise(to))
+        normalised = normalise(to)
     day = at.astimezone(UTC).date()
-    params: dict[str, Any] = {"sid": call_sid, "numbers": sorted(numbers)}
+    params: dict[str, Any] = {"sid": call_sid, "to": to, "normalised": normalised}
     params |= {"first": day - timedelta(days=2), "last": day + timedelta(days=2)}
     return list(connection_of(session).execute(_LOOKUP, params).all())
 
