@@ -65,10 +65,7 @@ _LOOKUP = (
             Closure.ends_on >= bindparam("first"),
         ),
     )
-    .where(
-        DeskNumber.number.in_([bindparam("to"), bindparam("normalised")]),
-        Client.active.is_(True),
-    )
+    .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
     .order_by(Client.id)
 )
 _CALL = insert(Call).returning(Call.id)
@@ -139,14 +136,16 @@ def _write(session: Session, call: dict[str, Any], client_id: int | None, outcom
 
 
 def client_on_number(session: Session, call_sid: str, to: str, at: datetime) -> list[Any]:
-    """`_LOOKUP`'s rows for a call to `to` at `at`: none when no active client has it."""
-    normalised = to
-    with contextlib.suppress(InvalidPhoneNumber):
-        normalised = normalise(to)
+    """`_LOOKUP`'s rows for a call to `to` (as Twilio sends it, E.164, else normalised)
+    at `at`: none when no active client has the number."""
     day = at.astimezone(UTC).date()
-    params: dict[str, Any] = {"sid": call_sid, "to": to, "normalised": normalised}
-    params |= {"first": day - timedelta(days=2), "last": day + timedelta(days=2)}
-    return list(connection_of(session).execute(_LOOKUP, params).all())
+    params = {"sid": call_sid, "first": day - timedelta(days=2), "last": day + timedelta(days=2)}
+    conn = connection_of(session)
+    rows = list(conn.execute(_LOOKUP, params | {"number": to}).all())
+    with contextlib.suppress(InvalidPhoneNumber):
+        if not rows and normalise(to) != to:
+            rows = list(conn.execute(_LOOKUP, params | {"number": normalise(to)}).all())
+    return rows
 
 
 def _text(value: str) -> str:
