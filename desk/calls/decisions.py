@@ -34,28 +34,17 @@ ENQUEUE = Action.ENQUEUE
 class CallClient(Protocol):
     """What a call reads of its client: a `Client`, or a row of these columns."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def greeting(self) -> str: ...
-    @property
-    def locale(self) -> str: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def holiday_policy(self) -> str: ...
-    @property
-    def holiday_country(self) -> str: ...
-    @property
-    def after_hours_mode(self) -> str: ...
-    @property
-    def after_hours_message(self) -> str: ...
-    @property
-    def queue_max_wait_seconds(self) -> int: ...
-    @property
-    def ring_pair_together(self) -> bool: ...
+    id: int
+    name: str
+    greeting: str
+    locale: str
+    timezone: str
+    holiday_policy: str
+    holiday_country: str
+    after_hours_mode: str
+    after_hours_message: str
+    queue_max_wait_seconds: int
+    ring_pair_together: bool
 
 
 @dataclass(frozen=True)

@@ -28,29 +28,18 @@ from desk.rota import CoverageRules, responders
 log = logging.getLogger(__name__)
 
 
-# The client on a desk number (as Twilio sends it, or normalised), its coverage windows
-# and closures near the call (a superset: `CoverageRules` reads them by local day) and
+# The client on a desk number (the columns a call reads), its coverage windows and the
+# closures near the call (a superset: `CoverageRules` reads them by local day) and
 # whether the CallSid is known, in one statement: a row per window and closure.
+_CLIENT: tuple[str, ...] = ("id", "name", "greeting", "locale", "timezone", "holiday_policy")
+_CLIENT += ("holiday_country", "coverage_suspended", "after_hours_mode", "after_hours_message")
+_CLIENT += ("queue_max_wait_seconds", "ring_pair_together")
+_WINDOW = ("weekdays", "start_local", "end_local", "valid_from", "valid_until")
 _LOOKUP = (
     select(
         select(Call.id).where(Call.call_sid == bindparam("sid")).scalar_subquery().label("known"),
-        Client.id,
-        Client.name,
-        Client.greeting,
-        Client.locale,
-        Client.timezone,
-        Client.holiday_policy,
-        Client.holiday_country,
-        Client.coverage_suspended,
-        Client.after_hours_mode,
-        Client.after_hours_message,
-        Client.queue_max_wait_seconds,
-        Client.ring_pair_together,
-        CoverageWindow.weekdays,
-        CoverageWindow.start_local,
-        CoverageWindow.end_local,
-        CoverageWindow.valid_from,
-        CoverageWindow.valid_until,
+        *Client.__table__.c[_CLIENT],
+        *CoverageWindow.__table__.c[_WINDOW],
         Closure.starts_on,
         Closure.ends_on,
     )
@@ -66,7 +55,6 @@ _LOOKUP = (
         ),
     )
     .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
-    .order_by(Client.id)
 )
 _CALL = insert(Call).returning(Call.id)
 
@@ -110,13 +98,8 @@ def start_call(
         log.warning("call %r to %r: no client has this desk number", call_sid, to)
         _write(session, call, None, CallOutcome.NOT_IN_SERVICE)
         return Decision(NOT_IN_SERVICE)
-    client = cast(CallClient, rows[0])
-    rows = [r for r in rows if r.id == client.id]
-    windows = {
-        (r.weekdays, r.start_local, r.end_local, r.valid_from, r.valid_until)
-        for r in rows
-        if r.weekdays is not None
-    }
+    client = cast(CallClient, rows[0])  # one client: a desk number is unique
+    windows = {tuple(getattr(r, c) for c in _WINDOW) for r in rows if r.weekdays is not None}
     closures = {(r.starts_on, r.ends_on) for r in rows if r.starts_on is not None}
     # A client suspended for not paying (desk/billing) gets the after-hours path.
     if rows[0].coverage_suspended or not CoverageRules.of(client, windows, closures).at(at).covered:

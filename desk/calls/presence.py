@@ -19,7 +19,6 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import BindParameter
 
 from desk.base import events
 from desk.base.db import connection_of
@@ -34,18 +33,17 @@ _ON_A_LEG = (PresenceState.RINGING, PresenceState.ON_CALL, PresenceState.WRAPPIN
 _SETTLED_FROM = (*_ON_A_LEG, PresenceState.AVAILABLE)
 
 
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_AT: BindParameter[datetime] = bindparam("at")
 # Free to be rung at `at`: available, or wrapping up past its end.
 _FREE = or_(
     Presence.state == PresenceState.AVAILABLE,
-    and_(Presence.state == PresenceState.WRAPPING_UP, Presence.until <= _AT),
+    and_(Presence.state == PresenceState.WRAPPING_UP, Presence.until <= bindparam("at")),
 )
 _ENSURE = {
     "postgresql": pg_insert(Presence).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(Presence).on_conflict_do_nothing(),
 }
-_STATES = select(Presence.secretary_id, _FREE).where(Presence.secretary_id.in_(_IDS))
+_IDS = Presence.secretary_id.in_(bindparam("ids", expanding=True))
+_STATES = select(Presence.secretary_id, _FREE).where(_IDS)
 # SKIP LOCKED (PostgreSQL; nothing on SQLite, whose write lock serialises): a row another
 # transaction is changing is not free now. Never waiting on a row here means two webhooks
 # claiming in different orders cannot deadlock.
@@ -53,19 +51,12 @@ _CLAIM = (
     update(Presence)
     .where(
         Presence.secretary_id.in_(
-            select(Presence.secretary_id)
-            .where(Presence.secretary_id.in_(_IDS), _FREE)
-            .with_for_update(skip_locked=True)
+            select(Presence.secretary_id).where(_IDS, _FREE).with_for_update(skip_locked=True)
         ),
         _FREE,
     )
-    .values(
-        state=PresenceState.RINGING,
-        since=_AT,
-        until=None,
-        call_id=bindparam("b_call"),
-        attempt_id=None,
-    )
+    .values(state=PresenceState.RINGING, since=bindparam("at"), until=None, attempt_id=None)
+    .values(call_id=bindparam("b_call"))
     .returning(Presence.secretary_id)
 )
 _BIND = (
@@ -93,7 +84,7 @@ def ensure(session: Session, secretary_ids: Iterable[int], at: datetime) -> None
 
 def free_now(session: Session, secretary_ids: Iterable[int], at: datetime) -> set[int]:
     """Those of `secretary_ids` free to be rung at `at`, in one read (a row missing is
-    made, available). Only `claim_all` takes them."""
+    made, available). Only `claim` takes them."""
     ids = sorted(set(secretary_ids))
     found = dict(connection_of(session).execute(_STATES, {"ids": ids, "at": at}).all())
     missing = [i for i in ids if i not in found]
@@ -101,17 +92,10 @@ def free_now(session: Session, secretary_ids: Iterable[int], at: datetime) -> se
     return {i for i in ids if found.get(i, True)}
 
 
-def claim(session: Session, secretary_id: int, call_id: int, at: datetime) -> bool:
-    """Claim her for `call_id` if she is free (compare-and-set). Bind the leg afterwards
-    with `bind` once her attempt has an id."""
-    return secretary_id in claim_all(session, [secretary_id], call_id, at)
-
-
-def claim_all(
-    session: Session, secretary_ids: Iterable[int], call_id: int, at: datetime
-) -> set[int]:
-    """Claim for `call_id` those of them who are free, in one compare-and-set; the ids
-    claimed. Their rows must exist (`ensure`, `free_now`)."""
+def claim(session: Session, secretary_ids: Iterable[int], call_id: int, at: datetime) -> set[int]:
+    """Claim for `call_id` those of them who are free, in one compare-and-set: the ids
+    claimed. Their rows must exist (`ensure`, `free_now`). Bind each leg afterwards with
+    `bind` once her attempt has an id."""
     params = {"ids": sorted(set(secretary_ids)), "b_call": call_id, "at": at}
     claimed = set(connection_of(session).execute(_CLAIM, params).scalars())
     for secretary_id in sorted(claimed):
@@ -205,14 +189,6 @@ def effective_state(presence: Presence | None, at: datetime) -> PresenceState:
     if state == PresenceState.WRAPPING_UP and presence.until is not None and presence.until <= at:
         return PresenceState.AVAILABLE
     return state
-
-
-def states(session: Session, secretary_ids: Iterable[int], at: datetime) -> dict[int, Presence]:
-    """The presence rows of these secretaries (made if missing)."""
-    ids = sorted(set(secretary_ids))
-    ensure(session, ids, at)
-    rows = session.scalars(select(Presence).where(Presence.secretary_id.in_(ids)))
-    return {p.secretary_id: p for p in rows}
 
 
 def take_break(session: Session, secretary_id: int, at: datetime) -> None:

@@ -232,7 +232,7 @@ def _try_offer(
     session: Session, waiting: WaitingCall, call: Call, secretary_id: int, phone: str, at: datetime
 ) -> Offer | None:
     savepoint = session.begin_nested()
-    if not presence.claim(session, secretary_id, call.id, at):
+    if not presence.claim(session, [secretary_id], call.id, at):
         savepoint.rollback()
         return None
     moved = session.execute(

@@ -69,7 +69,7 @@ def ring(
     while True:
         position, candidates = step_to_ring(plan, position, phones)
         wanted = [i for i in candidates if i in free]
-        claimed = presence.claim_all(session, wanted, call_id, at) if wanted else set()
+        claimed = presence.claim(session, wanted, call_id, at) if wanted else set()
         ringing = {i: n for i, n in candidates.items() if i in claimed}
         if ringing or not candidates:
             break

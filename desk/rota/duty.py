@@ -44,12 +44,9 @@ Step = tuple[Responder, ...]
 class RotaClient(Protocol):
     """What the rota reads of a client: a `Client`, or a row with these columns."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def ring_pair_together(self) -> bool: ...
+    id: int
+    timezone: str
+    ring_pair_together: bool
 
 
 class ShiftRule(Protocol):
