@@ -8,7 +8,8 @@ receipt: a repeated delivery gets the same bytes and writes nothing.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.calls import new_call
-from desk.models import Absence, Call, CallAttempt, Client, Secretary, WebhookReceipt
+from desk.models import Absence, Call, CallAttempt, Secretary, WebhookReceipt
 from tests.conftest import pin_clock
 from tests.helpers.routing import CLAIRE, dialled, paris, tags, twiml
 from tests.helpers.twilio import fixture, signed_post
@@ -40,10 +41,9 @@ def twin_wins_after_the_reads(app: Flask, monkeypatch: pytest.MonkeyPatch) -> li
     db = app.extensions["desk.db"]
     answers: list[str] = []
     call_sid = fixture("voice-incoming-forwarded")["CallSid"]
-    at = LUNCH
 
-    def stale_lookup(session: Session, to: str) -> Client | None:
-        found = lookup(session, to)
+    def stale_lookup(session: Session, sid: str, to: str, at: datetime) -> list[Any]:
+        found = lookup(session, sid, to, at)
         monkeypatch.setattr(new_call, "client_on_number", lookup)
         with db.session() as other:
             decision = new_call.start_call(

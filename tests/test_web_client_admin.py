@@ -3,6 +3,7 @@ explained next to the field and saves nothing; every change leaves one audit row
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -222,11 +223,12 @@ def test_an_archived_client_is_kept_but_never_routed(
     )
     from desk.calls.new_call import client_on_number
 
+    now = datetime.now(UTC)
     with db.session() as s:
-        assert client_on_number(s, "+33199001234") is None
+        assert client_on_number(s, "CAarchived", "+33199001234", now) == []
     assert post(client, f"/desk/clients/{own}/restore").status_code == 302
     with db.session() as s:
-        assert client_on_number(s, "+33199001234") is not None
+        assert client_on_number(s, "CAarchived", "+33199001234", now) != []
 
 
 def test_a_type_offered_by_one_practitioner_cannot_be_booked_with_another(

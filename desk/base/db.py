@@ -66,6 +66,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
 _BEGIN_IMMEDIATE = "desk.begin_immediate"  # Connection.info: this transaction holds the lock
 _CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
+_POLLING = "desk.sqlite_polling"  # SQLite's busy_timeout is 0: BEGIN IMMEDIATE polls
 
 
 def _configure(engine: Engine) -> Engine:
@@ -96,7 +97,14 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         dbapi_connection: Any = conn.connection.dbapi_connection
-        if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        immediate = conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
+        if immediate != conn.info.get(_POLLING, False):
+            # BEGIN IMMEDIATE waits by short polls, any other transaction in SQLite's
+            # busy handler: set when the kind changes (webhooks follow each other).
+            timeout = 0 if immediate else STATEMENT_TIMEOUT_MS
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
+            conn.info[_POLLING] = immediate
+        if immediate:
             _begin_immediate(conn)
         else:
             conn.exec_driver_sql("BEGIN")
@@ -104,31 +112,29 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _begin_immediate(conn: Connection) -> None:
-    """BEGIN IMMEDIATE, waiting for another connection's write lock by short polls.
+    """BEGIN IMMEDIATE, waiting for another connection's write lock by short polls
+    (the connection's busy_timeout is 0 then: `_on_begin`).
 
     SQLite's busy handler sleeps 1, 2, 5, 10… up to 100 ms between tries, while a
     webhook holds the lock for a commit's fsync: under load the worker that just
     committed takes the lock again before the sleeping one wakes, and the bench saw
     4 calls a second with a p99 of 4 s. Polling every 50 µs to 1 ms, within the same
     limit, lets the waiter in as soon as the lock is free; past the limit, SQLAlchemy's
-    OperationalError ("database is locked").
+    OperationalError ("database is locked"). Once it holds the lock, a transaction
+    waits for no other lock (WAL), so the 0 may stay for its statements.
     """
     deadline = time.monotonic() + STATEMENT_TIMEOUT_MS / 1000
     pause = 0.00005
-    conn.exec_driver_sql("PRAGMA busy_timeout=0")
-    try:
-        while True:
-            try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                return
-            except OperationalError as error:
-                busy = getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
-                if not busy or time.monotonic() > deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.001)
-    finally:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            busy = getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.001)
 
 
 _PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-
-from desk.models import Client
+from typing import Any, Protocol
 
 
 class Action(StrEnum):
@@ -33,6 +31,22 @@ HANGUP = Action.HANGUP
 ENQUEUE = Action.ENQUEUE
 
 
+class CallClient(Protocol):
+    """What a call reads of its client: a `Client`, or a row of these columns."""
+
+    id: int
+    name: str
+    greeting: str
+    locale: str
+    timezone: str
+    holiday_policy: str
+    holiday_country: str
+    after_hours_mode: str
+    after_hours_message: str
+    queue_max_wait_seconds: int
+    ring_pair_together: bool
+
+
 @dataclass(frozen=True)
 class Decision:
     """What to do with the caller now; the webhooks turn it into TwiML."""
@@ -47,7 +61,7 @@ class Decision:
     queue: str = ""  # the Twilio queue a held caller waits in
 
 
-def after_hours(client: Client) -> Decision:
+def after_hours(client: CallClient) -> Decision:
     message = client.after_hours_message if client.after_hours_mode == "message" else ""
     return Decision(AFTER_HOURS, client.name, locale=client.locale, message=message)
 
@@ -66,7 +80,7 @@ def step_to_ring(
     return position, {}
 
 
-def dial(client: Client, position: int, ringing: dict[int, str], greet: bool) -> Decision:
+def dial(client: CallClient, position: int, ringing: dict[int, str], greet: bool) -> Decision:
     greeting = (client.greeting or client.name) if greet else ""
     if ringing:
         numbers = tuple(ringing.values())

@@ -11,19 +11,52 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from desk.base.db import connection_of
 from desk.base.phone import InvalidPhoneNumber, normalise
-from desk.calls.decisions import NOT_IN_SERVICE, Decision, after_hours
+from desk.calls.decisions import NOT_IN_SERVICE, CallClient, Decision, after_hours
 from desk.calls.steps import call_by_sid, replay, ring
-from desk.models import Call, Client, DeskNumber
+from desk.models import Call, Client, Closure, CoverageWindow, DeskNumber
 from desk.models.states import CallOutcome
-from desk.rota import coverage, responders
+from desk.rota import CoverageRules, responders
 
 log = logging.getLogger(__name__)
+
+
+# The client on a desk number (the columns a call reads), its coverage windows and the
+# closures near the call (a superset: `CoverageRules` reads them by local day) and
+# whether the CallSid is known, in one statement: a row per window and closure.
+_CLIENT: tuple[str, ...] = ("id", "name", "greeting", "locale", "timezone", "holiday_policy")
+_CLIENT += ("holiday_country", "coverage_suspended", "after_hours_mode", "after_hours_message")
+_CLIENT += ("queue_max_wait_seconds", "ring_pair_together")
+_WINDOW = ("weekdays", "start_local", "end_local", "valid_from", "valid_until")
+_LOOKUP = (
+    select(
+        select(Call.id).where(Call.call_sid == bindparam("sid")).scalar_subquery().label("known"),
+        *Client.__table__.c[_CLIENT],
+        *CoverageWindow.__table__.c[_WINDOW],
+        Closure.starts_on,
+        Closure.ends_on,
+    )
+    .join(DeskNumber, DeskNumber.client_id == Client.id)
+    .outerjoin(CoverageWindow, CoverageWindow.client_id == Client.id)
+    .outerjoin(
+        Closure,
+        and_(
+            Closure.client_id == Client.id,
+            Closure.practitioner_id.is_(None),
+            Closure.starts_on <= bindparam("last"),
+            Closure.ends_on >= bindparam("first"),
+        ),
+    )
+    .where(DeskNumber.number == bindparam("number"), Client.active.is_(True))
+)
+_CALL = insert(Call).returning(Call.id)
 
 
 def start_call(
@@ -39,60 +72,63 @@ def start_call(
     """The first webhook of a call: its Call row (unique by CallSid), the plan, the first
     step. A twin delivery that wrote the Call meanwhile fails on the unique key
     (IntegrityError): the view then asks again and gets the replay."""
-    known = call_by_sid(session, _text(call_sid))
+    call_sid, to_number = _text(call_sid), _text(to)[:32]
+    rows = client_on_number(session, call_sid, to, at)
+    # No row: no client has the number, but the CallSid may be known all the same.
+    known = call_by_sid(session, call_sid) if not rows or rows[0].known else None
     if known is not None:
-        if known.to_number != _text(to)[:32]:
+        if known.to_number != to_number:
             # A CallSid is Twilio's, unique per call: the same one on another number is
             # forged or broken. Never answer with the other client's call (its name, its
             # secretaries' phones).
             log.warning("call %r arrived on %r, known on another number: refused", call_sid, to)
             return Decision(NOT_IN_SERVICE)
         return replay(session, known)
-    call = Call(
-        call_sid=_text(call_sid),
-        to_number=_text(to)[:32],
-        caller=_text(caller or "anonymous")[:32],
-        forwarded_from=_text(forwarded_from or "")[:32] or None,
-        started_at=at,
-        plan=[],
+    call: dict[str, Any] = {
+        "call_sid": call_sid,
+        "to_number": to_number,
+        "caller": _text(caller or "anonymous")[:32],
+        "forwarded_from": _text(forwarded_from or "")[:32] or None,
+        "started_at": at,
+        "plan": [],
         # Placed by the Simulator: never billed, paid nor reported (`Call.simulated`).
-        simulated=simulated,
-    )
-    client = client_on_number(session, to)
-    if client is None:
+        "simulated": simulated,
+    }
+    if not rows:
         log.warning("call %r to %r: no client has this desk number", call_sid, to)
-        _write(session, call, CallOutcome.NOT_IN_SERVICE)
+        _write(session, call, None, CallOutcome.NOT_IN_SERVICE)
         return Decision(NOT_IN_SERVICE)
-    call.client_id = client.id
+    client = cast(CallClient, rows[0])  # one client: a desk number is unique
+    windows = {tuple(getattr(r, c) for c in _WINDOW) for r in rows if r.weekdays is not None}
+    closures = {(r.starts_on, r.ends_on) for r in rows if r.starts_on is not None}
     # A client suspended for not paying (desk/billing) gets the after-hours path.
-    if client.coverage_suspended or not coverage(session, client, at).covered:
-        _write(session, call, CallOutcome.AFTER_HOURS)
+    if rows[0].coverage_suspended or not CoverageRules.of(client, windows, closures).at(at).covered:
+        _write(session, call, client.id, CallOutcome.AFTER_HOURS)
         return after_hours(client)
     steps = responders(session, client, at)
-    call.plan = [[r.secretary_id for r in step] for step in steps]
-    _write(session, call, CallOutcome.IN_PROGRESS)
+    plan = [[r.secretary_id for r in step] for step in steps]
+    call_id = _write(session, call | {"plan": plan}, client.id, CallOutcome.IN_PROGRESS)
     phones = {r.secretary_id: r.phone for step in steps for r in step}
-    return ring(session, call, client, 0, at, greet=True, phones=phones)
+    return ring(session, call_id, plan, client, 0, at, greet=True, phones=phones)
 
 
-def _write(session: Session, call: Call, outcome: CallOutcome) -> None:
+def _write(session: Session, call: dict[str, Any], client_id: int | None, outcome: str) -> int:
     """Insert the Call now: its CallSid's unique key is checked before anyone is rung."""
-    call.outcome = outcome
-    session.add(call)
-    session.flush()
+    values = call | {"client_id": client_id, "outcome": outcome}
+    return int(connection_of(session).execute(_CALL, values).scalar_one())
 
 
-def client_on_number(session: Session, to: str) -> Client | None:
-    """The active client whose desk number is `to` (as Twilio sends it, or normalised)."""
-    numbers = {to}
+def client_on_number(session: Session, call_sid: str, to: str, at: datetime) -> list[Any]:
+    """`_LOOKUP`'s rows for a call to `to` (as Twilio sends it, E.164, else normalised)
+    at `at`: none when no active client has the number."""
+    day = at.astimezone(UTC).date()
+    params = {"sid": call_sid, "first": day - timedelta(days=2), "last": day + timedelta(days=2)}
+    conn = connection_of(session)
+    rows = list(conn.execute(_LOOKUP, params | {"number": to}).all())
     with contextlib.suppress(InvalidPhoneNumber):
-        numbers.add(normalise(to))
-    return session.scalar(
-        select(Client)
-        .join(DeskNumber, DeskNumber.client_id == Client.id)
-        .where(DeskNumber.number.in_(sorted(numbers)), Client.active.is_(True))
-        .limit(1)
-    )
+        if not rows and normalise(to) != to:
+            rows = list(conn.execute(_LOOKUP, params | {"number": normalise(to)}).all())
+    return rows
 
 
 def _text(value: str) -> str:

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desk.base import events
+from desk.base.db import connection_of
 from desk.base.errors import Conflict
 from desk.models import CallAttempt, Presence
 from desk.models.states import AttemptOutcome, PresenceState
@@ -32,47 +33,72 @@ _ON_A_LEG = (PresenceState.RINGING, PresenceState.ON_CALL, PresenceState.WRAPPIN
 _SETTLED_FROM = (*_ON_A_LEG, PresenceState.AVAILABLE)
 
 
+# Free to be rung at `at`: available, or wrapping up past its end.
+_FREE = or_(
+    Presence.state == PresenceState.AVAILABLE,
+    and_(Presence.state == PresenceState.WRAPPING_UP, Presence.until <= bindparam("at")),
+)
+_ENSURE = {
+    "postgresql": pg_insert(Presence).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(Presence).on_conflict_do_nothing(),
+}
+_IDS = Presence.secretary_id.in_(bindparam("ids", expanding=True))
+_STATES = select(Presence.secretary_id, _FREE).where(_IDS)
+# SKIP LOCKED (PostgreSQL; nothing on SQLite, whose write lock serialises): a row another
+# transaction is changing is not free now. Never waiting on a row here means two webhooks
+# claiming in different orders cannot deadlock.
+_CLAIM = (
+    update(Presence)
+    .where(
+        Presence.secretary_id.in_(
+            select(Presence.secretary_id).where(_IDS, _FREE).with_for_update(skip_locked=True)
+        ),
+        _FREE,
+    )
+    .values(state=PresenceState.RINGING, since=bindparam("at"), until=None, attempt_id=None)
+    .values(call_id=bindparam("b_call"))
+    .returning(Presence.secretary_id)
+)
+_BIND = (
+    update(Presence)
+    .where(
+        Presence.secretary_id == bindparam("b_secretary"),
+        Presence.call_id == bindparam("b_call"),
+        Presence.state == PresenceState.RINGING,
+        Presence.attempt_id.is_(None),
+    )
+    .values(attempt_id=bindparam("b_attempt"))
+)
+
+
 def ensure(session: Session, secretary_ids: Iterable[int], at: datetime) -> None:
     """Make the presence rows missing for these secretaries (available), racing safely."""
     rows = [
         {"secretary_id": i, "state": PresenceState.AVAILABLE.value, "since": at}
         for i in sorted(set(secretary_ids))
     ]
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(Presence).values(rows).on_conflict_do_nothing())
+    if rows:
+        conn = connection_of(session)
+        conn.execute(_ENSURE[conn.dialect.name], rows)
 
 
-def free_condition(at: datetime) -> ColumnElement[bool]:
-    """Free to be rung at `at`: available, or wrapping up past its end."""
-    return or_(
-        Presence.state == PresenceState.AVAILABLE,
-        and_(Presence.state == PresenceState.WRAPPING_UP, Presence.until <= at),
-    )
+def free_now(session: Session, secretary_ids: Iterable[int], at: datetime) -> set[int]:
+    """Those of `secretary_ids` free to be rung at `at`, in one read (a row missing is
+    made, available). Only `claim` takes them."""
+    ids = sorted(set(secretary_ids))
+    found = dict(connection_of(session).execute(_STATES, {"ids": ids, "at": at}).all())
+    missing = [i for i in ids if i not in found]
+    ensure(session, missing, at)
+    return {i for i in ids if found.get(i, True)}
 
 
-def claim(session: Session, secretary_id: int, call_id: int, at: datetime) -> bool:
-    """Claim her for `call_id` if she is free (compare-and-set). Bind the leg afterwards
-    with `bind` once her attempt has an id."""
-    # SKIP LOCKED (PostgreSQL; nothing on SQLite, whose write lock serialises): a row
-    # another transaction is changing is not free now. Never waiting on a row here means
-    # two webhooks claiming in different orders cannot deadlock.
-    free = (
-        select(Presence.secretary_id)
-        .where(Presence.secretary_id == secretary_id, free_condition(at))
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    result = session.execute(
-        update(Presence)
-        .where(Presence.secretary_id == free, free_condition(at))
-        .values(state=PresenceState.RINGING, since=at, until=None, call_id=call_id, attempt_id=None)
-        .execution_options(synchronize_session=False)
-    )
-    claimed = bool(getattr(result, "rowcount", 0) == 1)
-    if claimed:
+def claim(session: Session, secretary_ids: Iterable[int], call_id: int, at: datetime) -> set[int]:
+    """Claim for `call_id` those of them who are free, in one compare-and-set: the ids
+    claimed. Their rows must exist (`ensure`, `free_now`). Bind each leg afterwards with
+    `bind` once her attempt has an id."""
+    params = {"ids": sorted(set(secretary_ids)), "b_call": call_id, "at": at}
+    claimed = set(connection_of(session).execute(_CLAIM, params).scalars())
+    for secretary_id in sorted(claimed):
         _published(session, secretary_id, PresenceState.RINGING, at, call_id=call_id)
     return claimed
 
@@ -97,19 +123,10 @@ def _published(
     )
 
 
-def bind(session: Session, attempt: CallAttempt) -> None:
-    """The leg behind her claim: later events of this attempt move her."""
-    session.execute(
-        update(Presence)
-        .where(
-            Presence.secretary_id == attempt.secretary_id,
-            Presence.call_id == attempt.call_id,
-            Presence.state == PresenceState.RINGING,
-            Presence.attempt_id.is_(None),
-        )
-        .values(attempt_id=attempt.id)
-        .execution_options(synchronize_session=False)
-    )
+def bind(session: Session, secretary_id: int, call_id: int, attempt_id: int) -> None:
+    """The leg behind her claim (her attempt): later events of this attempt move her."""
+    params = {"b_secretary": secretary_id, "b_call": call_id, "b_attempt": attempt_id}
+    connection_of(session).execute(_BIND, params)
 
 
 def leg_ended(attempt: CallAttempt, at: datetime) -> None:
@@ -172,14 +189,6 @@ def effective_state(presence: Presence | None, at: datetime) -> PresenceState:
     if state == PresenceState.WRAPPING_UP and presence.until is not None and presence.until <= at:
         return PresenceState.AVAILABLE
     return state
-
-
-def states(session: Session, secretary_ids: Iterable[int], at: datetime) -> dict[int, Presence]:
-    """The presence rows of these secretaries (made if missing)."""
-    ids = sorted(set(secretary_ids))
-    ensure(session, ids, at)
-    rows = session.scalars(select(Presence).where(Presence.secretary_id.in_(ids)))
-    return {p.secretary_id: p for p in rows}
 
 
 def take_break(session: Session, secretary_id: int, at: datetime) -> None:

@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, object_session
 
 from desk.base import events
+from desk.base.db import connection_of
 from desk.calls import presence
-from desk.calls.decisions import DIAL, ENQUEUE, Decision
+from desk.calls.decisions import DIAL, ENQUEUE, CallClient, Decision
 from desk.models import Call, CallAttempt, Callback, Client, WaitingCall
 from desk.models.states import AttemptOutcome, WaitingState
 from desk.rota import responders
@@ -34,7 +37,7 @@ HELD = (WaitingState.WAITING, WaitingState.OFFERED)
 DISPATCH_WINDOW = 50
 
 
-def queue_name(client: Client) -> str:
+def queue_name(client: CallClient) -> str:
     return f"client-{client.id}"
 
 
@@ -42,15 +45,26 @@ def waiting_of(session: Session, call: Call) -> WaitingCall | None:
     return session.scalar(select(WaitingCall).where(WaitingCall.call_id == call.id))
 
 
-def enqueue(session: Session, call: Call, client: Client, at: datetime, greet: bool) -> Decision:
+# A WaitingCall once per call; a caller back from an offer keeps her place (`since`).
+_HOLD = {
+    dialect: insert_(WaitingCall).on_conflict_do_update(
+        index_elements=[WaitingCall.call_id],
+        set_={"state": WaitingState.WAITING},
+        where=WaitingCall.state.in_(HELD),
+    )
+    for dialect, insert_ in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
+def enqueue(
+    session: Session, call_id: int, client: CallClient, at: datetime, greet: bool
+) -> Decision:
     """Hold the caller: a WaitingCall (once per call; a caller back from an offer keeps
     her place), then `<Enqueue>`."""
-    waiting = waiting_of(session, call)
-    if waiting is None:
-        session.add(WaitingCall(call_id=call.id, client_id=client.id, since=at))
-        session.flush()
-    elif waiting.state in HELD:
-        waiting.state = WaitingState.WAITING
+    conn = connection_of(session)
+    conn.execute(
+        _HOLD[conn.dialect.name], {"call_id": call_id, "client_id": client.id, "since": at}
+    )
     queue_changed(session, client.id)
     return hold_decision(client, greet)
 
@@ -60,7 +74,7 @@ def queue_changed(session: Session, client_id: int) -> None:
     events.publish(session, "queue", client_id=client_id)
 
 
-def hold_decision(client: Client, greet: bool) -> Decision:
+def hold_decision(client: CallClient, greet: bool) -> Decision:
     greeting = (client.greeting or client.name) if greet else ""
     return Decision(ENQUEUE, client.name, greeting, client.locale, queue=queue_name(client))
 
@@ -225,7 +239,7 @@ def _try_offer(
     session: Session, waiting: WaitingCall, call: Call, secretary_id: int, phone: str, at: datetime
 ) -> Offer | None:
     savepoint = session.begin_nested()
-    if not presence.claim(session, secretary_id, call.id, at):
+    if not presence.claim(session, [secretary_id], call.id, at):
         savepoint.rollback()
         return None
     moved = session.execute(
@@ -250,7 +264,7 @@ def _try_offer(
     )
     session.add(attempt)
     session.flush()
-    presence.bind(session, attempt)
+    presence.bind(session, secretary_id, call.id, attempt.id)
     savepoint.commit()
     queue_changed(session, waiting.client_id)
     return Offer(call.call_sid, attempt.id, secretary_id)

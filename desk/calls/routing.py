@@ -200,8 +200,8 @@ def dial_result(
     waiting = queue.waiting_of(session, call)
     if waiting is not None and waiting.state == WaitingState.OFFERED:
         # Offered from the queue and not taken: back to the head of the queue.
-        return queue.enqueue(session, call, client, at, greet=False)
-    return ring(session, call, client, position + 1, at, greet=False)
+        return queue.enqueue(session, call.id, client, at, greet=False)
+    return ring(session, call.id, call.plan, client, position + 1, at, greet=False)
 
 
 def save_voicemail(

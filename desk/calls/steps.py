@@ -10,14 +10,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from desk.base.db import connection_of
 from desk.calls import presence, queue
-from desk.calls.decisions import DIAL, NOT_IN_SERVICE, VOICEMAIL, Decision, dial, step_to_ring
+from desk.calls.decisions import (
+    DIAL,
+    NOT_IN_SERVICE,
+    VOICEMAIL,
+    CallClient,
+    Decision,
+    dial,
+    step_to_ring,
+)
 from desk.calls.decisions import after_hours as after_hours_decision
 from desk.models import Call, CallAttempt, Client, Secretary
 from desk.models.states import AttemptOutcome, CallOutcome, WaitingState
+
+# A step's attempts, written without the ORM (their ids bind her presence to her leg).
+_ATTEMPTS = insert(CallAttempt).returning(
+    CallAttempt.id, CallAttempt.secretary_id, sort_by_parameter_order=True
+)
 
 
 def call_by_sid(session: Session, call_sid: str) -> Call | None:
@@ -33,8 +47,9 @@ def current_position(session: Session, call: Call) -> int | None:
 
 def ring(
     session: Session,
-    call: Call,
-    client: Client,
+    call_id: int,
+    plan: list[Any],
+    client: CallClient,
     position: int,
     at: datetime,
     greet: bool,
@@ -43,39 +58,34 @@ def ring(
     """Ring step `position` of the call's plan (or the next with someone left), or send
     the caller to voicemail when none is left. `phones` (id -> phone) when the caller
     knows them already; else read for the secretaries left in the plan."""
-    plan: list[Any] = call.plan
     if phones is None:
         ids = {int(i) for step in plan[position:] for i in step}
         found = session.execute(select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids)))
         phones = {i: phone for i, phone in found} if ids else {}
-    presence.ensure(session, phones, at)
+    # One read of who is free; then only those are claimed (compare-and-set): never two
+    # callers for one secretary.
+    free = presence.free_now(session, phones, at)
     busy = False  # someone eligible is taken: the caller may wait for her
     while True:
         position, candidates = step_to_ring(plan, position, phones)
-        # Only those free now, each claimed (compare-and-set): never two callers for one.
-        ringing = {i: n for i, n in candidates.items() if presence.claim(session, i, call.id, at)}
+        wanted = [i for i in candidates if i in free]
+        claimed = presence.claim(session, wanted, call_id, at) if wanted else set()
+        ringing = {i: n for i, n in candidates.items() if i in claimed}
         if ringing or not candidates:
             break
         busy = True
         position += 1
     if not ringing and busy and client.queue_max_wait_seconds > 0:
-        return queue.enqueue(session, call, client, at, greet)
-    attempts = [
-        CallAttempt(
-            call_id=call.id,
-            position=position,
-            secretary_id=secretary_id,
-            number=number,
-            started_at=at,
-            outcome=AttemptOutcome.RINGING,
-        )
-        for secretary_id, number in ringing.items()
-    ]
-    session.add_all(attempts)
-    if attempts:
-        session.flush()
-        for attempt in attempts:
-            presence.bind(session, attempt)
+        return queue.enqueue(session, call_id, client, at, greet)
+    if ringing:
+        rows = [
+            {"call_id": call_id, "position": position, "secretary_id": secretary_id}
+            | {"number": number, "started_at": at, "outcome": AttemptOutcome.RINGING}
+            for secretary_id, number in ringing.items()
+        ]
+        written = connection_of(session).execute(_ATTEMPTS, rows).all()
+        for attempt_id, secretary_id in written:
+            presence.bind(session, secretary_id, call_id, attempt_id)
     return dial(client, position, ringing, greet)
 
 

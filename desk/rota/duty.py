@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.base.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
-from desk.models import Client
 from desk.rota.load import OVERRIDE, PARTNER, SHIFT, rota_rows
 
 Interval = tuple[datetime, datetime]
@@ -40,6 +39,14 @@ class Responder:
 
 
 Step = tuple[Responder, ...]
+
+
+class RotaClient(Protocol):
+    """What the rota reads of a client: a `Client`, or a row with these columns."""
+
+    id: int
+    timezone: str
+    ring_pair_together: bool
 
 
 class ShiftRule(Protocol):
@@ -115,7 +122,7 @@ class Rota:
     def __init__(
         self,
         session: Session | Connection,
-        client: Client,
+        client: RotaClient,
         start: datetime,
         end: datetime,
         rows: Iterable[Any] | None = None,
@@ -228,6 +235,6 @@ class Rota:
         return Responder(secretary_id, s.name, s.phone, rank, partner)
 
 
-def responders(session: Session | Connection, client: Client, at: datetime) -> list[Step]:
+def responders(session: Session | Connection, client: RotaClient, at: datetime) -> list[Step]:
     """Who to ring for `client` at `at`, in order (a step of several = rung together)."""
     return Rota(session, client, at, at + timedelta(microseconds=1)).plan(at)
