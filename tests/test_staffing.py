@@ -68,6 +68,25 @@ def test_the_staffing_command_answers_json() -> None:
     assert json.loads(output)["agents"] == 15
 
 
+def test_the_staffing_command_with_a_maximum_wait_uses_the_queue_model() -> None:
+    """The advice pages' model from the command line: a maximum wait sends callers to
+    voicemail, so fewer secretaries reach the same share answered than with no limit;
+    a maximum of 0 is no queue at all (all busy: voicemail at once)."""
+    asked = ("--calls-per-hour", "200", "--aht", "180", "--json")
+    endless = json.loads(run(*asked)[1])
+    queue = json.loads(run(*asked, "--patience", "120", "--max-wait", "180")[1])
+    none = json.loads(run(*asked, "--max-wait", "0")[1])
+    assert queue["model"] == "queue" and none["model"] == "no-queue"
+    assert queue["agents"] < endless["agents"]
+    assert queue["service_level"] >= 0.8 and none["service_level"] >= 0.8
+    assert none["abandoned"] == 0 and none["wait_p90_seconds"] == 0
+    for shares in (queue, none):
+        total = shares["answered"] + shares["abandoned"] + shares["timed_out"]
+        assert total == pytest.approx(1, abs=1e-3)
+    code, output = run(*asked, "--max-wait", "-5")
+    assert code != 0 and "--max-wait" in output
+
+
 def test_the_staffing_command_refuses_bad_input_clearly() -> None:
     code, output = run("--calls-per-hour", "20", "--aht", "0")
     assert code != 0

@@ -1,4 +1,5 @@
-"""`desk report activity` and `desk staffing`: the activity measures and Erlang C."""
+"""`desk report activity` and `desk staffing`: the activity measures and the secretaries a
+load needs (Erlang C; Erlang A with a patience; the queue model with a maximum wait)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from desk.cli.base import database_from, main
 from desk.reports.erlang import staffing as erlang_staffing
 from desk.reports.erlang_a import staffing_a
 from desk.reports.periods import activity_by_slug
+from desk.reports.queue_staffing import Setup, needed
 
 
 def _fail(error: DomainError) -> click.ClickException:
@@ -76,6 +78,12 @@ def _s(seconds: float | None) -> str:
 @click.option(
     "--patience", type=float, default=None, help="callers' mean patience, seconds (Erlang A)"
 )
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="the client's maximum wait in the queue, seconds (0: no queue)",
+)
 @click.option("--json", "as_json", is_flag=True)
 def staffing(
     calls_per_hour: float,
@@ -83,10 +91,15 @@ def staffing(
     target: float,
     within: float,
     patience: float | None,
+    max_wait: float | None,
     as_json: bool,
 ) -> None:
-    """Secretaries needed (Erlang C; Erlang A with --patience) to answer TARGET of the
-    calls within WITHIN seconds."""
+    """Secretaries needed (Erlang C; Erlang A with --patience; the queue model, as the
+    advice pages use it, with --max-wait) to answer TARGET of the calls within WITHIN
+    seconds."""
+    if max_wait is not None:
+        _queue_staffing(calls_per_hour, aht, target, within, Setup(patience, max_wait), as_json)
+        return
     try:
         if patience is None:
             found = erlang_staffing(calls_per_hour, aht, target, within)
@@ -111,4 +124,35 @@ def staffing(
     click.echo(
         f"{found.agents} secretaries: {found.service_level:.1%} answered within {within:g} s, "
         f"occupancy {found.occupancy:.0%} ({found.traffic:g} Erlangs)"
+    )
+
+
+def _queue_staffing(
+    calls_per_hour: float, aht: float, target: float, within: float, setup: Setup, as_json: bool
+) -> None:
+    try:
+        found = needed(calls_per_hour, aht, setup, target, within)
+    except DomainError as exc:
+        raise _fail(exc) from None
+    seen = found.prediction
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "agents": found.agents,
+                    "service_level": round(seen.service_level, 4),
+                    "answered": round(seen.answered, 4),
+                    "abandoned": round(seen.abandoned, 4),
+                    "timed_out": round(seen.timed_out, 4),
+                    "wait_p50_seconds": round(seen.wait_p50_seconds, 1),
+                    "wait_p90_seconds": round(seen.wait_p90_seconds, 1),
+                    "model": setup.model.value,
+                }
+            )
+        )
+        return
+    click.echo(
+        f"{found.agents} secretaries: {seen.service_level:.1%} answered within {within:g} s; "
+        f"{seen.abandoned:.1%} hang up while waiting, {seen.timed_out:.1%} reach voicemail"
+        f" ({setup.model.value})"
     )
