@@ -2,8 +2,10 @@
 
 `desk serve` runs gunicorn's gevent workers (docs/decisions.md, "Streams and slow clients
 cost a greenlet"): gevent must patch the standard library before anything imports it —
-`ssl` above all, which the command's own modules import — so the patch comes first here,
-before the commands are loaded. Every other command runs unpatched.
+`ssl`, and psycopg, which picks its way of waiting when imported (a blocking one then
+freezes every greenlet of the worker) — so the patch comes first here, before the
+commands are loaded. This module lives outside `desk.cli`, whose package imports every
+command, and imports nothing of the desk itself. Every other command runs unpatched.
 """
 
 from __future__ import annotations
