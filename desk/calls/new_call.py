@@ -1,10 +1,10 @@
 """A call's first webhook: one Call row per CallSid, its plan and its first step.
 
-Read top to bottom: the CallSid already known (a repeated delivery) is answered as
-before; else the client on the desk number, whether the desk covers it now
-(`desk.rota.coverage`), who to ring in what order (`desk.rota.responders`), the Call
-written with that plan and the first step rung (`desk.calls.steps`). No Flask here;
-the view owns the transaction (webhooks/voice.py).
+Read top to bottom: one statement reads the client on the desk number, its coverage and
+whether the CallSid is known (a repeated delivery, answered as before); else whether
+the desk covers the call now (`desk.rota.CoverageRules`), who to ring in what order
+(`desk.rota.responders`), the Call written with that plan and the first step rung
+(`desk.calls.steps`). No Flask here; the view owns the transaction (webhooks/voice.py).
 """
 
 from __future__ import annotations
