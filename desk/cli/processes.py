@@ -85,6 +85,10 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
             # first): an open live page or a slow client costs memory, never a webhook's turn.
             self.cfg.set("worker_class", "gevent")
             self.cfg.set("worker_connections", settings["server.connections"])
+            # Each response closes its connection (streams excepted, they stay open): on
+            # kept-alive connections gevent's worker answered 1 % of webhooks 0.2-0.4 s
+            # late (docs/decisions.md); Twilio and a balancer open a connection a request.
+            self.cfg.set("keepalive", 0)
             self.cfg.set("accesslog", "-")
             self.cfg.set("worker_int", _end_live_streams)
             # Stopped by signals. gunicorn's control socket (one path per user, in
