@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -103,20 +102,12 @@ def scratch_stage(settings: Settings, clock: Clock) -> Iterator[Stage]:
     clock pinned to `clock`, posted to in-process: each post in a fresh context, so it
     gets its own app context and session even from inside a request of this app."""
     from desk.rehearsal.run import Stage
+    from desk.web.simulator import through
 
     app = create_app(settings)
     app.extensions["desk.clock"] = clock
-    client = app.test_client()
-
-    def send(path: str, data: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
-        def post() -> tuple[int, str]:
-            response = client.post(path, data=data, headers=headers)
-            return response.status_code, response.get_data(as_text=True)
-
-        return contextvars.Context().run(post)
-
     db: Database = app.extensions["desk.db"]
     try:
-        yield Stage(send, db)
+        yield Stage(through(app), db)
     finally:
         db.dispose()

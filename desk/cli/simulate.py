@@ -47,14 +47,14 @@ def _pretty(xml: str) -> str:
     return "\n".join(line for line in text.splitlines()[1:] if line.strip())
 
 
-def _parse_at(text: str | None) -> datetime | None:
+def parse_at(text: str | None) -> datetime | None:
+    """`--at`: an ISO time; without an offset, Paris wall time (the desk's default zone)."""
     if not text:
         return None
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"not an ISO time: {text!r}", param_hint="--at") from None
-    # A time without offset is Paris wall time, the desk's default zone.
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo("Europe/Paris"))
 
 
@@ -79,7 +79,7 @@ def call(
     if not token:
         raise click.ClickException("twilio.auth_token is empty: the desk would refuse every call")
     public: Any = settings["server.public_base_url"]
-    sim = Simulator(public, token, _http(url or public), _parse_at(at), on_step=_echo)
+    sim = Simulator(public, token, _http(url or public), parse_at(at), on_step=_echo)
     try:
         outcome = run_call(sim, to, caller, answer)
     except requests.RequestException as exc:

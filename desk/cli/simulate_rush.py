@@ -7,7 +7,6 @@ database is only read, nothing is sent. `--json` prints the report for scripts.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
@@ -17,22 +16,12 @@ from desk.base.errors import DomainError
 from desk.base.words import gettext_for
 from desk.calls.simulation import SimulationError
 from desk.cli.base import clock_from, database_from, domain_failure, settings_from
-from desk.cli.simulate import simulate
+from desk.cli.simulate import parse_at, simulate
 from desk.rehearsal.clock import RunawayRehearsal
 from desk.rehearsal.run import DEFAULT_PATIENCE, RushRequest, rehearse
 from desk.rehearsal.tally import RushReport, table
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def _at(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"not an ISO time: {text!r}", param_hint="--at") from None
-    return at if at.tzinfo else at.replace(tzinfo=PARIS)  # naive: Paris wall time
 
 
 @simulate.command("rush")
@@ -75,7 +64,7 @@ def rush(
         patience=patience,
         secretaries=tuple(s.strip() for s in secretaries.split(",") if s.strip()),
         queue=queue,
-        at=_at(at),
+        at=parse_at(at),
         press_1=press_1,
         press_2=press_2,
         seed=seed,

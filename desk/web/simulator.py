@@ -74,7 +74,7 @@ def page(
     return html, status
 
 
-def _through(app: Flask) -> Transport:
+def through(app: Flask) -> Transport:
     """Post to `app` itself. Each webhook runs in a fresh context, so it gets its own
     app context and database session, as a request from Twilio would."""
     client = app.test_client()
@@ -92,7 +92,7 @@ def _through(app: Flask) -> Transport:
 def _simulator(at: datetime | None = None) -> Simulator:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     return Simulator(
-        settings()["server.public_base_url"], settings()["twilio.auth_token"], _through(app), at
+        settings()["server.public_base_url"], settings()["twilio.auth_token"], through(app), at
     )
 
 
