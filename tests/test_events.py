@@ -111,7 +111,9 @@ def test_an_event_committed_here_reaches_a_stream_served_by_desk_serve(
         pytest.skip("SQLite: one process serves, events stay in it")
     with desk_serve(db.url, tmp_path, workers=1) as served:
         http = served.logged_in("claire@permanence.test")
-        stream = http.get(f"{served.url}/desk/live", stream=True, timeout=30)
+        # A read timeout under the 15 s heartbeat: a lost event fails in 10 s, not at the
+        # stream's end (5 minutes).
+        stream = http.get(f"{served.url}/desk/live", stream=True, timeout=(10, 10))
         lines = stream.iter_lines(decode_unicode=True)
         assert next(lines) == "retry: 1000"
         with db.session() as session:

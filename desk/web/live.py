@@ -44,6 +44,7 @@ from desk.web.presence import STATE_LABELS
 
 HEARTBEAT = 15.0  # a comment line, so proxies keep the connection open
 LIFETIME = 300.0  # then the stream ends and EventSource reconnects (fresh login check)
+LISTEN_WAIT = 5.0  # seconds a new stream waits for its process's listener to be listening
 # The events that concern the secretary's own stream.
 HER_EVENTS = frozenset({"presence", "call-accepted", "call-ended"})
 
@@ -67,7 +68,11 @@ def event_stream(
     each event `wanted`, a heartbeat comment when quiet. Holds no database connection
     while it waits, and is not woken by others' events; ends after LIFETIME or when the
     server stops (`stop_streams`, then `events.HUB.wake()`)."""
-    events.listen(database_of(current_app).url)  # this process's one listener (PostgreSQL)
+    listener = events.listen(database_of(current_app).url)  # this process's one (PostgreSQL)
+    if listener is not None:
+        # Its LISTEN in place before the page hears anything: an event committed after the
+        # opening read is then never missed (the listener's first connection takes a moment).
+        listener.ready.wait(LISTEN_WAIT)
     stop = stop_streams(current_app)
     db_session().close()
 
