@@ -1,32 +1,18 @@
-"""The `desk` command line. Each area adds its commands in a module of this package."""
+"""The `desk` command line. Each area adds its commands in a module of this package;
+`desk.cli.commands` loads them all. The package itself imports nothing, so that the
+entry point (`desk.cli.entry`) can let gevent patch the standard library first;
+`from desk.cli import main` loads the commands when asked."""
 
 from __future__ import annotations
 
-import click
-
-# Modules register their commands on `main` when imported.
-from desk.cli import (  # noqa: F401
-    admin,
-    billing,
-    calendars,
-    clients,
-    feeds,
-    money,
-    offers,
-    people,
-    processes,
-    reports,
-    rota,
-    rota_changes,
-    setup_cli,
-    simulate,
-    simulate_rush,
-)
-from desk.cli.base import main
+from typing import Any
 
 __all__ = ["main"]
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
 
-_ = click  # re-exported for modules that extend the group
+def __getattr__(name: str) -> Any:
+    if name == "main":
+        from desk.cli.commands import main
+
+        return main
+    raise AttributeError(name)

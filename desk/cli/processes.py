@@ -81,7 +81,7 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", bind or f"{settings['server.host']}:{settings['server.port']}")
             self.cfg.set("workers", count)
-            # Each connection is a greenlet (`desk.command` patched the standard library
+            # Each connection is a greenlet (`desk.cli.entry` patched the standard library
             # first): an open live page or a slow client costs memory, never a webhook's turn.
             self.cfg.set("worker_class", "gevent")
             self.cfg.set("worker_connections", settings["server.connections"])

@@ -4,8 +4,9 @@
 cost a greenlet"): gevent must patch the standard library before anything imports it —
 `ssl`, and psycopg, which picks its way of waiting when imported (a blocking one then
 freezes every greenlet of the worker) — so the patch comes first here, before the
-commands are loaded. This module lives outside `desk.cli`, whose package imports every
-command, and imports nothing of the desk itself. Every other command runs unpatched.
+commands are loaded. Neither this module nor the `desk.cli` package imports anything of
+the desk; the commands come from `desk.cli.commands` after the patch. Every other
+command runs unpatched.
 """
 
 from __future__ import annotations
@@ -29,6 +30,6 @@ def main() -> None:
         from gevent import monkey
 
         monkey.patch_all()
-    from desk.cli import main as desk
+    from desk.cli.commands import main as desk
 
     desk()
