@@ -210,7 +210,8 @@ def in_process(app: Flask, requests_: list[tuple[dict[str, str], str]]) -> list[
 
 
 def routing_alone(db_path: Path, n: int) -> list[float]:
-    """`new_call.start_call` itself: no HTTP, no signature, rolled back instead of committed."""
+    """`new_call.look_up` and `start_call` themselves: no HTTP, no signature, rolled back
+    instead of committed."""
     from desk.calls import new_call
 
     db = Database(f"sqlite:///{db_path}")
@@ -219,7 +220,7 @@ def routing_alone(db_path: Path, n: int) -> list[float]:
     try:
         for i in range(n):
             t0 = clock.perf_counter()
-            new_call.start_call(
+            arrival = new_call.look_up(
                 session,
                 call_sid=f"CAalone{i:08d}",
                 to=desk_number(1 + (i * 7919) % CLIENTS),
@@ -227,6 +228,7 @@ def routing_alone(db_path: Path, n: int) -> list[float]:
                 forwarded_from=None,
                 at=LUNCH,
             )
+            new_call.start_call(session, arrival)
             session.rollback()
             timings.append(clock.perf_counter() - t0)
     finally:

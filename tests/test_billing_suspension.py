@@ -26,10 +26,11 @@ COVERED = datetime(2026, 11, 24, 12, 30, tzinfo=ZoneInfo("Europe/Paris"))
 
 def _call(db: Database, sid: str) -> str:
     with db.session() as session:
-        decision = new_call.start_call(
+        arrival = new_call.look_up(
             session, call_sid=sid, to="+33199001234", caller="+33611223344",
             forwarded_from=None, at=COVERED,
         )  # fmt: skip
+        decision = new_call.start_call(session, arrival)
         return decision.action
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desk.base.db import Database
 from desk.base.wall_time import local_to_utc
-from desk.calls.new_call import start_call
+from desk.calls.new_call import look_up, start_call
 from desk.models import (
     Absence,
     Call,
@@ -142,9 +142,10 @@ def test_the_page_shows_at_every_quarter_hour_who_a_call_would_ring(
             while at < end:
                 page = sorted(d.secretary_id for d in shown if d.start <= at < d.end)
                 sid = f"CAprop{client_id}x{at.timestamp():.0f}"
-                start_call(
+                arrival = look_up(
                     s, call_sid=sid, to=number, caller="+33612345678", forwarded_from=None, at=at
                 )
+                start_call(s, arrival)
                 plan = s.scalar(select(Call.plan).where(Call.call_sid == sid)) or []
                 rung = sorted(int(i) for step in plan for i in step)
                 assert page == rung, (at.astimezone(PARIS), page, rung)

@@ -1,7 +1,7 @@
 """A twin delivery that writes between `incoming`'s reads and its insert.
 
-On PostgreSQL a twin of the same call may commit its Call while `incoming` reads (on
-SQLite the write lock, taken first, makes it wait): it must still get one Call and the
+A twin of the same call may commit its Call while `incoming` reads (it reads before it
+takes SQLite's write lock, and PostgreSQL has none): it must still get one Call and the
 same answer, never the fallback TwiML. The Call, unique by CallSid, is the first webhook's
 receipt: a repeated delivery gets the same bytes and writes nothing.
 """
@@ -46,9 +46,10 @@ def twin_wins_after_the_reads(app: Flask, monkeypatch: pytest.MonkeyPatch) -> li
         found = lookup(session, sid, to, at)
         monkeypatch.setattr(new_call, "client_on_number", lookup)
         with db.session() as other:
-            decision = new_call.start_call(
+            arrival = new_call.look_up(
                 other, call_sid=call_sid, to=to, caller="+33145678901", forwarded_from=None, at=at
             )
+            decision = new_call.start_call(other, arrival)
             answers.append(
                 for_decision(decision, VoiceConfig.from_settings(app.extensions["desk.settings"]))
             )
@@ -61,8 +62,6 @@ def twin_wins_after_the_reads(app: Flask, monkeypatch: pytest.MonkeyPatch) -> li
 def test_a_twin_that_wins_after_the_reads_is_answered_as_the_twin_was(
     app: Flask, client: FlaskClient, demo: str, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        pytest.skip("SQLite: the write lock is held from the first read, no twin can write")
     pin_clock(app, LUNCH)
     twin = twin_wins_after_the_reads(app, monkeypatch)
     response = signed_post(client, INCOMING, fixture("voice-incoming-forwarded"))

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from desk.base.db import begin_immediate
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import new_call, routing
-from desk.calls.decisions import NOT_IN_SERVICE, Decision
 from desk.models import Client
 from desk.request_context import db_session, now, settings
 from webhooks import bp, twiml
@@ -119,20 +118,22 @@ def handle_delivery(
     return _answer(deliver, on_error)
 
 
-def _first_webhook(work: Callable[[Session], Decision]) -> Response:
+def _first_webhook(read: Callable[[Session], new_call.Arrival]) -> Response:
     """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
 
-    On SQLite the write lock makes twin deliveries wait for each other; on PostgreSQL a
-    twin that wrote the Call meanwhile makes this one fail on the unique key: it is done
-    again, and answered from the twin's Call (`new_call.start_call` replays it).
+    What it reads (`read`) comes before the write lock (SQLite) is taken, the writes
+    after (`new_call.start_call`). A twin delivery that wrote the Call meanwhile makes
+    the insert fail on the unique key: it is read and done again, and answered from the
+    twin's Call (a replay).
     """
 
     def deliver() -> Response:
         session = db_session()
         for last in (False, True):
+            arrival = read(session)
             begin_immediate(session)
             try:
-                decision = work(session)
+                decision = new_call.start_call(session, arrival)
                 session.commit()
             except IntegrityError:
                 session.rollback()
@@ -155,8 +156,8 @@ def incoming() -> Response:
     form = request.form
     at = call_time()
 
-    def work(session: Session) -> Decision:
-        decision = new_call.start_call(
+    def read(session: Session) -> new_call.Arrival:
+        return new_call.look_up(
             session,
             call_sid=form["CallSid"],
             to=form.get("To", ""),
@@ -165,11 +166,8 @@ def incoming() -> Response:
             at=at,
             simulated=form.get(SIMULATED) == "1",
         )
-        if decision.action == NOT_IN_SERVICE:
-            log.warning("not in service: CallSid=%r To=%r", form["CallSid"], form.get("To"))
-        return decision
 
-    return _first_webhook(work)
+    return _first_webhook(read)
 
 
 @bp.post("/voice/screen")

@@ -3,10 +3,10 @@ tests use it too.
 
 Whoever starts a unit of work owns it: a view, a job or a command commits or rolls back
 (`Database.session()` does both); domain functions flush at most. SQLite's write lock is
-handled here and only here: `begin_immediate` takes it first, treats an open
-transaction the same way on every backend, and never commits someone else's work
-(`_fresh`). Every commit waits for the disk (SQLite `synchronous=FULL`, PostgreSQL's
-default `synchronous_commit=on`).
+handled here and only here: `begin_immediate` takes it, keeps an open transaction's
+work for its owner, and never commits someone else's work (`_fresh`). Every commit
+waits for the disk (SQLite `synchronous=FULL`, PostgreSQL's default
+`synchronous_commit=on`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -137,38 +137,33 @@ def _begin_immediate(conn: Connection) -> None:
         pause = min(pause * 2, 0.001)
 
 
-_PG_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
-
-
 def _has_written(conn: Connection) -> bool:
-    """Whether the open transaction changed rows, as the database itself counts them
+    """Whether the open SQLite transaction changed rows, as SQLite itself counts them
     (ORM, Core or plain SQL alike)."""
-    if conn.dialect.name == "sqlite":
-        dbapi_connection: Any = conn.connection.dbapi_connection
-        return bool(dbapi_connection.total_changes != conn.info.get(_CHANGES))
-    if conn.dialect.name == "postgresql":
-        # A transaction gets an id at its first write (PostgreSQL 13 and later).
-        return bool(conn.execute(_PG_WROTE).scalar())
-    return True  # no way to tell: assume it did
+    dbapi_connection: Any = conn.connection.dbapi_connection
+    return bool(dbapi_connection.total_changes != conn.info.get(_CHANGES))
 
 
 def _fresh(session: Session) -> bool:
     """Make way for a new unit of work: True to begin one, False to go on in the open one.
 
-    The same on every backend, and never a commit:
+    Never a commit:
     - no transaction: begin one;
-    - a transaction that has work (pending changes are flushed: they are its owner's) or
-      began with `begin_immediate`: it holds SQLite's write lock already (a transaction
-      keeps it from its first write to its end, and no one else can commit meanwhile,
-      so its reads are current): go on in it, its owner commits it;
-    - a transaction that only read: rolled back, nothing is lost (on SQLite its read
+    - on PostgreSQL, an open transaction goes on: under READ COMMITTED each statement
+      sees what was committed before it and a write waits for the row locks it needs,
+      so there is no stale snapshot to leave;
+    - on SQLite, a transaction that has work (pending changes are flushed: they are its
+      owner's) or began with `begin_immediate` holds the write lock already (a
+      transaction keeps it from its first write to its end, and no one else can commit
+      meanwhile, so its reads are current): go on in it, its owner commits it;
+    - on SQLite, a transaction that only read: rolled back, nothing is lost (its read
       snapshot may be stale and could not take the write lock).
     """
     if not session.in_transaction():
         return True
     session.flush()
     conn = session.connection()
-    if conn.info.get(_BEGIN_IMMEDIATE) or _has_written(conn):
+    if conn.dialect.name != "sqlite" or conn.info.get(_BEGIN_IMMEDIATE) or _has_written(conn):
         return False
     session.rollback()
     return True

@@ -87,7 +87,9 @@ def occurrences(
     rule: WeeklyRule, tz: ZoneInfo, start: datetime, end: datetime
 ) -> Iterator[tuple[datetime, datetime]]:
     """UTC intervals of `rule` that overlap [start, end), in order."""
-    first = local_date(start, tz) - timedelta(days=1)  # a rule past midnight starts the day before
+    first = local_date(start, tz)
+    if rule.end <= rule.start:  # past midnight: the day before's occurrence may reach in
+        first -= timedelta(days=1)
     last = local_date(end, tz)
     day = first
     while day <= last:

@@ -1,16 +1,19 @@
 """A call's first webhook: one Call row per CallSid, its plan and its first step.
 
-Read top to bottom: one statement reads the client on the desk number, its coverage and
-whether the CallSid is known (a repeated delivery, answered as before); else whether
-the desk covers the call now (`desk.rota.CoverageRules`), who to ring in what order
-(`desk.rota.responders`), the Call written with that plan and the first step rung
-(`desk.calls.steps`). No Flask here; the view owns the transaction (webhooks/voice.py).
+Read top to bottom, in two parts. `look_up` reads: one statement for the client on the
+desk number, its coverage and whether the CallSid is known; whether the desk covers the
+call now (`desk.rota.CoverageRules`); who to ring in what order (`desk.rota.responders`).
+`start_call` writes: a known CallSid answered as before (a repeated delivery), else the
+Call with that plan and the first step rung (`desk.calls.steps`). No Flask here; the
+view owns the transactions (webhooks/voice.py): on SQLite it reads before it takes the
+write lock, so only the writes wait for the other workers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -23,7 +26,7 @@ from desk.calls.decisions import NOT_IN_SERVICE, CallClient, Decision, after_hou
 from desk.calls.steps import call_by_sid, replay, ring
 from desk.models import Call, Client, Closure, CoverageWindow, DeskNumber
 from desk.models.states import CallOutcome
-from desk.rota import CoverageRules, responders
+from desk.rota import CoverageRules, Step, responders
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,18 @@ _LOOKUP = (
 _CALL = insert(Call).returning(Call.id)
 
 
-def start_call(
+@dataclass(frozen=True)
+class Arrival:
+    """What a call's first webhook reads before it writes (`look_up`)."""
+
+    call: dict[str, Any]  # the Call's columns as the webhook gave them
+    maybe_known: bool  # the CallSid may be known: looked up again when writing
+    client: CallClient | None  # None: no active client has the number
+    covered: bool = False
+    steps: list[Step] = field(default_factory=list)
+
+
+def look_up(
     session: Session,
     *,
     call_sid: str,
@@ -68,25 +82,15 @@ def start_call(
     forwarded_from: str | None,
     at: datetime,
     simulated: bool = False,
-) -> Decision:
-    """The first webhook of a call: its Call row (unique by CallSid), the plan, the first
-    step. A twin delivery that wrote the Call meanwhile fails on the unique key
-    (IntegrityError): the view then asks again and gets the replay."""
-    call_sid, to_number = _text(call_sid), _text(to)[:32]
-    rows = client_on_number(session, call_sid, to, at)
-    # No row: no client has the number, but the CallSid may be known all the same.
-    known = call_by_sid(session, call_sid) if not rows or rows[0].known else None
-    if known is not None:
-        if known.to_number != to_number:
-            # A CallSid is Twilio's, unique per call: the same one on another number is
-            # forged or broken. Never answer with the other client's call (its name, its
-            # secretaries' phones).
-            log.warning("call %r arrived on %r, known on another number: refused", call_sid, to)
-            return Decision(NOT_IN_SERVICE)
-        return replay(session, known)
+) -> Arrival:
+    """The reads of a call's first webhook: the client on the number, whether the desk
+    covers the call now, who to ring in what order. Nothing written: on SQLite the view
+    reads before it takes the write lock (docs/decisions.md, "A new call reads before it
+    takes SQLite's write lock")."""
+    call_sid = _text(call_sid)
     call: dict[str, Any] = {
         "call_sid": call_sid,
-        "to_number": to_number,
+        "to_number": _text(to)[:32],
         "caller": _text(caller or "anonymous")[:32],
         "forwarded_from": _text(forwarded_from or "")[:32] or None,
         "started_at": at,
@@ -94,22 +98,54 @@ def start_call(
         # Placed by the Simulator: never billed, paid nor reported (`Call.simulated`).
         "simulated": simulated,
     }
+    rows = client_on_number(session, call_sid, to, at)
+    # No row: no client has the number, but the CallSid may be known all the same.
+    maybe_known = not rows or rows[0].known is not None
     if not rows:
-        log.warning("call %r to %r: no client has this desk number", call_sid, to)
-        _write(session, call, None, CallOutcome.NOT_IN_SERVICE)
-        return Decision(NOT_IN_SERVICE)
+        return Arrival(call, maybe_known, None)
     client = cast(CallClient, rows[0])  # one client: a desk number is unique
     windows = {tuple(getattr(r, c) for c in _WINDOW) for r in rows if r.weekdays is not None}
     closures = {(r.starts_on, r.ends_on) for r in rows if r.starts_on is not None}
     # A client suspended for not paying (desk/billing) gets the after-hours path.
-    if rows[0].coverage_suspended or not CoverageRules.of(client, windows, closures).at(at).covered:
+    covered = not rows[0].coverage_suspended and (
+        CoverageRules.of(client, windows, closures).at(at).covered
+    )
+    steps = responders(session, client, at) if covered else []
+    return Arrival(call, maybe_known, client, covered, steps)
+
+
+def start_call(session: Session, arrival: Arrival) -> Decision:
+    """The first webhook's writes: its Call row (unique by CallSid) with the plan, the
+    first step rung; a known CallSid is answered as before. A twin delivery that wrote
+    the Call meanwhile fails on the unique key (IntegrityError): the view then reads
+    again and gets the replay."""
+    call, client = arrival.call, arrival.client
+    known = call_by_sid(session, call["call_sid"]) if arrival.maybe_known else None
+    if known is not None:
+        if known.to_number != call["to_number"]:
+            # A CallSid is Twilio's, unique per call: the same one on another number is
+            # forged or broken. Never answer with the other client's call (its name, its
+            # secretaries' phones).
+            log.warning(
+                "call %r arrived on %r, known on another number: refused",
+                call["call_sid"],
+                call["to_number"],
+            )
+            return Decision(NOT_IN_SERVICE)
+        return replay(session, known)
+    if client is None:
+        log.warning(
+            "call %r to %r: no client has this desk number", call["call_sid"], call["to_number"]
+        )
+        _write(session, call, None, CallOutcome.NOT_IN_SERVICE)
+        return Decision(NOT_IN_SERVICE)
+    if not arrival.covered:
         _write(session, call, client.id, CallOutcome.AFTER_HOURS)
         return after_hours(client)
-    steps = responders(session, client, at)
-    plan = [[r.secretary_id for r in step] for step in steps]
+    plan = [[r.secretary_id for r in step] for step in arrival.steps]
     call_id = _write(session, call | {"plan": plan}, client.id, CallOutcome.IN_PROGRESS)
-    phones = {r.secretary_id: r.phone for step in steps for r in step}
-    return ring(session, call_id, plan, client, 0, at, greet=True, phones=phones)
+    phones = {r.secretary_id: r.phone for step in arrival.steps for r in step}
+    return ring(session, call_id, plan, client, 0, call["started_at"], greet=True, phones=phones)
 
 
 def _write(session: Session, call: dict[str, Any], client_id: int | None, outcome: str) -> int:
