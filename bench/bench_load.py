@@ -33,7 +33,7 @@ from twilio.request_validator import RequestValidator
 
 from bench.network import LUNCH, desk_number, seed_network
 from bench.wrk import WORKERS, Load, gunicorn, post_script, run_wrk
-from desk.app import create_app
+from desk.app import create_app, ready_to_serve
 from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.migrations import upgrade
@@ -78,7 +78,7 @@ def desk_app() -> Flask:
     )
     app = create_app(settings)
     set_clock(app, lambda: LUNCH)
-    return app
+    return ready_to_serve(app)
 
 
 @contextmanager

@@ -58,7 +58,7 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
     """Serve with gunicorn's gevent workers; run `desk scheduler` beside it."""
     from gunicorn.app.base import BaseApplication
 
-    from desk.app import create_app
+    from desk.app import create_app, ready_to_serve
     from desk.base.config import database_url
     from desk.base.words import gettext_for
 
@@ -97,7 +97,7 @@ def serve(ctx: click.Context, bind: str | None, workers: int | None) -> None:
             self.cfg.set("control_socket_disable", True)
 
         def load(self) -> object:
-            return create_app(settings)
+            return ready_to_serve(create_app(settings))
 
     _App().run()
 
