@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_to_utc
 from desk.models import Client, Override, Secretary
-from desk.rota import Rota, Segment, coverage, segments
+from desk.rota import CoverageRules, Rota, Segment, coverage, segments
+from desk.rota.gaps import segments_of
 
 Interval = tuple[datetime, datetime]
 
@@ -124,24 +125,25 @@ def _with_overrides(session: Session, duties: list[Duty]) -> list[Duty]:
 
 
 def week(session: Session, client: Client, monday: date) -> list[Day]:
-    """Seven days from `monday` (local dates of the client)."""
+    """Seven days from `monday` (local dates of the client): its coverage, rota and
+    overrides read once for the week, then cut day by day."""
     tz = ZoneInfo(client.timezone)
-    days: list[Day] = []
-    for offset in range(7):
-        day = monday + timedelta(days=offset)
-        start = local_to_utc(day, time(0), tz)
-        end = local_to_utc(day + timedelta(days=1), time(0), tz)
-        found = segments(session, client, start, end)
-        days.append(
-            Day(
-                day,
-                _merge([(s.start, s.end) for s in found]),
-                _with_overrides(session, _blocks(found)),
-                _merge([(s.start, s.end) for s in found if not s.on_duty]),
-                _blocks(_overflow(Rota(session, client, start, end), found)),
-            )
+    midnights = [local_to_utc(monday + timedelta(days=i), time(0), tz) for i in range(8)]
+    rules = CoverageRules.load(session, client, monday, monday + timedelta(days=7))
+    rota = Rota(session, client, midnights[0], midnights[-1])
+    found = [segments_of(rules, rota, start, end) for start, end in pairwise(midnights)]
+    blocks = [_blocks(day) for day in found]
+    named = iter(_with_overrides(session, [d for day in blocks for d in day]))
+    return [
+        Day(
+            monday + timedelta(days=offset),
+            _merge([(s.start, s.end) for s in found[offset]]),
+            [next(named) for _ in blocks[offset]],
+            _merge([(s.start, s.end) for s in found[offset] if not s.on_duty]),
+            _blocks(_overflow(rota, found[offset])),
         )
-    return days
+        for offset in range(7)
+    ]
 
 
 @dataclass(frozen=True)
