@@ -103,12 +103,12 @@ YOUNG_COLLECTION_EVERY = 20_000
 
 
 def ready_to_serve(app: Flask) -> Flask:
-    """`app` as a serving process keeps it: what start-up made (modules, the app, its
-    settings: some 200,000 objects) frozen out of the garbage collector's full sweeps,
-    and the young generation collected every 20,000 allocations, not 700. Each full
-    sweep walked them all, 85 ms on the bench's machine, every few hundred requests (the
-    pages' p99); the young sweeps took 6 to 9 % of a new call's CPU (docs/decisions.md,
-    "What start-up made is frozen")."""
+    """`app` as a serving process (`desk serve`, `desk run`) keeps it: what start-up
+    made (modules, the app, its settings: some 200,000 objects) frozen out of the
+    garbage collector's full sweeps, and the young generation collected every 20,000
+    allocations, not 700. Each full sweep walked them all, 85 ms on the bench's
+    machine, every few hundred requests (the pages' p99); the young sweeps took 6 to 9 %
+    of a new call's CPU (docs/decisions.md, "What start-up made is frozen")."""
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
     return app

@@ -17,7 +17,7 @@ from desk.migrations import upgrade
 @click.pass_context
 def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the app with the scheduler in the same process (one machine, no reloader)."""
-    from desk.app import create_app
+    from desk.app import create_app, ready_to_serve
     from desk.base.config import on_port
     from desk.jobs.runtime import start_scheduler
     from desk.outbox.dispatch import start_background_dispatcher
@@ -27,7 +27,7 @@ def run(ctx: click.Context, host: str | None, port: int | None) -> None:
     settings = settings_from(ctx)
     if port is not None:  # links then name the port it listens on (unless configured)
         settings = on_port(settings, port)
-    app = create_app(settings)
+    app = ready_to_serve(create_app(settings))
     db = database_of(app)
     upgrade(db.engine)
     scheduler = start_scheduler(settings, db) if settings["scheduler.enabled"] else None
