@@ -80,7 +80,7 @@ def _configure(engine: Engine) -> Engine:
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling defers BEGIN and cannot say BEGIN IMMEDIATE;
     # take it over (the recipe from SQLAlchemy's SQLite dialect documentation), so that
-    # a webhook or a booking holds the write lock from its first read to its commit.
+    # a webhook or a booking holds the write lock from `begin_immediate` to its commit.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None

@@ -282,30 +282,28 @@ class _Jobs:
 
     def __init__(self, loop: EventLoop, player: Player, rest: RestServer, context: JobContext):
         self.loop, self.player, self.rest, self.context = loop, player, rest, context
-        self.every_dispatch = float(context.settings["queue.dispatch_seconds"])
-        self.every_sweep = float(context.settings["presence.sweep_seconds"])
         self.last_arrival = 0.0
 
     def start(self, last_arrival: float) -> None:
         self.last_arrival = last_arrival
-        self.loop.after(self.every_dispatch, self.dispatch)
-        self.loop.after(self.every_sweep, self.sweep)
+        settings = self.context.settings
+        self._every(float(settings["queue.dispatch_seconds"]), lambda: self.player.held, dispatch)
+        self._every(float(settings["presence.sweep_seconds"]), lambda: self.player.busy, sweep)
 
     def alive(self) -> bool:
         return self.player.busy or self.loop.elapsed <= self.last_arrival
 
-    def dispatch(self) -> None:
-        if self.player.held:
-            dispatch(self.context)
-            for redirect in self.rest.take_redirects():
-                self.player.redirect(redirect)
-        if self.alive():
-            self.loop.after(self.every_dispatch, self.dispatch)
+    def _every(
+        self, seconds: float, due: Callable[[], object], job: Callable[[JobContext], object]
+    ) -> None:
+        """Run `job` every `seconds` while it is `due`, until the rehearsal is over."""
 
-    def sweep(self) -> None:
-        if self.player.busy:
-            sweep(self.context)
-            for redirect in self.rest.take_redirects():
-                self.player.redirect(redirect)
-        if self.alive():
-            self.loop.after(self.every_sweep, self.sweep)
+        def tick() -> None:
+            if due():
+                job(self.context)
+                for redirect in self.rest.take_redirects():
+                    self.player.redirect(redirect)
+            if self.alive():
+                self.loop.after(seconds, tick)
+
+        self.loop.after(seconds, tick)
