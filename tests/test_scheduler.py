@@ -6,19 +6,23 @@ import pickle
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, Table, select, update
+from sqlalchemy import MetaData, Table, event, select, update
+from sqlalchemy.exc import OperationalError
 
-from desk.base.config import Settings
+from desk.base.config import Settings, load_settings
 from desk.base.db import Database
 from desk.jobs import JOBS, JobContext
 from desk.jobs.heartbeat import beat
 from desk.jobs.runtime import DeskScheduler
 from desk.models import SchedulerHeartbeat
+from tests.conftest import test_overrides
 from tests.helpers.waiting import wait_for
 
 HEARTBEAT = [job for job in JOBS if job.id == "heartbeat"]
@@ -144,3 +148,45 @@ def test_a_job_runs_with_the_context_it_is_given(settings: Settings, db: Databas
     with db.session() as s:
         row = s.get(SchedulerHeartbeat, "node-a")
         assert row is not None and row.ran_at == at and row.is_leader
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE apscheduler_jobs", "SELECT apscheduler_jobs.next_run_time"],
+    ids=["storing-the-next-run", "reading-the-next-wake-up"],
+)
+def test_a_connection_lost_in_the_job_store_does_not_stop_the_jobs(
+    db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture, statement: str
+) -> None:
+    """APScheduler 3 let these two errors end its thread while the lock stayed held."""
+    settings = load_settings(
+        environ={"DESK_CONFIG": str(tmp_path / "none.toml")},
+        overrides=test_overrides(db.url, tmp_path / "instance", scheduler={"heartbeat_seconds": 1}),
+    )
+    failed: list[str] = []
+
+    def lose_the_connection_once(*args: Any) -> None:
+        sql, parameters = args[2], args[3]
+        if sql.startswith(statement) and not failed:
+            failed.append(sql)
+            raise OperationalError(sql, parameters, ConnectionError("server closed the connection"))
+
+    caplog.set_level("INFO", logger="desk.jobs")
+    event.listen(db.engine, "before_cursor_execute", lose_the_connection_once)
+    scheduler = DeskScheduler(settings, db, poll_seconds=0.2, jobs=HEARTBEAT)
+    try:
+        scheduler.start()
+
+        def beats_after_the_failure() -> int:
+            lines = [r.getMessage() for r in caplog.records]
+            if not any("event=job_store_error" in line for line in lines):
+                return 0
+            after = lines[next(i for i, x in enumerate(lines) if "job_store_error" in x) :]
+            return sum(1 for x in after if x.startswith("event=job_run job=heartbeat"))
+
+        assert wait_for(lambda: beats_after_the_failure() >= 2, 10)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", lose_the_connection_once)
+        scheduler.shutdown()
+    assert len(failed) == 1
+    assert scheduler.scheduler is None  # stopped by shutdown, not by the error

@@ -19,7 +19,6 @@ from datetime import UTC
 from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.util import ref_to_obj
 from filelock import FileLock, Timeout
@@ -30,6 +29,7 @@ from desk.base.clock import system_now
 from desk.base.config import Settings, instance_dir
 from desk.base.db import Database
 from desk.jobs import JOBS, Job, JobContext
+from desk.jobs.store import LastingJobStore
 
 log = logging.getLogger(__name__)
 # APScheduler logs every run of every job at INFO (the outbox every 15 s): keep errors only.
@@ -203,7 +203,9 @@ class DeskScheduler:
 
     def _start_jobs(self) -> BackgroundScheduler:
         scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine)},
+            jobstores={"default": LastingJobStore(self.db.engine, self.poll_seconds)},
+            # A failed read of the due jobs is tried again as often as the lead is.
+            jobstore_retry_interval=self.poll_seconds,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
         )
