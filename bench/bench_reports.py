@@ -12,7 +12,9 @@ calls with their accepted ring) in a database of its own on the server named by
 - a client's monthly report e-mail built (`build_report`, this month and the last; < 1 s);
 - every measure of the whole desk over 12 weeks, as its page counts them (`desk_activity`,
   GROUP BY in the database; target < 1 s);
-- for information, the same for one week counted call by call (`activity`).
+- for information, the same for one week counted call by call (`activity`);
+- the whole desk's staffing advice for the week of 1 March (`desk_week_advice`: eight
+  weeks of history, from the settled roll-up, built first as the job would; < 300 ms).
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from bench.bench_routing import CLIENTS, desk_number, seed_desk
 from desk.base.db import Database
 from desk.models import Call, Client, Training
 from desk.reports.desk_measures import desk_activity
+from desk.reports.desk_staffing import desk_week_advice
 from desk.reports.facts import Period, Scope
 from desk.reports.measures import activity, heatmap_for
 from desk.reports.monthly import build_report
 from desk.reports.rollup import refresh
+from desk.reports.settled import settle
 
 CALLS = 1_000_000
 PARIS = ZoneInfo("Europe/Paris")
@@ -200,11 +204,39 @@ def measure(db: Database) -> None:
         timed(_count(db, None, weeks12), 3),
         1000,
     )
+
     _line(
         "(info) every measure, whole desk, 1 week, call by call",
         timed(desk_week, 3),
         timed(_count(db, None, week), 3),
         None,
+    )
+
+
+def measure_staffing(db: Database) -> None:
+    """The settled hours' roll-up built as the job would, then the desk's staffing advice."""
+    t0 = clock.perf_counter()
+    with db.session() as s:
+        settled = settle(s, datetime.combine(END, datetime.min.time(), UTC))
+        s.commit()
+    print(
+        f"settled hours' roll-up built from scratch: {settled:,} hours in "
+        f"{clock.perf_counter() - t0:.1f} s (then every 5 minutes, the new hours only)"
+    )
+    with db.engine.connect() as conn:  # as autovacuum would after such a load
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+
+    def staffing() -> object:
+        with db.session() as s:
+            return desk_week_advice(s, END)
+
+    eight_weeks = Period(END - timedelta(weeks=8), END - timedelta(days=1), PARIS)
+    _line(
+        "staffing advice, whole desk, 8 weeks' history",
+        timed(staffing, 3),
+        timed(_count(db, None, eight_weeks), 3),
+        300,
     )
 
 
@@ -228,6 +260,7 @@ def run() -> None:
             f"{clock.perf_counter() - t0:.1f} s (then every 5 minutes, the new calls only)"
         )
         measure(db)
+        measure_staffing(db)
     finally:
         db.dispose()
         with admin.connect() as conn:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database
-from desk.models import Absence, Client, Override, Secretary, Shift
+from desk.models import (
+    Absence,
+    Client,
+    Closure,
+    OfferedHalfHour,
+    Override,
+    RollupMark,
+    Secretary,
+    Shift,
+)
 from desk.reports.desk_staffing import desk_week_advice
 from desk.reports.facts import Period, Scope, load_facts, load_offered
 from desk.reports.forecast import Verdict, forecast
+from desk.reports.settled import settle
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
 from tests.helpers.database import seeded_network
@@ -169,3 +179,50 @@ def test_the_set_based_advice_is_the_client_by_client_one(db: Database) -> None:
         )
     assert advice.expected == expected and advice.clients == 30
     assert any(h.on_duty for h in advice.half_hours)
+
+
+def test_the_advice_from_the_settled_roll_up_is_the_advice_from_the_calls(
+    demo: str, db: Database
+) -> None:
+    """The roll-up holds the hours settled by 31 March 12:00 UTC (history: 22 March to 4
+    April, Easter Monday left out); a closure of the second client, an after-hours call,
+    a call past the settled hours and one added late to a settled hour (counted live)."""
+    with db.session() as s:
+        parc, other = _two_clients(s)
+        claire = secretary(s, "Claire")
+        s.add(Closure(client_id=other.id, starts_on=date(2027, 3, 25), ends_on=date(2027, 3, 26)))
+        for day in (25, 26, 29):  # closed, closed, Easter Monday: all left out
+            make_call(s, other, paris(2027, 3, day, 12, 40), "missed")
+        make_call(s, parc, paris(2027, 3, 29, 12, 10), "missed")
+        make_call(s, parc, paris(2027, 3, 24, 20, 15), "after-hours")
+        make_call(
+            s,
+            parc,
+            paris(2027, 4, 1, 12, 50),
+            "answered",
+            rings=[Ring(claire, 0, 1, 9, 80, "accepted")],
+        )
+        s.commit()
+    with db.session() as s:
+        settle(s, datetime(2027, 4, 1, 12, tzinfo=UTC))
+        s.commit()
+    with db.session() as s:
+        make_call(
+            s,
+            parc,
+            paris(2027, 3, 23, 12, 20),
+            "answered",
+            rings=[Ring(claire, 0, 1, 4, 160, "accepted")],
+        )
+        s.commit()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(OfferedHalfHour)) > 0
+        from_the_roll_up = desk_week_advice(s, APRIL_5, weeks=2)
+        s.execute(delete(RollupMark))  # no roll-up: every call counted live
+        from_the_calls = desk_week_advice(s, APRIL_5, weeks=2)
+        s.rollback()
+    assert from_the_roll_up == from_the_calls
+    # Tuesday 12:00: the first client's calls of 23 March (2, the late one included) and
+    # the second's 40 over two Tuesdays; the closed days' and Easter's calls left out.
+    assert from_the_roll_up.expected[1][24] == 2 / 2 + 40 / 2
+    assert from_the_roll_up.aht_seconds == (100 + 100 + 100 + 160 + 80) / 5

@@ -217,4 +217,4 @@ def test_the_patience_counts_the_queue(lunch_queue: None, db: Database) -> None:
         facts = load_facts(session, Scope((parc.id,)), period)
         offered = load_offered(session, select(Client.id).where(Client.id == parc.id), period)
     for found in (tally(facts, PARIS, frozenset()), tally(offered, PARIS, frozenset())):
-        assert (found.gave_up, found.waited) == (2, 25 + 40 + 35 + 60 + 180)
+        assert (found.sums.gave_up, found.sums.waited) == (2, 25 + 40 + 35 + 60 + 180)

@@ -51,6 +51,7 @@ from desk.models.reports import (
     AnsweredHour,
     CallHour,
     MonthlyReport,
+    OfferedHalfHour,
     OutcomeHour,
     RollupMark,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "OfferPolicy",
     "OfferRecipient",
     "OfferState",
+    "OfferedHalfHour",
     "OpeningHours",
     "OptOut",
     "Outbox",

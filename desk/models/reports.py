@@ -74,3 +74,24 @@ class AnsweredHour(Base):
     calls: Mapped[int] = mapped_column(default=0)
     talk_sum: Mapped[int] = mapped_column(default=0)
     talks: Mapped[int] = mapped_column(default=0)
+
+
+class OfferedHalfHour(Base):
+    """Settled offered calls of one client in one of its local half hours, as a staffing
+    forecast counts them (`desk.reports.forecast.Sums`), by the UTC hour they started
+    in, so that an hour is recounted whole (desk/reports/settled.py). After-hours calls
+    are not kept: a forecast does not learn from them."""
+
+    __tablename__ = "offered_half_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hour: Mapped[datetime] = mapped_column(index=True)  # UTC
+    client_id: Mapped[int]
+    day: Mapped[date] = mapped_column(index=True)  # the client's local day
+    weekday: Mapped[int]  # of `day`, Monday = 0
+    slot: Mapped[int]  # the local half hour, 0..47
+    offered: Mapped[int] = mapped_column(default=0)
+    talk_sum: Mapped[float] = mapped_column(default=0.0)
+    talks: Mapped[int] = mapped_column(default=0)
+    waited: Mapped[float] = mapped_column(default=0.0)
+    gave_up: Mapped[int] = mapped_column(default=0)

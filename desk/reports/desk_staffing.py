@@ -30,19 +30,20 @@ from sqlalchemy.orm import Session
 
 from desk.base.wall_time import local_date
 from desk.models import Client
-from desk.reports.facts import Offered, Period, load_offered
 from desk.reports.forecast import (
     DEFAULT_AHT,
     HISTORY_WEEKS,
-    MIN_ABANDONED,
     SLOTS,
     HalfHour,
+    Sums,
+    Tally,
     Verdict,
     days_kept_of,
     days_left_out,
     history,
-    tally,
+    patience_of,
 )
+from desk.reports.offered import offered_tallies
 from desk.reports.queue_staffing import Setup, needed
 from desk.rota import CoverageRules, Rota
 from desk.rota.boards import coverage_rules_over, rota_rows_of
@@ -88,8 +89,9 @@ def desk_week_advice(
     client: the desk's clients share its time zone).
 
     A fixed number of statements whatever the number of clients, and Python work that
-    follows the shapes, not the clients: the history's calls with only what a forecast
-    reads (one load per time zone), added up only where a client had calls; coverage
+    follows the shapes, not the clients: the history's calls as the settled half hours'
+    roll-up holds them, grouped per client, weekday and half hour, and the calls past it
+    (`desk.reports.offered`), added up only where a client had calls; coverage
     windows and shifts grouped by rule in SQL, each distinct rule expanded once into a
     mask of half hours; a client's `Rota` built and asked only when an override, an
     absence or an inactive secretary may make its duties differ from its shifts
@@ -109,15 +111,11 @@ def desk_week_advice(
         return DeskAdvice([[0.0] * SLOTS for _ in range(7)], DEFAULT_AHT, 0, [], Setup(None, None))
     first, last = history(monday, weeks)
     zones = sorted({c.timezone for c in clients})
-    facts: dict[int, list[Offered]] = defaultdict(list)
-    for zone in zones:  # one load per time zone
-        ids = select(Client.id).where(Client.active.is_(True), Client.timezone == zone)
-        for fact in load_offered(session, ids, Period(first, last, ZoneInfo(zone))):
-            facts[fact.client_id].append(fact)
     ranges = [(first, last), (monday, monday + timedelta(days=6))]
     among = select(Client.id).where(Client.active.is_(True))
     learnt, rules = coverage_rules_over(session, clients, ranges, among)
-    expected, aht, setup = _expected(clients, learnt, facts, monday, weeks)
+    tallies = offered_tallies(session, clients, learnt, among, first, last)
+    expected, aht, setup = _expected(clients, learnt, tallies, monday, weeks)
     starts = [datetime.combine(monday, time(), ZoneInfo(zone)) for zone in zones]
     week = _Week(monday, (min(starts), max(starts) + timedelta(days=7)))
     open_slots = 0
@@ -164,7 +162,7 @@ def _on_duty(session: Session, week: _Week, zones: list[str], active: set[int]) 
 def _expected(
     clients: list[_Client],
     learnt: dict[int, CoverageRules],
-    facts: dict[int, list[Offered]],
+    tallies: dict[int, Tally],
     monday: date,
     weeks: int,
 ) -> tuple[list[list[float]], float, Setup]:
@@ -176,35 +174,35 @@ def _expected(
     first, last = history(monday, weeks)
     expected = [[0.0] * SLOTS for _ in range(7)]
     weighted, calls = 0.0, 0.0
-    waited, gave_up = 0.0, 0
+    pooled = Sums()
     max_waits, offered = 0.0, 0.0
-    kept: dict[int, tuple[frozenset[date], list[int]]] = {}  # by id(rules): clients share
+    kept: dict[int, list[int]] = {}  # by id(rules): clients share them
     for client in clients:
-        if client.id not in facts:
+        found = tallies.get(client.id)
+        if found is None:
             continue
         rules = learnt[client.id]
         if id(rules) not in kept:
-            left_out = days_left_out(rules, first, last)
-            kept[id(rules)] = left_out, days_kept_of(first, last, left_out)
-        left_out, days_kept = kept[id(rules)]
-        found = tally(facts[client.id], ZoneInfo(client.timezone), left_out)
+            kept[id(rules)] = days_kept_of(first, last, days_left_out(rules, first, last))
+        days_kept = kept[id(rules)]
         rows = [0.0] * 7  # each weekday's sum, as `sum` adds a forecast's row
         for (w, s), n in sorted(found.counts.items()):
             value = n / days_kept[w] if days_kept[w] else 0.0
             expected[w][s] += value
             rows[w] += value
         total = sum(rows)
-        if found.talks:
-            weighted += statistics.fmean(found.talks) * total
+        aht = found.sums.aht
+        if aht is not None:
+            weighted += aht * total
             calls += total
-        waited, gave_up = waited + found.waited, gave_up + found.gave_up
+        pooled.merge(found.sums)
         max_waits += client.max_wait_seconds * total
         offered += total
-    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
     if offered:
         max_wait = max_waits / offered
     else:  # no calls to weigh by: the clients' plain mean
         max_wait = statistics.fmean(c.max_wait_seconds for c in clients)
+    patience = patience_of(pooled.waited, pooled.gave_up)
     return expected, (weighted / calls if calls else DEFAULT_AHT), Setup(patience, max_wait)
 
 

@@ -123,15 +123,21 @@ def _outcome(value: str) -> Outcome:
     return _OUTCOMES.get(value, Outcome.IN_PROGRESS)
 
 
+def _counted() -> tuple[Any, ...]:
+    """The calls reports count: a client's, not refused as out of service, not the
+    Simulator's (as `desk.reports.rollup.counted`)."""
+    return (
+        Call.client_id.is_not(None),
+        Call.outcome != "not-in-service",
+        Call.simulated.is_(False),
+    )
+
+
 def _calls(scope: Scope, period: Period, *columns: Any) -> Select[Any]:
     """The calls of the scope started inside the period (calls to no client and the
     Simulator's left out, as `desk.reports.rollup.counted`)."""
     query = select(*columns).where(
-        Call.client_id.is_not(None),
-        Call.started_at >= period.start,
-        Call.started_at < period.end,
-        Call.outcome != "not-in-service",
-        Call.simulated.is_(False),
+        *_counted(), Call.started_at >= period.start, Call.started_at < period.end
     )
     if scope.client_ids is not None:
         query = query.where(Call.client_id.in_(scope.client_ids))
@@ -154,12 +160,25 @@ class Offered(NamedTuple):
     queue_seconds: float | None = None
 
 
-def load_offered(session: Session, clients: Select[Any], period: Period) -> list[Offered]:
-    """The calls `load_facts` finds for the clients whose ids `clients` selects, with what a
-    forecast's calls, handling time and patience read (start, outcome, talk time, time to
-    a human, hang-up, the queue): one statement, a row per call, its talk time the accepted
-    leg's (the last acceptance by the secretary who handled it, as `load_facts` takes it);
-    `clients` a subquery, not a thousand ids."""
+def load_offered(
+    session: Session, clients: Select[Any], period: Period, *where: Any
+) -> list[Offered]:
+    """The calls `load_facts` finds for the clients whose ids `clients` selects (a
+    subquery, not a thousand ids) and that meet `where`: `offered_calls`."""
+    return offered_calls(
+        session,
+        Call.client_id.in_(clients),
+        Call.started_at >= period.start,
+        Call.started_at < period.end,
+        *where,
+    )
+
+
+def offered_calls(session: Session, *where: Any) -> list[Offered]:
+    """The counted calls that meet `where`, in order, with what a forecast's calls,
+    handling time and patience read (start, outcome, talk time, time to a human, hang-up,
+    the queue): one statement, a row per call, its talk time the accepted leg's (the last
+    acceptance by the secretary who handled it, as `load_facts` takes it)."""
     handler = or_(Call.handled_by_id.is_(None), CallAttempt.secretary_id == Call.handled_by_id)
     talk = (
         select(CallAttempt.duration_seconds)
@@ -176,9 +195,7 @@ def load_offered(session: Session, clients: Select[Any], period: Period) -> list
         .scalar_subquery()
     )
     is_answered = Call.outcome == Outcome.ANSWERED.value
-    query = _calls(
-        Scope(),
-        period,
+    query = select(
         Call.client_id,
         Call.started_at,
         Call.outcome,
@@ -190,7 +207,7 @@ def load_offered(session: Session, clients: Select[Any], period: Period) -> list
         WaitingCall.since,
         WaitingCall.ended_at,
     ).outerjoin(WaitingCall, WaitingCall.call_id == Call.id)
-    query = query.where(Call.client_id.in_(clients)).order_by(Call.started_at, Call.id)
+    query = query.where(*_counted(), *where).order_by(Call.started_at, Call.id)
     found = []
     for client_id, at, raw, talk, first, answered_at, ended, state, since, left in session.execute(
         query

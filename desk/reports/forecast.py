@@ -13,7 +13,6 @@ it), at least one secretary, compared with the rota's.
 from __future__ import annotations
 
 import enum
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -127,21 +126,71 @@ def forecast_of(
     for (weekday, slot), n in found.counts.items():
         counts[weekday][slot] = n
     expected = [[c / days_kept[w] if days_kept[w] else 0.0 for c in counts[w]] for w in range(7)]
-    talks, waited, gave_up = found.talks, found.waited, found.gave_up
-    aht = statistics.fmean(talks) if talks else DEFAULT_AHT
-    patience = waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
-    return Forecast(expected, aht, bool(talks), days_kept, first, last, patience)
+    aht = found.sums.aht
+    return Forecast(
+        expected,
+        DEFAULT_AHT if aht is None else aht,
+        aht is not None,
+        days_kept,
+        first,
+        last,
+        patience_of(found.sums.waited, found.sums.gave_up),
+    )
+
+
+def patience_of(waited: float, gave_up: int) -> float | None:
+    """The callers' patience (time waited over hang-ups), once enough hung up."""
+    return waited / gave_up if gave_up >= MIN_ABANDONED and waited > 0 else None
+
+
+@dataclass
+class Sums:
+    """What a forecast adds up of calls besides their count per half hour: talk times
+    (their sum and how many), time waited, hang-ups (`MIN_ABANDONED`)."""
+
+    offered: int = 0
+    talk_sum: float = 0.0
+    talks: int = 0
+    waited: float = 0.0
+    gave_up: int = 0
+
+    def add(self, f: Counted) -> None:
+        self.offered += 1
+        if f.talk_seconds is not None:
+            self.talk_sum += f.talk_seconds
+            self.talks += 1
+        self.waited += f.human_seconds or 0.0
+        if f.gave_up_seconds is not None:
+            self.waited += f.gave_up_seconds
+            self.gave_up += 1
+        elif f.queue_state in (WaitingState.MESSAGE, WaitingState.CALLBACK):
+            self.waited += f.queue_seconds or 0.0  # left the queue without hanging up
+
+    def merge(self, other: Sums) -> None:
+        self.offered += other.offered
+        self.talk_sum += other.talk_sum
+        self.talks += other.talks
+        self.waited += other.waited
+        self.gave_up += other.gave_up
+
+    @property
+    def aht(self) -> float | None:
+        """The mean talk time, None when no answered call measured one."""
+        return self.talk_sum / self.talks if self.talks else None
 
 
 @dataclass
 class Tally:
     """What a forecast counts in a client's history: offered calls per (weekday, half
-    hour) with at least one (the others are nought), talk times, time waited, hang-ups."""
+    hour) with at least one (the others are nought), and their `Sums`."""
 
     counts: dict[tuple[int, int], int] = field(default_factory=dict)
-    talks: list[float] = field(default_factory=list)
-    waited: float = 0.0
-    gave_up: int = 0
+    sums: Sums = field(default_factory=Sums)
+
+    def merge(self, other: Tally) -> None:
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+        self.sums.merge(other.sums)
 
 
 def days_left_out(rules: CoverageRules, first: date, last: date) -> frozenset[date]:
@@ -189,14 +238,7 @@ def tally(facts: Iterable[Counted], tz: ZoneInfo, left_out: frozenset[date]) -> 
             continue
         key = slot_of(local, tz)  # no second conversion: already in tz
         counts[key] = counts.get(key, 0) + 1
-        if f.talk_seconds is not None:
-            found.talks.append(f.talk_seconds)
-        found.waited += f.human_seconds or 0.0
-        if f.gave_up_seconds is not None:
-            found.waited += f.gave_up_seconds
-            found.gave_up += 1
-        elif f.queue_state in (WaitingState.MESSAGE, WaitingState.CALLBACK):
-            found.waited += f.queue_seconds or 0.0  # left the queue without hanging up
+        found.sums.add(f)
     return found
 
 

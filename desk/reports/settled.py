@@ -4,8 +4,9 @@ An hour is settled a day after it ended: every call started in it has ended, and
 outcome, taker, time to answer and talk time are final. The `call-hours` job counts each
 hour once it is settled into `outcome_hours` (calls per outcome) and `answered_hours`
 (answered calls per taker, rank 1 or not, and time to answer), with the very queries the
-page would run, and moves the mark (`rollup_marks`: the settled hours' end and the last
-call id counted) by compare-and-set. A call added later to a settled hour (an import)
+page would run, and into `offered_half_hours` (what the staffing forecast adds up,
+desk/reports/offered.py), and moves the mark (`rollup_marks`: the settled hours' end and
+the last call id counted) by compare-and-set. A call added later to a settled hour (an import)
 has a higher id: the page counts it live, and the next run recounts its hour. No Flask;
 the job owns the transaction.
 """
@@ -18,8 +19,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from desk.models import AnsweredHour, Call, OutcomeHour, RollupMark
+from desk.models import AnsweredHour, Call, OfferedHalfHour, OutcomeHour, RollupMark
 from desk.reports.desk_measures import answered_groups, outcome_rows
+from desk.reports.offered import offered_rows
 from desk.reports.rollup import SETTLED, SETTLED_MARK, as_hour, counted, hour_of
 
 
@@ -68,6 +70,9 @@ def _recount(session: Session, start: datetime, end: datetime, top: int) -> None
     up to id `top`."""
     session.execute(delete(OutcomeHour).where(OutcomeHour.hour >= start, OutcomeHour.hour < end))
     session.execute(delete(AnsweredHour).where(AnsweredHour.hour >= start, AnsweredHour.hour < end))
+    session.execute(
+        delete(OfferedHalfHour).where(OfferedHalfHour.hour >= start, OfferedHalfHour.hour < end)
+    )
     upto = Call.id <= top
     outcomes = [
         {"hour": as_hour(h), "outcome": outcome, "calls": n}
@@ -91,3 +96,6 @@ def _recount(session: Session, start: datetime, end: datetime, top: int) -> None
     ]
     if answered:
         session.execute(insert(AnsweredHour), answered)
+    offered = offered_rows(session, start, end, top)
+    if offered:
+        session.execute(insert(OfferedHalfHour), offered)
