@@ -181,6 +181,12 @@ def test_the_set_based_advice_is_the_client_by_client_one(db: Database) -> None:
     assert any(h.on_duty for h in advice.half_hours)
 
 
+def taken(session: Session, client: Client, at: datetime, talk: int) -> None:
+    """A call Claire answered and talked `talk` seconds in."""
+    ring = Ring(secretary(session, "Claire"), 0, 1, 4, talk, "accepted")
+    make_call(session, client, at, "answered", rings=[ring])
+
+
 def test_the_advice_from_the_settled_roll_up_is_the_advice_from_the_calls(
     demo: str, db: Database
 ) -> None:
@@ -189,31 +195,18 @@ def test_the_advice_from_the_settled_roll_up_is_the_advice_from_the_calls(
     a call past the settled hours and one added late to a settled hour (counted live)."""
     with db.session() as s:
         parc, other = _two_clients(s)
-        claire = secretary(s, "Claire")
         s.add(Closure(client_id=other.id, starts_on=date(2027, 3, 25), ends_on=date(2027, 3, 26)))
         for day in (25, 26, 29):  # closed, closed, Easter Monday: all left out
             make_call(s, other, paris(2027, 3, day, 12, 40), "missed")
         make_call(s, parc, paris(2027, 3, 29, 12, 10), "missed")
         make_call(s, parc, paris(2027, 3, 24, 20, 15), "after-hours")
-        make_call(
-            s,
-            parc,
-            paris(2027, 4, 1, 12, 50),
-            "answered",
-            rings=[Ring(claire, 0, 1, 9, 80, "accepted")],
-        )
+        taken(s, parc, paris(2027, 4, 1, 12, 50), talk=80)
         s.commit()
     with db.session() as s:
         settle(s, datetime(2027, 4, 1, 12, tzinfo=UTC))
         s.commit()
     with db.session() as s:
-        make_call(
-            s,
-            parc,
-            paris(2027, 3, 23, 12, 20),
-            "answered",
-            rings=[Ring(claire, 0, 1, 4, 160, "accepted")],
-        )
+        taken(s, parc, paris(2027, 3, 23, 12, 20), talk=160)
         s.commit()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(OfferedHalfHour)) > 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, tuple_
@@ -27,20 +27,10 @@ from desk.reports.facts import Outcome, Period, load_offered, offered_calls
 from desk.reports.forecast import Sums, Tally, days_left_out, slot_of, tally
 from desk.reports.rollup import SETTLED_MARK
 from desk.rota import CoverageRules
+from desk.rota.coverage import CoveredClient
 
 # The roll-up counts this much of the calls at a time: a first run reads every call.
 CHUNK = timedelta(days=7)
-
-
-class Forecasted(Protocol):
-    """What the roll-up reads of a client."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def holiday_country(self) -> str: ...
 
 
 def offered_rows(
@@ -75,7 +65,7 @@ def offered_rows(
 
 def offered_tallies(
     session: Session,
-    clients: Sequence[Forecasted],
+    clients: Sequence[CoveredClient],
     learnt: dict[int, CoverageRules],
     among: Any,
     first: date,
@@ -115,7 +105,7 @@ def offered_tallies(
 def _settled(
     session: Session,
     found: dict[int, Tally],
-    clients: Sequence[Forecasted],
+    clients: Sequence[CoveredClient],
     learnt: dict[int, CoverageRules],
     among: Any,
     first: date,
