@@ -24,6 +24,7 @@ from desk.models import (
 from desk.reports.desk_staffing import desk_week_advice
 from desk.reports.facts import Period, Scope, load_facts, load_offered
 from desk.reports.forecast import Verdict, forecast
+from desk.reports.offered import offered_tallies
 from desk.reports.settled import settle
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
@@ -191,14 +192,20 @@ def test_the_advice_from_the_settled_roll_up_is_the_advice_from_the_calls(
     demo: str, db: Database
 ) -> None:
     """The roll-up holds the hours settled by 31 March 12:00 UTC (history: 22 March to 4
-    April, Easter Monday left out); a closure of the second client, an after-hours call,
-    a call past the settled hours and one added late to a settled hour (counted live)."""
+    April, Easter Monday left out in France); a closure of the second client, which
+    follows another country's holidays, an after-hours call, a call past the settled
+    hours, one added late to a settled hour (counted live), an inactive client's call."""
     with db.session() as s:
         parc, other = _two_clients(s)
+        other.holiday_country = "US"  # no holiday in those two weeks
+        gone = Client(slug="cabinet-ferme", name="Cabinet fermé", active=False)
+        s.add(gone)
+        s.flush()
+        make_call(s, gone, paris(2027, 3, 23, 12, 5), "missed")
         s.add(Closure(client_id=other.id, starts_on=date(2027, 3, 25), ends_on=date(2027, 3, 26)))
-        for day in (25, 26, 29):  # closed, closed, Easter Monday: all left out
+        for day in (25, 26, 29):  # closed, closed, a plain Monday in the US
             make_call(s, other, paris(2027, 3, day, 12, 40), "missed")
-        make_call(s, parc, paris(2027, 3, 29, 12, 10), "missed")
+        make_call(s, parc, paris(2027, 3, 29, 12, 10), "missed")  # Easter Monday: left out
         make_call(s, parc, paris(2027, 3, 24, 20, 15), "after-hours")
         taken(s, parc, paris(2027, 4, 1, 12, 50), talk=80)
         s.commit()
@@ -211,10 +218,17 @@ def test_the_advice_from_the_settled_roll_up_is_the_advice_from_the_calls(
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(OfferedHalfHour)) > 0
         from_the_roll_up = desk_week_advice(s, APRIL_5, weeks=2)
+        first, last = date(2027, 3, 22), date(2027, 4, 4)
+        learnt = {c.id: CoverageRules.load(s, c, first, last) for c in (parc, other)}
+        active = select(Client.id).where(Client.active.is_(True))
+        tallies = offered_tallies(s, [parc, other], learnt, active, first, last)
+        assert set(tallies) == {parc.id, other.id}  # not the inactive client's
         s.execute(delete(RollupMark))  # no roll-up: every call counted live
         from_the_calls = desk_week_advice(s, APRIL_5, weeks=2)
         s.rollback()
-    assert from_the_roll_up == from_the_calls
+    assert from_the_roll_up == from_the_calls and from_the_roll_up.clients == 2
+    assert from_the_roll_up.expected[0][25] == 1 / 2  # Mondays 12:30: the second client's
+    assert from_the_roll_up.expected[0][24] == 2 / 1  # the first's, Easter left out
     # Tuesday 12:00: the first client's calls of 23 March (2, the late one included) and
     # the second's 40 over two Tuesdays; the closed days' and Easter's calls left out.
     assert from_the_roll_up.expected[1][24] == 2 / 2 + 40 / 2
