@@ -36,9 +36,9 @@ from bench.wrk import WORKERS, Load, gunicorn, post_script, run_wrk
 from desk.app import create_app, ready_to_serve
 from desk.base.config import load_settings
 from desk.base.db import Database
+from desk.jobs.reports import catch_up
 from desk.migrations import upgrade
 from desk.reports.rollup import refresh
-from desk.reports.settled import settle
 from desk.request_context import set_clock
 
 TOKEN = "bench-auth-token"
@@ -221,8 +221,8 @@ def rolled_up(url: str) -> None:
     try:
         with db.session() as session:
             refresh(session, LUNCH)
-            settle(session, LUNCH)
             session.commit()
+        catch_up(db, lambda: LUNCH)
     finally:
         db.dispose()
 

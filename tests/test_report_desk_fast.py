@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.base.db import Database
-from desk.models import Call
+from desk.jobs.reports import catch_up
+from desk.models import Call, Client, OfferedHalfHour, OutcomeHour
 from desk.reports.desk_measures import desk_activity
 from desk.reports.facts import Scope
 from desk.reports.measures import activity
 from desk.reports.periods import period
-from desk.reports.settled import settle
+from desk.reports.settled import STEP, behind, settle
 from tests.helpers.reports import Ring, make_call, paris, week_history
 
 
@@ -100,3 +101,26 @@ def test_settled_hours_are_read_from_the_roll_up_and_a_late_call_is_still_counte
         after = desk_activity(s, asked)
         assert after == activity(s, Scope(), asked)
     assert after.measures.offered == counted.measures.offered + 1
+
+
+def test_a_long_history_is_settled_a_week_per_unit_of_work(db: Database) -> None:
+    """Two calls three weeks apart: one unit counts the first week's hours and says more
+    are due; the job's catch-up counts the rest, each hour once."""
+    with db.session() as s:
+        parc = Client(slug="cabinet-du-parc", name="Cabinet du Parc")
+        s.add(parc)
+        s.flush()
+        early, late = paris(2027, 3, 1, 12, 10), paris(2027, 3, 22, 12, 40)
+        for at in (early, late):
+            make_call(s, parc, at, "missed")
+    now = paris(2027, 3, 25, 12, 0)
+    with db.session() as s:
+        assert settle(s, now) == STEP / timedelta(hours=1)
+        assert behind(s, now)
+    assert catch_up(db, lambda: now) > 0
+    with db.session() as s:
+        assert not behind(s, now)
+        hours = s.scalars(select(OutcomeHour.hour).order_by(OutcomeHour.hour)).all()
+        offered = s.scalars(select(OfferedHalfHour.hour).order_by(OfferedHalfHour.hour)).all()
+    on_the_hour = [at.replace(minute=0) for at in (early, late)]
+    assert hours == offered == on_the_hour

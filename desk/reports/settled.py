@@ -24,10 +24,15 @@ from desk.reports.desk_measures import answered_groups, outcome_rows
 from desk.reports.offered import offered_rows
 from desk.reports.rollup import SETTLED, SETTLED_MARK, as_hour, counted, hour_of
 
+# The most settled hours one unit of work counts: a first run (a new desk with an imported
+# history, or after migration 0025) must not hold SQLite's write lock for minutes; the
+# job goes on unit after unit (`desk.jobs.reports.catch_up`).
+STEP = timedelta(days=7)
+
 
 def settle(session: Session, now: datetime) -> int:
-    """Count the hours settled since the last run, and those a new call fell in; how
-    many hours were (re)counted."""
+    """Count the hours settled since the last run (a week of them at most, `STEP`), and
+    those a new call fell in; how many hours were (re)counted."""
     mark = session.get(RollupMark, SETTLED_MARK)
     if mark is None:
         mark = RollupMark(name=SETTLED_MARK, last_call_id=0)
@@ -35,9 +40,10 @@ def settle(session: Session, now: datetime) -> int:
         session.flush()
     seen, until_before = mark.last_call_id, mark.settled_until
     top = session.scalar(select(func.max(Call.id))) or 0
-    until = (now - SETTLED).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    until = _settled_by(now)
     first = session.scalar(select(func.min(Call.started_at)))
     since = until_before or (first.replace(minute=0, second=0, microsecond=0) if first else until)
+    until = min(until, since + STEP)
     hour = hour_of(session)
     late: set[datetime] = set()
     if until_before is not None:
@@ -99,3 +105,14 @@ def _recount(session: Session, start: datetime, end: datetime, top: int) -> None
     offered = offered_rows(session, start, end, top)
     if offered:
         session.execute(insert(OfferedHalfHour), offered)
+
+
+def behind(session: Session, now: datetime) -> bool:
+    """Whether hours settled by `now` are still to count (`settle` counts a week at most)."""
+    mark = session.get(RollupMark, SETTLED_MARK)
+    return mark is None or mark.settled_until is None or mark.settled_until < _settled_by(now)
+
+
+def _settled_by(now: datetime) -> datetime:
+    """The end of the last hour settled at `now` (its calls have all ended)."""
+    return (now - SETTLED).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
