@@ -18,6 +18,7 @@ from desk.base.config import Settings
 from desk.base.db import Database
 from desk.base.events import HUB
 from desk.web.live import stop_streams
+from tests.helpers.local_servers import serve_in_thread
 
 PASSWORD = "permanence"
 # How long one browser step (a click, a page, a push) may take before the test fails.
@@ -96,8 +97,7 @@ def serving(app: Flask, port: int) -> Iterator[None]:
     """`app` on 127.0.0.1:`port` in a thread; stopped, with its engine, on the way out."""
     in_flight = InFlight(app)
     server: BaseWSGIServer = make_server("127.0.0.1", port, in_flight, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
+    thread = serve_in_thread(server, name="live-server")
     try:
         yield
     finally:
