@@ -27,8 +27,16 @@ from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
 from desk.request_context import set_clock
+from tests.helpers.compiled import share_compiled_code
 from tests.helpers.database import demo_desk, demo_id, drop_database_later, empty, migrated
+from tests.helpers.scrypt import remember_scrypt
 from tests.helpers.web import csrf_token
+
+# Each test builds its own app; they compile their URL builders and templates once per
+# process (tests/helpers/compiled.py). Logins check the same passwords against the same
+# hashes: each scrypt key is computed once per process (tests/helpers/scrypt.py).
+share_compiled_code()
+remember_scrypt()
 
 PG_ENV = "DESK_TEST_DATABASE_URL"
 TWILIO_AUTH_TOKEN = "test-auth-token-0123456789abcdef"

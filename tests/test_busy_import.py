@@ -3,7 +3,6 @@ from __future__ import annotations
 import http.server
 import ipaddress
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -20,6 +19,7 @@ from desk.jobs.busy_import import run
 from desk.models import BusyBlock, CalendarSource
 from scheduling.busy_import import import_all
 from tests.helpers.appointments import make_practice
+from tests.helpers.local_servers import serve_in_thread
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ics"
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
@@ -46,8 +46,7 @@ def ics_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(_Quiet, directory=str(tmp_path))
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
     server.shutdown()
     server.server_close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.server
 import ipaddress
 import ssl
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from scheduling.calendars.dav import CalendarError, Dav, check_host
+from tests.helpers.local_servers import serve_in_thread
 
 LOOPBACK_ONE = [ipaddress.ip_network("127.0.0.1/32")]
 
@@ -41,8 +41,7 @@ def redirecting() -> Iterator[str]:
     """A server on 127.0.0.1 that sends every PROPFIND to 127.0.0.2 (also loopback)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirect)
     _Redirect.target = f"http://127.0.0.2:{server.server_address[1]}/internal/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
@@ -117,8 +116,7 @@ def self_signed(tmp_path: Path) -> Iterator[str]:
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirect)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"https://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()

@@ -4,7 +4,6 @@ practice's own network; without it, such an address stays refused (SSRF guard)."
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,7 @@ from desk.jobs.busy_import import run
 from desk.models import BusyBlock, CalendarSource
 from tests.caldav_servers import calendar_settings
 from tests.helpers.appointments import NOW, make_practice
+from tests.helpers.local_servers import serve_in_thread
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@b\r\n"
@@ -38,8 +38,7 @@ def lan_calendar(tmp_path: Path) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(_Quiet, directory=str(tmp_path))
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}/busy.ics"
     server.shutdown()
     server.server_close()

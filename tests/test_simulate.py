@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +17,14 @@ from desk.cli import main
 from desk.models import Call, CallAttempt, Message, WaitingCall
 from desk.models.states import WaitingState
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN
+from tests.helpers.local_servers import serve_in_thread
 from tests.helpers.routing import CLAIRE, DESK_NUMBER, INES, SOPHIE, paris, secretary
 
 
 @pytest.fixture
 def server(app: Flask, demo: str) -> Iterator[str]:
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_thread(httpd)
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     thread.join(timeout=5)

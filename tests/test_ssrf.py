@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -17,6 +16,7 @@ from scheduling import safe_fetch
 from scheduling.busy_import import import_all
 from scheduling.safe_fetch import FetchFailed, FetchRefused, fetch
 from tests.helpers.appointments import make_practice
+from tests.helpers.local_servers import serve_in_thread
 
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
 SECRET = b"BEGIN:VCALENDAR\r\nX-SECRET:internal-admin-token\r\n"
@@ -42,7 +42,7 @@ class _Secret(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def internal() -> Iterator[int]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Secret)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
@@ -112,7 +112,7 @@ def test_the_body_is_capped() -> None:
             self.wfile.write(b"x" * 300_000)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Big)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     try:
         with pytest.raises(FetchFailed) as caught:
             fetch(

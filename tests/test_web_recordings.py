@@ -4,7 +4,6 @@ never shown to the browser; only to those who may see the call."""
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +18,7 @@ from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import Call
 from tests.conftest import AuthActions, test_overrides
+from tests.helpers.local_servers import serve_in_thread
 from tests.helpers.web import LOGINS, demo_call, other_tenant
 
 SID, TOKEN = "AC0123456789abcdef0123456789abcdef", "secret-token"
@@ -49,7 +49,7 @@ class FakeTwilio:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        serve_in_thread(self.httpd)
 
     @property
     def url(self) -> str:

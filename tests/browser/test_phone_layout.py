@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from desk.models import Message
 from tests.helpers.browser import STEP_TIMEOUT_MS, LiveServer, log_in
@@ -101,7 +102,8 @@ def test_screenshots_of_the_desktop_pages(
     demo_call(live_server.db, sid="CA-shot", at=now, caller="+33612345678",
               accepted_by="Claire", accepted_at=now)  # fmt: skip
     tab.wait_for_function("() => window.deskFicheShownAt > 0", timeout=STEP_TIMEOUT_MS)
-    tab.wait_for_timeout(1500)
+    # Painted with its caller's history (the fiche is whole when shown; no fixed wait).
+    expect(tab.locator("#live-call")).to_contain_text("Rappeler pour un devis")
     tab.screenshot(path=str(shots / "fiche.png"))
     fiche = tab.locator("#live-call").inner_text()
     assert "Hélène Dupré" in fiche and "Rappeler pour un devis" in fiche

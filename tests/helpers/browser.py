@@ -18,6 +18,7 @@ from desk.base.config import Settings
 from desk.base.db import Database
 from desk.base.events import HUB
 from desk.web.live import stop_streams
+from tests.helpers.local_servers import serve_in_thread
 
 PASSWORD = "permanence"
 # How long one browser step (a click, a page, a push) may take before the test fails.
@@ -51,6 +52,8 @@ class InFlight:
         self.app = app
         self.count = 0
         self.changed = threading.Condition()
+        # The responses not closed yet, by the server thread that serves them.
+        self._open: dict[int, list[_Closing]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         with self.changed:
@@ -58,14 +61,30 @@ class InFlight:
         try:
             body = self.app(environ, start_response)
         except BaseException:
-            self._done()
+            self._done(None)
             raise
-        return _Closing(body, self._done)
+        closing = _Closing(body, self._done)
+        with self.changed:
+            self._open.setdefault(threading.get_ident(), []).append(closing)
+        return closing
 
-    def _done(self) -> None:
+    def _done(self, closing: _Closing | None) -> None:
         with self.changed:
             self.count -= 1
+            if closing is not None:
+                mine = self._open.get(closing.thread, [])
+                if closing in mine:
+                    mine.remove(closing)
             self.changed.notify_all()
+
+    def close_left_open(self) -> None:
+        """Close what this server thread left open: werkzeug closes a response after
+        draining its socket, and skips `close()` when that read fails (a browser
+        context closed mid-stream resets its connection). Called as the thread ends."""
+        with self.changed:
+            left = self._open.pop(threading.get_ident(), [])
+        for closing in left:
+            closing.close()
 
     def wait_idle(self, seconds: float) -> bool:
         with self.changed:
@@ -75,20 +94,25 @@ class InFlight:
 class _Closing:
     """A response body that says when the server has closed it (PEP 3333)."""
 
-    def __init__(self, body: Iterable[bytes], done: Callable[[], None]) -> None:
+    def __init__(self, body: Iterable[bytes], done: Callable[[_Closing], None]) -> None:
         self.body = body
         self.done = done
+        self.thread = threading.get_ident()
+        self.closed = False
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.body)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             close = getattr(self.body, "close", None)
             if close is not None:
                 close()
         finally:
-            self.done()
+            self.done(self)
 
 
 @contextmanager
@@ -96,8 +120,16 @@ def serving(app: Flask, port: int) -> Iterator[None]:
     """`app` on 127.0.0.1:`port` in a thread; stopped, with its engine, on the way out."""
     in_flight = InFlight(app)
     server: BaseWSGIServer = make_server("127.0.0.1", port, in_flight, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
+    serve_connection = server.process_request_thread  # type: ignore[attr-defined]
+
+    def process_request_thread(request: Any, client_address: Any) -> None:
+        try:
+            serve_connection(request, client_address)
+        finally:
+            in_flight.close_left_open()
+
+    server.process_request_thread = process_request_thread  # type: ignore[attr-defined]
+    thread = serve_in_thread(server, name="live-server")
     try:
         yield
     finally:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import socketserver
 import threading
 import uuid
 from collections import deque
@@ -34,6 +35,21 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+# socketserver's serve_forever looks for a shutdown request between two waits for a
+# connection, every poll_interval: 0.5 s by default, which each test stopping a server
+# waited. 50 ms, as tests/helpers/waiting.py asks again.
+POLL_SECONDS = 0.05
+
+
+def serve_in_thread(server: socketserver.BaseServer, name: str | None = None) -> threading.Thread:
+    """`server.serve_forever()` in a daemon thread, started; `server.shutdown()` returns
+    within POLL_SECONDS."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, name=name, daemon=True
+    )
+    thread.start()
+    return thread
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,7 @@ class TwilioApiServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -139,13 +155,14 @@ class TwilioApiServer:
         }
 
     def start(self) -> TwilioApiServer:
-        self._thread.start()
+        self._thread = serve_in_thread(self._httpd)
         return self
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
-        self._thread.join(5)
+        if self._thread is not None:
+            self._thread.join(5)
 
     def __enter__(self) -> TwilioApiServer:
         return self.start()
