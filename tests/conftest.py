@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from desk.app import create_app
 from desk.base.config import Settings, load_settings
 from desk.base.db import Database
 from desk.request_context import set_clock
+from tests.helpers.collector import freeze_what_lasts
 from tests.helpers.compiled import share_compiled_code
 from tests.helpers.database import demo_desk, demo_id, drop_database_later, empty, migrated
 from tests.helpers.scrypt import remember_scrypt
@@ -44,6 +45,18 @@ TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000000"
 PUBLIC_BASE_URL = "https://desk.example.test"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    result = yield
+    # Between two modules, what outlives the tests is frozen out of the garbage
+    # collector's full sweeps (tests/helpers/collector.py).
+    if nextitem is None or getattr(nextitem, "module", None) is not getattr(item, "module", None):
+        freeze_what_lasts()
+    return result
 
 
 @pytest.fixture(scope="session")
