@@ -85,14 +85,10 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
         drop_database_later(os.environ[PG_ENV], str(pg_name))
 
 
-def _empty(db: Database) -> None:
-    empty(db)
-
-
 @pytest.fixture(params=BACKENDS)
 def db(request: pytest.FixtureRequest, _databases: dict[str, Database]) -> Iterator[Database]:
     database = _databases[request.param]
-    _empty(database)
+    empty(database)
     yield database
 
 

@@ -19,6 +19,7 @@ from desk.models import Outbox
 from desk.outbox.channels.sms import ConsoleSms
 from desk.outbox.queue import enqueue
 from tests.conftest import BACKENDS, test_overrides
+from tests.helpers.database import empty
 from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -30,10 +31,8 @@ JOBS_UNDER_TEST = [job for job in JOBS if job.id in ("heartbeat", "outbox")]
 
 @pytest.fixture
 def pg(_databases: dict[str, Database]) -> Iterator[Database]:
-    from tests.conftest import _empty
-
     database = _databases["postgresql"]
-    _empty(database)
+    empty(database)
     yield database
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import event
 from bench.network import LUNCH
 from desk.base.db import Database
 from desk.request_context import database_of
-from tests.conftest import AuthActions, _empty, pin_clock
-from tests.helpers.database import seeded_network
+from tests.conftest import AuthActions, pin_clock
+from tests.helpers.database import empty, seeded_network
 from tests.helpers.html import options, parse
 
 PAGES = {
@@ -74,7 +74,7 @@ def count_statements(app: Flask) -> Iterator[list[str]]:
 def _statements(
     db: Database, app: Flask, client: FlaskClient, seen: list[str], clients: int, role: str
 ) -> dict[str, int]:
-    _empty(db)
+    empty(db)
     network = seeded_network(db, clients, calls_per_client=3, appointments_per_client=3)
     pin_clock(app, LUNCH)
     email, password = network.admin if role == "admin" else network.secretary
