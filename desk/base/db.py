@@ -91,8 +91,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # cut loses no committed call, message or booking (NORMAL would sync only at
         # checkpoints).
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={STATEMENT_TIMEOUT_MS}")
-        cursor.close()
+        cursor.close()  # the busy timeout: sqlite3's `timeout` argument (connect_args)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -112,3 +112,11 @@ def occurrence_at(rule: WeeklyRule, tz: ZoneInfo, at: datetime) -> tuple[datetim
         if s <= at < e:
             return s, e
     return None
+
+
+def local_days(first: date, last: date) -> Iterator[date]:
+    """The days from `first` to `last`, both included."""
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)

@@ -63,7 +63,7 @@ class Call(Base):
     recording_duration: Mapped[int | None]
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("secretaries.id"))
     # Placed by the Simulator (marked at its first webhook): never billed, paid nor
-    # reported (`desk.reports.rollup.counted`, `desk.billing.missions.gather`).
+    # reported (`desk.reports.facts.counted`, `desk.billing.missions.gather`).
     simulated: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     attempts: Mapped[list[CallAttempt]] = relationship(

@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from desk.models import AnsweredHour, Call, CallAttempt, OutcomeHour, RollupMark, Secretary
-from desk.reports.facts import Outcome, Period, Scope, Taker, _outcome
+from desk.reports.facts import Outcome, Period, Scope, Taker, _outcome, counted
 from desk.reports.measures import (
     BUSIEST,
     WAIT_BUCKETS,
@@ -36,7 +36,7 @@ from desk.reports.measures import (
     percentile,
 )
 from desk.reports.queue_measures import callbacks, desk_held, desk_to_human, spread_values
-from desk.reports.rollup import SETTLED_MARK, as_hour, counted, hour_of, millis_between
+from desk.reports.rollup import SETTLED_MARK, as_hour, hour_of, millis_between
 
 
 def _between(start: datetime, end: datetime, *extra: Any) -> Any:

@@ -123,9 +123,9 @@ def _outcome(value: str) -> Outcome:
     return _OUTCOMES.get(value, Outcome.IN_PROGRESS)
 
 
-def _counted() -> tuple[Any, ...]:
-    """The calls reports count: a client's, not refused as out of service, not the
-    Simulator's (as `desk.reports.rollup.counted`)."""
+def counted() -> tuple[Any, ...]:
+    """The calls reports count (docs/activity.md: calls received): a client's, not
+    refused as out of service, not the Simulator's (nobody's activity)."""
     return (
         Call.client_id.is_not(None),
         Call.outcome != "not-in-service",
@@ -135,9 +135,9 @@ def _counted() -> tuple[Any, ...]:
 
 def _calls(scope: Scope, period: Period, *columns: Any) -> Select[Any]:
     """The calls of the scope started inside the period (calls to no client and the
-    Simulator's left out, as `desk.reports.rollup.counted`)."""
+    Simulator's left out: `counted`)."""
     query = select(*columns).where(
-        *_counted(), Call.started_at >= period.start, Call.started_at < period.end
+        *counted(), Call.started_at >= period.start, Call.started_at < period.end
     )
     if scope.client_ids is not None:
         query = query.where(Call.client_id.in_(scope.client_ids))
@@ -207,7 +207,7 @@ def offered_calls(session: Session, *where: Any) -> list[Offered]:
         WaitingCall.since,
         WaitingCall.ended_at,
     ).outerjoin(WaitingCall, WaitingCall.call_id == Call.id)
-    query = query.where(*_counted(), *where).order_by(Call.started_at, Call.id)
+    query = query.where(*counted(), *where).order_by(Call.started_at, Call.id)
     found = []
     for client_id, at, raw, talk, first, answered_at, ended, state, since, left in session.execute(
         query

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from desk.base.errors import DomainError
+from desk.base.wall_time import local_days
 from desk.models import Client
 from desk.models.states import WaitingState
 from desk.reports.facts import CallFact, Outcome, Period, Scope, load_facts
@@ -195,15 +196,13 @@ class Tally:
 
 def days_left_out(rules: CoverageRules, first: date, last: date) -> frozenset[date]:
     """The local days of [first, last] a forecast leaves out: closures and holidays."""
-    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
-    return frozenset(day for day in days if rules.day_state(day)[0] is not None)
+    return frozenset(day for day in local_days(first, last) if rules.day_state(day)[0] is not None)
 
 
 def days_kept_of(first: date, last: date, left_out: frozenset[date]) -> list[int]:
     """Per weekday (Monday = 0), how many days of [first, last] are averaged."""
     days_kept = [0] * 7
-    for i in range((last - first).days + 1):
-        day = first + timedelta(days=i)
+    for day in local_days(first, last):
         if day not in left_out:
             days_kept[day.weekday()] += 1
     return days_kept

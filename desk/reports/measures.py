@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from desk.models import Appointment, Call, CallAttempt, Message, Secretary
 from desk.models.calls import not_simulated
-from desk.reports.facts import CallFact, Outcome, Period, Scope, Taker, load_facts
+from desk.reports.facts import CallFact, Outcome, Period, Scope, Taker, counted, load_facts
 from desk.reports.queue_measures import callbacks, held_of
-from desk.reports.rollup import as_hour, counted, desk_hourly_counts, hour_of
+from desk.reports.rollup import as_hour, desk_hourly_counts, hour_of
 
 # Answer-time distribution: upper bounds in seconds of each bucket (the last is open).
 WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60)

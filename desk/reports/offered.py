@@ -22,6 +22,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from desk.base.public_holidays import holiday_dates
+from desk.base.wall_time import local_days
 from desk.models import Call, Client, OfferedHalfHour, RollupMark
 from desk.reports.facts import Outcome, Period, load_offered, offered_calls
 from desk.reports.forecast import Sums, Tally, days_left_out, slot_of, tally
@@ -124,7 +125,7 @@ def _settled(
         (c.id, day)
         for c in clients
         for s, e in learnt[c.id].closures
-        for day in _days(max(s, first), min(e, last))
+        for day in local_days(max(s, first), min(e, last))
     ]
     where: list[Any] = [row.day >= first, row.day <= last, row.hour < cut]
     holidays = holiday_dates(clients[0].holiday_country, first, last)
@@ -154,7 +155,3 @@ def _settled(
             found[client_id].sums.merge(
                 Sums(int(offered), float(talk_sum), int(talks), float(waited), int(gave_up))
             )
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desk.models import Call, CallHour, RollupMark
-from desk.reports.facts import Period
+from desk.reports.facts import Period, counted
 
 MARK = "call_hours"
 RECOUNT = timedelta(hours=2)
@@ -53,16 +53,6 @@ def earliest(session: Session, a: Any, b: Any) -> Any:
 def as_hour(value: Any) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return when.replace(tzinfo=UTC)
-
-
-def counted() -> Any:
-    """The calls the heatmap counts (docs/activity.md: calls received); the Simulator's
-    are nobody's activity."""
-    return (
-        Call.client_id.is_not(None),
-        Call.outcome != "not-in-service",
-        Call.simulated.is_(False),
-    )
 
 
 def _mark(session: Session) -> int:

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from desk.models import AnsweredHour, Call, OfferedHalfHour, OutcomeHour, RollupMark
 from desk.reports.desk_measures import answered_groups, outcome_rows
+from desk.reports.facts import counted
 from desk.reports.offered import offered_rows
-from desk.reports.rollup import SETTLED, SETTLED_MARK, as_hour, counted, hour_of
+from desk.reports.rollup import SETTLED, SETTLED_MARK, as_hour, hour_of
 
 # The most settled hours one unit of work counts: a first run (a new desk with an imported
 # history, or after migration 0025) must not hold SQLite's write lock for minutes; the

@@ -6,7 +6,7 @@ closures and holidays are local dates. The UTC intervals are derived, never stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -20,6 +20,7 @@ from desk.base.public_holidays import holiday_name
 from desk.base.wall_time import (
     WeeklyRule,
     local_date,
+    local_days,
     local_to_utc,
     occurrences,
     parse_weekdays,
@@ -128,7 +129,8 @@ class CoverageRules:
         day removes it; a covered holiday is covered from midnight to midnight.
         """
         found: list[Interval] = []
-        for day in _days(local_date(start, self.tz) - timedelta(days=1), local_date(end, self.tz)):
+        first = local_date(start, self.tz) - timedelta(days=1)
+        for day in local_days(first, local_date(end, self.tz)):
             if self.day_state(day)[0] == HOLIDAY_COVERED:
                 found.append(
                     (
@@ -158,13 +160,6 @@ def coverage(session: Session | Connection, client: Client, at: datetime) -> Cov
     day = local_date(at, tz)
     rules = CoverageRules.load(session, client, day - timedelta(days=1), day + timedelta(days=1))
     return rules.at(at)
-
-
-def _days(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:
