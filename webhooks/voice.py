@@ -14,7 +14,7 @@ from flask import Response, current_app, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desk.base.db import begin_immediate
+from desk.base.db import begin_immediate, read_then_lock
 from desk.base.parse import INT32_MAX, int_in_range
 from desk.calls import new_call, routing
 from desk.models import Client
@@ -122,16 +122,15 @@ def _first_webhook(read: Callable[[Session], new_call.Arrival]) -> Response:
     """The first webhook of a call: its Call row, unique by CallSid, is its receipt.
 
     What it reads (`read`) comes before the write lock (SQLite) is taken, the writes
-    after (`new_call.start_call`). A twin delivery that wrote the Call meanwhile makes
-    the insert fail on the unique key: it is read and done again, and answered from the
-    twin's Call (a replay).
+    after (`new_call.start_call`): `read_then_lock`. A twin delivery that wrote the Call
+    meanwhile makes the insert fail on the unique key: it is read and done again, and
+    answered from the twin's Call (a replay).
     """
 
     def deliver() -> Response:
         session = db_session()
         for last in (False, True):
-            arrival = read(session)
-            begin_immediate(session)
+            arrival = read_then_lock(session, read)
             try:
                 decision = new_call.start_call(session, arrival)
                 session.commit()

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
@@ -46,8 +46,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             hide_parameters=not echo,
             connect_args={"check_same_thread": False, "timeout": STATEMENT_TIMEOUT_MS / 1000},
         )
+        _configure(engine)  # first: its `begin` listener clears what the next one sets
         _configure_sqlite(engine)
-        return _configure(engine)
+        return engine
     options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"
     engine = create_engine(
         url,
@@ -67,12 +68,16 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 _BEGIN_IMMEDIATE = "desk.begin_immediate"  # Connection.info: this transaction holds the lock
 _CHANGES = "desk.sqlite_changes"  # SQLite's count of changed rows when it began
 _POLLING = "desk.sqlite_polling"  # SQLite's busy_timeout is 0: BEGIN IMMEDIATE polls
+_READING = "desk.sqlite_reading"  # no BEGIN yet: the reads of `read_then_lock`
+T = TypeVar("T")
 
 
 def _configure(engine: Engine) -> Engine:
     @event.listens_for(engine, "begin")
     def _reset(conn: Connection) -> None:
-        conn.info.pop(_BEGIN_IMMEDIATE, None)  # Connection.info outlives a transaction
+        # Connection.info outlives a transaction.
+        conn.info.pop(_BEGIN_IMMEDIATE, None)
+        conn.info.pop(_READING, None)
 
     return engine
 
@@ -96,18 +101,26 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         dbapi_connection: Any = conn.connection.dbapi_connection
-        immediate = conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
-        if immediate != conn.info.get(_POLLING, False):
-            # BEGIN IMMEDIATE waits by short polls, any other transaction in SQLite's
-            # busy handler: set when the kind changes (webhooks follow each other).
-            timeout = 0 if immediate else STATEMENT_TIMEOUT_MS
-            conn.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
-            conn.info[_POLLING] = immediate
+        conn.info[_CHANGES] = dbapi_connection.total_changes
+        begin = conn.get_execution_options().get("sqlite_begin")
+        if begin == "LATER":
+            conn.info[_READING] = True  # each read on its own until `begin_immediate`
+            return
+        immediate = begin == "IMMEDIATE"
+        _set_polling(conn, immediate)
         if immediate:
             _begin_immediate(conn)
         else:
             conn.exec_driver_sql("BEGIN")
-        conn.info[_CHANGES] = dbapi_connection.total_changes
+
+
+def _set_polling(conn: Connection, polling: bool) -> None:
+    """BEGIN IMMEDIATE waits by short polls (busy_timeout 0), any other transaction in
+    SQLite's busy handler: set when the kind changes (webhooks follow each other)."""
+    if polling != conn.info.get(_POLLING, False):
+        timeout = 0 if polling else STATEMENT_TIMEOUT_MS
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
+        conn.info[_POLLING] = polling
 
 
 def _begin_immediate(conn: Connection) -> None:
@@ -129,11 +142,16 @@ def _begin_immediate(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             return
         except OperationalError as error:
-            busy = getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
-            if not busy or time.monotonic() > deadline:
+            if not _busy(error) or time.monotonic() > deadline:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.001)
+
+
+def _busy(error: OperationalError) -> bool:
+    """SQLite's SQLITE_BUSY, extended codes included (BUSY_RECOVERY, BUSY_SNAPSHOT…)."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _has_written(conn: Connection) -> bool:
@@ -175,6 +193,15 @@ def begin_immediate(session: Session) -> None:
     (booking a slot, every webhook). On PostgreSQL the constraints do that job; what
     happens to an already open transaction is the same on both (`_fresh`).
     """
+    if session.in_transaction():
+        conn = session.connection()
+        if conn.info.pop(_READING, False):  # `read_then_lock`'s reads: no BEGIN yet
+            if _has_written(conn):
+                raise RuntimeError("a write before the write lock, outside any transaction")
+            _set_polling(conn, True)
+            _begin_immediate(conn)
+            conn.info[_BEGIN_IMMEDIATE] = True
+            return
     if not _fresh(session):
         return
     if session.get_bind().dialect.name == "sqlite":
@@ -182,6 +209,34 @@ def begin_immediate(session: Session) -> None:
     else:
         conn = session.connection()
     conn.info[_BEGIN_IMMEDIATE] = True
+
+
+def read_then_lock(session: Session, read: Callable[[Session], T]) -> T:
+    """`read(session)`, then the write lock (`begin_immediate`): a unit of work that
+    reads first and writes after (a call's first webhook; docs/decisions.md, "A new call
+    reads before it takes SQLite's write lock").
+
+    On SQLite the reads run before any BEGIN, each statement on its own against the last
+    commit; `begin_immediate` then opens the transaction in the same connection, with no
+    rollback between. So only the writes hold the lock, and the reads cost no
+    transaction of their own. What they read may change before the lock is had: the
+    writes check under it what must be current. `read` must not write (it would be
+    committed at once; `begin_immediate` refuses to go on). A read SQLite finds busy
+    (a database being recovered or closed elsewhere) is done again under the lock. On
+    PostgreSQL: the same transaction throughout (READ COMMITTED).
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "LATER"})
+    try:
+        found = read(session)
+    except OperationalError as error:
+        if not _busy(error):
+            raise
+        session.rollback()
+        begin_immediate(session)
+        return read(session)
+    begin_immediate(session)
+    return found
 
 
 def connection_of(source: Session | Connection) -> Connection:
