@@ -33,6 +33,10 @@ from tests.helpers.database import demo_desk, demo_id, drop_database_later, empt
 from tests.helpers.scrypt import remember_scrypt
 from tests.helpers.web import csrf_token
 
+# Fixtures defined in helper modules, seen by every test without importing them by name
+# (pytest reads `pytest_plugins` only in this top-level conftest).
+pytest_plugins = ["tests.helpers.caldav_servers"]
+
 # Each test builds its own app; they compile their URL builders and templates once per
 # process (tests/helpers/compiled.py). Logins check the same passwords against the same
 # hashes: each scrypt key is computed once per process (tests/helpers/scrypt.py).

@@ -25,8 +25,8 @@ from desk.billing.collection import (
 from desk.billing.invoices import credit_note, invoice_by_number, issue_statements
 from desk.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceTracking, Outbox
 from desk.models.billing import InvoiceKind, InvoiceState
-from tests.attack_helpers import desk_cli, flashes, race, table_row
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.attacks import desk_cli, flashes, race, table_row
 from tests.helpers.billing import NOW, october_of_calls
 from tests.helpers.web import LOGINS, csrf_token
 

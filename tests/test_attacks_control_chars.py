@@ -19,8 +19,8 @@ from desk.base.plain_text import free_text, one_line
 from desk.migrations import alembic_config, upgrade
 from desk.models import Appointment, Client, Practitioner, Secretary
 from scheduling.tokens import create_feed_token
-from tests.attack_helpers import desk_cli
 from tests.helpers.api import MONDAY_9, new_appointment, setup_api
+from tests.helpers.attacks import desk_cli
 from tests.helpers.feeds import book_into, feed_practice
 
 DIRTY = "Dr\r\nX-INJECTED:1\x07\x1b[31m\u2028Roux\u202e"

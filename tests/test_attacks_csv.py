@@ -17,8 +17,8 @@ from desk.base.spreadsheet import FORMULA_STARTS, csv_text, safe_cell
 from desk.billing.collection import record_payment
 from desk.billing.invoices import issue_statements
 from desk.models import Secretary
-from tests.attack_helpers import desk_cli
 from tests.conftest import AuthActions
+from tests.helpers.attacks import desk_cli
 from tests.helpers.billing import NOW, october_of_calls
 from tests.helpers.reports import Ring, make_call, paris
 from tests.helpers.routing import demo_client, secretary

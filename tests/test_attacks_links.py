@@ -19,8 +19,8 @@ from desk.billing.quotes import Needs, create_quote
 from desk.models import Client, Invitation, InvitationPurpose, Quote
 from desk.people import accounts, secretaries
 from desk.people.accounts import create_user, invite
-from tests.attack_helpers import race
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.attacks import race
 from tests.helpers.web import csrf_token
 
 BASE = "https://desk.example.test"

@@ -14,8 +14,8 @@ from desk.app import create_app
 from desk.base.config import load_settings
 from desk.base.db import Database
 from desk.models import LoginFailure
-from tests.attack_helpers import race
 from tests.conftest import AuthActions, test_overrides
+from tests.helpers.attacks import race
 
 CLAIRE = "claire@permanence.test"
 ADDRESS = "198.51.100.23"

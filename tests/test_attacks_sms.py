@@ -10,8 +10,8 @@ from sqlalchemy import select
 from desk.base.db import Database
 from desk.models import Client, Contact, DeskNumber, InboundSms, Message
 from desk.outbox.queue import enqueue
-from tests.attack_helpers import attribute_values, flashes
 from tests.conftest import AuthActions
+from tests.helpers.attacks import attribute_values, flashes
 from tests.helpers.messages import make_client
 from tests.helpers.twilio import fixture, signed_post
 from tests.helpers.web import LOGINS, csrf_token, post

@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 from desk.base.db import Database
 from desk.cli import main
 from desk.models import CalendarConnection
-from tests.caldav_servers import DavServer, _dav_servers, dav_server, own_radicale, radicale
 from tests.helpers.appointments import make_practice
-
-_ = (_dav_servers, dav_server, own_radicale, radicale)  # fixtures
+from tests.helpers.caldav_servers import DavServer
 
 
 def desk(db: Database, tmp_path: Path, *args: str, trusted: str = "127.0.0.0/8") -> tuple[int, str]:

@@ -14,8 +14,8 @@ from desk.base.db import Database
 from desk.outbox.dispatch import Dispatcher
 from scheduling.booking import book, cancel, reschedule
 from scheduling.calendars import connections
-from tests.caldav_servers import calendar_settings
 from tests.helpers.appointments import NOW, make_practice
+from tests.helpers.caldav_servers import calendar_settings
 from tests.helpers.local_servers import SmtpServer, smtp_overrides
 
 DESK = "permanence@desk.example.test"

@@ -23,19 +23,8 @@ from scheduling.booking import book
 from scheduling.calendars.connections import list_connections
 from scheduling.calendars.pull import pull
 from scheduling.calendars.push import Pusher
-from tests.caldav_servers import (
-    Calendar,
-    DavServer,
-    _dav_servers,
-    calendar_settings,
-    connect_calendar,
-    dav_server,
-    own_radicale,
-    radicale,
-)
 from tests.helpers.appointments import NOW, Practice, make_practice
-
-_ = (_dav_servers, dav_server, own_radicale, radicale)  # fixtures
+from tests.helpers.caldav_servers import Calendar, DavServer, calendar_settings, connect_calendar
 
 TUESDAY = datetime(2027, 3, 2, tzinfo=UTC)
 

@@ -19,19 +19,8 @@ from scheduling.booking import book, cancel, reschedule
 from scheduling.calendars.conflicts import conflicts_of, resolve
 from scheduling.calendars.connections import list_connections
 from scheduling.calendars.push import BackgroundPusher, Pusher
-from tests.caldav_servers import (
-    DavServer,
-    _dav_servers,
-    calendar_settings,
-    connect_calendar,
-    dav_server,
-    events_of,
-    own_radicale,
-    radicale,
-)
 from tests.helpers.appointments import NOW, Practice, make_practice
-
-_ = (_dav_servers, dav_server, own_radicale, radicale)  # fixtures
+from tests.helpers.caldav_servers import DavServer, calendar_settings, connect_calendar, events_of
 
 TUESDAY_9 = datetime(2027, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 in Paris
 LATER = NOW + timedelta(minutes=1)

@@ -16,8 +16,8 @@ from desk.base.db import Database
 from desk.jobs import JobContext
 from desk.jobs.busy_import import run
 from desk.models import BusyBlock, CalendarSource
-from tests.caldav_servers import calendar_settings
 from tests.helpers.appointments import NOW, make_practice
+from tests.helpers.caldav_servers import calendar_settings
 from tests.helpers.local_servers import serve_in_thread
 
 ICS = (

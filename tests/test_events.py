@@ -24,7 +24,7 @@ from desk.models import Secretary
 from tests.conftest import pin_clock
 from tests.helpers.routing import CLAIRE, paris
 from tests.helpers.serve import desk_serve
-from tests.voice_steps import incoming, press, screen
+from tests.helpers.voice_steps import incoming, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 SID = "CA" + "7" * 32

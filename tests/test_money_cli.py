@@ -16,7 +16,7 @@ from desk.demo import DEMO_SLUG as SLUG
 from desk.models import Contract, PartnerAgreement, PricePlan, Quote, Secretary
 from desk.models.billing import PartnerMode
 from tests.helpers.billing import NOW, october_of_calls
-from tests.money_helpers import desk
+from tests.helpers.money import desk
 
 PLAN = ("plan", "add", "--name", "Midi", "--monthly-fee", "1 234,50", "--included-calls", "30",
         "--per-call", "1,20", "--per-minute", "0.25", "--out-of-hours-percent", "25",

@@ -19,8 +19,8 @@ from desk.models import InvoiceTracking, Secretary
 from desk.people.secretaries import SecretaryInput, add_secretary
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.billing import NOW, PARIS, answered, october_of_calls
+from tests.helpers.money import Page, desk
 from tests.helpers.web import post
-from tests.money_helpers import Page, desk
 
 
 def _nora_takes_calls(db: Database) -> None:

@@ -35,8 +35,8 @@ from desk.models import (
 from desk.models.billing import PartnerMode
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.billing import NOW
+from tests.helpers.money import Page
 from tests.helpers.web import LOGINS, post
-from tests.money_helpers import Page
 
 PLAN = {
     "plan-name": "Midi",

@@ -17,7 +17,7 @@ from desk.offers.activity import activity
 from desk.offers.making import offer_gap
 from desk.offers.sending import send_due
 from tests.conftest import pin_clock
-from tests.offers_helpers import BASE_URL, FIXED_CENTS, GAP, NOW, links, network, page
+from tests.helpers.offers import BASE_URL, FIXED_CENTS, GAP, NOW, links, network, page
 
 
 def _offered(db: Database) -> tuple[int, dict[str, str]]:

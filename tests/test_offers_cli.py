@@ -14,7 +14,7 @@ from desk.cli import main
 from desk.models import Mission, Outbox, Secretary, Shift
 from desk.models.states import Channel
 from desk.offers import answers
-from tests.offers_helpers import NOW, links, network
+from tests.helpers.offers import NOW, links, network
 
 
 def run(db: Database, tmp_path: Path, *args: str) -> tuple[int, str]:

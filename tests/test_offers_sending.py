@@ -18,7 +18,7 @@ from desk.models.states import Channel
 from desk.offers import answers
 from desk.offers.making import offer_gap
 from desk.offers.settings import set_days_ahead
-from tests.offers_helpers import GAP, NOW, PARIS, links, network
+from tests.helpers.offers import GAP, NOW, PARIS, links, network
 
 
 def _sms(session: Session) -> list[tuple[str, str]]:

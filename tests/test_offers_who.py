@@ -17,7 +17,7 @@ from desk.offers.making import offer_gap, policy
 from desk.offers.sending import send_due
 from desk.rota import responders
 from desk.rota.notices import send_duty_notices
-from tests.offers_helpers import BASE_URL, GAP, NOW, PARIS, links, network
+from tests.helpers.offers import BASE_URL, GAP, NOW, PARIS, links, network
 
 
 def _recipients(session: Session, offer_id: int) -> dict[int, int]:

@@ -20,7 +20,7 @@ from desk.models import Presence
 from desk.models.states import PresenceState
 from tests.conftest import pin_clock
 from tests.helpers.routing import CLAIRE, INES, SOPHIE, dialled, paris, secretary, tags, twiml
-from tests.voice_steps import call_status, dial_result, incoming, leg_status, press, screen
+from tests.helpers.voice_steps import call_status, dial_result, incoming, leg_status, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 FIRST, SECOND, THIRD = (f"CA{n:032x}" for n in (0xA001, 0xA002, 0xA003))

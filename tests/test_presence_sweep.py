@@ -22,7 +22,7 @@ from desk.models.states import PresenceState
 from tests.conftest import pin_clock, test_overrides
 from tests.helpers.local_servers import TwilioApiServer, twilio_overrides
 from tests.helpers.routing import CLAIRE, paris, secretary
-from tests.voice_steps import incoming, leg_sid, press, screen
+from tests.helpers.voice_steps import incoming, leg_sid, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 SID = "CA0000000000000000000000000000b001"

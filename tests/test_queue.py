@@ -36,7 +36,7 @@ from tests.helpers.routing import (
     twiml,
 )
 from tests.helpers.twilio import fixture, signed_post
-from tests.voice_steps import dial_result, incoming, leg_status, press, screen
+from tests.helpers.voice_steps import dial_result, incoming, leg_status, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 BUSY = [f"CA{n:032x}" for n in (0xC1, 0xC2, 0xC3)]

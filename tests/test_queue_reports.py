@@ -31,8 +31,8 @@ from tests.helpers.html import one, parse
 from tests.helpers.reports import PARIS, make_call
 from tests.helpers.routing import CLAIRE, INES, SOPHIE, demo_client, dialled, paris, tags, twiml
 from tests.helpers.twilio import fixture, signed_post
+from tests.helpers.voice_steps import call_status, dial_result, incoming, leg_status, press, screen
 from tests.helpers.web import LOGINS
-from tests.voice_steps import call_status, dial_result, incoming, leg_status, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 DAY = "from=2027-03-30&to=2027-03-30"

@@ -15,7 +15,7 @@ from desk.base.errors import DomainError
 from desk.cli.setup_cli import days_text, parse_days
 from desk.clients.lifecycle import NewClient, create_client
 from desk.models import Client, CoverageWindow, Secretary, Shift, Training
-from tests.money_helpers import desk
+from tests.helpers.money import desk
 
 SLUG = "kine-lumiere"
 

@@ -15,10 +15,10 @@ from desk.base import events
 from desk.base.db import Database
 from desk.models import Call, WaitingCall
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.html import Element, elements
 from tests.helpers.routing import CLAIRE, paris, secretary
+from tests.helpers.voice_steps import incoming, press, screen
 from tests.helpers.web import LOGINS, other_tenant
-from tests.html_parts import Element, elements
-from tests.voice_steps import incoming, press, screen
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 SID = "CA" + "f" * 32

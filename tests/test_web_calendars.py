@@ -24,18 +24,10 @@ from desk.models import (
 from scheduling.booking import book
 from scheduling.calendars.connections import add_connection
 from scheduling.calendars.dav import Found
-from tests.caldav_servers import (
-    DavServer,
-    _dav_servers,
-    calendar_settings,
-    connect_calendar,
-    radicale,
-)
 from tests.conftest import AuthActions, pin_clock
 from tests.helpers.booking import MONDAY_9, NOW, ids
+from tests.helpers.caldav_servers import DavServer, calendar_settings, connect_calendar
 from tests.helpers.web import LOGINS, post
-
-_ = (_dav_servers, radicale)  # fixtures
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from desk.base.db import Database
 from desk.models import Callback
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.html import Element, elements
 from tests.helpers.routing import demo_client, paris
 from tests.helpers.web import LOGINS, other_tenant, post
-from tests.html_parts import Element, elements
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 

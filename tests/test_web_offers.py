@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from desk.base.db import Database
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.offers import NOW, links, network
 from tests.helpers.web import LOGINS
-from tests.offers_helpers import NOW, links, network
 
 
 def _forms(html: str) -> list[tuple[str, dict[str, str]]]:

@@ -13,10 +13,10 @@ from desk.calls import presence
 from desk.models import Presence
 from desk.models.states import PresenceState
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.html import by_id, inside
 from tests.helpers.routing import CLAIRE, SOPHIE, dialled, paris, secretary, twiml
+from tests.helpers.voice_steps import incoming
 from tests.helpers.web import LOGINS, post
-from tests.html_parts import by_id, inside
-from tests.voice_steps import incoming
 
 LUNCH = paris(2027, 3, 30, 12, 41)
 

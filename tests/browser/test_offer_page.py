@@ -17,7 +17,7 @@ from desk.models.states import Channel
 from desk.offers.making import offer_gap
 from desk.offers.sending import send_due
 from tests.helpers.browser import LiveServer, log_in
-from tests.offers_helpers import GAP, LINK, NOW, network
+from tests.helpers.offers import GAP, LINK, NOW, network
 
 pytestmark = pytest.mark.browser
 

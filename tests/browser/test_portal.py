@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_real_desk_journey import shot
-from tests.helpers.browser import LiveServer, log_in
+from tests.helpers.browser import LiveServer, log_in, shot
 
 pytestmark = pytest.mark.browser
 

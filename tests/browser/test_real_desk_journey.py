@@ -9,7 +9,6 @@ Set DESK_SCREENSHOT_DIR to keep PNGs of the set-up page, the client page and the
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.parse
 import urllib.request
@@ -32,7 +31,7 @@ from desk.models import Appointment, Client, FeedToken, Practitioner
 from desk.outbox.dispatch import Dispatcher
 from desk.request_context import set_clock
 from tests.conftest import TWILIO_AUTH_TOKEN, test_overrides
-from tests.helpers.browser import LiveServer, free_port, serving
+from tests.helpers.browser import LiveServer, free_port, serving, shot
 from tests.helpers.local_servers import SmtpServer, smtp_overrides
 from tests.helpers.twilio import fixture
 
@@ -66,13 +65,6 @@ def live_server(db: Database, tmp_path: Path, smtp: SmtpServer) -> Iterator[Live
     set_clock(app, lambda: MORNING.astimezone(UTC))
     with serving(app, port):
         yield LiveServer(url=url, app=app, settings=settings, db=db)
-
-
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("DESK_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def submit(page: Page, form: str, button: str) -> None:

@@ -1,14 +1,17 @@
 """The app on a real port for the browser tests, and what they share: a free port, logging
-in through the form, the server itself (stopped once its open requests have ended)."""
+in through the form, the server itself (stopped once its open requests have ended), a
+screenshot kept when DESK_SCREENSHOT_DIR is set."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -153,3 +156,11 @@ def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/desk/(?!login)"))
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot `name`.png in DESK_SCREENSHOT_DIR, when it is set."""
+    folder = os.environ.get("DESK_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
