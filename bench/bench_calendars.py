@@ -32,7 +32,7 @@ from scheduling.calendars.dav import Dav, trusted_networks
 from scheduling.calendars.pull import pull
 from scheduling.calendars.push import BackgroundPusher
 from scheduling.calendars.sealing import seal
-from tests.caldav_servers import Calendar, DavServer
+from tests.helpers.caldav_servers import Calendar, DavServer
 
 EVENTS = 2000
 
