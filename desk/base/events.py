@@ -23,6 +23,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from desk.base.db import connection_of
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "desk_events"
@@ -32,6 +34,7 @@ _PENDING = "desk.events.pending"
 MUTED = "desk.events.muted"
 # Each subscriber's backlog at most; a stalled page loses old events, never the process.
 BACKLOG = 256
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
 def publish(session: Session, kind: str, **data: Any) -> None:
@@ -40,9 +43,7 @@ def publish(session: Session, kind: str, **data: Any) -> None:
         return
     payload = json.dumps({"kind": kind, **data}, default=str, separators=(",", ":"))
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :payload)"), {
-            "channel": CHANNEL, "payload": payload,
-        })  # fmt: skip
+        connection_of(session).execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
     else:
         session.connection()  # in a transaction, so that its rollback drops the event
         session.info.setdefault(_PENDING, []).append(payload)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, String, and_, cast, func, or_, select
@@ -34,32 +34,10 @@ from desk.rota.coverage import CoverageRules, CoveredClient
 from desk.rota.duty import Rota
 from desk.rota.gaps import segments_of
 from desk.rota.load import ABSENCE, OVERRIDE, PARTNER, SHIFT
+from desk.rota.load import RotaRow as _Row
 from desk.rota.week import NowAndNext, now_and_next_of
 
 HORIZON = timedelta(days=7)
-
-
-class _Row(NamedTuple):
-    """A row shaped like `desk.rota.load.ROTA`'s, for `Rota(rows=...)`."""
-
-    kind: int
-    id: int | None = None
-    secretary_id: int | None = None
-    replacement_id: int | None = None
-    shift_id: int | None = None
-    rank: int | None = None
-    weekdays: str | None = None
-    rrule: str | None = None
-    start_local: Any = None
-    end_local: Any = None
-    valid_from: Any = None
-    valid_until: Any = None
-    ring_together: bool | None = None
-    name: str | None = None
-    phone: str | None = None
-    active: bool | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
 
 
 def now_boards(session: Session, clients: Sequence[Client], at: datetime) -> list[NowAndNext]:

@@ -134,7 +134,10 @@ class Rota:
         first_day = local_date(start, tz) - timedelta(days=1)
         last_day = local_date(end, tz)
         if rows is None:
-            rows = rota_rows(connection_of(session), client.id, start, end, first_day, last_day)
+            loaded: list[Any] = rota_rows(
+                connection_of(session), client.id, start, end, first_day, last_day
+            )
+            rows = loaded
         self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
         self.overrides: list[_Override] = []
