@@ -95,38 +95,50 @@ class RotaRow(NamedTuple):
 assert RotaRow._fields == tuple(_COLUMNS), "RotaRow and ROTA's columns differ"
 
 
-def _branch(kind: int, **given: Any) -> Any:
+# The person each row names (name, phone, active) is joined once, outside the branches:
+# the shift's or partner's secretary, an override's replacement, nobody for an absence.
+_PERSON = ("name", "phone", "active")
+
+
+def _branch(kind: int, person: Any = None, **given: Any) -> Any:
+    # The first branch's NULLs are typed: PostgreSQL matches a UNION's column types
+    # branch by branch, and an untyped NULL takes the type already met. (The SQL stays
+    # under psycopg's 4,096 characters, past which it parses the query on every call.)
+    typed = kind == SHIFT
     columns = [literal_column(str(kind), Integer()).label("kind")]
     for name, type_ in list(_COLUMNS.items())[1:]:
+        if name in _PERSON:
+            continue
         value = given.pop(name, None)
-        # A typed NULL: PostgreSQL matches a UNION's column types branch by branch.
-        columns.append((cast(null(), type_) if value is None else value).label(name))
+        if value is None:
+            value = cast(null(), type_) if typed else null()
+        columns.append(value.label(name))
     assert not given, f"unknown rota columns {sorted(given)}"
+    columns.append((null() if person is None else person).label("person_id"))
     return select(*columns)
-
-
-def _person(secretary: Any = Secretary) -> dict[str, Any]:
-    return {"name": secretary.name, "phone": secretary.phone, "active": secretary.active}
 
 
 _CLIENT: BindParameter[int] = bindparam("client_id")
 _START: BindParameter[datetime] = bindparam("start")
 _END: BindParameter[datetime] = bindparam("end")
 # Everyone who works for the client: its shifts' secretaries and those trained for it
-# (who hold its client-less shifts and its overflow).
-_SHIFT_PEOPLE = select(Shift.secretary_id).where(Shift.client_id == _CLIENT)
+# (who hold its client-less shifts and its overflow); computed once (a CTE).
 _TRAINED = select(Training.secretary_id).where(Training.client_id == _CLIENT)
-_PEOPLE = union(_SHIFT_PEOPLE, _TRAINED)
+_PEOPLE = union(select(Shift.secretary_id).where(Shift.client_id == _CLIENT), _TRAINED).cte(
+    "people"
+)
+_OF_PEOPLE = select(_PEOPLE.c.secretary_id)
 _OVERRIDES_OF_PEOPLE = and_(
-    Override.original_secretary_id.in_(_PEOPLE),
+    Override.original_secretary_id.in_(_OF_PEOPLE),
     or_(Override.client_id.is_(None), Override.client_id == _CLIENT),
     Override.starts_at < _END,
     Override.ends_at > _START,
 )
 
-ROTA = union_all(
+_BRANCHES = union_all(
     _branch(
         SHIFT,
+        person=Shift.secretary_id,
         id=Shift.id,
         secretary_id=Shift.secretary_id,
         rank=Shift.rank,
@@ -137,10 +149,7 @@ ROTA = union_all(
         valid_from=Shift.valid_from,
         valid_until=Shift.valid_until,
         ring_together=Shift.ring_together,
-        **_person(),
-    )
-    .join(Secretary, Shift.secretary_id == Secretary.id)
-    .where(
+    ).where(
         or_(
             Shift.client_id == _CLIENT,
             and_(Shift.client_id.is_(None), Shift.secretary_id.in_(_TRAINED)),
@@ -148,21 +157,22 @@ ROTA = union_all(
         or_(Shift.valid_from.is_(None), Shift.valid_from <= bindparam("last_day")),
         or_(Shift.valid_until.is_(None), Shift.valid_until >= bindparam("first_day")),
     ),
-    _branch(PARTNER, secretary_id=Training.secretary_id, rank=Training.overflow_rank, **_person())
-    .join(Secretary, Training.secretary_id == Secretary.id)
-    .where(Training.client_id == _CLIENT, Training.overflow_rank.is_not(None)),
+    _branch(
+        PARTNER,
+        person=Training.secretary_id,
+        secretary_id=Training.secretary_id,
+        rank=Training.overflow_rank,
+    ).where(Training.client_id == _CLIENT, Training.overflow_rank.is_not(None)),
     _branch(
         OVERRIDE,
+        person=Override.replacement_secretary_id,
         id=Override.id,
         secretary_id=Override.original_secretary_id,
         replacement_id=Override.replacement_secretary_id,
         shift_id=Override.shift_id,
         starts_at=Override.starts_at,
         ends_at=Override.ends_at,
-        **_person(),
-    )
-    .join(Secretary, Override.replacement_secretary_id == Secretary.id)
-    .where(_OVERRIDES_OF_PEOPLE),
+    ).where(_OVERRIDES_OF_PEOPLE),
     _branch(
         ABSENCE,
         id=Absence.id,
@@ -173,15 +183,18 @@ ROTA = union_all(
         Absence.secretary_id.in_(
             # Flat: SQLite refuses a parenthesised UNION inside another.
             union(
-                _SHIFT_PEOPLE,
-                _TRAINED,
+                _OF_PEOPLE,
                 select(Override.replacement_secretary_id).where(_OVERRIDES_OF_PEOPLE),
             )
         ),
         Absence.starts_at < _END,
         Absence.ends_at > _START,
     ),
-)
+).subquery("rota")
+
+ROTA = select(
+    *(Secretary.__table__.c[name] if name in _PERSON else _BRANCHES.c[name] for name in _COLUMNS)
+).select_from(_BRANCHES.outerjoin(Secretary, Secretary.id == _BRANCHES.c.person_id))
 
 
 def rota_rows(
