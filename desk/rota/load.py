@@ -105,7 +105,7 @@ def _branch(kind: int, person: Any = None, **given: Any) -> Any:
     # branch by branch, and an untyped NULL takes the type already met. (The SQL stays
     # under psycopg's 4,096 characters, past which it parses the query on every call.)
     typed = kind == SHIFT
-    columns = [literal_column(str(kind), Integer()).label("kind")]
+    columns: list[Any] = [literal_column(str(kind), Integer()).label("kind")]
     for name, type_ in list(_COLUMNS.items())[1:]:
         if name in _PERSON:
             continue
