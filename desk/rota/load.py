@@ -6,7 +6,8 @@ Python than SQLite spends answering them, so they are one `UNION ALL`, built onc
 bound parameters (SQLAlchemy's compiled cache serves every later call), whose
 branches are told apart by `kind`. Every branch is bounded by the client through an
 index (shifts and trainings by client id, overrides and absences by secretary id among
-the client's people), never by the period alone.
+the client's people, found once in a CTE), never by the period alone; the person a row
+names is joined once, outside the branches. Rows come back as `RotaRow`s.
 
 Overrides and absences are those of everyone who works for the client (its shifts'
 secretaries and the secretaries trained for it) and of the replacements: a superset of
