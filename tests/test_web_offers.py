@@ -3,7 +3,6 @@ duty; the people page counts each partner's offers and missions."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import Flask
@@ -11,19 +10,19 @@ from flask.testing import FlaskClient
 
 from desk.base.db import Database
 from tests.conftest import AuthActions, pin_clock
+from tests.helpers.html import has_class, one, parse, texts
 from tests.helpers.offers import NOW, links, network
 from tests.helpers.web import LOGINS
 
 
 def _forms(html: str) -> list[tuple[str, dict[str, str]]]:
     """Each POST form of the page: its action and hidden fields."""
-    forms = re.findall(r'<form method="post"[^>]*action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
     return [
         (
-            action.replace("&amp;", "&"),
-            dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)),
+            str(form.get("action")),
+            {i.get("name"): i.get("value", "") for i in form.xpath(".//input[@type='hidden']")},
         )
-        for action, body in forms
+        for form in parse(html).xpath("//form[@method='post']")
     ]
 
 
@@ -41,10 +40,9 @@ def _tuesday(html: str, client_id: int) -> tuple[str, dict[str, str]]:
 
 def _accept(app: Flask, path: str) -> int:
     partner = app.test_client()
-    page = partner.get(path).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token is not None
-    return partner.post(path, data={"csrf_token": token.group(1), "answer": "accept"}).status_code
+    token = one(parse(partner.get(path).get_data(as_text=True)), "//input[@name='csrf_token']")
+    answer = {"csrf_token": token.get("value"), "answer": "accept"}
+    return partner.post(path, data=answer).status_code
 
 
 def test_a_gap_offered_from_the_rota_page_is_taken_and_shows_the_winner_on_duty(
@@ -66,15 +64,16 @@ def test_a_gap_offered_from_the_rota_page_is_taken_and_shows_the_winner_on_duty(
         path = links(s)["+33612000100"]
     assert _accept(app, path) == 200
     html = client.get(rota).get_data(as_text=True)
-    tuesday = html.split('data-day="2027-03-09"', 1)[1].split("</section>", 1)[0]
-    assert 'data-secretary="Partenaire 1"' in tuesday and 'class="gap"' not in tuesday
+    tuesday = one(parse(html), '//section[@data-day="2027-03-09"]')
+    assert tuesday.xpath('.//*[@data-secretary="Partenaire 1"]')
+    assert not tuesday.xpath(f".//*[{has_class('gap')}]")
     assert 'data-state="taken"' in html and "prise par Partenaire 1" in html
 
     pin_clock(app, NOW + timedelta(days=2))  # the mission is done
-    people = client.get("/desk/people/").get_data(as_text=True)
-    row = re.search(r'<tr data-activity="2027-03:\d+">(.*?)</tr>', people, re.S)
-    assert row is not None
-    cells = [c.strip() for c in re.findall(r"<td>(.*?)</td>", row.group(1))]
+    people = parse(client.get("/desk/people/").get_data(as_text=True))
+    rows = people.xpath('//tr[starts-with(@data-activity, "2027-03:")]')
+    row = next(r for r in rows if texts(r, "./td")[1] == "Partenaire 1")
+    cells = texts(row, "./td")
     assert cells[:6] == ["2027-03", "Partenaire 1", "1", "1", "0", "1"]
     assert cells[6].startswith("45,00")
 
