@@ -15,7 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -42,23 +54,31 @@ _ENSURE = {
     "postgresql": pg_insert(Presence).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(Presence).on_conflict_do_nothing(),
 }
-_IDS = Presence.secretary_id.in_(bindparam("ids", expanding=True))
-_STATES = select(Presence.secretary_id, _FREE).where(_IDS)
+# Among a list of ids, in a statement whose SQL never changes (an expanding IN is
+# rendered again at every call): an array on PostgreSQL, a JSON list on SQLite.
+_AMONG = {
+    "postgresql": Presence.secretary_id == any_(bindparam("ids", type_=ARRAY(Integer))),
+    "sqlite": Presence.secretary_id.in_(
+        select(literal_column("value")).select_from(func.json_each(bindparam("ids", type_=JSON)))
+    ),
+}
+_STATES = {d: select(Presence.secretary_id, _FREE).where(among) for d, among in _AMONG.items()}
 # SKIP LOCKED (PostgreSQL; nothing on SQLite, whose write lock serialises): a row another
 # transaction is changing is not free now. Never waiting on a row here means two webhooks
 # claiming in different orders cannot deadlock.
-_CLAIM = (
-    update(Presence)
+_CLAIM = {
+    dialect: update(Presence)
     .where(
         Presence.secretary_id.in_(
-            select(Presence.secretary_id).where(_IDS, _FREE).with_for_update(skip_locked=True)
+            select(Presence.secretary_id).where(among, _FREE).with_for_update(skip_locked=True)
         ),
         _FREE,
     )
     .values(state=PresenceState.RINGING, since=bindparam("at"), until=None, attempt_id=None)
     .values(call_id=bindparam("b_call"))
     .returning(Presence.secretary_id)
-)
+    for dialect, among in _AMONG.items()
+}
 _BIND = (
     update(Presence)
     .where(
@@ -86,7 +106,8 @@ def free_now(session: Session, secretary_ids: Iterable[int], at: datetime) -> se
     """Those of `secretary_ids` free to be rung at `at`, in one read (a row missing is
     made, available). Only `claim` takes them."""
     ids = sorted(set(secretary_ids))
-    found = dict(connection_of(session).execute(_STATES, {"ids": ids, "at": at}).all())
+    conn = connection_of(session)
+    found = dict(conn.execute(_STATES[conn.dialect.name], {"ids": ids, "at": at}).all())
     missing = [i for i in ids if i not in found]
     ensure(session, missing, at)
     return {i for i in ids if found.get(i, True)}
@@ -97,7 +118,8 @@ def claim(session: Session, secretary_ids: Iterable[int], call_id: int, at: date
     claimed. Their rows must exist (`ensure`, `free_now`). Bind each leg afterwards with
     `bind` once her attempt has an id."""
     params = {"ids": sorted(set(secretary_ids)), "b_call": call_id, "at": at}
-    claimed = set(connection_of(session).execute(_CLAIM, params).scalars())
+    conn = connection_of(session)
+    claimed = set(conn.execute(_CLAIM[conn.dialect.name], params).scalars())
     for secretary_id in sorted(claimed):
         _published(session, secretary_id, PresenceState.RINGING, at, call_id=call_id)
     return claimed
