@@ -27,6 +27,7 @@ test: $(STAMP)
 # Load runs through wrk (Debian's package), installed here when missing.
 bench: $(STAMP)
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	command -v valgrind >/dev/null || apt-get install -y valgrind || sudo apt-get install -y valgrind
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
