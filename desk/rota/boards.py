@@ -33,8 +33,7 @@ from desk.models import (
 from desk.rota.coverage import CoverageRules, CoveredClient
 from desk.rota.duty import Rota
 from desk.rota.gaps import segments_of
-from desk.rota.load import ABSENCE, OVERRIDE, PARTNER, SHIFT
-from desk.rota.load import RotaRow as _Row
+from desk.rota.load import ABSENCE, OVERRIDE, PARTNER, SHIFT, RotaRow
 from desk.rota.week import NowAndNext, now_and_next_of
 
 HORIZON = timedelta(days=7)
@@ -140,9 +139,9 @@ def rota_rows_of(
 
 def _rota_rows(
     conn: Any, ids: list[int], start: datetime, end: datetime, first_day: Any, last_day: Any
-) -> dict[int, list[_Row]]:
+) -> dict[int, list[RotaRow]]:
     """Each client's rota rows over [start, end): six queries whatever the number of clients."""
-    rows: dict[int, list[_Row]] = defaultdict(list)
+    rows: dict[int, list[RotaRow]] = defaultdict(list)
     people: dict[int, set[int]] = defaultdict(set)  # client -> who works for it
     trained: dict[int, set[int]] = defaultdict(set)  # secretary -> clients trained for
     person = (Secretary.name, Secretary.phone, Secretary.active)
@@ -154,7 +153,7 @@ def _rota_rows(
         people[client_id].add(secretary_id)
         trained[secretary_id].add(client_id)
         if rank is not None:
-            row = _Row(PARTNER, secretary_id=secretary_id, rank=rank, name=name, phone=phone)
+            row = RotaRow(PARTNER, secretary_id=secretary_id, rank=rank, name=name, phone=phone)
             rows[client_id].append(row._replace(active=active))
     valid = (
         or_(Shift.valid_from.is_(None), Shift.valid_from <= last_day),
@@ -175,7 +174,7 @@ def _rota_rows(
         .order_by(Shift.id)
     ):
         owners = [shift.client_id] if shift.client_id is not None else trained[shift.secretary_id]
-        row = _Row(
+        row = RotaRow(
             SHIFT,
             id=shift.id,
             secretary_id=shift.secretary_id,
@@ -206,7 +205,7 @@ def _rota_rows(
             Override.ends_at > start,
         )
     ):
-        row = _Row(OVERRIDE, o.id, o[1], o[2], o.shift_id, starts_at=o.starts_at)._replace(
+        row = RotaRow(OVERRIDE, o.id, o[1], o[2], o.shift_id, starts_at=o.starts_at)._replace(
             ends_at=o.ends_at, name=o.name, phone=o.phone, active=o.active
         )
         for client_id in ids:
@@ -221,7 +220,7 @@ def _rota_rows(
             Absence.ends_at > start,
         )
     ):
-        row = _Row(ABSENCE, a.id, a.secretary_id, starts_at=a.starts_at, ends_at=a.ends_at)
+        row = RotaRow(ABSENCE, a.id, a.secretary_id, starts_at=a.starts_at, ends_at=a.ends_at)
         for client_id in ids:
             if a.secretary_id in people[client_id] or a.secretary_id in replacements[client_id]:
                 rows[client_id].append(row)
