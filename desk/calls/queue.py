@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, object_session
@@ -50,7 +50,8 @@ _HOLD = {
     dialect: insert_(WaitingCall).on_conflict_do_update(
         index_elements=[WaitingCall.call_id],
         set_={"state": WaitingState.WAITING},
-        where=WaitingCall.state.in_(HELD),
+        # Not `in_(HELD)`: an IN of a list is rendered again at every execution.
+        where=or_(*(WaitingCall.state == state for state in HELD)),
     )
     for dialect, insert_ in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
