@@ -193,15 +193,8 @@ def begin_immediate(session: Session) -> None:
     (booking a slot, every webhook). On PostgreSQL the constraints do that job; what
     happens to an already open transaction is the same on both (`_fresh`).
     """
-    if session.in_transaction():
-        conn = session.connection()
-        if conn.info.pop(_READING, False):  # `read_then_lock`'s reads: no BEGIN yet
-            if _has_written(conn):
-                raise RuntimeError("a write before the write lock, outside any transaction")
-            _set_polling(conn, True)
-            _begin_immediate(conn)
-            conn.info[_BEGIN_IMMEDIATE] = True
-            return
+    if session.in_transaction() and _lock_after_reads(session.connection()):
+        return
     if not _fresh(session):
         return
     if session.get_bind().dialect.name == "sqlite":
@@ -209,6 +202,19 @@ def begin_immediate(session: Session) -> None:
     else:
         conn = session.connection()
     conn.info[_BEGIN_IMMEDIATE] = True
+
+
+def _lock_after_reads(conn: Connection) -> bool:
+    """After `read_then_lock`'s reads (no BEGIN yet), BEGIN IMMEDIATE in their connection;
+    False when the connection is not in that state."""
+    if not conn.info.pop(_READING, False):
+        return False
+    if _has_written(conn):
+        raise RuntimeError("a write before the write lock, outside any transaction")
+    _set_polling(conn, True)
+    _begin_immediate(conn)
+    conn.info[_BEGIN_IMMEDIATE] = True
+    return True
 
 
 def read_then_lock(session: Session, read: Callable[[Session], T]) -> T:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,32 +30,26 @@ from desk.reports.rollup import SETTLED_MARK
 from desk.rota import CoverageRules
 from desk.rota.coverage import CoveredClient
 
-# The roll-up counts this much of the calls at a time: a first run reads every call.
-CHUNK = timedelta(days=7)
-
 
 def offered_rows(
     session: Session, start: datetime, end: datetime, top: int
 ) -> list[dict[str, Any]]:
-    """The roll-up's rows of the UTC hours in [start, end): calls up to id `top`, a row
-    per UTC hour, client and local half hour, after-hours calls left out."""
+    """The roll-up's rows of the UTC hours in [start, end) (a week at most: `settle` counts
+    no more at a time): calls up to id `top`, a row per UTC hour, client and local half
+    hour, after-hours calls left out."""
     zones = {
         cid: ZoneInfo(zone) for cid, zone in session.execute(select(Client.id, Client.timezone))
     }
     found: dict[tuple[datetime, int, date, int], Sums] = defaultdict(Sums)
-    at = start
-    while at < end:
-        until = min(at + CHUNK, end)
-        for fact in offered_calls(
-            session, Call.started_at >= at, Call.started_at < until, Call.id <= top
-        ):
-            if fact.outcome == Outcome.AFTER_HOURS:
-                continue
-            tz = zones[fact.client_id]
-            local = fact.started_at.astimezone(tz)
-            hour = fact.started_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-            found[hour, fact.client_id, local.date(), slot_of(local, tz)[1]].add(fact)
-        at = until
+    for fact in offered_calls(
+        session, Call.started_at >= start, Call.started_at < end, Call.id <= top
+    ):
+        if fact.outcome == Outcome.AFTER_HOURS:
+            continue
+        tz = zones[fact.client_id]
+        local = fact.started_at.astimezone(tz)
+        hour = fact.started_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        found[hour, fact.client_id, local.date(), slot_of(local, tz)[1]].add(fact)
     return [
         {"hour": hour, "client_id": client_id, "day": day, "weekday": day.weekday()}
         | {"slot": slot, "offered": s.offered, "talk_sum": s.talk_sum, "talks": s.talks}
