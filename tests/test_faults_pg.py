@@ -47,21 +47,64 @@ def fast_settings(db: Database, tmp_path: Path) -> Settings:
     )
 
 
-def terminate_others(db: Database) -> int:
-    """Kill every other session on the test database, as a server restart would."""
+def terminate_others(db: Database, pid: int | None = None) -> int:
+    """End every other session on the test database (or the one of `pid`), as a server
+    restart would, and wait until they are gone."""
     admin = create_engine(make_url(db.url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             return len(
                 conn.execute(
                     text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
+                        " AND (CAST(:pid AS integer) IS NULL OR pid = :pid)"
+                    ),
+                    {"pid": pid},
                 ).all()
             )
     finally:
         admin.dispose()
+
+
+def last_statement(db: Database, pid: int) -> str:
+    """What the server last ran for the session of `pid` (pg_stat_activity)."""
+    admin = create_engine(make_url(db.url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            query = text("SELECT query FROM pg_stat_activity WHERE pid = :pid")
+            return str(conn.scalar(query, {"pid": pid}))
+    finally:
+        admin.dispose()
+
+
+def test_a_pooled_connection_is_pinged_only_when_idle_or_told_something(
+    pg: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Used a moment ago and quiet: handed out without a round trip. Idle for longer than
+    PING_AFTER_IDLE_SECONDS: pinged first. Ended by the server: replaced, no error."""
+    from desk.base import db as db_module
+
+    database = Database(pg.url)
+    try:
+        with database.engine.connect() as conn:
+            pid = conn.scalar(text("SELECT pg_backend_pid()"))
+        assert last_statement(pg, pid) == "ROLLBACK"  # the pool's reset on return
+
+        with database.engine.connect() as conn:  # back in the pool a moment ago: no ping
+            assert last_statement(pg, pid) == "ROLLBACK"
+            assert conn.scalar(text("SELECT pg_backend_pid()")) == pid
+
+        monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+        with database.engine.connect() as conn:  # idle "too long": pinged before use
+            assert last_statement(pg, pid) == ";"
+        monkeypatch.undo()
+
+        assert terminate_others(pg, pid) == 1
+        with database.engine.connect() as conn:  # the server ended it: a new one
+            assert conn.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        database.dispose()
 
 
 def queue_sms(db: Database, first: int, count: int) -> list[str]:

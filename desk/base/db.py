@@ -11,6 +11,7 @@ waits for the disk (SQLite `synchronous=FULL`, PostgreSQL's default
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -19,26 +20,30 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 # Time limits, sized for Twilio: a voice webhook must answer within 15 s whatever the
 # database does, and the caller hear the fallback within 5 s when it hangs
 # (docs/decisions.md). Connecting (TCP and the start-up exchange) gives up after
 # CONNECT_TIMEOUT; waiting for a pooled connection after POOL_TIMEOUT; one statement
 # (PostgreSQL) or the wait for SQLite's write lock after STATEMENT_TIMEOUT; a row lock
-# after LOCK_TIMEOUT. A pooled connection is pinged before use (`pool_pre_ping`) and
-# swapped for a new one if it died (a server restart), so every user of the pool
-# recovers by itself.
+# after LOCK_TIMEOUT. A pooled connection found dead before use (`_check_before_use`)
+# is swapped for a new one (a server restart), so every user of the pool recovers by
+# itself.
 CONNECT_TIMEOUT_SECONDS = 3
 POOL_TIMEOUT_SECONDS = 3
 STATEMENT_TIMEOUT_MS = 5000
 LOCK_TIMEOUT_MS = 3000
+# A pooled PostgreSQL connection back in the pool for longer than this is pinged before
+# use; one used more recently only if the server sent it something (pgx's rule).
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine configured for the desk: foreign keys, WAL and durable commits on
-    SQLite, time limits and a ping before use on PostgreSQL."""
+    SQLite, time limits and dead pooled connections replaced before use on PostgreSQL."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -59,10 +64,49 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         pool_size=5,
         max_overflow=10,
         pool_timeout=POOL_TIMEOUT_SECONDS,
-        pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": options},
     )
+    _check_before_use(engine)
     return _configure(engine)
+
+
+_RETURNED = "desk.returned_at"  # ConnectionPoolEntry.info: when it was last checked in
+
+
+def _check_before_use(engine: Engine) -> None:
+    """Hand out a pooled connection only if it is alive: pinged (a round trip) when idle
+    for over `PING_AFTER_IDLE_SECONDS` or when the server sent it something since its
+    last use; else handed out as it is (docs/decisions.md, "Database time limits are
+    sized for Twilio").
+
+    A server that stops or ends a session (restart, `pg_terminate_backend`, an idle
+    timeout) sends its reason and closes the socket: a busy connection sees it at once,
+    with no round trip. One that vanished without a word is found by the ping after a
+    second of idleness. A connection found dead is replaced (`DisconnectionError`: the
+    pool connects anew).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, entry: ConnectionPoolEntry) -> None:
+        entry.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection: Any, entry: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned = entry.info.get(_RETURNED)
+        if returned is None:  # just connected (`info` is emptied with its connection)
+            return
+        if time.monotonic() - returned < PING_AFTER_IDLE_SECONDS and _quiet(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(f"pooled connection lost: {error}") from error
+
+
+def _quiet(dbapi_connection: Any) -> bool:
+    """Nothing arrived on an idle connection's socket (no notice, no end of file)."""
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    return not readable
 
 
 _BEGIN_IMMEDIATE = "desk.begin_immediate"  # Connection.info: this transaction holds the lock

@@ -19,7 +19,6 @@ from sqlalchemy import (
     JSON,
     Integer,
     and_,
-    any_,
     bindparam,
     func,
     literal_column,
@@ -55,9 +54,13 @@ _ENSURE = {
     "sqlite": sqlite_insert(Presence).on_conflict_do_nothing(),
 }
 # Among a list of ids, in a statement whose SQL never changes (an expanding IN is
-# rendered again at every call): an array on PostgreSQL, a JSON list on SQLite.
+# rendered again at every call): an array on PostgreSQL, a JSON list on SQLite. The
+# array is unnested rather than compared with `= ANY`: PostgreSQL then keeps one generic
+# plan for the prepared statement instead of planning it again at every call.
 _AMONG = {
-    "postgresql": Presence.secretary_id == any_(bindparam("ids", type_=ARRAY(Integer))),
+    "postgresql": Presence.secretary_id.in_(
+        select(func.unnest(bindparam("ids", type_=ARRAY(Integer))))
+    ),
     "sqlite": Presence.secretary_id.in_(
         select(literal_column("value")).select_from(func.json_each(bindparam("ids", type_=JSON)))
     ),

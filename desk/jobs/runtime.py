@@ -100,8 +100,9 @@ class LeaderLock:
             self._drop_connection()
             raise
         if not got:
-            # A standby does not keep an idle session open between tries: a fresh one
-            # from the (pre-pinged) pool each time survives server restarts.
+            # A standby does not keep an idle session open between tries: one from
+            # the pool each time (a dead one is replaced before use) survives server
+            # restarts.
             self._drop_connection(keep=True)
         return bool(got)
 
