@@ -1,8 +1,11 @@
-"""`make lint`: every module a comment or docstring names exists, and what it names in it.
+"""`make lint`: every module a comment, a docstring or a current document names exists.
 
-Names are read as written in the code: dotted (`desk.calls.steps.ring`) or as paths
-(`desk/calls/steps.py`, `webhooks/voice.py`). A stale one (a module moved or removed)
-fails the check with its file and line.
+Names are read as written in the code: dotted (`desk.calls.steps.ring`: `ring` must be
+defined in the module) or as paths (`desk/calls/steps.py`, `webhooks/voice.py`). The
+documents that describe the present (`DOCS`: docs/decisions.md, README.md) are read
+whole, every line. Migrations, docs/speed.md and CHANGELOG.md tell history: the modules
+they name may be gone since. A stale name (a module moved or removed) fails the check
+with its file and line.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("desk", "webhooks", "scheduling")
 DOTTED = re.compile(r"\b((?:desk|webhooks|scheduling)(?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
 PATH = re.compile(r"\b((?:desk|webhooks|scheduling)(?:/[A-Za-z0-9_]+)+\.py)\b")
-COMMENT_OR_TEXT = re.compile(r"#.*$|\"\"\"|'''")
+DOCS = ("docs/decisions.md", "README.md")
+IMPORTS = ("import ", "from ")
 
 
 def _module_file(parts: list[str]) -> Path | None:
@@ -63,6 +67,16 @@ def _texts(source: str) -> list[tuple[int, str]]:
     return found
 
 
+def _stale(path: Path, lines: list[tuple[int, str]]) -> list[str]:
+    """'file:line: name does not exist' for each stale name in `lines`."""
+    found = []
+    for number, line in lines:
+        missing = [name for name in PATH.findall(line) if not (ROOT / name).is_file()]
+        missing += [name for name in DOTTED.findall(line) if not _dotted_exists(name)]
+        found += [f"{path.relative_to(ROOT)}:{number}: {name} does not exist" for name in missing]
+    return found
+
+
 def main() -> int:
     stale = []
     # Migrations tell history: the modules they name may be gone since.
@@ -74,17 +88,11 @@ def main() -> int:
     ]
     files += list((ROOT / "tests").rglob("*.py")) + list((ROOT / "bench").rglob("*.py"))
     for path in sorted(files):
-        source = path.read_text(encoding="utf-8")
-        for number, line in _texts(source):
-            if line.lstrip().startswith(("import ", "from ")):
-                continue
-            for name in PATH.findall(line):
-                if not (ROOT / name).is_file():
-                    stale.append(f"{path.relative_to(ROOT)}:{number}: {name} does not exist")
-            for name in DOTTED.findall(line):
-                name = name.rstrip(".")
-                if not _dotted_exists(name):
-                    stale.append(f"{path.relative_to(ROOT)}:{number}: {name} does not exist")
+        texts = _texts(path.read_text(encoding="utf-8"))
+        stale += _stale(path, [(n, t) for n, t in texts if not t.lstrip().startswith(IMPORTS)])
+    for name in DOCS:
+        lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+        stale += _stale(ROOT / name, list(enumerate(lines, 1)))
     for line in stale:
         print(line)
     return 1 if stale else 0
