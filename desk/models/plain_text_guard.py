@@ -3,8 +3,9 @@ the API, a CSV import, the CLI, a webhook): `String` columns are made one line, 
 columns keep their line breaks and tabs only (desk.base.plain_text).
 
 Checked in `before_insert` / `before_update`, so a row written before (with a CR/LF in a
-name) is cleaned too the next time it is saved. Core `update()` statements bypass this:
-the few that write typed text clean it themselves.
+name) is cleaned too the next time it is saved. Core statements bypass this: the few
+that write typed text clean it themselves; the call path's inserts hold only what a
+signed webhook sent (NUL removed) and values the desk makes.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -36,10 +36,9 @@ def report_for(
     client_id: int | None,
     first: date,
     last: date,
-    now: datetime | None = None,
 ) -> Report:
-    """The activity `user` may read; another tenant's client is NotFound (404). Given
-    `now`, the whole desk's settled days are counted once per process (`desk_activity`)."""
+    """The activity `user` may read; another tenant's client is NotFound (404). The
+    whole desk's: the roll-ups the `call-hours` job keeps, the rest counted (`desk_activity`)."""
     client = client_for(session, user, client_id) if client_id is not None else None
     if user.role == "client":
         client = client or client_for(session, user, user.client_id or 0)

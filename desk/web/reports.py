@@ -48,7 +48,7 @@ def _report() -> tuple[Report | None, date, date, str | None]:
     if error is not None:
         return None, first, last, error
     try:
-        found = report_for(db_session(), current_user, client_id, first, last, now())
+        found = report_for(db_session(), current_user, client_id, first, last)
         return found, first, last, None
     except NotFound:
         abort(404)
