@@ -2,11 +2,12 @@
 
 Read top to bottom, in two parts. `look_up` reads: one statement for the client on the
 desk number, its coverage and whether the CallSid is known; whether the desk covers the
-call now (`desk.rota.CoverageRules`); who to ring in what order (`desk.rota.responders`).
-`start_call` writes: a known CallSid answered as before (a repeated delivery), else the
-Call with that plan and the first step rung (`desk.calls.steps`). No Flask here; the
-view owns the transactions (webhooks/voice.py): on SQLite it reads before it takes the
-write lock, so only the writes wait for the other workers.
+call now (`desk.rota.CoverageRules`); one for who to ring in what order and who of them
+is free (`desk.rota.Rota` with `free_at`). `start_call` writes: a known CallSid answered
+as before (a repeated delivery), else the Call with that plan and the first step rung
+(`desk.calls.steps`: a compare-and-set claims whom the read found free). No Flask here;
+the view owns the transactions (webhooks/voice.py): on SQLite it reads before it takes
+the write lock, so only the writes wait for the other workers.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from desk.calls.decisions import NOT_IN_SERVICE, CallClient, Decision, after_hou
 from desk.calls.steps import call_by_sid, replay, ring
 from desk.models import Call, Client, Closure, CoverageWindow, DeskNumber
 from desk.models.states import CallOutcome
-from desk.rota import CoverageRules, Step, responders
+from desk.rota import CoverageRules, Rota, Step
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class Arrival:
     client: CallClient | None  # None: no active client has the number
     covered: bool = False
     steps: list[Step] = field(default_factory=list)
+    # Who of the rota was free when read (None: no presence row yet); the claim checks.
+    free: dict[int, bool | None] = field(default_factory=dict)
 
 
 def look_up(
@@ -110,8 +113,10 @@ def look_up(
     covered = not rows[0].coverage_suspended and (
         CoverageRules.of(client, windows, closures).at(at).covered
     )
-    steps = responders(session, client, at) if covered else []
-    return Arrival(call, maybe_known, client, covered, steps)
+    if not covered:
+        return Arrival(call, maybe_known, client)
+    rota = Rota(session, client, at, at + timedelta(microseconds=1), free_at=at)
+    return Arrival(call, maybe_known, client, covered, rota.plan(at), rota.free)
 
 
 def start_call(session: Session, arrival: Arrival) -> Decision:
@@ -145,7 +150,8 @@ def start_call(session: Session, arrival: Arrival) -> Decision:
     plan = [[r.secretary_id for r in step] for step in arrival.steps]
     call_id = _write(session, call | {"plan": plan}, client.id, CallOutcome.IN_PROGRESS)
     phones = {r.secretary_id: r.phone for step in arrival.steps for r in step}
-    return ring(session, call_id, plan, client, 0, call["started_at"], greet=True, phones=phones)
+    at = call["started_at"]
+    return ring(session, call_id, plan, client, 0, at, True, phones, arrival.free)
 
 
 def _write(session: Session, call: dict[str, Any], client_id: int | None, outcome: str) -> int:

@@ -18,11 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import (
     JSON,
     Integer,
-    and_,
     bindparam,
     func,
     literal_column,
-    or_,
     select,
     update,
 )
@@ -35,6 +33,7 @@ from desk.base import events
 from desk.base.db import connection_of
 from desk.base.errors import Conflict
 from desk.models import CallAttempt, Presence
+from desk.models.presence import free_at
 from desk.models.states import AttemptOutcome, PresenceState
 
 # Seconds after a call before she is offered another (config `presence.wrap_up_seconds`).
@@ -45,10 +44,7 @@ _SETTLED_FROM = (*_ON_A_LEG, PresenceState.AVAILABLE)
 
 
 # Free to be rung at `at`: available, or wrapping up past its end.
-_FREE = or_(
-    Presence.state == PresenceState.AVAILABLE,
-    and_(Presence.state == PresenceState.WRAPPING_UP, Presence.until <= bindparam("at")),
-)
+_FREE = free_at(bindparam("at"))
 _ENSURE = {
     "postgresql": pg_insert(Presence).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(Presence).on_conflict_do_nothing(),
@@ -111,9 +107,13 @@ def free_now(session: Session, secretary_ids: Iterable[int], at: datetime) -> se
     ids = sorted(set(secretary_ids))
     conn = connection_of(session)
     found = dict(conn.execute(_STATES[conn.dialect.name], {"ids": ids, "at": at}).all())
-    missing = [i for i in ids if i not in found]
-    ensure(session, missing, at)
-    return {i for i in ids if found.get(i, True)}
+    return free_of(session, {i: found.get(i) for i in ids}, at)
+
+
+def free_of(session: Session, read: dict[int, bool | None], at: datetime) -> set[int]:
+    """The free ones of what was read (id -> free; None: no row, made now, available)."""
+    ensure(session, [i for i, free in read.items() if free is None], at)
+    return {i for i, free in read.items() if free is not False}
 
 
 def claim(session: Session, secretary_ids: Iterable[int], call_id: int, at: datetime) -> set[int]:

@@ -54,17 +54,22 @@ def ring(
     at: datetime,
     greet: bool,
     phones: dict[int, str] | None = None,
+    free_read: dict[int, bool | None] | None = None,
 ) -> Decision:
     """Ring step `position` of the call's plan (or the next with someone left), or send
     the caller to voicemail when none is left. `phones` (id -> phone) when the caller
-    knows them already; else read for the secretaries left in the plan."""
+    knows them already; else read for the secretaries left in the plan. `free_read`:
+    who of them was free when the caller read it (with the rota); else read here."""
     if phones is None:
         ids = {int(i) for step in plan[position:] for i in step}
         found = session.execute(select(Secretary.id, Secretary.phone).where(Secretary.id.in_(ids)))
         phones = {i: phone for i, phone in found} if ids else {}
     # One read of who is free; then only those are claimed (compare-and-set): never two
-    # callers for one secretary.
-    free = presence.free_now(session, phones, at)
+    # callers for one secretary, however old the read.
+    if free_read is None:
+        free = presence.free_now(session, phones, at)
+    else:
+        free = presence.free_of(session, {i: free_read.get(i) for i in phones}, at)
     busy = False  # someone eligible is taken: the caller may wait for her
     while True:
         position, candidates = step_to_ring(plan, position, phones)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.base.clock import system_now
@@ -29,6 +29,14 @@ class Presence(Base):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
     attempt_id: Mapped[int | None] = mapped_column(
         ForeignKey("call_attempts.id", ondelete="SET NULL")
+    )
+
+
+def free_at(at: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Free to be rung at `at`: available, or wrapping up past its end (SQL)."""
+    return or_(
+        Presence.state == PresenceState.AVAILABLE,
+        and_(Presence.state == PresenceState.WRAPPING_UP, Presence.until <= at),
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desk.base.db import connection_of
 from desk.base.wall_time import WeeklyRule, local_date, occurrences, parse_weekdays
-from desk.rota.load import OVERRIDE, PARTNER, SHIFT, rota_rows
+from desk.rota.load import ABSENCE, OVERRIDE, PARTNER, SHIFT, rota_rows
 
 Interval = tuple[datetime, datetime]
 
@@ -126,8 +126,10 @@ class Rota:
         start: datetime,
         end: datetime,
         rows: Iterable[Any] | None = None,
+        free_at: datetime | None = None,
     ) -> None:
-        """`rows`: the client's rows of `rota_rows` when already loaded (many clients at once)."""
+        """`rows`: the client's rows of `rota_rows` when already loaded (many clients at once).
+        `free_at`: read who is free then with the rota (`free`)."""
         self.client = client
         self.start, self.end = start, end
         tz = ZoneInfo(client.timezone)
@@ -135,9 +137,11 @@ class Rota:
         last_day = local_date(end, tz)
         if rows is None:
             loaded: list[Any] = rota_rows(
-                connection_of(session), client.id, start, end, first_day, last_day
+                connection_of(session), client.id, start, end, first_day, last_day, free_at
             )
             rows = loaded
+        # Given `free_at`: each person's presence then (True free, False not, None no row).
+        self.free: dict[int, bool | None] = {}
         self.secretaries: dict[int, _Person] = {}
         self.duties: list[_Duty] = []
         self.overrides: list[_Override] = []
@@ -146,6 +150,8 @@ class Rota:
         overrides: list[tuple[datetime, int, _Override]] = []
         for row in rows:
             person = _Person(row.name, row.phone, row.active)
+            if row.kind != ABSENCE:
+                self.free[row.replacement_id or row.secretary_id] = row.free
             if row.kind == SHIFT:
                 found = shift_occurrences(row, tz, start, end)
                 if found:

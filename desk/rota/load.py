@@ -28,7 +28,10 @@ from sqlalchemy import (
     Time,
     and_,
     bindparam,
+    case,
     cast,
+    false,
+    func,
     literal_column,
     null,
     or_,
@@ -39,8 +42,9 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeEngine
 
-from desk.models import Absence, Override, Secretary, Shift, Training
+from desk.models import Absence, Override, Presence, Secretary, Shift, Training
 from desk.models.base import UTCDateTime
+from desk.models.presence import free_at
 
 SHIFT, PARTNER, OVERRIDE, ABSENCE = 0, 1, 2, 3
 
@@ -91,9 +95,11 @@ class RotaRow(NamedTuple):
     active: bool | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    # `ROTA_NOW` only: whether the person is free to be rung (None: no presence row yet).
+    free: bool | None = None
 
 
-assert RotaRow._fields == tuple(_COLUMNS), "RotaRow and ROTA's columns differ"
+assert RotaRow._fields[:-1] == tuple(_COLUMNS), "RotaRow and ROTA's columns differ"
 
 
 # The person each row names (name, phone, active) is joined once, outside the branches:
@@ -197,6 +203,17 @@ ROTA = select(
     *(Secretary.__table__.c[name] if name in _PERSON else _BRANCHES.c[name] for name in _COLUMNS)
 ).select_from(_BRANCHES.outerjoin(Secretary, Secretary.id == _BRANCHES.c.person_id))
 
+# The same rows, each with whether its person is free to be rung at :at: a new call reads
+# its rota and who is free in one statement (desk.calls.new_call). None where she has no
+# presence row yet (made when she is first rung).
+_FREE_NOW = case(
+    (Presence.secretary_id.is_(None), null()),
+    else_=func.coalesce(free_at(bindparam("at")), false()),
+)
+ROTA_NOW = ROTA.add_columns(_FREE_NOW.label("free")).outerjoin(
+    Presence, Presence.secretary_id == _BRANCHES.c.person_id
+)
+
 
 def rota_rows(
     conn: Connection,
@@ -205,8 +222,10 @@ def rota_rows(
     end: datetime,
     first_day: date,
     last_day: date,
+    free_at: datetime | None = None,
 ) -> list[RotaRow]:
-    """The rows of `ROTA` for a client and a UTC period (shifts valid on local days given)."""
+    """The rows of `ROTA` for a client and a UTC period (shifts valid on local days given);
+    given `free_at`, of `ROTA_NOW` (who is free then)."""
     params = {
         "client_id": client_id,
         "start": start,
@@ -214,4 +233,6 @@ def rota_rows(
         "first_day": first_day,
         "last_day": last_day,
     }
-    return [RotaRow._make(row) for row in conn.execute(ROTA, params)]
+    if free_at is None:
+        return [RotaRow(*row) for row in conn.execute(ROTA, params)]
+    return [RotaRow._make(row) for row in conn.execute(ROTA_NOW, params | {"at": free_at})]
