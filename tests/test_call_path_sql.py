@@ -21,6 +21,7 @@ def _statements(dialect: str) -> dict[str, Any]:
     return {
         "client on number": new_call._LOOKUP,
         "rota": load.ROTA,
+        "rota and who is free": load.ROTA_NOW,
         "call": new_call._CALL,
         "who is free": presence._STATES[dialect],
         "claim": presence._CLAIM[dialect],

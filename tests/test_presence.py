@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from desk.calls import presence
+from desk.calls import new_call, presence
 from desk.models import Presence
 from desk.models.states import PresenceState
 from tests.conftest import pin_clock
@@ -118,6 +119,32 @@ def test_two_callers_at_once_never_ring_the_same_secretary(
     )
     assert all(len(numbers) == 1 for numbers in rung.values())
     assert {state_of(session, n) for n in ("Claire", "Sophie", "Inès")} == {PresenceState.RINGING}
+
+
+def test_a_secretary_taken_between_the_read_and_the_writes_is_not_rung_twice(
+    client: FlaskClient,
+    app: Flask,
+    at_lunch: datetime,
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new call reads who is free with its rota, before its writes (and before SQLite's
+    write lock). Another call that takes Claire in between wins: the claim, a
+    compare-and-set, skips her and the next one on the rota is rung."""
+    claire = secretary(session, "Claire").id
+    read = new_call.look_up
+
+    def read_then_another_call(*args: Any, **kwargs: Any) -> new_call.Arrival:
+        arrival = read(*args, **kwargs)
+        if kwargs["call_sid"] == SECOND:
+            assert arrival.free[claire] is not False  # free when read
+            assert dialled(twiml(incoming(app.test_client(), FIRST))) == [CLAIRE]
+        return arrival
+
+    monkeypatch.setattr(new_call, "look_up", read_then_another_call)
+    assert dialled(twiml(incoming(client, SECOND))) == [SOPHIE]
+    assert state_of(session, "Claire") == PresenceState.RINGING
+    assert state_of(session, "Sophie") == PresenceState.RINGING
 
 
 def test_a_break_keeps_her_phone_quiet_until_she_comes_back(
