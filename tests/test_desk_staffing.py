@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
@@ -24,7 +26,7 @@ from desk.models import (
 )
 from desk.reports.desk_staffing import desk_week_advice
 from desk.reports.facts import Period, Scope, load_facts, load_offered
-from desk.reports.forecast import Verdict, forecast
+from desk.reports.forecast import Tally, Verdict, forecast
 from desk.reports.offered import offered_tallies
 from desk.rota import CoverageRules, Rota
 from tests.conftest import AuthActions
@@ -186,6 +188,33 @@ def taken(session: Session, client: Client, at: datetime, talk: int) -> None:
     """A call Claire answered and talked `talk` seconds in."""
     ring = Ring(secretary(session, "Claire"), 0, 1, 4, talk, "accepted")
     make_call(session, client, at, "answered", rings=[ring])
+
+
+def test_a_network_closed_for_four_weeks_still_gets_its_advice(demo: str, db: Database) -> None:
+    """Closed days are left out by reading the closures, not by binding each closed
+    client and day: 1,200 clients closed for 28 days would be 67,200 parameters, past
+    PostgreSQL's 65,535 a statement (a network closed for August)."""
+    first, last = date(2027, 3, 1), date(2027, 3, 28)
+    with db.session() as s:
+        parc = demo_client(s)
+        s.add(Closure(client_id=parc.id, starts_on=first, ends_on=last))
+        make_call(s, parc, paris(2027, 3, 23, 12, 5), "missed")  # a closed Tuesday
+        s.commit()
+    catch_up(db, lambda: datetime(2027, 4, 6, 12, tzinfo=UTC))
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(OfferedHalfHour)) > 0
+        rules = CoverageRules.load(s, parc, first, last)
+        assert rules.closures == ((first, last),)
+        many = [
+            SimpleNamespace(id=-n, holiday_country="FR", timezone="Europe/Paris")
+            for n in range(1, 1201)
+        ]
+        clients: list[Any] = [parc, *many]
+        active = select(Client.id).where(Client.active.is_(True))
+        tallies = offered_tallies(
+            s, clients, dict.fromkeys((c.id for c in clients), rules), active, first, last
+        )
+    assert tallies.get(parc.id, Tally()).counts == {}  # its closed days' calls left out
 
 
 def test_the_advice_from_the_settled_roll_up_is_the_advice_from_the_calls(

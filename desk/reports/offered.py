@@ -18,12 +18,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from desk.base.public_holidays import holiday_dates
-from desk.base.wall_time import local_days
-from desk.models import Call, Client, OfferedHalfHour, RollupMark
+from desk.models import Call, Client, Closure, OfferedHalfHour, RollupMark
 from desk.reports.facts import Outcome, Period, load_offered, offered_calls
 from desk.reports.forecast import Sums, Tally, days_left_out, slot_of, tally
 from desk.reports.rollup import SETTLED_MARK
@@ -98,6 +97,14 @@ def offered_tallies(
     return dict(found)
 
 
+# A roll-up row's day inside one of its client's own closures (not a practitioner's).
+_CLOSED = exists().where(
+    Closure.practitioner_id.is_(None),
+    Closure.starts_on <= OfferedHalfHour.day,
+    Closure.ends_on >= OfferedHalfHour.day,
+)
+
+
 def _settled(
     session: Session,
     found: dict[int, Tally],
@@ -115,18 +122,14 @@ def _settled(
     analysed a new table): a desk's clients mostly share one country."""
     row = OfferedHalfHour
     wanted = {c.id for c in clients}
-    closed = [
-        (c.id, day)
-        for c in clients
-        for s, e in learnt[c.id].closures
-        for day in local_days(max(s, first), min(e, last))
-    ]
     where: list[Any] = [row.day >= first, row.day <= last, row.hour < cut]
     holidays = holiday_dates(clients[0].holiday_country, first, last)
     if holidays:
         where.append(row.day.not_in(sorted(holidays)))
-    if closed:
-        where.append(tuple_(row.client_id, row.day).not_in(closed))
+    if any(learnt[c.id].closures for c in clients):
+        # Read from the closures themselves, not bound day by day: a network closed for
+        # August would pass PostgreSQL's 65,535 parameters a statement.
+        where.append(~_CLOSED.where(Closure.client_id == row.client_id))
     for client_id, weekday, slot, n in session.execute(
         select(row.client_id, row.weekday, row.slot, func.sum(row.offered))
         .where(*where)
