@@ -33,7 +33,7 @@ from desk.base import events
 from desk.base.db import connection_of
 from desk.base.errors import Conflict
 from desk.models import CallAttempt, Presence
-from desk.models.presence import free_at
+from desk.models.presence import free_condition
 from desk.models.states import AttemptOutcome, PresenceState
 
 # Seconds after a call before she is offered another (config `presence.wrap_up_seconds`).
@@ -44,7 +44,7 @@ _SETTLED_FROM = (*_ON_A_LEG, PresenceState.AVAILABLE)
 
 
 # Free to be rung at `at`: available, or wrapping up past its end.
-_FREE = free_at(bindparam("at"))
+_FREE = free_condition(bindparam("at"))
 _ENSURE = {
     "postgresql": pg_insert(Presence).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(Presence).on_conflict_do_nothing(),

@@ -32,7 +32,7 @@ class Presence(Base):
     )
 
 
-def free_at(at: ColumnElement[datetime]) -> ColumnElement[bool]:
+def free_condition(at: ColumnElement[datetime]) -> ColumnElement[bool]:
     """Free to be rung at `at`: available, or wrapping up past its end (SQL)."""
     return or_(
         Presence.state == PresenceState.AVAILABLE,

@@ -99,6 +99,7 @@ def offered_tallies(
 
 # A roll-up row's day inside one of its client's own closures (not a practitioner's).
 _CLOSED = exists().where(
+    Closure.client_id == OfferedHalfHour.client_id,
     Closure.practitioner_id.is_(None),
     Closure.starts_on <= OfferedHalfHour.day,
     Closure.ends_on >= OfferedHalfHour.day,
@@ -129,7 +130,7 @@ def _settled(
     if any(learnt[c.id].closures for c in clients):
         # Read from the closures themselves, not bound day by day: a network closed for
         # August would pass PostgreSQL's 65,535 parameters a statement.
-        where.append(~_CLOSED.where(Closure.client_id == row.client_id))
+        where.append(~_CLOSED)
     for client_id, weekday, slot, n in session.execute(
         select(row.client_id, row.weekday, row.slot, func.sum(row.offered))
         .where(*where)

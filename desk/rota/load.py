@@ -44,7 +44,7 @@ from sqlalchemy.types import TypeEngine
 
 from desk.models import Absence, Override, Presence, Secretary, Shift, Training
 from desk.models.base import UTCDateTime
-from desk.models.presence import free_at
+from desk.models.presence import free_condition
 
 SHIFT, PARTNER, OVERRIDE, ABSENCE = 0, 1, 2, 3
 
@@ -208,7 +208,7 @@ ROTA = select(
 # presence row yet (made when she is first rung).
 _FREE_NOW = case(
     (Presence.secretary_id.is_(None), null()),
-    else_=func.coalesce(free_at(bindparam("at")), false()),
+    else_=func.coalesce(free_condition(bindparam("at")), false()),
 )
 ROTA_NOW = ROTA.add_columns(_FREE_NOW.label("free")).outerjoin(
     Presence, Presence.secretary_id == _BRANCHES.c.person_id
